@@ -1,0 +1,361 @@
+"""Find, load and validate .github/gh-ops.yml into frozen objects, with errors that name file and line."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+
+from gh_ops.errors import ConfigError, Problem
+
+DEFAULT_CONFIG_PATH = Path(".github/gh-ops.yml")
+EMBEDDED_NAME = "<embedded example config>"
+DEFAULT_BOT = "github-actions[bot]"
+
+
+# --- the typed result -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SprintSchedule:
+    every_weeks: int
+    anchor: date
+    open_days_before: int
+
+    @property
+    def cadence_days(self) -> int:
+        return self.every_weeks * 7
+
+
+@dataclass(frozen=True)
+class Team:
+    key: str
+    name: str
+    lead: str
+    members: tuple[str, ...]
+    labels: tuple[str, ...]
+    timezone: str
+    schedule: SprintSchedule | None  # None: the team holds no sprints
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+@dataclass(frozen=True)
+class SprintConfig:
+    template: str
+    labels: tuple[str, ...]
+    close_previous: bool
+    goals_heading: str
+
+
+@dataclass(frozen=True)
+class Config:
+    path: str  # shown in messages: the file name, or EMBEDDED_NAME
+    timezone: str
+    bot: str
+    trusted_authors: tuple[str, ...]
+    teams: dict[str, Team]
+    sprint: SprintConfig | None
+    templates_dir: Path | None  # the repository's own templates, looked up before the defaults
+    lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def embedded(self) -> bool:
+        return self.path == EMBEDDED_NAME
+
+    def trusted(self, login: str | None) -> bool:
+        return login is not None and (login == self.bot or login in self.trusted_authors)
+
+    def line_of(self, key_path: str) -> int | None:
+        return self.lines.get(key_path)
+
+    def team(self, key: str) -> Team:
+        if key not in self.teams:
+            known = ", ".join(sorted(self.teams)) or "none"
+            raise ConfigError(
+                f"unknown team {key!r}: {self.path} defines {known}",
+                problems=[],
+            )
+        return self.teams[key]
+
+    def select_teams(self, keys: tuple[str, ...] | list[str]) -> list[Team]:
+        if not keys:
+            return list(self.teams.values())
+        return [self.team(k) for k in keys]
+
+
+# --- loading ----------------------------------------------------------------------------
+
+
+class _Loader(yaml.SafeLoader):
+    """Safe YAML that keeps dates as text (the schema checks them) and rejects duplicate keys."""
+
+
+# Drop the implicit timestamp resolver: `anchor: 2026-01-05` stays a string we validate ourselves.
+_Loader.yaml_implicit_resolvers = {
+    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
+    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _node_lines(node: yaml.Node, prefix: str, out: dict[str, int], problems: list[Problem],
+                file: str) -> None:
+    """Record the 1-based line of every key path (a.b.0.c) and report duplicate keys."""
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            path = f"{prefix}.{key}" if prefix else key
+            if key in seen:
+                problems.append(Problem(f"duplicate key {key!r}", file, key_node.start_mark.line + 1, path))
+            seen.add(key)
+            out[path] = key_node.start_mark.line + 1
+            _node_lines(value_node, path, out, problems, file)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            path = f"{prefix}.{i}" if prefix else str(i)
+            out[path] = item.start_mark.line + 1
+            _node_lines(item, path, out, problems, file)
+
+
+def parse_yaml(text: str, file: str) -> tuple[Any, dict[str, int]]:
+    """Parse YAML, returning the data and a key-path → line map. Raises ConfigError."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return {}, {}
+        lines: dict[str, int] = {}
+        problems: list[Problem] = []
+        _node_lines(node, "", lines, problems, file)
+        if problems:
+            raise ConfigError(f"{file} is not valid", problems=problems)
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        reason = exc.problem or str(exc)
+        raise ConfigError(
+            f"{file} is not valid YAML",
+            problems=[Problem(f"{reason} (check indentation, quoting and colons)", file, line)],
+        ) from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{file} is not valid YAML", problems=[Problem(str(exc), file)]) from None
+    finally:
+        loader.dispose()
+    return data, lines
+
+
+@cache
+def schema() -> dict[str, Any]:
+    """The published JSON Schema for the config file."""
+    text = resources.files("gh_ops").joinpath("data/gh-ops.schema.json").read_text("utf-8")
+    return json.loads(text)
+
+
+def embedded_example_text() -> str:
+    return resources.files("gh_ops").joinpath("data/example.yml").read_text("utf-8")
+
+
+def load_config(explicit_path: str | Path | None, *, allow_embedded: bool = False) -> Config:
+    """Load the config: an explicit path must exist; the default path may fall back to the example."""
+    if explicit_path is not None:
+        path = Path(explicit_path)
+        if not path.is_file():
+            raise ConfigError(f"config file {path} not found (given with --config or GH_OPS_CONFIG)")
+        return parse_config(_read(path), str(path), base_dir=path.parent)
+    if DEFAULT_CONFIG_PATH.is_file():
+        return parse_config(_read(DEFAULT_CONFIG_PATH), str(DEFAULT_CONFIG_PATH),
+                            base_dir=DEFAULT_CONFIG_PATH.parent)
+    if allow_embedded:
+        return parse_config(embedded_example_text(), EMBEDDED_NAME, base_dir=None)
+    raise ConfigError(
+        f"no config: {DEFAULT_CONFIG_PATH} does not exist. Create it (see `gh-ops preview` for a "
+        "working example, or the README) or pass --config PATH."
+    )
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc}") from None
+
+
+def parse_config(text: str, file: str, *, base_dir: Path | None) -> Config:
+    data, lines = parse_yaml(text, file)
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{file} is not valid",
+                          problems=[Problem("the file must be a mapping of keys (timezone:, teams:, ...)", file, 1)])
+    problems = _schema_problems(data, lines, file)
+    if problems:
+        raise ConfigError(f"{file} is not valid", problems=problems)
+    return _build(data, lines, file, base_dir)
+
+
+# --- schema validation with line numbers ------------------------------------------------
+
+
+def _describe(value: Any) -> str:
+    kind = {bool: "boolean", int: "integer", float: "number", str: "text", list: "list",
+            dict: "mapping", type(None): "nothing"}.get(type(value), type(value).__name__)
+    shown = json.dumps(value, default=str)
+    if len(shown) > 60:
+        shown = shown[:57] + "..."
+    return f"{kind} {shown}"
+
+
+def _schema_problems(data: dict[str, Any], lines: dict[str, int], file: str) -> list[Problem]:
+    from jsonschema import Draft202012Validator  # heavy import: only when a config is loaded
+
+    validator = Draft202012Validator(schema())
+    problems: list[Problem] = []
+    for error in sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path]):
+        path = ".".join(str(p) for p in error.absolute_path)
+        line = lines.get(path) or 1
+        sub = error.schema if isinstance(error.schema, dict) else {}
+        expect = sub.get("x-expect")
+        if error.validator == "additionalProperties":
+            allowed = sorted(sub.get("properties", {}))
+            for extra in sorted(set(error.instance) - set(allowed)):
+                key = f"{path}.{extra}" if path else extra
+                hint = f"; allowed here: {', '.join(allowed)}" if allowed else ""
+                problems.append(Problem(f"unknown key {extra!r}{hint}", file, lines.get(key, line), key))
+            continue
+        if error.validator == "required":
+            missing = error.message.split("'")[1] if "'" in error.message else error.message
+            problems.append(Problem(f"missing required key {missing!r}", file, line, path or None))
+            continue
+        if "propertyNames" in error.absolute_schema_path:
+            bad = error.instance
+            key = f"{path}.{bad}" if path else str(bad)
+            problems.append(Problem(f"bad name {bad!r}: expected {expect or 'a simple id'}", file,
+                                    lines.get(key, line), key))
+            continue
+        if error.validator in ("pattern", "minLength", "maxLength") and expect:
+            problems.append(Problem(f"expected {expect}, got {_describe(error.instance)}", file, line, path))
+            continue
+        if error.validator == "type":
+            wanted = error.validator_value
+            wanted = " or ".join(wanted) if isinstance(wanted, list) else wanted
+            wanted = {"object": "a mapping", "array": "a list", "string": "text",
+                      "integer": "a whole number", "boolean": "true or false"}.get(wanted, wanted)
+            problems.append(Problem(f"expected {wanted}, got {_describe(error.instance)}", file, line, path))
+            continue
+        if error.validator == "uniqueItems":
+            problems.append(Problem("the list has the same entry twice", file, line, path))
+            continue
+        problems.append(Problem(error.message, file, line, path or None))
+    return sorted(problems, key=lambda p: p.line or 0)
+
+
+# --- semantic checks and building -------------------------------------------------------
+
+
+def _zone(name: str, problems: list[Problem], file: str, lines: dict[str, int], key: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        problems.append(Problem(f"unknown timezone {name!r}: expected an IANA name such as "
+                                "Europe/London, America/New_York or UTC", file, lines.get(key), key))
+    return name
+
+
+def _date(text: str, problems: list[Problem], file: str, lines: dict[str, int], key: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        problems.append(Problem(f"{text!r} is not a real calendar date (YYYY-MM-DD)", file,
+                                lines.get(key), key))
+        return date(1970, 1, 1)
+
+
+_WEEKS = re.compile(r"^([1-9][0-9]*)w$")
+
+
+def _login(value: str) -> str:
+    return value[1:] if value.startswith("@") else value
+
+
+def _build(data: dict[str, Any], lines: dict[str, int], file: str, base_dir: Path | None) -> Config:
+    problems: list[Problem] = []
+    tz_default = _zone(data.get("timezone", "UTC"), problems, file, lines, "timezone")
+
+    sprint_raw = data.get("sprint")
+    sprint: SprintConfig | None = None
+    base_schedule: dict[str, Any] = {}
+    if sprint_raw is not None:
+        sprint = SprintConfig(
+            template=sprint_raw.get("template", "sprint.md"),
+            labels=tuple(sprint_raw.get("labels", ["sprint"])),
+            close_previous=sprint_raw.get("close_previous", True),
+            goals_heading=sprint_raw.get("goals_heading", "Goals"),
+        )
+        base_schedule = {k: sprint_raw[k] for k in ("every", "anchor", "open_days_before") if k in sprint_raw}
+        base_schedule.setdefault("open_days_before", 3)
+
+    teams: dict[str, Team] = {}
+    for key, raw in (data.get("teams") or {}).items():
+        prefix = f"teams.{key}"
+        tz = _zone(raw["timezone"], problems, file, lines, f"{prefix}.timezone") if "timezone" in raw else tz_default
+        override = raw.get("sprint") or {}
+        schedule = None
+        if sprint is not None and override.get("enabled", True):
+            merged = {**base_schedule, **{k: v for k, v in override.items() if k != "enabled"}}
+            where = {k: (f"{prefix}.sprint.{k}" if k in override else f"sprint.{k}") for k in merged}
+            weeks = int(_WEEKS.match(merged["every"]).group(1))  # type: ignore[union-attr]
+            schedule = SprintSchedule(
+                every_weeks=weeks,
+                anchor=_date(merged["anchor"], problems, file, lines, where["anchor"]),
+                open_days_before=merged["open_days_before"],
+            )
+            if schedule.open_days_before >= schedule.cadence_days:
+                k = where["open_days_before"]
+                problems.append(Problem(
+                    f"open_days_before is {schedule.open_days_before} but a sprint lasts only "
+                    f"{schedule.cadence_days} days: it must be smaller, or two sprints would be due at once",
+                    file, lines.get(k), k))
+        teams[key] = Team(
+            key=key,
+            name=raw.get("name", key),
+            lead=_login(raw["lead"]),
+            members=tuple(_login(m) for m in raw.get("members", [])),
+            labels=tuple(raw.get("labels", [])),
+            timezone=tz,
+            schedule=schedule,
+        )
+    if sprint is not None and not teams:
+        problems.append(Problem("a sprint section needs at least one team under teams:", file,
+                                lines.get("sprint"), "sprint"))
+
+    templates_dir = None
+    if base_dir is not None:
+        templates_dir = base_dir / data.get("templates_dir", "gh-ops/templates")
+        if "templates_dir" in data and not templates_dir.is_dir():
+            problems.append(Problem(f"templates_dir {templates_dir} is not a folder", file,
+                                    lines.get("templates_dir"), "templates_dir"))
+
+    if problems:
+        raise ConfigError(f"{file} is not valid", problems=problems)
+    return Config(
+        path=file,
+        timezone=tz_default,
+        bot=_login(data.get("bot", DEFAULT_BOT)),
+        trusted_authors=tuple(_login(a) for a in data.get("trusted_authors", [])),
+        teams=teams,
+        sprint=sprint,
+        templates_dir=templates_dir,
+        lines=lines,
+    )

@@ -1,0 +1,82 @@
+"""The run: global options resolved from flags and the Actions environment, and the GitHub client."""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from gh_ops import actions_io
+from gh_ops.errors import UsageError
+
+if TYPE_CHECKING:  # keep `gh-ops --help` free of PyGithub
+    from gh_ops.config import Config
+    from gh_ops.github import GitHub
+
+_REPO = re.compile(r"^[A-Za-z0-9-]+/[A-Za-z0-9._-]+$")
+
+
+@dataclass
+class Run:
+    config_path: str | None
+    repo_option: str | None
+    dry_run: bool
+    now_option: str | None
+    verbose: bool
+    _github: GitHub | None = None
+
+    def now(self, config: Config | None = None) -> datetime:
+        from gh_ops.dates import parse_now
+
+        return parse_now(self.now_option, config.timezone if config else "UTC")
+
+    def repo(self, *, required: bool = True) -> str | None:
+        repo = self.repo_option or os.environ.get("GITHUB_REPOSITORY") or None
+        if repo is None:
+            if required:
+                raise UsageError("no repository: pass --repo OWNER/NAME or set GITHUB_REPOSITORY")
+            return None
+        if not _REPO.match(repo):
+            raise UsageError(f"--repo {repo!r} is not of the form OWNER/NAME")
+        return repo
+
+    def load_config(self, *, allow_embedded: bool = False) -> Config:
+        from gh_ops.config import load_config
+
+        return load_config(self.config_path, allow_embedded=allow_embedded)
+
+    def github(self) -> GitHub:
+        """The client, created once per run, from $GITHUB_TOKEN / $GH_TOKEN and $GITHUB_API_URL."""
+        if self._github is None:
+            from gh_ops.github import DEFAULT_API_URL, GitHub
+
+            token = os.environ.get("GITHUB_TOKEN") or os.environ.get("GH_TOKEN") or None
+            if token is None and not self.dry_run:
+                raise UsageError("no token: set GITHUB_TOKEN or GH_TOKEN (in a workflow: "
+                                 "env: GITHUB_TOKEN: ${{ github.token }}), or use --dry-run")
+            if token is None:
+                warn("no token: dry run reads anonymously (public repositories only)")
+            self._github = GitHub(
+                token=token,
+                api_url=os.environ.get("GITHUB_API_URL") or DEFAULT_API_URL,
+                graphql_url=os.environ.get("GITHUB_GRAPHQL_URL") or None,
+                dry_run=self.dry_run,
+                on_wait=info,
+            )
+        return self._github
+
+
+def say(message: str) -> None:
+    print(message, flush=True)
+
+
+def info(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def warn(message: str, *, file: str | None = None, line: int | None = None) -> None:
+    print(f"warning: {message}", file=sys.stderr, flush=True)
+    actions_io.annotate("warning", message, file=file, line=line, title="gh-ops")

@@ -1,0 +1,64 @@
+"""Calendar helpers shared by capabilities: local dates in a timezone, workdays, ISO weeks, --now."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from gh_ops.errors import UsageError
+
+
+def parse_now(text: str | None, default_tz: str = "UTC") -> datetime:
+    """The run's `now`: ISO 8601 date or date-time; without an offset it is read in `default_tz`.
+
+    A bare date means midday of that day, so it is the same calendar day in every team's timezone
+    (from UTC-11 to UTC+12), which is what someone backfilling "as of 2026-11-20" means.
+    """
+    if not text:
+        return datetime.now(UTC)
+    text = text.strip()
+    if len(text) == 10:
+        text += "T12:00:00"
+    try:
+        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise UsageError(
+            f"--now {text!r} is not an ISO 8601 date or time (e.g. 2026-11-20 or 2026-11-20T09:00:00Z)"
+        ) from None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=ZoneInfo(default_tz))
+    return value.astimezone(UTC)
+
+
+def local_date(moment: datetime, tz: str) -> date:
+    """The calendar date it is in `tz` at `moment` (DST-aware)."""
+    return moment.astimezone(ZoneInfo(tz)).date()
+
+
+def is_workday(day: date) -> bool:
+    return day.weekday() < 5
+
+
+def next_workday(day: date) -> date:
+    """`day` itself on a weekday, else the following Monday."""
+    while not is_workday(day):
+        day += timedelta(days=1)
+    return day
+
+
+def add_workdays(day: date, n: int) -> date:
+    """Move n workdays forward (or back, for negative n), skipping Saturdays and Sundays."""
+    step = 1 if n >= 0 else -1
+    remaining = abs(n)
+    current = day
+    while remaining:
+        current += timedelta(days=step)
+        if is_workday(current):
+            remaining -= 1
+    return current
+
+
+def iso_week_label(day: date) -> str:
+    """ISO week such as 2026-W53 (the ISO year, which differs from the calendar year near New Year)."""
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"

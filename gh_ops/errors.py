@@ -1,0 +1,98 @@
+"""User-facing errors and the exit codes they map to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+EXIT_OK = 0
+EXIT_POLICY = 1  # a policy check failed (e.g. a malformed RFC)
+EXIT_USAGE = 2  # usage, config, template or input error
+EXIT_GITHUB = 3  # GitHub API failure after retries
+EXIT_INTERNAL = 4  # a bug in gh-ops itself
+
+
+@dataclass
+class Problem:
+    """One thing wrong with a file the user wrote: where it is and what to do about it."""
+
+    message: str
+    file: str | None = None
+    line: int | None = None
+    key: str | None = None
+
+    def __str__(self) -> str:
+        where = ""
+        if self.file:
+            where = self.file + (f":{self.line}" if self.line else "")
+        if self.key:
+            where = f"{where} ({self.key})" if where else self.key
+        return f"{where}: {self.message}" if where else self.message
+
+
+class GhOpsError(Exception):
+    """Base error: its message is shown to the user as-is, without a traceback."""
+
+    exit_code = EXIT_INTERNAL
+
+    def __init__(self, message: str, *, problems: list[Problem] | None = None,
+                 file: str | None = None, line: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.problems: list[Problem] = problems or []
+        self.file = file  # where the problem is, for annotations, when it is one place
+        self.line = line
+
+    def lines(self) -> list[str]:
+        if not self.problems:
+            return [self.message]
+        return [self.message, *(f"  {p}" for p in self.problems)]
+
+
+class UsageError(GhOpsError):
+    """Bad flags, bad input values, or a bad event payload."""
+
+    exit_code = EXIT_USAGE
+
+
+class ConfigError(GhOpsError):
+    """The config file (or a template it names) is wrong; carries every problem found."""
+
+    exit_code = EXIT_USAGE
+
+
+class TemplateError(GhOpsError):
+    """A template that cannot be loaded or rendered; the message starts with file:line."""
+
+    exit_code = EXIT_USAGE
+
+    def __init__(self, message: str, *, file: str | None = None, line: int | None = None) -> None:
+        where = f"{file}:{line or '?'}: " if file else ""
+        super().__init__(where + message, file=file, line=line)
+        self.problem = Problem(message, file, line)
+
+
+@dataclass
+class Progress:
+    """What a run has done and what it still meant to do, for an honest failure report."""
+
+    done: list[str] = field(default_factory=list)
+    pending: list[str] = field(default_factory=list)
+
+
+class GitHubError(GhOpsError):
+    """GitHub kept failing after retries; says what was and was not done."""
+
+    exit_code = EXIT_GITHUB
+
+    def __init__(self, message: str, *, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.progress: Progress | None = None
+
+    def lines(self) -> list[str]:
+        out = [self.message]
+        if self.progress is not None:
+            out.append("Done before the failure: " + ("; ".join(self.progress.done) or "nothing"))
+            out.append("Not done: " + ("; ".join(self.progress.pending) or "nothing"))
+            out.append("Re-running is safe: gh-ops skips what already exists.")
+        return out

@@ -1,0 +1,438 @@
+"""The only door to GitHub: auth, API roots, retries with backoff, paging, request counting, dry-run."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import github as pygithub  # the only import of PyGithub in gh-ops
+import requests
+from github import GithubException
+
+from gh_ops.errors import GitHubError
+
+DEFAULT_API_URL = "https://api.github.com"
+
+# Indirection so tests (and benchmarks) can make waiting instant without touching time.sleep.
+SLEEP: Callable[[float], None] = time.sleep
+MONOTONIC: Callable[[], float] = time.monotonic
+
+
+def graphql_url_for(api_url: str) -> str:
+    """GraphQL endpoint for a REST root: api.github.com/graphql, or <host>/api/graphql on GHES."""
+    root = api_url.rstrip("/")
+    if root.endswith("/api/v3"):
+        return root[: -len("/v3")] + "/graphql"
+    return root + "/graphql"
+
+
+def web_url_for(api_url: str) -> str:
+    """The web host for an API root, for links in text (github.com, or the GHES host)."""
+    parts = urlsplit(api_url)
+    host = parts.netloc
+    if host == "api.github.com":
+        return "https://github.com"
+    if host.startswith("api."):
+        host = host[len("api."):]  # GHE.com data residency: api.acme.ghe.com -> acme.ghe.com
+    return f"{parts.scheme}://{host}"
+
+
+# --- plain objects returned to the rest of gh-ops ---------------------------------------
+
+
+def _parse_time(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+@dataclass(frozen=True)
+class Issue:
+    number: int
+    title: str
+    body: str
+    state: str
+    labels: tuple[str, ...]
+    assignees: tuple[str, ...]
+    author: str | None
+    url: str
+    created_at: datetime | None
+    is_pull_request: bool = False
+    planned: bool = False  # a dry-run stand-in, never sent to GitHub
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Issue:
+        return cls(
+            number=data["number"],
+            title=data.get("title") or "",
+            body=data.get("body") or "",
+            state=data.get("state") or "open",
+            labels=tuple(label["name"] if isinstance(label, dict) else str(label)
+                         for label in data.get("labels") or []),
+            assignees=tuple(a["login"] for a in data.get("assignees") or []),
+            author=(data.get("user") or {}).get("login"),
+            url=data.get("html_url") or "",
+            created_at=_parse_time(data.get("created_at")),
+            is_pull_request="pull_request" in data,
+        )
+
+
+@dataclass(frozen=True)
+class Milestone:
+    number: int
+    title: str
+
+
+@dataclass(frozen=True)
+class PlannedWrite:
+    """A write that dry-run did not send: exactly what would have gone to GitHub."""
+
+    method: str
+    path: str
+    payload: dict[str, Any]
+    why: str
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path}  ({self.why})"
+
+
+@dataclass
+class RetryPolicy:
+    attempts: int = 5  # tries per request, the first included
+    base_delay: float = 1.0  # 5xx back-off: 1, 2, 4, 8 ... seconds
+    max_delay: float = 60.0
+    secondary_wait: float = 60.0  # GitHub: wait at least a minute after a secondary limit
+    max_rate_limit_wait: float = 900.0  # longer than this, fail now and say when to retry
+    write_spacing: float = 1.0  # GitHub asks for a pause between content-creating requests
+
+
+@dataclass
+class RequestCounter:
+    reads: int = 0
+    writes: int = 0
+    retries: int = 0
+    by_route: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return self.reads + self.writes
+
+
+class _Ambiguous(Exception):
+    """A write failed in a way that leaves unknown whether GitHub applied it."""
+
+    def __init__(self, cause: Exception) -> None:
+        super().__init__(str(cause))
+        self.cause = cause
+
+
+_RATE_LIMIT_TEXT = re.compile(r"rate limit|abuse detection|retry your request again later", re.I)
+
+
+# --- the client ---------------------------------------------------------------------------
+
+
+class GitHub:
+    """A thin client over PyGithub's requester: one method per endpoint gh-ops uses."""
+
+    def __init__(
+        self,
+        *,
+        token: str | None,
+        api_url: str = DEFAULT_API_URL,
+        graphql_url: str | None = None,
+        dry_run: bool = False,
+        retry: RetryPolicy | None = None,
+        on_wait: Callable[[str], None] | None = None,
+    ) -> None:
+        self.api_url = api_url.rstrip("/")
+        self.graphql_endpoint = graphql_url or graphql_url_for(self.api_url)
+        self.web_url = web_url_for(self.api_url)
+        self.dry_run = dry_run
+        self.retry = retry or RetryPolicy()
+        self.counter = RequestCounter()
+        self.planned: list[PlannedWrite] = []
+        self._on_wait = on_wait or (lambda _msg: None)
+        self._last_write: float | None = None
+        client = pygithub.Github(
+            auth=pygithub.Auth.Token(token) if token else None,
+            base_url=self.api_url,
+            per_page=100,
+            retry=None,  # retries are ours: counted, logged and aware of ambiguous writes
+            seconds_between_requests=None,
+            seconds_between_writes=None,
+            user_agent="gh-ops",
+        )
+        self._requester = client.requester
+        self.has_token = bool(token)
+
+    # -- transport ---------------------------------------------------------------------
+
+    def _send(self, method: str, url: str, params: dict[str, Any] | None,
+              body: Any | None) -> tuple[dict[str, str], Any]:
+        is_write = method != "GET" and not (url == self.graphql_endpoint and not _is_mutation(body))
+        if is_write and self._last_write is not None:
+            gap = MONOTONIC() - self._last_write
+            if gap < self.retry.write_spacing:
+                SLEEP(self.retry.write_spacing - gap)
+        if is_write:
+            self.counter.writes += 1
+        else:
+            self.counter.reads += 1
+        route = f"{method} {_route_of(url, self.api_url)}"
+        self.counter.by_route[route] = self.counter.by_route.get(route, 0) + 1
+        try:
+            headers, data = self._requester.requestJsonAndCheck(method, url, parameters=params, input=body)
+        finally:
+            if is_write:
+                self._last_write = MONOTONIC()
+        return {k.lower(): v for k, v in headers.items()}, data
+
+    def _call(self, method: str, url: str, *, why: str, params: dict[str, Any] | None = None,
+              body: Any | None = None, idempotent: bool | None = None) -> tuple[dict[str, str], Any]:
+        """Send one request, retrying what GitHub says can be retried; raise GitHubError otherwise."""
+        if idempotent is None:
+            idempotent = method != "POST" or url == self.graphql_endpoint and not _is_mutation(body)
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                return self._send(method, url, params, body)
+            except GithubException as exc:
+                wait, reason = self._retry_wait(exc, attempt)
+                ambiguous = exc.status >= 500 and not idempotent
+                if wait is None or attempt >= self.retry.attempts:
+                    if ambiguous:
+                        raise _Ambiguous(exc) from exc
+                    raise self._error(exc, method, url, why, attempt) from None
+                if ambiguous:
+                    raise _Ambiguous(exc) from exc
+            except (requests.ConnectionError, requests.Timeout) as exc:
+                if not idempotent:
+                    raise _Ambiguous(exc) from exc
+                if attempt >= self.retry.attempts:
+                    raise GitHubError(f"could not reach GitHub at {self.api_url} to {why} "
+                                      f"after {attempt} tries: {exc.__class__.__name__}") from None
+                wait, reason = self._backoff(attempt), "network error"
+            self.counter.retries += 1
+            self._on_wait(f"GitHub {reason} on {method} {_route_of(url, self.api_url)}; "
+                          f"retrying in {wait:.0f}s (try {attempt + 1} of {self.retry.attempts})")
+            SLEEP(wait)
+
+    def _backoff(self, attempt: int) -> float:
+        return min(self.retry.base_delay * 2 ** (attempt - 1), self.retry.max_delay)
+
+    def _retry_wait(self, exc: GithubException, attempt: int) -> tuple[float | None, str]:
+        """How long to wait before retrying, or None when retrying cannot help."""
+        headers = {k.lower(): v for k, v in (exc.headers or {}).items()}
+        message = _message_of(exc)
+        retry_after = headers.get("retry-after")
+        if exc.status in (403, 429) and (retry_after or headers.get("x-ratelimit-remaining") == "0"
+                                         or _RATE_LIMIT_TEXT.search(message)):
+            if retry_after and retry_after.isdigit():
+                wait = float(retry_after)
+                kind = "secondary rate limit"
+            elif headers.get("x-ratelimit-remaining") == "0" and str(headers.get("x-ratelimit-reset", "")).isdigit():
+                wait = max(float(headers["x-ratelimit-reset"]) - time.time(), 0.0) + 1.0
+                kind = "rate limit"
+            else:
+                wait = self.retry.secondary_wait * 2 ** (attempt - 1)
+                kind = "secondary rate limit"
+            if wait > self.retry.max_rate_limit_wait:
+                return None, kind
+            return wait, kind
+        if exc.status >= 500:
+            if retry_after and retry_after.isdigit():
+                return min(float(retry_after), self.retry.max_delay), f"error {exc.status}"
+            return self._backoff(attempt), f"error {exc.status}"
+        return None, f"error {exc.status}"
+
+    def _error(self, exc: GithubException, method: str, url: str, why: str, attempts: int) -> GitHubError:
+        message = _message_of(exc)
+        route = _route_of(url, self.api_url)
+        tries = f" after {attempts} tries" if attempts > 1 else ""
+        text = f"GitHub answered {exc.status} to {method} {route} ({why}){tries}: {message or 'no message'}"
+        headers = {k.lower(): v for k, v in (exc.headers or {}).items()}
+        if exc.status == 401:
+            text += ". The token is missing, expired or wrong: set GITHUB_TOKEN or GH_TOKEN."
+        elif exc.status in (403, 429) and (headers.get("x-ratelimit-remaining") == "0" or _RATE_LIMIT_TEXT.search(message)):
+            reset = headers.get("x-ratelimit-reset")
+            when = (datetime.fromtimestamp(int(reset), UTC).strftime("%H:%M UTC")
+                    if reset and str(reset).isdigit() else "later")
+            text += f". Rate limit: try again at {when}."
+        elif exc.status == 403:
+            text += (". The token lacks permission: in a workflow grant it, e.g. `permissions: issues: write`.")
+        elif exc.status == 404:
+            text += ". The repository does not exist or the token cannot see it (check --repo and the token)."
+        elif exc.status == 422:
+            details = "; ".join(_describe_validation(e) for e in (exc.data or {}).get("errors", []) if e)
+            if details:
+                text += f" ({details})"
+        return GitHubError(text, status=exc.status)
+
+    # -- paging ------------------------------------------------------------------------
+
+    def _pages(self, path: str, *, why: str, params: dict[str, Any]) -> Iterator[list[dict[str, Any]]]:
+        url: str | None = self.api_url + path
+        query: dict[str, Any] | None = {"per_page": 100, **params}
+        while url:
+            headers, data = self._call("GET", url, why=why, params=query)
+            yield data
+            url = _next_link(headers.get("link", ""))
+            query = None  # the next link already carries the query
+
+    def _repo_path(self, repo: str) -> str:
+        return f"/repos/{repo}"
+
+    # -- reads ---------------------------------------------------------------------------
+
+    def list_issues(self, repo: str, *, state: str = "all", creator: str | None = None,
+                    labels: tuple[str, ...] = (), sort: str = "created",
+                    direction: str = "desc") -> Iterator[Issue]:
+        """Issues (not pull requests) in listing order; pages are fetched only as the caller reads on."""
+        params: dict[str, Any] = {"state": state, "sort": sort, "direction": direction}
+        if creator:
+            params["creator"] = creator
+        if labels:
+            params["labels"] = ",".join(labels)
+        for page in self._pages(f"{self._repo_path(repo)}/issues", why="list issues", params=params):
+            for item in page:
+                issue = Issue.from_json(item)
+                if not issue.is_pull_request:
+                    yield issue
+
+    def get_repository(self, repo: str) -> dict[str, Any]:
+        _, data = self._call("GET", self.api_url + self._repo_path(repo), why="read the repository")
+        return data
+
+    def list_milestones(self, repo: str) -> list[Milestone]:
+        found: list[Milestone] = []
+        for page in self._pages(f"{self._repo_path(repo)}/milestones", why="list milestones",
+                                params={"state": "open"}):
+            found.extend(Milestone(m["number"], m["title"]) for m in page)
+        return found
+
+    def graphql(self, query: str, variables: dict[str, Any], *, why: str) -> dict[str, Any]:
+        body = {"query": query, "variables": variables}
+        _, data = self._call("POST", self.graphql_endpoint, why=why, body=body)
+        if data.get("errors"):
+            messages = "; ".join(e.get("message", "?") for e in data["errors"])
+            raise GitHubError(f"GitHub GraphQL refused the query to {why}: {messages}")
+        return data.get("data") or {}
+
+    # -- writes --------------------------------------------------------------------------
+
+    def _plan(self, method: str, path: str, payload: dict[str, Any], why: str) -> None:
+        self.planned.append(PlannedWrite(method, path, payload, why))
+
+    def create_issue(self, repo: str, *, title: str, body: str, labels: tuple[str, ...] = (),
+                     assignees: tuple[str, ...] = (), milestone: int | None = None,
+                     marker: str | None = None, on_warning: Callable[[str], None] | None = None) -> Issue:
+        """Open an issue. With a marker, a POST whose answer was lost is looked up, not repeated."""
+        path = f"{self._repo_path(repo)}/issues"
+        payload: dict[str, Any] = {"title": title, "body": body, "labels": list(labels),
+                                   "assignees": list(assignees)}
+        if milestone is not None:
+            payload["milestone"] = milestone
+        why = f"open issue {title!r}"
+        if self.dry_run:
+            self._plan("POST", path, payload, why)
+            return Issue(number=0, title=title, body=body, state="open", labels=tuple(labels),
+                         assignees=tuple(assignees), author=None, url="(not created: dry run)",
+                         created_at=None, planned=True)
+        for attempt in range(1, self.retry.attempts + 1):
+            try:
+                _, data = self._call("POST", self.api_url + path, why=why, body=payload)
+                return Issue.from_json(data)
+            except _Ambiguous as exc:
+                landed = self._find_by_marker(repo, marker) if marker else None
+                if landed is not None:
+                    return landed
+                if marker is None or attempt == self.retry.attempts:
+                    raise GitHubError(
+                        f"GitHub failed while opening issue {title!r} ({exc}); it may or may not have "
+                        "been created: check the repository before re-running") from None
+                self.counter.retries += 1
+                SLEEP(self._backoff(attempt))
+            except GitHubError as exc:
+                # An assignee who cannot be assigned (not a collaborator) makes GitHub refuse the
+                # whole issue; open it without assignees rather than not at all.
+                if exc.status == 422 and "assignees" in exc.message and payload["assignees"]:
+                    if on_warning:
+                        on_warning(f"could not assign {', '.join(assignees)} to {title!r} "
+                                   "(not collaborators of the repository?); opening it unassigned")
+                    payload["assignees"] = []
+                    continue
+                raise
+        raise AssertionError("unreachable")
+
+    def _find_by_marker(self, repo: str, marker: str) -> Issue | None:
+        for issue in self.list_issues(repo, state="all"):
+            if marker in issue.body:
+                return issue
+            break_after = issue.created_at is not None and (datetime.now(UTC) - issue.created_at).days > 1
+            if break_after:
+                return None
+        return None
+
+    def update_issue(self, repo: str, number: int, *, why: str, body: str | None = None,
+                     state: str | None = None, state_reason: str | None = None,
+                     title: str | None = None) -> None:
+        path = f"{self._repo_path(repo)}/issues/{number}"
+        payload = {k: v for k, v in {"title": title, "body": body, "state": state,
+                                     "state_reason": state_reason}.items() if v is not None}
+        if self.dry_run:
+            self._plan("PATCH", path, payload, why)
+            return
+        self._call("PATCH", self.api_url + path, why=why, body=payload)
+
+    def create_comment(self, repo: str, number: int, body: str, *, why: str) -> None:
+        path = f"{self._repo_path(repo)}/issues/{number}/comments"
+        if self.dry_run:
+            self._plan("POST", path, {"body": body}, why)
+            return
+        try:
+            self._call("POST", self.api_url + path, why=why, body={"body": body})
+        except _Ambiguous as exc:
+            raise GitHubError(f"GitHub failed while commenting on #{number} ({exc}); the comment may "
+                              "or may not have been posted") from None
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def _is_mutation(body: Any) -> bool:
+    return isinstance(body, dict) and str(body.get("query", "")).lstrip().startswith("mutation")
+
+
+def _message_of(exc: GithubException) -> str:
+    data = exc.data
+    if isinstance(data, dict):
+        return str(data.get("message") or "")
+    return str(data or "")
+
+
+def _describe_validation(error: Any) -> str:
+    if isinstance(error, dict):
+        parts = [str(error.get(k)) for k in ("field", "code", "value", "message") if error.get(k)]
+        return " ".join(parts)
+    return str(error)
+
+
+_LINK_NEXT = re.compile(r'<([^>]+)>;\s*rel="next"')
+
+
+def _next_link(link_header: str) -> str | None:
+    match = _LINK_NEXT.search(link_header or "")
+    return match.group(1) if match else None
+
+
+def _route_of(url: str, api_url: str) -> str:
+    """The path of a request without host or query, for messages and per-route counts."""
+    path = url[len(api_url):] if url.startswith(api_url) else urlsplit(url).path
+    return path.split("?", 1)[0] or "/"

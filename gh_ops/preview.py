@@ -1,0 +1,94 @@
+"""Offline rendering: preview one issue, and validate every configured template against sample data."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from gh_ops import dates
+from gh_ops import sprint as sprints
+from gh_ops.config import Config, Team
+from gh_ops.errors import Problem, TemplateError, UsageError
+from gh_ops.github import web_url_for
+from gh_ops.render import Renderer, RenderedIssue
+
+SAMPLE_WEB_URL = web_url_for("https://api.github.com")
+
+
+def _sprint_for_preview(team: Team, now: datetime) -> sprints.Sprint:
+    """The sprint `sprint open` would open now, or sprint 1 before the calendar starts."""
+    assert team.schedule is not None
+    due = sprints.due_sprint(team.schedule, dates.local_date(now, team.timezone))
+    return due or sprints.sprint_by_number(team.schedule, 1)
+
+
+def sprint_context(team: Team, now: datetime, repo: str, *, with_previous: bool) -> dict[str, Any]:
+    sprint = _sprint_for_preview(team, now)
+    previous = None
+    if with_previous and sprint.number > 1:
+        previous = sprints.sample_previous_issue(repo, SAMPLE_WEB_URL)
+    return sprints.build_context(team=team, sprint=sprint, repo=repo, now=now, previous_issue=previous)
+
+
+def apply_overrides(context: dict[str, Any], overrides: dict[str, str]) -> dict[str, Any]:
+    """Set `--var a.b=value` into the context; an empty value means none (e.g. --var previous_issue=)."""
+    for dotted, value in overrides.items():
+        target: Any = context
+        keys = dotted.split(".")
+        for key in keys[:-1]:
+            if not isinstance(target.get(key), dict):
+                raise UsageError(f"--var {dotted}: {key!r} is not a group of values in this template's "
+                                 f"variables (known: {', '.join(sorted(target))})")
+            target = target[key]
+        target[keys[-1]] = value if value != "" else None
+    return context
+
+
+def preview_issue(config: Config, kind: str, *, team_key: str | None, now: datetime, repo: str,
+                  overrides: dict[str, str], note: Callable[[str], None]) -> RenderedIssue:
+    if kind != "sprint":
+        raise UsageError(f"cannot preview {kind!r}")
+    teams = sprints.sprint_teams(config, (team_key,) if team_key else ())
+    if not teams:
+        raise UsageError(f"no team in {config.path} holds sprints")
+    team = teams[0]
+    context = sprint_context(team, now, repo, with_previous=True)
+    if context["previous_issue"] is not None:
+        note("(preview is offline: the previous sprint issue and its goals are sample data)")
+    context = apply_overrides(context, overrides)
+    assert config.sprint is not None
+    rendered = Renderer(config.templates_dir).render_issue(config.sprint.template, context)
+    labels, assignees = sprints.issue_fields(rendered, team, config.sprint.labels)
+    return RenderedIssue(rendered.title, rendered.body, labels, assignees, rendered.milestone)
+
+
+def validate_config(config: Config, *, now: datetime, repo: str | None) -> tuple[list[Problem], list[str]]:
+    """Render every configured template for every team, with and without a previous issue."""
+    problems: list[Problem] = []
+    report: list[str] = [f"config: {config.path}"]
+    renderer = Renderer(config.templates_dir)
+    if config.sprint is None:
+        report.append("sprint: not configured")
+        return problems, report
+    seen: set[str] = set()
+    rendered_for: list[str] = []
+    for team in config.teams.values():
+        if team.schedule is None:
+            continue
+        for with_previous in (False, True):
+            context = sprint_context(team, now, repo or "OWNER/REPO", with_previous=with_previous)
+            try:
+                renderer.render_issue(config.sprint.template, context)
+            except TemplateError as exc:
+                problem = exc.problem
+                if exc.file is None:  # not found: point at the config key that names it
+                    problem = Problem(exc.message, config.path, config.line_of("sprint.template"),
+                                      "sprint.template")
+                if str(problem) not in seen:
+                    seen.add(str(problem))
+                    problems.append(problem)
+        rendered_for.append(team.key)
+    report.append(f"sprint: template {config.sprint.template} rendered for "
+                  f"{', '.join(rendered_for) or 'no team'} (from {renderer.where()})")
+    return problems, report

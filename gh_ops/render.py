@@ -1,0 +1,262 @@
+"""Issue templates: sandboxed Jinja2 with YAML front matter, lookup order, filters and hidden markers."""
+
+from __future__ import annotations
+
+import re
+import traceback
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import yaml
+from jinja2.sandbox import SandboxedEnvironment
+
+from gh_ops import dates
+from gh_ops.errors import TemplateError
+
+FRONT_MATTER_KEYS = ("title", "labels", "assignees", "milestone")
+
+
+def default_templates_dir() -> Path:
+    """Templates shipped with gh-ops: inside the wheel, or at the top of a source checkout."""
+    package = Path(__file__).resolve().parent
+    installed = package / "templates"
+    return installed if installed.is_dir() else package.parent / "templates"
+
+
+# --- hidden markers ----------------------------------------------------------------------------
+
+_MARKER = re.compile(r"\A\s*<!-- gh-ops:(?P<kind>[a-z-]+)(?P<fields>(?: [a-z_]+=[^\s>]+)*) -->")
+_SAFE_VALUE = re.compile(r"^[^\s<>]+$")
+
+
+def marker(kind: str, **fields: str) -> str:
+    """The hidden comment that identifies what gh-ops opened, e.g. `<!-- gh-ops:sprint team=web ... -->`."""
+    for key, value in fields.items():
+        if not _SAFE_VALUE.match(value):
+            raise ValueError(f"marker field {key}={value!r} must be one word")
+    parts = "".join(f" {k}={v}" for k, v in fields.items())
+    return f"<!-- gh-ops:{kind}{parts} -->"
+
+
+def read_marker(body: str | None) -> tuple[str, dict[str, str]] | None:
+    """The marker at the very start of a body, or None. Markers elsewhere in a body are ignored."""
+    match = _MARKER.match(body or "")
+    if not match:
+        return None
+    fields = dict(pair.split("=", 1) for pair in match.group("fields").split())
+    return match.group("kind"), fields
+
+
+def defuse_markup(text: str) -> str:
+    """Make text from GitHub safe to embed: it can no longer open an HTML comment (and so fake a marker)."""
+    return text.replace("<!--", "<\u200b!--").replace("-->", "--\u200b>")
+
+
+# --- filters ---------------------------------------------------------------------------------
+
+
+def _as_date(value: Any) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value[:10])
+        except ValueError:
+            pass
+    raise ValueError(f"expected a date, got {value!r}")
+
+
+def _format_date(value: Any, fmt: str = "%-d %B %Y") -> str:
+    """strftime with portable %-d / %-m (no leading zero) on every platform."""
+    d = value if isinstance(value, datetime) else _as_date(value)
+    fmt = fmt.replace("%-d", str(d.day)).replace("%-m", str(d.month))
+    return d.strftime(fmt)
+
+
+FILTERS: dict[str, Callable[..., Any]] = {
+    "date": _format_date,
+    "add_days": lambda value, n: _as_date(value) + timedelta(days=int(n)),
+    "add_weeks": lambda value, n: _as_date(value) + timedelta(weeks=int(n)),
+    "add_workdays": lambda value, n: dates.add_workdays(_as_date(value), int(n)),
+    "workday": lambda value: dates.next_workday(_as_date(value)),
+    "weekday": lambda value: _as_date(value).strftime("%A"),
+    "isoweek": lambda value: dates.iso_week_label(_as_date(value)),
+    "days_until": lambda value, other: (_as_date(other) - _as_date(value)).days,
+    "mention": lambda login: f"@{login}" if login else "",
+}
+
+
+# --- rendering -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RenderedIssue:
+    title: str
+    body: str
+    labels: tuple[str, ...]
+    assignees: tuple[str, ...]
+    milestone: str | None
+
+
+@dataclass(frozen=True)
+class _FrontMatter:
+    values: dict[str, Any]
+    lines: dict[str, int]
+    file: str
+
+
+class _FrontMatterLoader(jinja2.FileSystemLoader):
+    """Serves templates with their front matter blanked out, so Jinja's line numbers stay the file's."""
+
+    def __init__(self, searchpath: list[Path]) -> None:
+        super().__init__([str(p) for p in searchpath])
+        self.front_matter: dict[str, _FrontMatter] = {}
+
+    def get_source(self, environment: jinja2.Environment,
+                   template: str) -> tuple[str, str | None, Callable[[], bool] | None]:
+        source, filename, uptodate = super().get_source(environment, template)
+        front, body = split_front_matter(source, filename or template)
+        self.front_matter[template] = front
+        return body, filename, uptodate
+
+
+def split_front_matter(source: str, file: str) -> tuple[_FrontMatter, str]:
+    """Parse `---` YAML front matter; return it and the body padded to keep line numbers."""
+    lines = source.splitlines(keepends=True)
+    if not lines or lines[0].strip() != "---":
+        return _FrontMatter({}, {}, file), source
+    for end in range(1, len(lines)):
+        if lines[end].strip() in ("---", "..."):
+            break
+    else:
+        raise TemplateError("front matter opened with --- is never closed with ---", file=file, line=1)
+    text = "".join(lines[1:end])
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        values = yaml.safe_load(text) or {}
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        line = mark.line + 2 if mark else 1
+        raise TemplateError(f"front matter is not valid YAML: {exc.problem}", file=file, line=line) from None
+    if not isinstance(values, dict):
+        raise TemplateError("front matter must be keys such as title: and labels:", file=file, line=2)
+    key_lines = {}
+    if isinstance(node, yaml.MappingNode):
+        key_lines = {str(k.value): k.start_mark.line + 2 for k, _ in node.value}
+    for key in values:
+        if key not in FRONT_MATTER_KEYS:
+            raise TemplateError(f"unknown front matter key {key!r}; allowed: {', '.join(FRONT_MATTER_KEYS)}",
+                                file=file, line=key_lines.get(key, 2))
+    body = "\n" * (end + 1) + "".join(lines[end + 1:])
+    return _FrontMatter(values, key_lines, file), body
+
+
+class Renderer:
+    """Renders issue templates found in the repository's folder first, then in gh-ops' defaults."""
+
+    def __init__(self, user_dir: Path | None = None) -> None:
+        self.search_path = [p for p in (user_dir, default_templates_dir()) if p is not None and p.is_dir()]
+        self._loader = _FrontMatterLoader(self.search_path)
+        self.env = SandboxedEnvironment(
+            loader=self._loader,
+            undefined=jinja2.StrictUndefined,
+            autoescape=False,  # Markdown, not HTML; values are inserted as text, never evaluated
+            keep_trailing_newline=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.filters.update(FILTERS)
+
+    def where(self) -> str:
+        return " then ".join(str(p) for p in self.search_path) or "(no template folders)"
+
+    def render_issue(self, name: str, context: Mapping[str, Any]) -> RenderedIssue:
+        template = self._load(name)
+        front = self._loader.front_matter[name]
+        body = self._run(lambda: template.render(context), template.filename or name)
+        values = front.values
+        if "title" not in values:
+            raise TemplateError("front matter has no title: (every issue needs one)", file=front.file, line=1)
+
+        def field(key: str) -> Any:
+            raw = values.get(key)
+            line = front.lines.get(key, 1)
+            if raw is None:
+                return None
+            if isinstance(raw, list):
+                rendered = [self._render_value(str(item), context, front.file, line) for item in raw]
+                return tuple(r for r in rendered if r)
+            return self._render_value(str(raw), context, front.file, line)
+
+        def as_list(key: str) -> tuple[str, ...]:
+            value = field(key)
+            if value is None:
+                return ()
+            return value if isinstance(value, tuple) else tuple(v.strip() for v in value.split(",") if v.strip())
+
+        title = " ".join(str(field("title")).split())
+        if not title:
+            raise TemplateError("the title renders empty", file=front.file, line=front.lines.get("title", 1))
+        milestone = field("milestone")
+        return RenderedIssue(
+            title=title,
+            body=body.lstrip("\n"),
+            labels=as_list("labels"),
+            assignees=tuple(a.lstrip("@") for a in as_list("assignees")),
+            milestone=str(milestone) if milestone else None,
+        )
+
+    def _load(self, name: str) -> jinja2.Template:
+        try:
+            return self.env.get_template(name)
+        except jinja2.TemplateNotFound as exc:
+            raise TemplateError(f"template {exc.name!r} not found in {self.where()}") from None
+        except jinja2.TemplateSyntaxError as exc:
+            raise TemplateError(f"template syntax error: {exc.message}", file=exc.filename or exc.name,
+                                line=exc.lineno) from None
+
+    def _render_value(self, source: str, context: Mapping[str, Any], file: str, line: int) -> str:
+        try:
+            template = self.env.from_string(source)
+        except jinja2.TemplateSyntaxError as exc:
+            raise TemplateError(f"template syntax error: {exc.message}", file=file, line=line) from None
+        try:
+            return template.render(context).strip()
+        except Exception as exc:  # noqa: BLE001 - every template failure becomes one message
+            raise TemplateError(_explain(exc), file=file, line=line) from None
+
+    def _run(self, render: Callable[[], str], filename: str) -> str:
+        try:
+            return render()
+        except TemplateError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - every template failure becomes one message
+            where, line = _template_frame(exc, filename)
+            raise TemplateError(_explain(exc), file=where, line=line) from None
+
+
+def _explain(exc: Exception) -> str:
+    if isinstance(exc, jinja2.UndefinedError):
+        return f"undefined variable: {exc.message} (check spelling, or guard it with `is defined`)"
+    if isinstance(exc, jinja2.exceptions.SecurityError):
+        return f"not allowed in a template: {exc}"
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return f"template syntax error: {exc.message}"
+    return f"{exc.__class__.__name__}: {exc}"
+
+
+def _template_frame(exc: Exception, filename: str) -> tuple[str, int | None]:
+    """The deepest traceback frame that is template code: Jinja maps those to template lines."""
+    found: tuple[str, int | None] = (filename, None)
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if frame.filename.endswith((".md", ".j2", ".jinja", ".txt", ".html")) or frame.filename == filename:
+            found = (frame.filename, frame.lineno)
+    if isinstance(exc, jinja2.TemplateSyntaxError) and exc.lineno:
+        found = (exc.filename or found[0], exc.lineno)
+    return found
