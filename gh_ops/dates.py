@@ -2,23 +2,32 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from gh_ops.errors import UsageError
 
 
+class CalendarDay(datetime):
+    """A `--now` given as a bare date: that calendar day in every timezone (a backfill "as of" a day)."""
+
+
 def parse_now(text: str | None, default_tz: str = "UTC") -> datetime:
     """The run's `now`: ISO 8601 date or date-time; without an offset it is read in `default_tz`.
 
-    A bare date means midday of that day, so it is the same calendar day in every team's timezone
-    (from UTC-11 to UTC+12), which is what someone backfilling "as of 2026-11-20" means.
+    A bare date is returned as a CalendarDay (midday UTC), which `local_date` reads as that same
+    date whatever the timezone, from Samoa to Kiribati.
     """
     if not text:
         return datetime.now(UTC)
     text = text.strip()
-    if len(text) == 10:
-        text += "T12:00:00"
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        try:
+            day = date.fromisoformat(text)
+        except ValueError:
+            raise UsageError(f"--now {text!r} is not a real calendar date") from None
+        return CalendarDay(day.year, day.month, day.day, 12, tzinfo=UTC)
     try:
         value = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
@@ -32,7 +41,16 @@ def parse_now(text: str | None, default_tz: str = "UTC") -> datetime:
 
 def local_date(moment: datetime, tz: str) -> date:
     """The calendar date it is in `tz` at `moment` (DST-aware)."""
+    if isinstance(moment, CalendarDay):
+        return date(moment.year, moment.month, moment.day)
     return moment.astimezone(ZoneInfo(tz)).date()
+
+
+def local_now(moment: datetime, tz: str) -> datetime:
+    """`moment` on the clock in `tz`; a CalendarDay becomes midday of that day there."""
+    if isinstance(moment, CalendarDay):
+        return datetime(moment.year, moment.month, moment.day, 12, tzinfo=ZoneInfo(tz))
+    return moment.astimezone(ZoneInfo(tz))
 
 
 def is_workday(day: date) -> bool:

@@ -21,6 +21,7 @@ DEFAULT_API_URL = "https://api.github.com"
 # Indirection so tests (and benchmarks) can make waiting instant without touching time.sleep.
 SLEEP: Callable[[float], None] = time.sleep
 MONOTONIC: Callable[[], float] = time.monotonic
+WALL_CLOCK: Callable[[], float] = time.time  # compared with x-ratelimit-reset
 
 
 def graphql_url_for(api_url: str) -> str:
@@ -238,7 +239,7 @@ class GitHub:
                 wait = float(retry_after)
                 kind = "secondary rate limit"
             elif headers.get("x-ratelimit-remaining") == "0" and str(headers.get("x-ratelimit-reset", "")).isdigit():
-                wait = max(float(headers["x-ratelimit-reset"]) - time.time(), 0.0) + 1.0
+                wait = max(float(headers["x-ratelimit-reset"]) - WALL_CLOCK(), 0.0) + 1.0
                 kind = "rate limit"
             else:
                 wait = self.retry.secondary_wait * 2 ** (attempt - 1)

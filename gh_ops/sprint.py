@@ -6,7 +6,6 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from gh_ops import dates
 from gh_ops.config import Config, SprintSchedule, Team
@@ -156,7 +155,7 @@ def sample_previous_issue(repo: str, web_url: str, number: int = 41) -> dict[str
 
 def build_context(*, team: Team, sprint: Sprint, repo: str, now: datetime,
                   previous_issue: dict[str, Any] | None) -> dict[str, Any]:
-    local_now = now.astimezone(ZoneInfo(team.timezone))
+    local_now = dates.local_now(now, team.timezone)
     previous_sprint = None
     if sprint.number > 1:
         gap = sprint.end - sprint.start + timedelta(days=1)
@@ -358,7 +357,7 @@ def open_sprint_issues(*, gh: GitHub, config: Config, renderer: Renderer, repo: 
             if previous is not None and NEXT_LINK_MARKER not in previous.body:
                 close = config.sprint.close_previous and previous.state == "open"
                 step = f"team {team.key}: {'link and close' if close else 'link'} #{previous.number}"
-                progress.pending.append(step)
+                progress.pending.insert(0, step)  # the step under way is the first not done
                 say(f"{team.key}: {'would ' if gh.dry_run else ''}{'link and close' if close else 'link'} "
                     f"the previous sprint issue #{previous.number}")
                 gh.update_issue(
