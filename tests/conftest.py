@@ -1,0 +1,112 @@
+"""Shared pytest fixtures: hermetic environment, no network, and a fake GitHub."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import socket
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+import responses
+from fakegithub import FakeGitHub
+from fakegithub import load_payload as _load_payload
+
+# --------------------------------------------------------------------------- hermetic environment
+
+# Variables a GitHub Actions runner (or a developer's shell) sets that gh-ops reads; a test that
+# needs one sets it explicitly with monkeypatch.setenv.
+GITHUB_ENV_VARS = (
+    "GITHUB_ACTIONS",
+    "GITHUB_OUTPUT",
+    "GITHUB_STEP_SUMMARY",
+    "GITHUB_EVENT_PATH",
+    "GITHUB_EVENT_NAME",
+    "GITHUB_REPOSITORY",
+    "GITHUB_TOKEN",
+    "GH_TOKEN",
+    "GITHUB_API_URL",
+    "GITHUB_GRAPHQL_URL",
+    "GH_OPS_CONFIG",
+    "GH_OPS_NOW",
+    "GH_OPS_DRY_RUN",
+)
+
+
+@pytest.fixture(autouse=True)
+def _clean_github_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Remove GitHub Actions / gh-ops variables so the outer environment cannot leak in."""
+    for name in GITHUB_ENV_VARS:
+        monkeypatch.delenv(name, raising=False)
+    # Action inputs arrive as INPUT_<NAME>; a stray one would silently change behaviour.
+    for name in [n for n in os.environ if n.startswith("INPUT_")]:
+        monkeypatch.delenv(name, raising=False)
+
+
+# --------------------------------------------------------------------------- no network
+
+NETWORK_ERROR = "tests must not reach the network"
+
+
+def _is_loopback(address: Any) -> bool:
+    """True for addresses that stay on this machine (loopback hosts, Unix sockets)."""
+    if not isinstance(address, tuple):
+        return True  # AF_UNIX path (str/bytes): local by definition
+    host = address[0]
+    if isinstance(host, bytes):
+        host = host.decode()
+    if host in ("localhost", ""):
+        return True
+    try:
+        return ipaddress.ip_address(str(host).split("%")[0]).is_loopback
+    except ValueError:
+        return False  # any other hostname would need DNS, i.e. the network
+
+
+@pytest.fixture(autouse=True)
+def _block_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail loudly on any non-loopback connection (local benchmark servers stay allowed)."""
+    real_connect = socket.socket.connect
+    real_connect_ex = socket.socket.connect_ex
+    real_create_connection = socket.create_connection
+
+    def guarded_connect(self: socket.socket, address: Any) -> None:
+        if not _is_loopback(address):
+            raise RuntimeError(NETWORK_ERROR)
+        return real_connect(self, address)
+
+    def guarded_connect_ex(self: socket.socket, address: Any) -> int:
+        if not _is_loopback(address):
+            raise RuntimeError(NETWORK_ERROR)
+        return real_connect_ex(self, address)
+
+    def guarded_create_connection(address: Any, *args: Any, **kwargs: Any) -> socket.socket:
+        if not _is_loopback(address):
+            raise RuntimeError(NETWORK_ERROR)
+        return real_create_connection(address, *args, **kwargs)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded_connect)
+    monkeypatch.setattr(socket.socket, "connect_ex", guarded_connect_ex)
+    monkeypatch.setattr(socket, "create_connection", guarded_create_connection)
+
+
+# --------------------------------------------------------------------------- fake GitHub
+
+
+@pytest.fixture
+def fake_github() -> Iterator[FakeGitHub]:
+    """A FakeGitHub on https://api.github.com with the public repository acme/widgets."""
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        fake = FakeGitHub(rsps)
+        fake.add_repo("acme/widgets")
+        yield fake
+
+
+# --------------------------------------------------------------------------- payload fixtures
+
+
+@pytest.fixture
+def load_payload() -> Callable[[str], dict[str, Any]]:
+    """load_payload("issues.opened") -> a fresh deep copy of tests/fixtures/webhooks/<name>.json."""
+    return _load_payload

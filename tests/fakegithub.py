@@ -1,0 +1,1550 @@
+"""A small, stateful, in-memory fake of the GitHub REST (and GraphQL) API served via `responses`.
+
+Usage::
+
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        fake = FakeGitHub(rsps)
+        fake.add_repo("acme/widgets")
+        ...  # drive PyGithub / requests against https://api.github.com
+        assert len(fake.writes) == 1
+
+Object shapes are built from the real webhook payloads in tests/fixtures/webhooks so that code
+under test sees the same keys it will see from GitHub. Only behaviour the project relies on is
+modelled; anything else is deliberately absent (an unknown endpoint is not mocked at all, so
+`responses` raises ConnectionError and the gap is obvious).
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import functools
+import itertools
+import json
+import math
+import re
+import threading
+import zlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
+
+import responses
+from requests import PreparedRequest
+from requests.structures import CaseInsensitiveDict
+
+FIXTURES_DIR = Path(__file__).parent / "fixtures"
+WEBHOOKS_DIR = FIXTURES_DIR / "webhooks"
+
+PUBLIC_API_URL = "https://api.github.com"
+DEFAULT_ACTOR = "github-actions[bot]"
+RATE_LIMIT = 5000
+MAX_TITLE = 256
+MAX_BODY = 65536
+DOCS = "https://docs.github.com/rest"
+
+# Real ids, so fixtures that mention these accounts agree with what the fake returns.
+_KNOWN_USER_IDS = {"github-actions[bot]": 41898282, "dependabot[bot]": 49699333}
+
+# The template payload's own identity, rewritten away when deriving new objects from it.
+_TPL_API_USER = "https://api.github.com/users/Codertocat"
+
+_Resp = tuple[int, dict[str, str], Any]
+Clock = Callable[[], datetime]
+
+
+# --------------------------------------------------------------------------- small helpers
+
+
+@functools.cache
+def _load_json(path: Path) -> Any:
+    """Parse a fixture file once per session."""
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def load_payload(name: str) -> dict[str, Any]:
+    """Return a deep copy of a webhook payload fixture ("issues.opened" or "issues.opened.json")."""
+    filename = name if name.endswith(".json") else f"{name}.json"
+    return copy.deepcopy(_load_json(WEBHOOKS_DIR / filename))
+
+
+def _utc(dt: datetime) -> datetime:
+    """Normalise to an aware UTC datetime with GitHub's one-second precision."""
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    return dt.astimezone(UTC).replace(microsecond=0)
+
+
+def iso(dt: datetime | None) -> str | None:
+    """Format like GitHub does: 2024-01-31T09:00:00Z."""
+    return None if dt is None else _utc(dt).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _node_id(type_name: str, ident: int) -> str:
+    """Legacy GitHub node id, e.g. base64("05:Issue123") as in the fixture payloads."""
+    return base64.b64encode(f"0{len(type_name)}:{type_name}{ident}".encode()).decode()
+
+
+def _user_id(login: str) -> int:
+    """Stable, realistic-looking numeric id for a login."""
+    known = _KNOWN_USER_IDS.get(login.lower())
+    return (
+        known if known is not None else 1_000_000 + zlib.crc32(login.lower().encode()) % 90_000_000
+    )
+
+
+def _int_param(raw: str | None, default: int) -> int:
+    """Parse an integer query parameter, falling back like GitHub does on garbage."""
+    try:
+        return int(raw) if raw is not None else default
+    except ValueError:
+        return default
+
+
+class FrozenClock:
+    """A controllable clock to pass as FakeGitHub(clock=...)."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = _utc(now)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> datetime:
+        """Move time forward by timedelta(**delta) and return the new now."""
+        self.now = self.now + timedelta(**delta)
+        return self.now
+
+
+# --------------------------------------------------------------------------- recorded requests
+
+
+@dataclass
+class RecordedRequest:
+    """A request that reached the fake; `path` is relative to the API root ("/graphql" for GQL)."""
+
+    method: str
+    path: str
+    query: dict[str, str]
+    json: Any
+    headers: CaseInsensitiveDict[str]
+    url: str = ""
+    status: int | None = None
+
+    @property
+    def is_graphql(self) -> bool:
+        """True for POSTs to the GraphQL endpoint."""
+        return self.path == "/graphql"
+
+    @property
+    def is_write(self) -> bool:
+        """GETs and GraphQL queries are reads; everything else (incl. mutations) is a write."""
+        if self.is_graphql:
+            query = self.json.get("query", "") if isinstance(self.json, dict) else ""
+            return str(query).lstrip().startswith("mutation")
+        return self.method not in ("GET", "HEAD")
+
+
+# --------------------------------------------------------------------------- in-memory state
+
+
+@dataclass
+class _Label:
+    id: int
+    name: str
+    color: str = "ededed"
+    description: str | None = None
+    default: bool = False
+
+
+@dataclass
+class _Milestone:
+    id: int
+    number: int
+    title: str
+    creator: str
+    created_at: datetime
+    description: str | None = None
+    state: str = "open"
+    due_on: datetime | None = None
+    closed_at: datetime | None = None
+
+
+@dataclass
+class _Comment:
+    id: int
+    issue_number: int
+    body: str
+    author: str
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass
+class _Issue:
+    id: int
+    number: int
+    title: str
+    body: str | None
+    author: str
+    created_at: datetime
+    updated_at: datetime
+    state: str = "open"
+    state_reason: str | None = None
+    locked: bool = False
+    label_ids: list[int] = field(default_factory=list)
+    assignees: list[str] = field(default_factory=list)
+    milestone: int | None = None
+    closed_at: datetime | None = None
+    closed_by: str | None = None
+    is_pr: bool = False
+    comment_ids: list[int] = field(default_factory=list)
+
+
+@dataclass
+class _Repo:
+    id: int
+    owner: str
+    name: str
+    private: bool
+    archived: bool
+    has_issues: bool
+    default_branch: str
+    collaborators: dict[str, str]  # lower-cased login -> login as registered
+    labels: dict[int, _Label] = field(default_factory=dict)
+    issues: dict[int, _Issue] = field(default_factory=dict)
+    milestones: dict[int, _Milestone] = field(default_factory=dict)
+    comments: dict[int, _Comment] = field(default_factory=dict)
+    next_number: int = 1
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.owner}/{self.name}"
+
+
+@dataclass
+class _Req:
+    """A parsed incoming request, as handlers see it."""
+
+    method: str
+    url: str
+    path: str
+    query: dict[str, str]
+    query_pairs: list[tuple[str, str]]
+    json: Any
+    json_error: bool
+    headers: CaseInsensitiveDict[str]
+
+
+@dataclass
+class _Failure:
+    """An injected failure; `after_apply` ones let the request change state first."""
+
+    method: str
+    pattern: re.Pattern[str]
+    status: int
+    remaining: int
+    headers: dict[str, str]
+    body: Any
+    after_apply: bool = False
+
+    def matches(self, req: _Req) -> bool:
+        return self.method in ("*", req.method) and bool(self.pattern.search(req.path))
+
+
+@dataclass
+class _Route:
+    method: str
+    pattern: str  # regex on the API-relative path
+    handler: Callable[..., _Resp]
+    repo_scoped: bool = True
+
+
+class _HttpError(Exception):
+    """Raised inside handlers to short-circuit with a GitHub-style error response."""
+
+    def __init__(self, code: int, message: str, **extra: Any) -> None:
+        super().__init__(message)
+        # Current GitHub error bodies carry documentation_url and the status as a string.
+        body = {"message": message, **extra}
+        body.setdefault("documentation_url", DOCS)
+        body["status"] = str(code)
+        self.response: _Resp = (code, {}, body)
+
+
+def _not_found() -> _HttpError:
+    return _HttpError(404, "Not Found")
+
+
+def _validation_failed(resource: str, field_name: str, code: str, **extra: Any) -> _HttpError:
+    error = {"resource": resource, "field": field_name, "code": code, **extra}
+    return _HttpError(422, "Validation Failed", errors=[error])
+
+
+def _missing_param(name: str) -> _HttpError:
+    return _HttpError(422, f'Invalid request.\n\n"{name}" wasn\'t supplied.')
+
+
+# --------------------------------------------------------------------------- the fake
+
+
+_SEG = r"([^/?#]+)"
+_NUM = r"(\d+)"
+
+
+class FakeGitHub:
+    """An in-memory GitHub whose REST/GraphQL endpoints are registered on a RequestsMock."""
+
+    def __init__(
+        self,
+        rsps: responses.RequestsMock,
+        api_url: str = PUBLIC_API_URL,
+        actor: str = DEFAULT_ACTOR,
+        clock: Clock | None = None,
+    ) -> None:
+        self.rsps = rsps
+        self.api_url = api_url.rstrip("/")
+        self.actor = actor
+        self.clock: Clock = clock or (lambda: datetime.now(UTC))
+        self.require_auth = True
+        self.requests: list[RecordedRequest] = []
+        self.web_url, self.graphql_url = _derive_urls(self.api_url)
+        self._repos: dict[str, _Repo] = {}
+        self._failures: list[_Failure] = []
+        self._graphql_handlers: list[
+            tuple[str, Callable[[str, dict[str, Any]], dict[str, Any]]]
+        ] = []
+        self._rate_used = {"core": 0, "graphql": 0}
+        self._rate_reset: int | None = None
+        self._ids = {
+            kind: itertools.count(start)
+            for kind, start in {
+                "repo": 700_000_001,
+                "issue": 2_100_000_001,
+                "comment": 2_500_000_001,
+                "label": 6_000_000_001,
+                "milestone": 11_000_001,
+                "request": 1,
+            }.items()
+        }
+        tpl = _load_json(WEBHOOKS_DIR / "issues.opened.json")
+        self._tpl_issue: dict[str, Any] = tpl["issue"]
+        self._tpl_repo: dict[str, Any] = tpl["repository"]
+        self._lock = threading.RLock()
+        self._register()
+
+    # ----------------------------------------------------------------- log views
+
+    @property
+    def reads(self) -> list[RecordedRequest]:
+        """Recorded GETs and GraphQL queries."""
+        return [r for r in self.requests if not r.is_write]
+
+    @property
+    def writes(self) -> list[RecordedRequest]:
+        """Recorded POST/PATCH/PUT/DELETE requests and GraphQL mutations."""
+        return [r for r in self.requests if r.is_write]
+
+    def clear_requests(self) -> None:
+        """Forget the request log (e.g. after API-driven setup)."""
+        self.requests.clear()
+
+    @property
+    def pending_failures(self) -> int:
+        """How many injected failures have not fired yet."""
+        return sum(f.remaining for f in self._failures)
+
+    # ----------------------------------------------------------------- state helpers
+
+    def add_repo(
+        self,
+        full_name: str,
+        *,
+        private: bool = False,
+        default_branch: str = "main",
+        collaborators: Iterable[str] = (),
+        archived: bool = False,
+        has_issues: bool = True,
+    ) -> dict[str, Any]:
+        """Create a repository; the owner, actor and `collaborators` are assignable."""
+        owner, name = full_name.split("/", 1)
+        logins = [owner, self.actor, *collaborators]
+        repo = _Repo(
+            id=next(self._ids["repo"]),
+            owner=owner,
+            name=name,
+            private=private,
+            archived=archived,
+            has_issues=has_issues,
+            default_branch=default_branch,
+            collaborators={login.lower(): login for login in logins},
+        )
+        self._repos[full_name.lower()] = repo
+        return self._render_repo(repo)
+
+    def add_label(
+        self, full_name: str, name: str, *, color: str = "ededed", description: str | None = None
+    ) -> dict[str, Any]:
+        """Create a repository label."""
+        repo = self._repo(full_name)
+        label = _Label(next(self._ids["label"]), name, color, description)
+        repo.labels[label.id] = label
+        return self._render_label(repo, label)
+
+    def add_milestone(
+        self,
+        full_name: str,
+        title: str,
+        number: int | None = None,
+        *,
+        state: str = "open",
+        description: str | None = None,
+        due_on: datetime | None = None,
+    ) -> dict[str, Any]:
+        """Create a milestone (numbers count up from 1 unless given)."""
+        repo = self._repo(full_name)
+        if number is None:
+            number = max(repo.milestones, default=0) + 1
+        now = _utc(self.clock())
+        milestone = _Milestone(
+            id=next(self._ids["milestone"]),
+            number=number,
+            title=title,
+            creator=self.actor,
+            created_at=now,
+            description=description,
+            state=state,
+            due_on=_utc(due_on) if due_on else None,
+            closed_at=now if state == "closed" else None,
+        )
+        repo.milestones[number] = milestone
+        return self._render_milestone(repo, milestone)
+
+    def add_issue(
+        self,
+        full_name: str,
+        *,
+        title: str,
+        body: str | None = "",
+        author: str = DEFAULT_ACTOR,
+        state: str = "open",
+        labels: Iterable[str] = (),
+        assignees: Iterable[str] = (),
+        created_at: datetime | None = None,
+        pull_request: bool = False,
+        updated_at: datetime | None = None,
+        closed_at: datetime | None = None,
+        state_reason: str | None = None,
+        locked: bool = False,
+        milestone: int | None = None,
+    ) -> dict[str, Any]:
+        """Seed an issue (or a PR seen through the issues API) without going through HTTP."""
+        repo = self._repo(full_name)
+        created = _utc(created_at or self.clock())
+        issue = self._new_issue(repo, title=title, body=body, author=author, created=created)
+        issue.label_ids = [self._ensure_label(repo, name).id for name in labels]
+        issue.assignees = list(assignees)
+        issue.is_pr = pull_request
+        issue.locked = locked
+        issue.milestone = milestone
+        issue.updated_at = _utc(updated_at) if updated_at else created
+        if state == "closed":
+            issue.state = "closed"
+            issue.state_reason = state_reason or "completed"
+            issue.closed_at = _utc(closed_at) if closed_at else issue.updated_at
+            issue.closed_by = self.actor
+        else:
+            issue.state_reason = state_reason
+        return self._render_issue(repo, issue)
+
+    def edit_issue(
+        self,
+        full_name: str,
+        number: int,
+        *,
+        by: str | None = None,
+        title: str | None = None,
+        body: str | None = None,
+        state: str | None = None,
+        state_reason: str | None = None,
+        labels: Iterable[str] | None = None,
+        assignees: Iterable[str] | None = None,
+        at: datetime | None = None,
+    ) -> dict[str, Any]:
+        """Change an issue out of band (a human in the web UI): no request is recorded."""
+        repo = self._repo(full_name)
+        issue = self._issue(repo, number)
+        now = _utc(at or self.clock())
+        if title is not None:
+            issue.title = title
+        if body is not None:
+            issue.body = body or None
+        if labels is not None:
+            issue.label_ids = _dedupe([self._ensure_label(repo, n).id for n in labels])
+        if assignees is not None:
+            issue.assignees = list(assignees)
+        self._apply_state(issue, state or issue.state, state_reason, now, by)
+        issue.updated_at = now
+        return self._render_issue(repo, issue, full=True)
+
+    def add_comment(
+        self,
+        full_name: str,
+        number: int,
+        *,
+        body: str,
+        author: str,
+        created_at: datetime | None = None,
+    ) -> dict[str, Any]:
+        """Seed a comment on an issue or PR."""
+        repo = self._repo(full_name)
+        issue = self._issue(repo, number)
+        comment = self._new_comment(repo, issue, body, author, _utc(created_at or self.clock()))
+        return self._render_comment(repo, comment)
+
+    def issues(self, full_name: str) -> list[dict[str, Any]]:
+        """All issues and PRs of a repository, in number order."""
+        repo = self._repo(full_name)
+        return [self._render_issue(repo, i) for _, i in sorted(repo.issues.items())]
+
+    def issue(self, full_name: str, number: int) -> dict[str, Any]:
+        """One issue as the single-issue endpoint returns it."""
+        repo = self._repo(full_name)
+        return self._render_issue(repo, self._issue(repo, number), full=True)
+
+    def comments(self, full_name: str, number: int) -> list[dict[str, Any]]:
+        """Comments of an issue, oldest first."""
+        repo = self._repo(full_name)
+        issue = self._issue(repo, number)
+        return [self._render_comment(repo, repo.comments[c]) for c in issue.comment_ids]
+
+    def labels(self, full_name: str) -> list[dict[str, Any]]:
+        """Repository labels, sorted by name."""
+        repo = self._repo(full_name)
+        return [self._render_label(repo, label) for label in _sorted_labels(repo.labels.values())]
+
+    def milestones(self, full_name: str) -> list[dict[str, Any]]:
+        """Repository milestones in number order."""
+        repo = self._repo(full_name)
+        return [self._render_milestone(repo, m) for _, m in sorted(repo.milestones.items())]
+
+    # ----------------------------------------------------------------- GraphQL
+
+    def on_graphql(
+        self, operation: str, handler: Callable[[str, dict[str, Any]], dict[str, Any]]
+    ) -> None:
+        """Answer GraphQL requests whose operation name equals (or query contains) `operation`.
+
+        The handler returns the response body; a dict without "data"/"errors" is wrapped in
+        {"data": ...}.
+        """
+        self._graphql_handlers.append((operation, handler))
+
+    # ----------------------------------------------------------------- failure injection
+
+    def fail_next(
+        self,
+        method: str,
+        path_pattern: str,
+        status: int,
+        *,
+        times: int = 1,
+        headers: dict[str, str] | None = None,
+        json: Any = None,
+    ) -> None:
+        """Answer the next `times` matching requests with an error, without touching state.
+
+        `path_pattern` is re.search-ed against the API-relative path (no query), e.g.
+        r"/repos/acme/widgets/issues$"; method "*" matches any method.
+        """
+        body = json if json is not None else {"message": "Server Error"}
+        self._failures.append(
+            _Failure(
+                method.upper(), re.compile(path_pattern), status, times, dict(headers or {}), body
+            )
+        )
+
+    def fail_after_apply(
+        self, method: str, path_pattern: str, status: int = 502, *, times: int = 1
+    ) -> None:
+        """Apply the next matching successful request to state, then answer with an error."""
+        self._failures.append(
+            _Failure(
+                method.upper(),
+                re.compile(path_pattern),
+                status,
+                times,
+                {},
+                {"message": "Server Error"},
+                after_apply=True,
+            )
+        )
+
+    def server_error(self, method: str, pattern: str, times: int = 1, status: int = 502) -> None:
+        """Inject 5xx responses like a flaky GitHub frontend."""
+        self.fail_next(method, pattern, status, times=times, json={"message": "Server Error"})
+
+    def secondary_rate_limit(
+        self, method: str, pattern: str, retry_after: int = 60, *, status: int = 403, times: int = 1
+    ) -> None:
+        """Inject GitHub's secondary (abuse) rate limit: 403/429 with Retry-After."""
+        self.fail_next(
+            method,
+            pattern,
+            status,
+            times=times,
+            headers={"Retry-After": str(retry_after)},
+            json={
+                "message": "You have exceeded a secondary rate limit. Please wait a few minutes "
+                "before you try again.",
+                "documentation_url": "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits",
+            },
+        )
+
+    def primary_rate_limit(
+        self, method: str, pattern: str, reset_in: int = 30, *, status: int = 403, times: int = 1
+    ) -> None:
+        """Inject an exhausted primary rate limit: remaining 0, reset `reset_in` seconds ahead."""
+        reset = int(_utc(self.clock()).timestamp()) + reset_in
+        self.fail_next(
+            method,
+            pattern,
+            status,
+            times=times,
+            headers={
+                "x-ratelimit-remaining": "0",
+                "x-ratelimit-used": str(RATE_LIMIT),
+                "x-ratelimit-reset": str(reset),
+            },
+            json={
+                "message": "API rate limit exceeded for installation ID 123.",
+                "documentation_url": "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api",
+            },
+        )
+
+    def too_many_requests(self, method: str, pattern: str, retry_after: int = 60) -> None:
+        """The 429 flavour of the secondary rate limit."""
+        self.secondary_rate_limit(method, pattern, retry_after, status=429)
+
+    # ----------------------------------------------------------------- registration & dispatch
+
+    def _routes(self) -> list[_Route]:
+        """The endpoint table; patterns are disjoint per method (responses pops on overlap)."""
+        r = rf"/repos/{_SEG}/{_SEG}"
+        return [
+            _Route("GET", r, self._get_repo),
+            _Route("GET", rf"{r}/issues", self._list_issues),
+            _Route("POST", rf"{r}/issues", self._create_issue),
+            _Route("GET", rf"{r}/issues/{_NUM}", self._get_issue),
+            _Route("PATCH", rf"{r}/issues/{_NUM}", self._update_issue),
+            _Route("GET", rf"{r}/issues/{_NUM}/comments", self._list_comments),
+            _Route("POST", rf"{r}/issues/{_NUM}/comments", self._create_comment),
+            _Route("GET", rf"{r}/issues/comments/{_NUM}", self._get_comment),
+            _Route("PATCH", rf"{r}/issues/comments/{_NUM}", self._update_comment),
+            _Route("DELETE", rf"{r}/issues/comments/{_NUM}", self._delete_comment),
+            _Route("GET", rf"{r}/issues/{_NUM}/labels", self._list_issue_labels),
+            _Route("POST", rf"{r}/issues/{_NUM}/labels", self._add_issue_labels),
+            _Route("PUT", rf"{r}/issues/{_NUM}/labels", self._set_issue_labels),
+            _Route("DELETE", rf"{r}/issues/{_NUM}/labels", self._clear_issue_labels),
+            _Route("DELETE", rf"{r}/issues/{_NUM}/labels/{_SEG}", self._remove_issue_label),
+            _Route("GET", rf"{r}/labels", self._list_labels),
+            _Route("POST", rf"{r}/labels", self._create_label),
+            _Route("GET", rf"{r}/labels/{_SEG}", self._get_label),
+            _Route("PATCH", rf"{r}/labels/{_SEG}", self._update_label),
+            _Route("DELETE", rf"{r}/labels/{_SEG}", self._delete_label),
+            _Route("GET", rf"{r}/milestones", self._list_milestones),
+            _Route("GET", rf"{r}/milestones/{_NUM}", self._get_milestone),
+            _Route("GET", rf"{r}/assignees", self._list_assignees),
+            _Route("GET", rf"{r}/assignees/{_SEG}", self._check_assignee),
+        ]
+
+    def _register(self) -> None:
+        """Register one `responses` callback per route, plus the GraphQL endpoint."""
+        for route in self._routes():
+            url = re.compile(_url_regex(self.api_url) + route.pattern + r"(?:\?.*)?$")
+            self.rsps.add_callback(
+                route.method,
+                url,
+                callback=functools.partial(self._dispatch, route),
+                content_type=None,
+            )
+        graphql = _Route("POST", "/graphql", self._graphql, repo_scoped=False)
+        self.rsps.add_callback(
+            "POST",
+            re.compile(_url_regex(self.graphql_url) + r"(?:\?.*)?$"),
+            callback=functools.partial(self._dispatch, graphql),
+            content_type=None,
+        )
+
+    def _dispatch(
+        self, route: _Route, prepared: PreparedRequest
+    ) -> tuple[int, dict[str, str], str]:
+        """The `responses` callback: record, serve, and decorate with GitHub headers."""
+        with self._lock:
+            req = self._parse(route, prepared)
+            record = RecordedRequest(
+                req.method, req.path, dict(req.query), req.json, req.headers, req.url
+            )
+            self.requests.append(record)
+            status, headers, body = self._serve(route, req)
+            record.status = status
+            return self._finish(route, status, headers, body)
+
+    def _parse(self, route: _Route, prepared: PreparedRequest) -> _Req:
+        """Split a prepared request into the parts handlers need."""
+        url = _without_default_port(str(prepared.url))
+        parts = urlsplit(url)
+        api_prefix = len(urlsplit(self.api_url).path)
+        path = parts.path[api_prefix:] if route.repo_scoped else "/graphql"
+        pairs = parse_qsl(parts.query, keep_blank_values=True)
+        raw = prepared.body
+        payload: Any = None
+        json_error = False
+        if raw:
+            try:
+                payload = json.loads(raw)
+            except ValueError:
+                json_error = True
+        return _Req(
+            method=str(prepared.method).upper(),
+            url=url,
+            path=path,
+            query=dict(pairs),
+            query_pairs=pairs,
+            json=payload,
+            json_error=json_error,
+            headers=CaseInsensitiveDict(dict(prepared.headers)),
+        )
+
+    def _serve(self, route: _Route, req: _Req) -> _Resp:
+        """Apply injected failures, auth, routing and the handler."""
+        early = self._take_failure(req, after_apply=False)
+        if early is not None:
+            return early
+        try:
+            resp = self._handle(route, req)
+        except _HttpError as err:
+            return err.response
+        if resp[0] < 400:
+            late = self._take_failure(req, after_apply=True)
+            if late is not None:
+                return late
+        return resp
+
+    def _handle(self, route: _Route, req: _Req) -> _Resp:
+        """Authenticate, resolve the repository and call the route handler."""
+        if req.json_error:
+            raise _HttpError(400, "Problems parsing JSON")
+        match = re.fullmatch(route.pattern, req.path)
+        assert match is not None, (route.pattern, req.path)
+        args = [unquote(g) for g in match.groups()]
+        if not route.repo_scoped:
+            self._check_auth(req, repo=None)
+            return route.handler(req)
+        repo = self._repos.get(f"{args[0]}/{args[1]}".lower())
+        self._check_auth(req, repo=repo)
+        if repo is None:
+            raise _not_found()
+        if req.method != "GET" and repo.archived:
+            raise _HttpError(403, "Repository was archived so is read-only.")
+        return route.handler(req, repo, *args[2:])
+
+    def _check_auth(self, req: _Req, repo: _Repo | None) -> None:
+        """Refuse anonymous requests, except reads of public repositories."""
+        if not self.require_auth or req.headers.get("Authorization"):
+            return
+        if req.method == "GET" and repo is not None and not repo.private:
+            return
+        if req.path == "/graphql":
+            raise _HttpError(
+                401,
+                "This endpoint requires you to be authenticated.",
+                documentation_url="https://docs.github.com/graphql/guides/forming-calls-with-graphql#authenticating-with-graphql",
+            )
+        raise _HttpError(401, "Requires authentication")
+
+    def _take_failure(self, req: _Req, *, after_apply: bool) -> _Resp | None:
+        """Consume the first matching injected failure of the given kind."""
+        for failure in self._failures:
+            if (
+                failure.after_apply == after_apply
+                and failure.remaining > 0
+                and failure.matches(req)
+            ):
+                failure.remaining -= 1
+                return failure.status, dict(failure.headers), copy.deepcopy(failure.body)
+        return None
+
+    def _finish(
+        self, route: _Route, status: int, extra: dict[str, str], body: Any
+    ) -> tuple[int, dict[str, str], str]:
+        """Attach the headers every GitHub response carries and serialise the body."""
+        resource = "core" if route.repo_scoped else "graphql"
+        now = int(_utc(self.clock()).timestamp())
+        if self._rate_reset is None or now >= self._rate_reset:
+            # A fresh hourly window, like GitHub's primary rate limit.
+            self._rate_reset = now + 3600
+            self._rate_used = {"core": 0, "graphql": 0}
+        self._rate_used[resource] += 1
+        used = self._rate_used[resource]
+        request_no = next(self._ids["request"])
+        headers = {
+            "x-github-api-version-selected": "2022-11-28",
+            "x-github-media-type": "github.v3; format=json",
+            "x-ratelimit-limit": str(RATE_LIMIT),
+            "x-ratelimit-remaining": str(max(0, RATE_LIMIT - used)),
+            "x-ratelimit-reset": str(self._rate_reset),
+            "x-ratelimit-used": str(used),
+            "x-ratelimit-resource": resource,
+            # Same five-part hex shape as GitHub's ids, deterministic for reproducible logs.
+            "x-github-request-id": f"F00D:{request_no:04X}:{request_no * 7919:06X}:"
+            f"{request_no * 104729:07X}:65B0C0DE",
+        }
+        if status == 204 or body is None:
+            return status, {**headers, **extra}, ""
+        headers["Content-Type"] = "application/json; charset=utf-8"
+        return status, {**headers, **extra}, json.dumps(body)
+
+    # ----------------------------------------------------------------- lookups & mutations
+
+    def _repo(self, full_name: str) -> _Repo:
+        """Helper-side repository lookup (KeyError on typos is what a test wants)."""
+        return self._repos[full_name.lower()]
+
+    @staticmethod
+    def _issue(repo: _Repo, number: int | str) -> _Issue:
+        issue = repo.issues.get(int(number))
+        if issue is None:
+            raise _not_found()
+        return issue
+
+    @staticmethod
+    def _find_label(repo: _Repo, name: str) -> _Label | None:
+        """Label names are case-insensitive on GitHub."""
+        wanted = name.lower()
+        return next((lb for lb in repo.labels.values() if lb.name.lower() == wanted), None)
+
+    def _ensure_label(self, repo: _Repo, name: str) -> _Label:
+        """Find a label or create it like GitHub does for unknown names (grey, no description)."""
+        label = self._find_label(repo, name)
+        if label is None:
+            label = _Label(next(self._ids["label"]), name)
+            repo.labels[label.id] = label
+        return label
+
+    def _new_issue(
+        self, repo: _Repo, *, title: str, body: str | None, author: str, created: datetime
+    ) -> _Issue:
+        # GitHub stores an empty body as null.
+        issue = _Issue(
+            id=next(self._ids["issue"]),
+            number=repo.next_number,
+            title=title,
+            body=body or None,
+            author=author,
+            created_at=created,
+            updated_at=created,
+        )
+        repo.next_number += 1
+        repo.issues[issue.number] = issue
+        return issue
+
+    def _new_comment(
+        self, repo: _Repo, issue: _Issue, body: str, author: str, created: datetime
+    ) -> _Comment:
+        comment = _Comment(next(self._ids["comment"]), issue.number, body, author, created, created)
+        repo.comments[comment.id] = comment
+        issue.comment_ids.append(comment.id)
+        issue.updated_at = max(issue.updated_at, created)
+        return comment
+
+    def _assignable(self, repo: _Repo, login: str) -> str | None:
+        """The canonical spelling of an assignable login, or None."""
+        return repo.collaborators.get(str(login).lower())
+
+    def _label_names(self, raw: Any, resource: str = "Issue") -> list[str]:
+        """Accept labels as names or {"name": ...} objects, as the API does."""
+        if raw is None:
+            return []
+        if not isinstance(raw, list):
+            raise _validation_failed(resource, "labels", "invalid")
+        names = [item.get("name") if isinstance(item, dict) else item for item in raw]
+        if not all(isinstance(n, str) and n.strip() for n in names):
+            raise _validation_failed(resource, "labels", "invalid")
+        return [n.strip() for n in names]
+
+    def _validated_assignees(self, repo: _Repo, data: dict[str, Any]) -> list[str] | None:
+        """Resolve assignees/assignee from a payload; None means "not given"."""
+        if "assignees" in data:
+            raw = data["assignees"] or []
+        elif "assignee" in data:
+            raw = [data["assignee"]] if data["assignee"] else []
+        else:
+            return None
+        if not isinstance(raw, list):
+            raise _validation_failed("Issue", "assignees", "invalid", value=raw)
+        resolved = []
+        for login in raw:
+            canonical = self._assignable(repo, login)
+            if canonical is None:
+                raise _validation_failed("Issue", "assignees", "invalid", value=login)
+            if canonical not in resolved:
+                resolved.append(canonical)
+        return resolved
+
+    @staticmethod
+    def _validated_milestone(repo: _Repo, data: dict[str, Any]) -> tuple[bool, int | None]:
+        """(given, number) for the milestone field; unknown numbers are a 422."""
+        if "milestone" not in data:
+            return False, None
+        raw = data["milestone"]
+        if raw is None:
+            return True, None
+        try:
+            number = int(raw)
+        except (TypeError, ValueError):
+            raise _validation_failed("Issue", "milestone", "invalid", value=raw) from None
+        if number not in repo.milestones:
+            raise _validation_failed("Issue", "milestone", "invalid", value=raw)
+        return True, number
+
+    @staticmethod
+    def _validate_text(resource: str, title: Any = None, body: Any = None) -> None:
+        """Enforce GitHub's length limits on titles and bodies."""
+        for name, value, limit in (("title", title, MAX_TITLE), ("body", body, MAX_BODY)):
+            if value is not None and len(str(value)) > limit:
+                message = f"{name} is too long (maximum is {limit} characters)"
+                raise _validation_failed(resource, name, "custom", message=message)
+
+    @staticmethod
+    def _object_body(req: _Req) -> dict[str, Any]:
+        """The JSON object a write endpoint expects (empty if no body was sent)."""
+        if req.json is None:
+            return {}
+        if not isinstance(req.json, dict):
+            raise _HttpError(400, "Problems parsing JSON")
+        return req.json
+
+    def _require_issues(self, repo: _Repo) -> None:
+        if not repo.has_issues:
+            raise _HttpError(410, "Issues are disabled for this repo")
+
+    # ----------------------------------------------------------------- pagination
+
+    def _paginate(self, req: _Req, items: list[Any], render: Callable[[Any], Any]) -> _Resp:
+        """Slice `items` by page/per_page and emit GitHub's Link header."""
+        per_page = _int_param(req.query.get("per_page"), 30)
+        per_page = 30 if per_page < 1 else min(per_page, 100)
+        page = max(1, _int_param(req.query.get("page"), 1))
+        last = max(1, math.ceil(len(items) / per_page))
+        chunk = items[(page - 1) * per_page : page * per_page]
+        headers = {}
+        link = _link_header(req, page, last)
+        if link:
+            headers["Link"] = link
+        return 200, headers, [render(item) for item in chunk]
+
+    # ----------------------------------------------------------------- REST handlers: repo
+
+    def _get_repo(self, req: _Req, repo: _Repo) -> _Resp:
+        return 200, {}, self._render_repo(repo)
+
+    def _list_assignees(self, req: _Req, repo: _Repo) -> _Resp:
+        logins = sorted(repo.collaborators.values(), key=str.lower)
+        return self._paginate(req, logins, self._user)
+
+    def _check_assignee(self, req: _Req, repo: _Repo, login: str) -> _Resp:
+        if self._assignable(repo, login) is None:
+            raise _not_found()
+        return 204, {}, None
+
+    # ----------------------------------------------------------------- REST handlers: issues
+
+    def _list_issues(self, req: _Req, repo: _Repo) -> _Resp:
+        self._require_issues(repo)
+        items = _filter_issues(repo, req.query)
+        return self._paginate(req, items, functools.partial(self._render_issue, repo))
+
+    def _get_issue(self, req: _Req, repo: _Repo, number: str) -> _Resp:
+        self._require_issues(repo)
+        return 200, {}, self._render_issue(repo, self._issue(repo, number), full=True)
+
+    def _create_issue(self, req: _Req, repo: _Repo) -> _Resp:
+        self._require_issues(repo)
+        data = self._object_body(req)
+        if data.get("title") is None:
+            raise _missing_param("title")
+        title = str(data["title"])
+        if not title.strip():
+            raise _validation_failed("Issue", "title", "missing_field")
+        body = data.get("body")
+        self._validate_text("Issue", title, body)
+        # Validate everything before mutating, so a 422 leaves no half-created labels behind.
+        label_names = self._label_names(data.get("labels"))
+        assignees = self._validated_assignees(repo, data) or []
+        _, milestone = self._validated_milestone(repo, data)
+        issue = self._new_issue(
+            repo, title=title, body=body, author=self.actor, created=_utc(self.clock())
+        )
+        issue.label_ids = _dedupe([self._ensure_label(repo, n).id for n in label_names])
+        issue.assignees = assignees
+        issue.milestone = milestone
+        rendered = self._render_issue(repo, issue, full=True)
+        return 201, {"Location": rendered["url"]}, rendered
+
+    def _update_issue(self, req: _Req, repo: _Repo, number: str) -> _Resp:
+        self._require_issues(repo)
+        issue = self._issue(repo, number)
+        data = self._object_body(req)
+        if "title" in data and (data["title"] is None or not str(data["title"]).strip()):
+            raise _validation_failed("Issue", "title", "missing_field")
+        self._validate_text("Issue", data.get("title"), data.get("body"))
+        state = data.get("state", issue.state)
+        if state not in ("open", "closed"):
+            raise _validation_failed("Issue", "state", "invalid", value=state)
+        reason = data.get("state_reason")
+        if reason not in (None, "completed", "not_planned", "reopened", "duplicate"):
+            raise _validation_failed("Issue", "state_reason", "invalid", value=reason)
+        label_names = self._label_names(data["labels"]) if "labels" in data else None
+        assignees = self._validated_assignees(repo, data)
+        milestone_given, milestone = self._validated_milestone(repo, data)
+        now = _utc(self.clock())
+        if "title" in data:
+            issue.title = str(data["title"])
+        if "body" in data:
+            issue.body = data["body"] or None
+        if label_names is not None:
+            issue.label_ids = _dedupe([self._ensure_label(repo, n).id for n in label_names])
+        if assignees is not None:
+            issue.assignees = assignees
+        if milestone_given:
+            issue.milestone = milestone
+        self._apply_state(issue, state, reason, now)
+        issue.updated_at = now
+        return 200, {}, self._render_issue(repo, issue, full=True)
+
+    def _apply_state(
+        self, issue: _Issue, state: str, reason: str | None, now: datetime, by: str | None = None
+    ) -> None:
+        """Open/close transitions with GitHub's closed_at/state_reason bookkeeping."""
+        if state == "closed" and issue.state == "open":
+            issue.state, issue.closed_at, issue.closed_by = "closed", now, by or self.actor
+            issue.state_reason = reason or "completed"
+        elif state == "open" and issue.state == "closed":
+            issue.state, issue.closed_at, issue.closed_by = "open", None, None
+            issue.state_reason = "reopened"
+        elif reason is not None:
+            issue.state_reason = reason
+
+    # ----------------------------------------------------------------- REST handlers: comments
+
+    def _list_comments(self, req: _Req, repo: _Repo, number: str) -> _Resp:
+        issue = self._issue(repo, number)
+        comments = [repo.comments[c] for c in issue.comment_ids]
+        if "since" in req.query:
+            since = _parse_since(req.query["since"])
+            comments = [c for c in comments if c.updated_at >= since]
+        return self._paginate(req, comments, functools.partial(self._render_comment, repo))
+
+    def _create_comment(self, req: _Req, repo: _Repo, number: str) -> _Resp:
+        issue = self._issue(repo, number)
+        data = self._object_body(req)
+        if data.get("body") is None:
+            raise _missing_param("body")
+        body = str(data["body"])
+        if not body.strip():
+            raise _validation_failed("IssueComment", "body", "missing_field")
+        self._validate_text("IssueComment", body=body)
+        comment = self._new_comment(repo, issue, body, self.actor, _utc(self.clock()))
+        rendered = self._render_comment(repo, comment)
+        return 201, {"Location": rendered["url"]}, rendered
+
+    def _comment(self, repo: _Repo, comment_id: str) -> _Comment:
+        comment = repo.comments.get(int(comment_id))
+        if comment is None:
+            raise _not_found()
+        return comment
+
+    def _get_comment(self, req: _Req, repo: _Repo, comment_id: str) -> _Resp:
+        return 200, {}, self._render_comment(repo, self._comment(repo, comment_id))
+
+    def _update_comment(self, req: _Req, repo: _Repo, comment_id: str) -> _Resp:
+        comment = self._comment(repo, comment_id)
+        data = self._object_body(req)
+        if data.get("body") is None:
+            raise _missing_param("body")
+        self._validate_text("IssueComment", body=data["body"])
+        comment.body = str(data["body"])
+        comment.updated_at = _utc(self.clock())
+        return 200, {}, self._render_comment(repo, comment)
+
+    def _delete_comment(self, req: _Req, repo: _Repo, comment_id: str) -> _Resp:
+        comment = self._comment(repo, comment_id)
+        del repo.comments[comment.id]
+        repo.issues[comment.issue_number].comment_ids.remove(comment.id)
+        return 204, {}, None
+
+    # ----------------------------------------------------------------- REST handlers: labels
+
+    def _issue_labels(self, repo: _Repo, issue: _Issue) -> list[dict[str, Any]]:
+        labels = _sorted_labels(repo.labels[i] for i in issue.label_ids)
+        return [self._render_label(repo, label) for label in labels]
+
+    def _labels_payload(self, req: _Req) -> list[str]:
+        """POST/PUT issue labels accept either a bare list or {"labels": [...]}."""
+        raw = req.json.get("labels") if isinstance(req.json, dict) else req.json
+        return self._label_names(raw, "Label")
+
+    def _list_issue_labels(self, req: _Req, repo: _Repo, number: str) -> _Resp:
+        issue = self._issue(repo, number)
+        labels = _sorted_labels(repo.labels[i] for i in issue.label_ids)
+        return self._paginate(req, labels, functools.partial(self._render_label, repo))
+
+    def _add_issue_labels(self, req: _Req, repo: _Repo, number: str) -> _Resp:
+        issue = self._issue(repo, number)
+        names = self._labels_payload(req)
+        ids = [self._ensure_label(repo, n).id for n in names]
+        issue.label_ids = _dedupe(issue.label_ids + ids)
+        issue.updated_at = _utc(self.clock())
+        return 200, {}, self._issue_labels(repo, issue)
+
+    def _set_issue_labels(self, req: _Req, repo: _Repo, number: str) -> _Resp:
+        issue = self._issue(repo, number)
+        names = self._labels_payload(req)
+        issue.label_ids = _dedupe([self._ensure_label(repo, n).id for n in names])
+        issue.updated_at = _utc(self.clock())
+        return 200, {}, self._issue_labels(repo, issue)
+
+    def _clear_issue_labels(self, req: _Req, repo: _Repo, number: str) -> _Resp:
+        issue = self._issue(repo, number)
+        issue.label_ids = []
+        issue.updated_at = _utc(self.clock())
+        return 204, {}, None
+
+    def _remove_issue_label(self, req: _Req, repo: _Repo, number: str, name: str) -> _Resp:
+        issue = self._issue(repo, number)
+        label = self._find_label(repo, name)
+        if label is None or label.id not in issue.label_ids:
+            raise _HttpError(404, "Label does not exist")
+        issue.label_ids.remove(label.id)
+        issue.updated_at = _utc(self.clock())
+        return 200, {}, self._issue_labels(repo, issue)
+
+    def _list_labels(self, req: _Req, repo: _Repo) -> _Resp:
+        labels = _sorted_labels(repo.labels.values())
+        return self._paginate(req, labels, functools.partial(self._render_label, repo))
+
+    def _get_label(self, req: _Req, repo: _Repo, name: str) -> _Resp:
+        label = self._find_label(repo, name)
+        if label is None:
+            raise _not_found()
+        return 200, {}, self._render_label(repo, label)
+
+    def _create_label(self, req: _Req, repo: _Repo) -> _Resp:
+        data = self._object_body(req)
+        name = data.get("name")
+        if not isinstance(name, str) or not name.strip():
+            raise _missing_param("name")
+        if self._find_label(repo, name) is not None:
+            raise _validation_failed("Label", "name", "already_exists")
+        color = _validated_color(data.get("color", "ededed"))
+        label = _Label(next(self._ids["label"]), name, color, data.get("description"))
+        repo.labels[label.id] = label
+        rendered = self._render_label(repo, label)
+        return 201, {"Location": rendered["url"]}, rendered
+
+    def _update_label(self, req: _Req, repo: _Repo, name: str) -> _Resp:
+        label = self._find_label(repo, name)
+        if label is None:
+            raise _not_found()
+        data = self._object_body(req)
+        new_name = data.get("new_name", data.get("name"))
+        if new_name is not None:
+            clash = self._find_label(repo, new_name)
+            if clash is not None and clash is not label:
+                raise _validation_failed("Label", "name", "already_exists")
+            label.name = new_name
+        if "color" in data:
+            label.color = _validated_color(data["color"])
+        if "description" in data:
+            label.description = data["description"]
+        return 200, {}, self._render_label(repo, label)
+
+    def _delete_label(self, req: _Req, repo: _Repo, name: str) -> _Resp:
+        label = self._find_label(repo, name)
+        if label is None:
+            raise _not_found()
+        del repo.labels[label.id]
+        for issue in repo.issues.values():
+            if label.id in issue.label_ids:
+                issue.label_ids.remove(label.id)
+        return 204, {}, None
+
+    # ----------------------------------------------------------------- REST handlers: milestones
+
+    def _list_milestones(self, req: _Req, repo: _Repo) -> _Resp:
+        state = req.query.get("state", "open")
+        if state not in ("open", "closed", "all"):
+            raise _validation_failed("Milestone", "state", "invalid", value=state)
+        items = [m for m in repo.milestones.values() if state in ("all", m.state)]
+        sort = req.query.get("sort", "due_on")
+        if sort == "due_on":
+            # GitHub lists milestones without a due date after dated ones.
+            items.sort(key=lambda m: (m.due_on is None, m.due_on or m.created_at, m.number))
+        else:
+            items.sort(key=lambda m: m.number)
+        if req.query.get("direction", "asc") == "desc":
+            items.reverse()
+        return self._paginate(req, items, functools.partial(self._render_milestone, repo))
+
+    def _get_milestone(self, req: _Req, repo: _Repo, number: str) -> _Resp:
+        milestone = repo.milestones.get(int(number))
+        if milestone is None:
+            raise _not_found()
+        return 200, {}, self._render_milestone(repo, milestone)
+
+    # ----------------------------------------------------------------- GraphQL handler
+
+    def _graphql(self, req: _Req) -> _Resp:
+        data = req.json if isinstance(req.json, dict) else {}
+        query = data.get("query")
+        if not isinstance(query, str):
+            raise _HttpError(400, "A query attribute must be specified and must be a string.")
+        variables = data.get("variables") or {}
+        handler = self._graphql_handler(query, data.get("operationName"))
+        if handler is None:
+            return 200, {}, {"errors": [{"message": "no fake handler"}]}
+        result = handler(query, variables)
+        if isinstance(result, dict) and ("data" in result or "errors" in result):
+            return 200, {}, result
+        return 200, {}, {"data": result}
+
+    def _graphql_handler(
+        self, query: str, operation_name: str | None
+    ) -> Callable[[str, dict[str, Any]], dict[str, Any]] | None:
+        """Prefer an exact operation-name match, then the first key found in the query text."""
+        name = operation_name or _operation_name(query)
+        for key, handler in self._graphql_handlers:
+            if key == name:
+                return handler
+        for key, handler in self._graphql_handlers:
+            if key in query:
+                return handler
+        return None
+
+    # ----------------------------------------------------------------- rendering
+
+    def _user(self, login: str) -> dict[str, Any]:
+        """A user object derived from the fixture's user, with identity fields replaced."""
+        user = copy.deepcopy(self._tpl_issue["user"])
+        uid = _user_id(login)
+        is_bot = login.endswith("[bot]")
+        api_user = f"{self.api_url}/users/{quote(login)}"
+        for key, value in user.items():
+            if isinstance(value, str) and value.startswith(_TPL_API_USER):
+                user[key] = api_user + value[len(_TPL_API_USER) :]
+        html = (
+            f"{self.web_url}/apps/{login[: -len('[bot]')]}" if is_bot else f"{self.web_url}/{login}"
+        )
+        user.update(
+            login=login,
+            id=uid,
+            node_id=_node_id("Bot" if is_bot else "User", uid),
+            avatar_url=f"https://avatars.githubusercontent.com/u/{uid}?v=4",
+            url=api_user,
+            html_url=html,
+            type="Bot" if is_bot else "User",
+            site_admin=False,
+        )
+        return user
+
+    def _render_repo(self, repo: _Repo) -> dict[str, Any]:
+        """Repository object derived from the fixture's repository."""
+        tpl_api = "https://api.github.com/repos/Codertocat/Hello-World"
+        api = f"{self.api_url}/repos/{repo.full_name}"
+        web = f"{self.web_url}/{repo.full_name}"
+        host = urlsplit(self.web_url).netloc
+        out = copy.deepcopy(self._tpl_repo)
+        for key, value in out.items():
+            if isinstance(value, str):
+                value = value.replace(tpl_api, api).replace(
+                    "github.com/Codertocat/Hello-World", f"{host}/{repo.full_name}"
+                )
+                out[key] = value.replace(
+                    "github.com:Codertocat/Hello-World", f"{host}:{repo.full_name}"
+                )
+        open_count = sum(1 for i in repo.issues.values() if i.state == "open")
+        out.update(
+            id=repo.id,
+            node_id=_node_id("Repository", repo.id),
+            name=repo.name,
+            full_name=repo.full_name,
+            owner=self._user(repo.owner),
+            private=repo.private,
+            visibility="private" if repo.private else "public",
+            archived=repo.archived,
+            has_issues=repo.has_issues,
+            default_branch=repo.default_branch,
+            html_url=web,
+            url=api,
+            open_issues_count=open_count,
+            open_issues=open_count,
+        )
+        return out
+
+    def _render_label(self, repo: _Repo, label: _Label) -> dict[str, Any]:
+        return {
+            "id": label.id,
+            "node_id": _node_id("Label", label.id),
+            "url": f"{self.api_url}/repos/{repo.full_name}/labels/{quote(label.name, safe='')}",
+            "name": label.name,
+            "color": label.color,
+            "default": label.default,
+            "description": label.description,
+        }
+
+    def _render_milestone(self, repo: _Repo, milestone: _Milestone) -> dict[str, Any]:
+        out = copy.deepcopy(self._tpl_issue["milestone"])
+        api = f"{self.api_url}/repos/{repo.full_name}/milestones/{milestone.number}"
+        counts = [i.state for i in repo.issues.values() if i.milestone == milestone.number]
+        out.update(
+            url=api,
+            html_url=f"{self.web_url}/{repo.full_name}/milestone/{milestone.number}",
+            labels_url=f"{api}/labels",
+            id=milestone.id,
+            node_id=_node_id("Milestone", milestone.id),
+            number=milestone.number,
+            title=milestone.title,
+            description=milestone.description,
+            creator=self._user(milestone.creator),
+            open_issues=counts.count("open"),
+            closed_issues=counts.count("closed"),
+            state=milestone.state,
+            created_at=iso(milestone.created_at),
+            updated_at=iso(milestone.closed_at or milestone.created_at),
+            due_on=iso(milestone.due_on),
+            closed_at=iso(milestone.closed_at),
+        )
+        return out
+
+    def _render_issue(self, repo: _Repo, issue: _Issue, full: bool = False) -> dict[str, Any]:
+        """Issue object as the list endpoint returns it; `full` adds single-issue-only keys."""
+        out = copy.deepcopy(self._tpl_issue)
+        repo_api = f"{self.api_url}/repos/{repo.full_name}"
+        api = f"{repo_api}/issues/{issue.number}"
+        kind = "pull" if issue.is_pr else "issues"
+        out.update(
+            url=api,
+            repository_url=repo_api,
+            labels_url=f"{api}/labels{{/name}}",
+            comments_url=f"{api}/comments",
+            events_url=f"{api}/events",
+            html_url=f"{self.web_url}/{repo.full_name}/{kind}/{issue.number}",
+            id=issue.id,
+            node_id=_node_id("PullRequest" if issue.is_pr else "Issue", issue.id),
+            number=issue.number,
+            title=issue.title,
+            user=self._user(issue.author),
+            labels=self._issue_labels(repo, issue),
+            state=issue.state,
+            state_reason=issue.state_reason,
+            locked=issue.locked,
+            assignee=self._user(issue.assignees[0]) if issue.assignees else None,
+            assignees=[self._user(login) for login in issue.assignees],
+            milestone=self._milestone_of(repo, issue),
+            comments=len(issue.comment_ids),
+            created_at=iso(issue.created_at),
+            updated_at=iso(issue.updated_at),
+            closed_at=iso(issue.closed_at),
+            author_association=_association(repo, issue.author),
+            active_lock_reason=None,
+            body=issue.body,
+            timeline_url=f"{api}/timeline",
+            performed_via_github_app=None,
+        )
+        out["reactions"]["url"] = f"{api}/reactions"
+        out.pop("draft", None)  # only pull requests carry "draft"
+        if issue.is_pr:
+            out["draft"] = False
+            out["pull_request"] = self._pr_links(repo, issue)
+        if full:
+            out["closed_by"] = self._user(issue.closed_by) if issue.closed_by else None
+        return out
+
+    def _milestone_of(self, repo: _Repo, issue: _Issue) -> dict[str, Any] | None:
+        if issue.milestone is None or issue.milestone not in repo.milestones:
+            return None
+        return self._render_milestone(repo, repo.milestones[issue.milestone])
+
+    def _pr_links(self, repo: _Repo, issue: _Issue) -> dict[str, Any]:
+        web = f"{self.web_url}/{repo.full_name}/pull/{issue.number}"
+        return {
+            "url": f"{self.api_url}/repos/{repo.full_name}/pulls/{issue.number}",
+            "html_url": web,
+            "diff_url": f"{web}.diff",
+            "patch_url": f"{web}.patch",
+            "merged_at": None,
+        }
+
+    def _render_comment(self, repo: _Repo, comment: _Comment) -> dict[str, Any]:
+        """Issue comment with the keys of the real issue_comment payload."""
+        api = f"{self.api_url}/repos/{repo.full_name}/issues"
+        reactions = dict(self._tpl_issue["reactions"], url=f"{api}/comments/{comment.id}/reactions")
+        return {
+            "url": f"{api}/comments/{comment.id}",
+            "html_url": f"{self.web_url}/{repo.full_name}/issues/{comment.issue_number}"
+            f"#issuecomment-{comment.id}",
+            "issue_url": f"{api}/{comment.issue_number}",
+            "id": comment.id,
+            "node_id": _node_id("IssueComment", comment.id),
+            "user": self._user(comment.author),
+            "created_at": iso(comment.created_at),
+            "updated_at": iso(comment.updated_at),
+            "author_association": _association(repo, comment.author),
+            "body": comment.body,
+            "reactions": reactions,
+            "performed_via_github_app": None,
+        }
+
+
+# --------------------------------------------------------------------------- module helpers
+
+
+def _derive_urls(api_url: str) -> tuple[str, str]:
+    """(web root, GraphQL URL) for an API root: api.github.com or a GHE /api/v3 root."""
+    parts = urlsplit(api_url)
+    if parts.path.rstrip("/").endswith("/api/v3"):
+        root = parts.path.rstrip("/")[: -len("/v3")]  # ".../api"
+        web = urlunsplit((parts.scheme, parts.netloc, root[: -len("/api")], "", ""))
+        return web, urlunsplit((parts.scheme, parts.netloc, f"{root}/graphql", "", ""))
+    host = parts.netloc[len("api.") :] if parts.netloc.startswith("api.") else parts.netloc
+    return urlunsplit((parts.scheme, host, "", "", "")), f"{api_url}/graphql"
+
+
+_DEFAULT_PORTS = {"https": 443, "http": 80}
+
+
+def _url_regex(url: str) -> str:
+    """Regex for a URL root that also accepts an explicit default port (PyGithub sends :443)."""
+    parts = urlsplit(url)
+    prefix = f"{parts.scheme}://{parts.netloc}"
+    port = _DEFAULT_PORTS.get(parts.scheme)
+    optional_port = f"(?::{port})?" if parts.port is None and port else ""
+    return re.escape(prefix) + optional_port + re.escape(parts.path)
+
+
+def _without_default_port(url: str) -> str:
+    """Canonical form of a request URL, as GitHub itself would spell it in Link headers."""
+    parts = urlsplit(url)
+    if parts.port is not None and parts.port == _DEFAULT_PORTS.get(parts.scheme):
+        parts = parts._replace(netloc=parts.netloc.rsplit(":", 1)[0])
+    return urlunsplit(parts)
+
+
+def _link_header(req: _Req, page: int, last: int) -> str:
+    """GitHub's Link header: prev, next, last, first — absolute URLs keeping other params."""
+    rels: list[tuple[str, int]] = []
+    if page > 1:
+        rels.append(("prev", page - 1))
+    if page < last:
+        rels += [("next", page + 1), ("last", last)]
+    if page > 1:
+        rels.append(("first", 1))
+    base = urlsplit(req.url)
+    links = []
+    for rel, number in rels:
+        pairs = [(k, v) for k, v in req.query_pairs if k != "page"] + [("page", str(number))]
+        url = urlunsplit((base.scheme, base.netloc, base.path, urlencode(pairs), ""))
+        links.append(f'<{url}>; rel="{rel}"')
+    return ", ".join(links)
+
+
+def _filter_issues(repo: _Repo, query: dict[str, str]) -> list[_Issue]:
+    """Apply the list-issues query parameters: state, creator, labels, assignee, milestone..."""
+    state = query.get("state", "open")
+    if state not in ("open", "closed", "all"):
+        raise _validation_failed("Issue", "state", "invalid", value=state)
+    items = [i for i in repo.issues.values() if state in ("all", i.state)]
+    if creator := query.get("creator"):
+        items = [i for i in items if i.author == creator]
+    if labels := query.get("labels"):
+        wanted = {n.strip().lower() for n in labels.split(",") if n.strip()}
+        items = [i for i in items if wanted <= {repo.labels[x].name.lower() for x in i.label_ids}]
+    if assignee := query.get("assignee"):
+        items = [i for i in items if _assignee_matches(i, assignee)]
+    if milestone := query.get("milestone"):
+        items = [i for i in items if _milestone_matches(i, milestone)]
+    if since := query.get("since"):
+        cutoff = _parse_since(since)
+        items = [i for i in items if i.updated_at >= cutoff]
+    return _sorted_issues(items, query.get("sort", "created"), query.get("direction", "desc"))
+
+
+def _sorted_issues(items: list[_Issue], sort: str, direction: str) -> list[_Issue]:
+    """Order by created/updated/comments, ties broken by number so pages are stable."""
+    keys: dict[str, Callable[[_Issue], Any]] = {
+        "created": lambda i: (i.created_at, i.number),
+        "updated": lambda i: (i.updated_at, i.number),
+        "comments": lambda i: (len(i.comment_ids), i.number),
+    }
+    if sort not in keys:
+        raise _validation_failed("Issue", "sort", "invalid", value=sort)
+    if direction not in ("asc", "desc"):
+        raise _validation_failed("Issue", "direction", "invalid", value=direction)
+    return sorted(items, key=keys[sort], reverse=direction == "desc")
+
+
+def _assignee_matches(issue: _Issue, wanted: str) -> bool:
+    if wanted == "*":
+        return bool(issue.assignees)
+    if wanted == "none":
+        return not issue.assignees
+    return wanted.lower() in (a.lower() for a in issue.assignees)
+
+
+def _milestone_matches(issue: _Issue, wanted: str) -> bool:
+    if wanted == "*":
+        return issue.milestone is not None
+    if wanted == "none":
+        return issue.milestone is None
+    return str(issue.milestone) == wanted
+
+
+def _parse_since(raw: str) -> datetime:
+    try:
+        return _utc(datetime.fromisoformat(raw))
+    except ValueError:
+        raise _validation_failed("Issue", "since", "invalid", value=raw) from None
+
+
+def _sorted_labels(labels: Iterable[_Label]) -> list[_Label]:
+    return sorted(labels, key=lambda label: label.name.lower())
+
+
+def _dedupe(ids: list[int]) -> list[int]:
+    return list(dict.fromkeys(ids))
+
+
+def _validated_color(raw: Any) -> str:
+    """Six hex digits without '#', as the labels API requires."""
+    color = str(raw)
+    if not re.fullmatch(r"[0-9a-fA-F]{6}", color):
+        raise _validation_failed("Label", "color", "invalid", value=raw)
+    return color.lower()
+
+
+def _association(repo: _Repo, login: str) -> str:
+    """author_association as GitHub computes it, reduced to owner/collaborator/none."""
+    if login.lower() == repo.owner.lower():
+        return "OWNER"
+    if login.lower() in repo.collaborators and not login.endswith("[bot]"):
+        return "COLLABORATOR"
+    return "NONE"
+
+
+def _operation_name(query: str) -> str | None:
+    match = re.match(r"\s*(?:query|mutation|subscription)\s+(\w+)", query)
+    return match.group(1) if match else None

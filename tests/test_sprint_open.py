@@ -1,0 +1,399 @@
+"""`gh-ops sprint open` end to end: the CLI, the GitHub boundary and a stateful fake GitHub."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import responses
+from click.testing import CliRunner, Result
+
+from gh_ops import github as gh_module
+from gh_ops.cli import main
+from gh_ops.render import read_marker
+from fakegithub import FakeGitHub, FrozenClock
+
+REPO = "acme/widgets"
+BOT = "github-actions[bot]"
+
+CONFIG = """\
+timezone: Europe/London
+bot: github-actions[bot]
+teams:
+  web:
+    name: Team Web
+    lead: alice
+    members: [alice, bob, carol]
+    labels: [team/web]
+    timezone: America/New_York
+  infra:
+    name: Team Infra
+    lead: dave
+    members: [dave, erin]
+sprint:
+  every: 2w
+  anchor: 2026-01-05
+  open_days_before: 3
+  template: sprint.md
+  labels: [sprint]
+  close_previous: true
+"""
+
+# 2026-11-20 is sprint 24's window (sprint 24: 23 Nov - 6 Dec; sprint 23: 9 - 22 Nov).
+NOW = "2026-11-20T15:00:00Z"
+
+
+@pytest.fixture
+def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """Waits the client asked for, recorded instead of slept."""
+    waited: list[float] = []
+    monkeypatch.setattr(gh_module, "SLEEP", waited.append)
+    return waited
+
+
+@pytest.fixture
+def fake(sleeps: list[float]) -> FakeGitHub:
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        fake = FakeGitHub(rsps, clock=FrozenClock(datetime(2026, 11, 20, 15, tzinfo=UTC)))
+        fake.add_repo(REPO, collaborators=["alice", "bob", "carol", "dave", "erin"])
+        yield fake
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    (tmp_path / ".github").mkdir()
+    (tmp_path / ".github/gh-ops.yml").write_text(CONFIG)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("GITHUB_TOKEN", "ghs_secret_token_value")
+    monkeypatch.setenv("GITHUB_REPOSITORY", REPO)
+    return tmp_path
+
+
+def run(*args: str, now: str = NOW) -> Result:
+    return CliRunner().invoke(main, ["--now", now, "sprint", "open", *args])
+
+
+def sprint_issues(fake: FakeGitHub) -> list[dict]:
+    return [i for i in fake.issues(REPO) if (read_marker(i["body"]) or ("",))[0] == "sprint"]
+
+
+def seed_sprint_issue(fake: FakeGitHub, team: str, number: int, start: str, *, author: str = BOT,
+                      body_extra: str = "", state: str = "open", created: datetime | None = None) -> dict:
+    body = f"<!-- gh-ops:sprint team={team} period={start} number={number} -->\n## Sprint {number}\n{body_extra}"
+    return fake.add_issue(REPO, title=f"{team} sprint {number}", body=body, author=author, state=state,
+                          labels=["sprint"], created_at=created or datetime(2026, 11, 6, 7, tzinfo=UTC))
+
+
+# --- first run, second run ---------------------------------------------------------------------
+
+
+def test_first_run_opens_one_issue_per_team_and_links_the_previous(fake: FakeGitHub, workdir: Path) -> None:
+    prev_web = seed_sprint_issue(fake, "web", 23, "2026-11-09")
+    prev_infra = seed_sprint_issue(fake, "infra", 23, "2026-11-09")
+    fake.clear_requests()
+
+    result = run()
+
+    assert result.exit_code == 0, result.output
+    opened = {read_marker(i["body"])[1]["team"]: i for i in sprint_issues(fake)
+              if read_marker(i["body"])[1]["number"] == "24"}
+    assert set(opened) == {"web", "infra"}
+    web = opened["web"]
+    assert web["title"] == "Team Web · Sprint 24 · 23 Nov – 6 Dec 2026"
+    assert [label["name"] for label in web["labels"]] == ["sprint", "team/web"]
+    assert [a["login"] for a in web["assignees"]] == ["alice"]
+    assert web["user"]["login"] == BOT
+    assert read_marker(web["body"]) == ("sprint", {"team": "web", "period": "2026-11-23", "number": "24"})
+    assert f"#{prev_web['number']}" in web["body"]
+    assert [a["login"] for a in opened["infra"]["assignees"]] == ["dave"]
+    # The previous issues now point at their successors and are closed as completed.
+    for prev, new in ((prev_web, web), (prev_infra, opened["infra"])):
+        after = fake.issue(REPO, prev["number"])
+        assert after["state"] == "closed" and after["state_reason"] == "completed"
+        assert f"continues in #{new['number']}" in after["body"]
+    # Cost: one read for both teams, one write per issue, one write per link-and-close.
+    assert len(fake.reads) == 1
+    assert [(r.method, r.path) for r in fake.writes] == [
+        ("POST", f"/repos/{REPO}/issues"), ("PATCH", f"/repos/{REPO}/issues/{prev_web['number']}"),
+        ("POST", f"/repos/{REPO}/issues"), ("PATCH", f"/repos/{REPO}/issues/{prev_infra['number']}"),
+    ]
+    assert "GitHub requests: 1 read(s), 4 write(s)" in result.output
+
+
+def test_a_second_run_opens_nothing_and_costs_one_read(fake: FakeGitHub, workdir: Path) -> None:
+    seed_sprint_issue(fake, "web", 23, "2026-11-09")
+    assert run().exit_code == 0
+    before = [(i["number"], i["state"], i["body"]) for i in fake.issues(REPO)]
+    fake.clear_requests()
+
+    result = run(now="2026-11-21T08:00:00Z")  # the next day's scheduled run
+
+    assert result.exit_code == 0, result.output
+    assert [(i["number"], i["state"], i["body"]) for i in fake.issues(REPO)] == before
+    assert fake.writes == []
+    assert len(fake.reads) == 1
+    assert "already open" in result.output
+
+
+def test_a_human_reopening_the_previous_issue_is_respected(fake: FakeGitHub, workdir: Path) -> None:
+    prev = seed_sprint_issue(fake, "web", 23, "2026-11-09")
+    assert run("--team", "web").exit_code == 0
+    fake.edit_issue(REPO, prev["number"], by="alice", state="open")  # reopened to finish notes
+    fake.clear_requests()
+
+    assert run("--team", "web").exit_code == 0
+    assert fake.writes == []
+    assert fake.issue(REPO, prev["number"])["state"] == "open"
+
+
+# --- calendar behaviour against GitHub ---------------------------------------------------------
+
+
+def test_missed_runs_catch_up_with_the_current_sprint_but_never_an_ended_one(fake: FakeGitHub,
+                                                                            workdir: Path) -> None:
+    # No run since sprint 22. On 1 December sprint 24 is current; 23 has ended and is skipped.
+    seed_sprint_issue(fake, "web", 22, "2026-10-26", created=datetime(2026, 10, 23, tzinfo=UTC))
+    result = run("--team", "web", now="2026-12-01T12:00:00Z")
+    assert result.exit_code == 0, result.output
+    numbers = sorted(int(read_marker(i["body"])[1]["number"]) for i in sprint_issues(fake))
+    assert numbers == [22, 24]
+    # Sprint 22's issue is not sprint 24's predecessor: it is left alone.
+    assert fake.issues(REPO)[0]["state"] == "open"
+
+
+def test_before_the_window_opens_nothing_is_due(fake: FakeGitHub, workdir: Path) -> None:
+    result = run(now="2025-12-20T12:00:00Z")
+    assert result.exit_code == 0, result.output
+    assert "nothing due yet (sprint 1 opens on 2026-01-02)" in result.output
+    assert fake.requests == []  # nothing due: not even a read
+
+
+def test_each_team_uses_its_own_timezone(fake: FakeGitHub, workdir: Path) -> None:
+    # 04:30 UTC on 20 Nov: already the 20th in London (infra), still the 19th in New York (web).
+    result = run(now="2026-11-20T04:30:00Z")
+    assert result.exit_code == 0, result.output
+    opened = {read_marker(i["body"])[1]["team"]: read_marker(i["body"])[1]["number"] for i in sprint_issues(fake)}
+    assert opened == {"infra": "24", "web": "23"}
+
+
+# --- trust ---------------------------------------------------------------------------------------
+
+
+def test_a_marker_in_someone_elses_issue_is_ignored(fake: FakeGitHub, workdir: Path) -> None:
+    spoof = seed_sprint_issue(fake, "web", 24, "2026-11-23", author="mallory")
+    spoof_prev = seed_sprint_issue(fake, "web", 23, "2026-11-09", author="mallory")
+    result = run("--team", "web")
+    assert result.exit_code == 0, result.output
+    mine = [i for i in sprint_issues(fake) if i["user"]["login"] == BOT]
+    assert len(mine) == 1 and read_marker(mine[0]["body"])[1]["number"] == "24"
+    # The spoofed "previous" issue is neither linked nor closed.
+    assert fake.issue(REPO, spoof_prev["number"])["state"] == "open"
+    assert fake.issue(REPO, spoof["number"])["body"] == spoof["body"]
+
+
+def test_a_marker_pasted_into_the_middle_of_a_bot_issue_is_not_trusted(fake: FakeGitHub,
+                                                                       workdir: Path) -> None:
+    fake.add_issue(REPO, title="Release notes", author=BOT,
+                   body="Notes\n<!-- gh-ops:sprint team=web period=2026-11-23 number=24 -->")
+    assert run("--team", "web").exit_code == 0
+    assert len([i for i in sprint_issues(fake)]) == 1
+
+
+def test_trusted_authors_markers_count(fake: FakeGitHub, workdir: Path) -> None:
+    (workdir / ".github/gh-ops.yml").write_text(CONFIG + "trusted_authors: [maintainer]\n")
+    seed_sprint_issue(fake, "web", 24, "2026-11-23", author="maintainer")
+    result = run("--team", "web")
+    assert result.exit_code == 0, result.output
+    assert fake.writes == []
+    # With more than one trusted author the listing cannot filter by creator server-side.
+    assert "creator" not in fake.reads[0].query
+
+
+# --- carry-over ----------------------------------------------------------------------------------
+
+
+def test_previous_goals_are_carried_into_the_retrospective_with_their_state(fake: FakeGitHub,
+                                                                           workdir: Path) -> None:
+    goals = ("\n### Goals\n- [x] Ship billing to everyone · owner @alice\n"
+             "- [ ] Halve p95 latency · owner @bob\n- [ ] _Second goal, if there is one · owner @…_\n"
+             "- [ ] Evil <!-- gh-ops:sprint team=web period=2027-01-04 number=27 --> {{ 7*7 }}\n")
+    seed_sprint_issue(fake, "web", 23, "2026-11-09", body_extra=goals)
+    assert run("--team", "web").exit_code == 0
+    (new,) = [i for i in sprint_issues(fake) if read_marker(i["body"])[1]["number"] == "24"]
+    body = new["body"]
+    retro = body[body.index("### Looking back at sprint 23"):body.index("### Goals")]
+    assert "- [x] Ship billing to everyone · owner @alice · nailed / scraped / failed:" in retro
+    assert "- [ ] Halve p95 latency · owner @bob · nailed / scraped / failed:" in retro
+    assert "Second goal" not in retro  # an unfilled placeholder is not a goal
+    # Text from GitHub stays data: not evaluated, and cannot open a fake marker.
+    assert "{{ 7*7 }}" in retro and "49" not in retro
+    assert body.count("<!-- gh-ops:sprint") == 1
+
+
+# --- dry run ---------------------------------------------------------------------------------------
+
+
+def test_dry_run_writes_nothing_and_says_exactly_what_it_would_do(fake: FakeGitHub, workdir: Path) -> None:
+    prev = seed_sprint_issue(fake, "web", 23, "2026-11-09")
+    fake.clear_requests()
+    result = CliRunner().invoke(main, ["--now", NOW, "--dry-run", "sprint", "open", "--team", "web"])
+    assert result.exit_code == 0, result.output
+    assert fake.writes == []
+    assert len(sprint_issues(fake)) == 1
+    assert "dry run: 2 write(s) not sent:" in result.output
+    assert f"POST /repos/{REPO}/issues" in result.output
+    assert f"PATCH /repos/{REPO}/issues/{prev['number']}" in result.output
+    assert '"title": "Team Web \\u00b7 Sprint 24' in result.output or "Team Web · Sprint 24" in result.output
+    assert '"state": "closed"' in result.output
+
+
+# --- failures and retries ----------------------------------------------------------------------
+
+
+def test_502_and_secondary_rate_limit_are_retried_with_backoff(fake: FakeGitHub, workdir: Path,
+                                                               sleeps: list[float]) -> None:
+    fake.server_error("GET", rf"/repos/{REPO}/issues", times=2, status=502)
+    fake.secondary_rate_limit("POST", rf"/repos/{REPO}/issues", retry_after=61)
+    result = run("--team", "web")
+    assert result.exit_code == 0, result.output
+    assert len(sprint_issues(fake)) == 1
+    assert sleeps[:3] == [1.0, 2.0, 61.0]  # exponential back-off, then Retry-After honoured
+    assert "retrying in" in result.output
+    assert "3 retried" in result.output
+
+
+def test_a_lost_create_response_does_not_duplicate_the_issue(fake: FakeGitHub, workdir: Path) -> None:
+    fake.fail_after_apply("POST", rf"/repos/{REPO}/issues", status=502)
+    result = run("--team", "web")
+    assert result.exit_code == 0, result.output
+    assert len(sprint_issues(fake)) == 1
+    assert "opened #" in result.output
+
+
+def test_persistent_failure_exits_3_and_says_what_was_and_was_not_done(fake: FakeGitHub,
+                                                                      workdir: Path) -> None:
+    seed_sprint_issue(fake, "web", 23, "2026-11-09")
+    seed_sprint_issue(fake, "infra", 23, "2026-11-09")
+    fake.server_error("PATCH", rf"/repos/{REPO}/issues/\d+$", times=5, status=503)
+    result = run()
+    assert result.exit_code == 3, result.output
+    assert "Traceback" not in result.output
+    assert "503" in result.output and "after 5 tries" in result.output
+    assert "Done before the failure: team web: open sprint 24 issue #" in result.output
+    assert "Not done: team web: link and close #" in result.output
+    assert "team infra: open sprint 24 issue" in result.output.split("Not done:")[1]
+    assert "ghs_secret_token_value" not in result.output
+    # Re-running once GitHub recovers finishes the job without duplicating anything.
+    assert fake.pending_failures == 0  # five tries, then it gave up
+    assert run().exit_code == 0
+    assert len(sprint_issues(fake)) == 4
+    assert all(i["state"] == "closed" for i in sprint_issues(fake) if "number=23" in i["body"])
+
+
+def test_a_primary_rate_limit_far_in_the_future_fails_now_with_the_reset_time(fake: FakeGitHub,
+                                                                              workdir: Path,
+                                                                              sleeps: list[float],
+                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(gh_module, "WALL_CLOCK", lambda: fake.clock().timestamp())
+    fake.primary_rate_limit("GET", rf"/repos/{REPO}/issues", reset_in=3600)
+    result = run()
+    assert result.exit_code == 3, result.output
+    assert "Rate limit: try again at" in result.output
+    assert sleeps == []
+
+
+def test_a_primary_rate_limit_resetting_soon_is_waited_out(fake: FakeGitHub, workdir: Path,
+                                                           sleeps: list[float],
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(gh_module, "WALL_CLOCK", lambda: fake.clock().timestamp())
+    fake.primary_rate_limit("GET", rf"/repos/{REPO}/issues", reset_in=30)
+    result = run("--team", "web")
+    assert result.exit_code == 0, result.output
+    assert sleeps[0] == 31.0  # until the reset, plus a second
+    assert len(sprint_issues(fake)) == 1
+
+
+def test_an_assignee_github_refuses_does_not_block_the_issue(fake: FakeGitHub, workdir: Path) -> None:
+    fake.add_repo("acme/gadgets", collaborators=["bob"])  # alice cannot be assigned there
+    result = run("--team", "web", "--repo", "acme/gadgets")
+    assert result.exit_code == 0, result.output
+    (issue,) = [i for i in fake.issues("acme/gadgets") if read_marker(i["body"])]
+    assert issue["assignees"] == []
+    assert "could not assign alice" in result.output
+
+
+def test_missing_token_is_a_usage_error(fake: FakeGitHub, workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("GITHUB_TOKEN")
+    result = run()
+    assert result.exit_code == 2
+    assert "no token: set GITHUB_TOKEN or GH_TOKEN" in result.output
+    assert fake.requests == []
+
+
+def test_a_broken_template_fails_before_any_write(fake: FakeGitHub, workdir: Path) -> None:
+    seed_sprint_issue(fake, "web", 23, "2026-11-09")
+    templates = workdir / ".github/gh-ops/templates"
+    templates.mkdir(parents=True)
+    (templates / "sprint.md").write_text("---\ntitle: Sprint {{ sprint.number }}\n---\nHello\n{{ team.nmae }}\n")
+    result = run()
+    assert result.exit_code == 2, result.output
+    assert "sprint.md:5" in result.output and "nmae" in result.output
+    assert fake.writes == []
+
+
+# --- paging --------------------------------------------------------------------------------------
+
+
+def test_paging_stops_once_the_listing_is_older_than_anything_wanted(fake: FakeGitHub, workdir: Path) -> None:
+    for n in range(250):  # a busy bot with a long history
+        fake.add_issue(REPO, title=f"old {n}", body="", author=BOT,
+                       created_at=datetime(2025, 1, 1, tzinfo=UTC) + timedelta(hours=n))
+    fake.clear_requests()
+    assert run("--team", "web").exit_code == 0
+    assert len(fake.reads) == 1
+
+
+def test_an_existing_issue_beyond_the_first_page_is_found(fake: FakeGitHub, workdir: Path) -> None:
+    seed_sprint_issue(fake, "web", 24, "2026-11-23", created=datetime(2026, 11, 20, 6, tzinfo=UTC))
+    for n in range(150):  # newer bot issues push it to page 2
+        fake.add_issue(REPO, title=f"newer {n}", author=BOT,
+                       created_at=datetime(2026, 11, 20, 7, tzinfo=UTC) + timedelta(minutes=n))
+    fake.clear_requests()
+    result = run("--team", "web")
+    assert result.exit_code == 0, result.output
+    assert fake.writes == []
+    assert len(fake.reads) == 2
+
+
+# --- Actions integration and GitHub Enterprise -------------------------------------------------
+
+
+def test_outputs_and_summary_in_actions(fake: FakeGitHub, workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out, summary = workdir / "out.txt", workdir / "summary.md"
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    monkeypatch.setenv("GITHUB_OUTPUT", str(out))
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    result = run()
+    assert result.exit_code == 0, result.output
+    numbers = sorted(i["number"] for i in sprint_issues(fake))
+    text = out.read_text()
+    assert f"{numbers[0]} {numbers[1]}" in text or f"{numbers[1]} {numbers[0]}" in text
+    assert f"https://github.com/{REPO}/issues/{numbers[0]}" in text
+    result_json = json.loads(text.split("result<<")[1].split("\n", 1)[1].rsplit("\n", 2)[0])
+    assert {r["team"]: r["action"] for r in result_json} == {"web": "opened", "infra": "opened"}
+    assert "| Team Web | 24 |" in summary.read_text()
+
+
+def test_github_enterprise_server_api_root(sleeps: list[float], workdir: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GITHUB_API_URL", "https://ghe.example.com/api/v3")
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        fake = FakeGitHub(rsps, api_url="https://ghe.example.com/api/v3",
+                          clock=FrozenClock(datetime(2026, 11, 20, 15, tzinfo=UTC)))
+        fake.add_repo(REPO, collaborators=["alice", "dave"])
+        result = run()
+        assert result.exit_code == 0, result.output
+        assert all(i["html_url"].startswith("https://ghe.example.com/") for i in fake.issues(REPO))
+        assert len(fake.issues(REPO)) == 2
