@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import secrets
 import sys
 from collections.abc import Mapping
 from typing import Literal
@@ -56,6 +55,8 @@ def _append(env_name: str, text: str) -> bool:
 
 def set_outputs(values: Mapping[str, str]) -> bool:
     """Write step outputs to $GITHUB_OUTPUT, each with a random heredoc delimiter (values may span lines)."""
+    import secrets
+
     chunks = []
     for name, value in values.items():
         delimiter = f"ghadelim_{secrets.token_hex(8)}"

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import sys
-import traceback
 from typing import Any
 
 import click
@@ -30,6 +28,8 @@ class _Group(click.Group):
         except Exception as exc:  # noqa: BLE001 - a bug must still end in one readable line
             run = ctx.obj if isinstance(ctx.obj, Run) else None
             if run is not None and run.verbose:
+                import traceback
+
                 traceback.print_exc()
             click.echo(f"error: internal error in gh-ops: {exc.__class__.__name__}: {exc} "
                        "(re-run with --verbose for the traceback, and please report it)", err=True)
@@ -190,6 +190,8 @@ def sprint_open(run: Run, teams: tuple[str, ...]) -> None:
 
 
 def _report_requests(run: Run) -> None:
+    import json
+
     gh = run._github
     if gh is None:
         return
@@ -210,6 +212,8 @@ def _report_requests(run: Run) -> None:
 
 
 def _report_sprint(run: Run, outcomes: list[Any]) -> None:
+    import json
+
     opened = [o for o in outcomes if o.action == "opened" and not o.issue.planned]
     actions_io.set_outputs({
         "issue-numbers": " ".join(str(o.issue.number) for o in opened),

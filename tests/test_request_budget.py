@@ -1,0 +1,27 @@
+"""The request budget of `sprint open` over 5 teams, as measured by benchmarks/sprint_requests.py."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+BENCHMARK = Path(__file__).resolve().parent.parent / "benchmarks" / "sprint_requests.py"
+
+
+def _measure() -> dict[str, tuple[int, int]]:
+    spec = importlib.util.spec_from_file_location("sprint_requests", BENCHMARK)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.measure()
+
+
+def test_sprint_open_for_five_teams_stays_within_budget() -> None:
+    figures = _measure()
+    # A repeated run costs at most 2 requests, all reads.
+    for scenario in ("repeated run (same day)", "repeated run (next day)", "repeated run after next sprint"):
+        reads, writes = figures[scenario]
+        assert reads <= 2 and writes == 0, (scenario, reads, writes)
+    # A first run costs one write per issue, plus one per link-and-close of the previous issue.
+    assert figures["first run (5 teams, no previous issue)"] == (1, 5)
+    assert figures["next sprint (5 opens + 5 link-and-close)"] == (1, 10)
