@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -130,8 +130,9 @@ def _node_lines(node: yaml.Node, prefix: str, out: dict[str, int], problems: lis
 
 def parse_yaml(text: str, file: str) -> tuple[Any, dict[str, int]]:
     """Parse YAML, returning the data and a key-path → line map. Raises ConfigError."""
-    loader = _Loader(text)
+    loader = None
     try:
+        loader = _Loader(text)  # the reader rejects control characters (e.g. NUL) right here
         node = loader.get_single_node()
         if node is None:
             return {}, {}
@@ -140,11 +141,21 @@ def parse_yaml(text: str, file: str) -> tuple[Any, dict[str, int]]:
         _node_lines(node, "", lines, problems, file)
         if problems:
             raise ConfigError(f"{file} is not valid", problems=problems)
-        data = loader.construct_document(node)
+        try:
+            data = loader.construct_document(node)
+        except (ValueError, TypeError, OverflowError, AttributeError) as exc:  # `!!int x`
+            raise ConfigError(f"{file} is not valid YAML", problems=[
+                Problem(f"a value with an explicit !!tag cannot be read: {exc}", file)]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if isinstance(exc, yaml.scanner.ScannerError) and exc.context_mark is not None:
+            mark = exc.context_mark  # an unclosed quote is only noticed at the end of the file
         line = mark.line + 1 if mark else None
         reason = exc.problem or str(exc)
+        if exc.context and exc.context_mark is not None and exc.context_mark.line + 1 != line:
+            reason += f" ({exc.context} that starts on line {exc.context_mark.line + 1})"
+        if "'@'" in reason:  # `lead: @alice`: YAML reserves @, so such a login needs quotes
+            reason += "; a value that starts with @ must be quoted, e.g. lead: '@alice'"
         raise ConfigError(
             f"{file} is not valid YAML",
             problems=[Problem(f"{reason} (check indentation, quoting and colons)", file, line)],
@@ -152,7 +163,8 @@ def parse_yaml(text: str, file: str) -> tuple[Any, dict[str, int]]:
     except yaml.YAMLError as exc:
         raise ConfigError(f"{file} is not valid YAML", problems=[Problem(str(exc), file)]) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return data, lines
 
 
@@ -195,7 +207,7 @@ def _read(path: Path) -> str:
 def parse_config(text: str, file: str, *, base_dir: Path | None) -> Config:
     data, lines = parse_yaml(text, file)
     if data is None:
-        data = {}
+        data = {}  # every section has defaults or is optional; commands say what they miss
     if not isinstance(data, dict):
         raise ConfigError(f"{file} is not valid",
                           problems=[Problem("the file must be a mapping of keys (timezone:, teams:, ...)", file, 1)])
@@ -282,6 +294,7 @@ def _date(text: str, problems: list[Problem], file: str, lines: dict[str, int], 
         return date(1970, 1, 1)
 
 
+_CALENDAR_DAYS = (date.max - date.min).days // 4  # sprints longer than this cannot be scheduled
 _WEEKS = re.compile(r"^([1-9][0-9]*)w$")
 
 
@@ -321,12 +334,22 @@ def _build(data: dict[str, Any], lines: dict[str, int], file: str, base_dir: Pat
                 anchor=_date(merged["anchor"], problems, file, lines, where["anchor"]),
                 open_days_before=merged["open_days_before"],
             )
-            if schedule.open_days_before >= schedule.cadence_days:
+            if schedule.cadence_days > _CALENDAR_DAYS:
+                k = where["every"]
+                problems.append(Problem(f"a sprint of {weeks} weeks is longer than the calendar",
+                                        file, lines.get(k), k))
+            elif schedule.open_days_before >= schedule.cadence_days:
                 k = where["open_days_before"]
                 problems.append(Problem(
                     f"open_days_before is {schedule.open_days_before} but a sprint lasts only "
                     f"{schedule.cadence_days} days: it must be smaller, or two sprints would be due at once",
                     file, lines.get(k), k))
+            elif not (date.min + timedelta(days=schedule.open_days_before) <= schedule.anchor
+                      <= date.max - timedelta(days=2 * schedule.cadence_days)):
+                k = where["anchor"]  # sprint 1, its window and the next sprint must be real dates
+                problems.append(Problem(f"anchor {schedule.anchor} is too close to the edge of "
+                                        "the calendar for sprints to fit around it",
+                                        file, lines.get(k), k))
         teams[key] = Team(
             key=key,
             name=raw.get("name", key),
@@ -347,8 +370,10 @@ def _build(data: dict[str, Any], lines: dict[str, int], file: str, base_dir: Pat
             problems.append(Problem(f"templates_dir {templates_dir} is not a folder", file,
                                     lines.get("templates_dir"), "templates_dir"))
 
-    if problems:
-        raise ConfigError(f"{file} is not valid", problems=problems)
+    if problems:  # a shared sprint.* value is checked once per team: report each problem once
+        unique = list({str(p): p for p in problems}.values())
+        unique.sort(key=lambda p: p.line or 0)
+        raise ConfigError(f"{file} is not valid", problems=unique)
     return Config(
         path=file,
         timezone=tz_default,

@@ -76,11 +76,13 @@ def validate_config(config: Config, *, now: datetime, repo: str | None) -> tuple
     for team in config.teams.values():
         if team.schedule is None:
             continue
+        failed = False
         for with_previous in (False, True):
             context = sprint_context(team, now, repo or "OWNER/REPO", with_previous=with_previous)
             try:
                 renderer.render_issue(config.sprint.template, context)
             except TemplateError as exc:
+                failed = True
                 problem = exc.problem
                 if exc.file is None:  # not found: point at the config key that names it
                     problem = Problem(exc.message, config.path, config.line_of("sprint.template"),
@@ -88,7 +90,8 @@ def validate_config(config: Config, *, now: datetime, repo: str | None) -> tuple
                 if str(problem) not in seen:
                     seen.add(str(problem))
                     problems.append(problem)
-        rendered_for.append(team.key)
+        if not failed:
+            rendered_for.append(team.key)
     report.append(f"sprint: template {config.sprint.template} rendered for "
                   f"{', '.join(rendered_for) or 'no team'} (from {renderer.where()})")
     return problems, report

@@ -1,0 +1,737 @@
+"""Behaviour of .github/gh-ops.yml loading: the typed result, every error a user can make, the schema."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from gh_ops import config as config_module
+from gh_ops.cli import main
+from gh_ops.config import (
+    EMBEDDED_NAME,
+    Config,
+    SprintConfig,
+    SprintSchedule,
+    Team,
+    embedded_example_text,
+    load_config,
+    parse_config,
+    parse_yaml,
+)
+from gh_ops.errors import ConfigError
+
+# The example configuration from the issue (and the README), as written there.
+ISSUE_EXAMPLE = """\
+timezone: Europe/London
+bot: github-actions[bot]        # the account whose markers are trusted
+teams:
+  web:
+    name: Team Web
+    lead: alice
+    members: [alice, bob, carol]
+    labels: [team/web]
+    timezone: America/New_York  # optional, overrides the top-level one
+  infra:
+    name: Team Infra
+    lead: dave
+    members: [dave, erin]
+sprint:
+  every: 2w                     # cadence: 1w, 2w, 3w ...
+  anchor: 2026-01-05            # first day of sprint 1
+  open_days_before: 3           # the issue is up this many days before the sprint starts
+  template: sprint.md
+  labels: [sprint]
+  close_previous: true
+"""
+
+CONFIG_NAME = "gh-ops.yml"
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def edit(text: str, old: str, new: str) -> str:
+    """Replace one exact snippet; fail loudly if the example no longer contains it."""
+    assert text.count(old) == 1, f"{old!r} should occur once in the config under test"
+    return text.replace(old, new)
+
+
+def line_of(text: str, snippet: str, occurrence: int = 1) -> int:
+    """1-based line number of the n-th line containing `snippet`."""
+    hits = [n for n, line in enumerate(text.splitlines(), start=1) if snippet in line]
+    assert len(hits) >= occurrence, f"{snippet!r} not found {occurrence} time(s)"
+    return hits[occurrence - 1]
+
+
+def run_cli(args: list[str]) -> Result:
+    return CliRunner().invoke(main, args)
+
+
+def validate_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str) -> Result:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / CONFIG_NAME).write_text(text, encoding="utf-8")
+    return run_cli(["--config", CONFIG_NAME, "validate"])
+
+
+def problem_lines(output: str) -> list[str]:
+    """The indented per-problem lines of an error report."""
+    return [line.strip() for line in output.splitlines() if line.startswith("  ")]
+
+
+def assert_one_config_error(result: Result, *, line: int | None, key: str | None, says: str) -> str:
+    """Exit 2, no traceback, exactly one problem, naming file, line and key."""
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    problems = problem_lines(result.output)
+    assert len(problems) == 1, result.output
+    where = f"{CONFIG_NAME}:{line}" if line is not None else CONFIG_NAME
+    if key:
+        where += f" ({key})"
+    assert problems[0].startswith(where + ": "), result.output
+    assert says in problems[0], result.output
+    return problems[0]
+
+
+# --------------------------------------------------------------------------- the example is valid
+
+
+def test_issue_example_loads_into_teams_and_schedule() -> None:
+    config = parse_config(ISSUE_EXAMPLE, CONFIG_NAME, base_dir=None)
+
+    assert config.timezone == "Europe/London"
+    assert config.bot == "github-actions[bot]"
+    assert config.trusted("github-actions[bot]") and not config.trusted("mallory")
+    assert list(config.teams) == ["web", "infra"]
+    web, infra = config.teams["web"], config.teams["infra"]
+    assert (web.name, web.lead, web.members, web.labels) == (
+        "Team Web",
+        "alice",
+        ("alice", "bob", "carol"),
+        ("team/web",),
+    )
+    assert web.timezone == "America/New_York"
+    assert infra.timezone == "Europe/London"  # inherits the top-level timezone
+    assert infra.labels == ()
+    expected = SprintSchedule(every_weeks=2, anchor=date(2026, 1, 5), open_days_before=3)
+    assert web.schedule == expected and infra.schedule == expected
+    assert config.sprint == SprintConfig(
+        template="sprint.md", labels=("sprint",), close_previous=True, goals_heading="Goals"
+    )
+
+
+def test_shipped_example_is_the_issue_example() -> None:
+    shipped = parse_config(embedded_example_text(), EMBEDDED_NAME, base_dir=None)
+    issue = parse_config(ISSUE_EXAMPLE, EMBEDDED_NAME, base_dir=None)
+    assert shipped == issue
+
+
+def test_defaults_fill_in_what_the_file_leaves_out() -> None:
+    config = parse_config(
+        "teams:\n  web:\n    lead: alice\nsprint:\n  every: 1w\n  anchor: 2026-01-05\n",
+        CONFIG_NAME,
+        base_dir=None,
+    )
+    assert config.timezone == "UTC"
+    assert config.bot == "github-actions[bot]"
+    team = config.teams["web"]
+    assert (team.name, team.members, team.timezone) == ("web", (), "UTC")
+    assert team.schedule == SprintSchedule(1, date(2026, 1, 5), 3)
+    assert config.sprint == SprintConfig("sprint.md", ("sprint",), True, "Goals")
+
+
+def test_example_validates_through_the_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".github").mkdir()
+    (tmp_path / ".github" / "gh-ops.yml").write_text(ISSUE_EXAMPLE, encoding="utf-8")
+
+    by_default = run_cli(["validate"])
+    explicit = run_cli(["--config", ".github/gh-ops.yml", "validate"])
+
+    for result in (by_default, explicit):
+        assert result.exit_code == 0, result.output
+        assert ".github/gh-ops.yml: OK" in result.output
+        assert "rendered for web, infra" in result.output
+
+
+def test_load_config_finds_the_default_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ConfigError, match="no config"):
+        load_config(None)
+    assert load_config(None, allow_embedded=True).embedded
+
+    (tmp_path / ".github").mkdir()
+    (tmp_path / ".github" / "gh-ops.yml").write_text(ISSUE_EXAMPLE, encoding="utf-8")
+    config = load_config(None)
+    assert config.path == ".github/gh-ops.yml"
+    assert not config.embedded
+    # templates_dir defaults to gh-ops/templates next to the config file
+    assert config.templates_dir == Path(".github/gh-ops/templates")
+
+
+# --------------------------------------------------------------------------- one message per error
+
+
+def _add_top(text: str) -> str:
+    return text + "colour: red\n"
+
+
+def _add_nested(text: str) -> str:
+    return edit(text, "    labels: [team/web]\n", "    labels: [team/web]\n    colour: red\n")
+
+
+ERRORS = {
+    # id: (mutation, snippet on the reported line, key, words in the message)
+    "unknown key at top level": (
+        _add_top,
+        "colour: red",
+        "colour",
+        "unknown key 'colour'; allowed here: bot, sprint, teams, templates_dir, timezone, trusted_authors",
+    ),
+    "unknown key in a team": (
+        _add_nested,
+        "colour: red",
+        "teams.web.colour",
+        "unknown key 'colour'; allowed here: labels, lead, members, name, sprint, timezone",
+    ),
+    "unknown key in a team's sprint": (
+        lambda t: edit(
+            t,
+            "    members: [dave, erin]\n",
+            "    members: [dave, erin]\n    sprint:\n      every: 1w\n      length: 5\n",
+        ),
+        "length: 5",
+        "teams.infra.sprint.length",
+        "unknown key 'length'",
+    ),
+    "wrong type: text for a list": (
+        lambda t: edit(t, "members: [dave, erin]", "members: dave"),
+        "members: dave",
+        "teams.infra.members",
+        'expected a list, got text "dave"',
+    ),
+    "wrong type: text for a boolean": (
+        lambda t: edit(t, "close_previous: true", "close_previous: sometimes"),
+        "close_previous",
+        "sprint.close_previous",
+        "expected true or false",
+    ),
+    "missing lead": (
+        lambda t: edit(t, "    lead: dave\n", ""),
+        "  infra:",
+        "teams.infra",
+        "missing required key 'lead'",
+    ),
+    "cadence in words": (
+        lambda t: edit(t, "every: 2w", 'every: "2 weeks"'),
+        "every:",
+        "sprint.every",
+        'expected a cadence in whole weeks such as 1w or 2w, got text "2 weeks"',
+    ),
+    "cadence of zero weeks": (
+        lambda t: edit(t, "every: 2w", "every: 0w"),
+        "every:",
+        "sprint.every",
+        'expected a cadence in whole weeks such as 1w or 2w, got text "0w"',
+    ),
+    "cadence as a number": (
+        lambda t: edit(t, "every: 2w", "every: 2"),
+        "every:",
+        "sprint.every",
+        "got integer 2",
+    ),
+    "impossible anchor date": (
+        lambda t: edit(t, "anchor: 2026-01-05", "anchor: 2026-02-30"),
+        "anchor:",
+        "sprint.anchor",
+        "'2026-02-30' is not a real calendar date",
+    ),
+    "anchor in words": (
+        lambda t: edit(t, "anchor: 2026-01-05", "anchor: tomorrow"),
+        "anchor:",
+        "sprint.anchor",
+        'expected a date written YYYY-MM-DD, got text "tomorrow"',
+    ),
+    "unknown top-level timezone": (
+        lambda t: edit(t, "timezone: Europe/London", "timezone: Europe/Londn"),
+        "timezone: Europe/Londn",
+        "timezone",
+        "unknown timezone 'Europe/Londn'",
+    ),
+    "unknown team timezone": (
+        lambda t: edit(t, "timezone: America/New_York", "timezone: Mars/Olympus_Mons"),
+        "Mars/Olympus_Mons",
+        "teams.web.timezone",
+        "unknown timezone 'Mars/Olympus_Mons'",
+    ),
+    "window as long as the sprint": (
+        lambda t: edit(t, "open_days_before: 3", "open_days_before: 14"),
+        "open_days_before",
+        "sprint.open_days_before",
+        "open_days_before is 14 but a sprint lasts only 14 days",
+    ),
+    "window longer than a team's own cadence": (
+        lambda t: edit(
+            t,
+            "    members: [dave, erin]\n",
+            "    members: [dave, erin]\n    sprint:\n      every: 1w\n      open_days_before: 7\n",
+        ),
+        "open_days_before: 7",
+        "teams.infra.sprint.open_days_before",
+        "open_days_before is 7 but a sprint lasts only 7 days",
+    ),
+    "team's weekly cadence against the shared window": (
+        lambda t: edit(
+            t,
+            "    members: [dave, erin]\n",
+            "    members: [dave, erin]\n    sprint:\n      every: 1w\n",
+        ).replace("open_days_before: 3", "open_days_before: 9"),
+        "open_days_before: 9",
+        "sprint.open_days_before",
+        "open_days_before is 9 but a sprint lasts only 7",
+    ),
+    "anchor at the end of the calendar": (
+        lambda t: edit(t, "anchor: 2026-01-05", "anchor: 9999-12-31"),
+        "anchor:",
+        "sprint.anchor",
+        "anchor 9999-12-31 is too close to the edge of the calendar",
+    ),
+    "absurdly long cadence": (
+        lambda t: edit(t, "every: 2w", "every: 99999999999999999999w"),
+        "every:",
+        "sprint.every",
+        "longer than the calendar",
+    ),
+    "bad team id": (
+        lambda t: edit(t, "  infra:", "  'in fra':"),
+        "in fra",
+        "teams.in fra",
+        "bad name 'in fra'",
+    ),
+    "login that is not a login": (
+        lambda t: edit(t, "lead: dave", "lead: dave smith"),
+        "lead: dave smith",
+        "teams.infra.lead",
+        "expected a GitHub login",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(ERRORS), ids=list(ERRORS))
+def test_each_config_error_is_one_message_with_file_line_and_key(
+    case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mutate, snippet, key, says = ERRORS[case]
+    text = mutate(ISSUE_EXAMPLE)
+    result = validate_text(tmp_path, monkeypatch, text)
+    assert_one_config_error(result, line=line_of(text, snippet), key=key, says=says)
+    assert result.output.startswith(f"error: {CONFIG_NAME} is not valid\n"), result.output
+
+    # the library reports the same single problem
+    with pytest.raises(ConfigError) as caught:
+        parse_config(text, CONFIG_NAME, base_dir=None)
+    assert len(caught.value.problems) == 1
+    problem = caught.value.problems[0]
+    assert (problem.file, problem.line, problem.key) == (CONFIG_NAME, line_of(text, snippet), key)
+
+
+def test_a_shared_bad_value_is_reported_once_not_once_per_team(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = edit(ISSUE_EXAMPLE, "anchor: 2026-01-05", "anchor: 2026-02-30")  # both teams inherit it
+    result = validate_text(tmp_path, monkeypatch, text)
+    assert result.output.count("is not a real calendar date") == 1, result.output
+
+
+def test_every_schema_problem_is_listed_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = edit(_add_nested(ISSUE_EXAMPLE), "every: 2w", 'every: "2 weeks"')
+    result = validate_text(tmp_path, monkeypatch, text)
+    assert result.exit_code == 2
+    assert problem_lines(result.output) == [
+        f"{CONFIG_NAME}:{line_of(text, 'colour')} (teams.web.colour): unknown key 'colour'; "
+        "allowed here: labels, lead, members, name, sprint, timezone",
+        f"{CONFIG_NAME}:{line_of(text, 'every:')} (sprint.every): expected a cadence in whole weeks "
+        'such as 1w or 2w, got text "2 weeks"',
+    ]
+
+
+def test_duplicate_key_names_the_second_occurrence(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = edit(ISSUE_EXAMPLE, "    lead: dave\n", "    lead: dave\n    lead: erin\n")
+    result = validate_text(tmp_path, monkeypatch, text)
+    assert_one_config_error(
+        result,
+        line=line_of(text, "lead: erin"),
+        key="teams.infra.lead",
+        says="duplicate key 'lead'",
+    )
+
+
+def test_duplicate_top_level_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = ISSUE_EXAMPLE + "timezone: UTC\n"
+    result = validate_text(tmp_path, monkeypatch, text)
+    assert_one_config_error(
+        result, line=line_of(text, "timezone: UTC"), key="timezone", says="duplicate key 'timezone'"
+    )
+
+
+SYNTAX_ERRORS = {
+    # id: (old, new, snippet of the line that is wrong)
+    "colon inside a value": ("every: 2w ", "every: 2w: x ", "every: 2w: x"),
+    "unclosed quote": ("lead: dave", "lead: 'dave", "lead: 'dave"),
+    "key without colon": ("    lead: dave\n", "    lead dave\n", "lead dave"),
+    "tab indentation": ("    lead: dave", "\tlead: dave", "\tlead: dave"),
+    "bad indentation": ("    lead: dave", "   lead: dave", "   lead: dave"),
+}
+
+
+@pytest.mark.parametrize("case", list(SYNTAX_ERRORS), ids=list(SYNTAX_ERRORS))
+def test_yaml_syntax_error_points_at_the_line(
+    case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old, new, snippet = SYNTAX_ERRORS[case]
+    text = edit(ISSUE_EXAMPLE, old, new)
+    result = validate_text(tmp_path, monkeypatch, text)
+    assert result.output.startswith(f"error: {CONFIG_NAME} is not valid YAML\n"), result.output
+    assert_one_config_error(
+        result, line=line_of(text, snippet), key=None, says="check indentation, quoting and colons"
+    )
+
+
+def test_unquoted_at_login_gets_a_hint(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = edit(ISSUE_EXAMPLE, "lead: dave", "lead: @dave")
+    result = validate_text(tmp_path, monkeypatch, text)
+    message = assert_one_config_error(
+        result, line=line_of(text, "@dave"), key=None, says="must be quoted"
+    )
+    assert "'@alice'" in message
+
+
+@pytest.mark.parametrize(
+    "text", ["\x00\x01", "lead: !!int x\n"], ids=["control characters", "bad tag"]
+)
+def test_unreadable_yaml_is_a_config_error_not_a_crash(
+    text: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    result = validate_text(tmp_path, monkeypatch, text)
+    assert result.exit_code == 2, result.output
+    assert "internal error" not in result.output
+    assert f"error: {CONFIG_NAME} is not valid YAML" in result.output
+
+
+@pytest.mark.parametrize(
+    "text", ["", "# nothing here yet\n", "~\n"], ids=["empty", "comments only", "null"]
+)
+def test_empty_file_is_valid_but_sprint_open_says_what_is_missing(
+    text: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Sections are optional (later capabilities have defaults), so an empty file validates...
+    result = validate_text(tmp_path, monkeypatch, text)
+    assert result.exit_code == 0, result.output
+    assert "sprint: not configured" in result.output
+    # ...and the command that needs a section names it.
+    result = CliRunner().invoke(main, ["--config", CONFIG_NAME, "--dry-run", "--repo", "acme/widgets",
+                                       "sprint", "open"])
+    assert result.exit_code == 2, result.output
+    assert "has no sprint: section" in result.output
+
+
+def test_file_that_is_a_list_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    result = validate_text(tmp_path, monkeypatch, "- web\n- infra\n")
+    assert_one_config_error(result, line=1, key=None, says="the file must be a mapping of keys")
+
+
+def test_missing_config_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run_cli(["--config", "nope/gh-ops.yml", "validate"])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    assert "config file nope/gh-ops.yml not found" in result.output
+    with pytest.raises(ConfigError, match="not found"):
+        load_config(tmp_path / "nope.yml", allow_embedded=True)  # an explicit path never falls back
+
+
+def test_missing_config_path_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("GH_OPS_CONFIG", "elsewhere.yml")
+    result = run_cli(["validate"])
+    assert result.exit_code == 2
+    assert "config file elsewhere.yml not found" in result.output
+
+
+# --------------------------------------------------------------------------- unknown team names
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["preview", "sprint", "--team", "mobile"],
+        ["sprint", "open", "--dry-run", "--team", "mobile"],
+        ["sprint", "open", "--dry-run", "--team", "web", "--team", "mobile"],
+    ],
+    ids=["preview", "sprint open", "sprint open, one of two"],
+)
+def test_unknown_team_lists_the_known_ones(
+    args: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / CONFIG_NAME).write_text(ISSUE_EXAMPLE, encoding="utf-8")
+    result = run_cli(["--config", CONFIG_NAME, "--repo", "acme/widgets", *args])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    assert f"unknown team 'mobile': {CONFIG_NAME} defines infra, web" in result.output
+    assert "GitHub requests" not in result.output  # refused before talking to GitHub
+
+
+# --------------------------------------------------------------------------- logins, overrides, folders
+
+
+def test_logins_with_at_are_normalised() -> None:
+    text = (
+        edit(ISSUE_EXAMPLE, "lead: alice", "lead: '@alice'")
+        .replace("members: [alice, bob, carol]", "members: ['@alice', bob, '@carol']")
+        .replace("bot: github-actions[bot]", "bot: '@gh-ops-bot[bot]'")
+        + "trusted_authors: ['@maintainer']\n"
+    )
+    config = parse_config(text, CONFIG_NAME, base_dir=None)
+    web = config.teams["web"]
+    assert web.lead == "alice"
+    assert web.members == ("alice", "bob", "carol")
+    assert config.bot == "gh-ops-bot[bot]"
+    assert config.trusted_authors == ("maintainer",)
+    assert config.trusted("maintainer") and config.trusted("gh-ops-bot[bot]")
+
+
+def test_logins_with_at_reach_the_issue_without_doubling(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    text = edit(ISSUE_EXAMPLE, "lead: alice", "lead: '@alice'").replace(
+        "members: [alice, bob, carol]", "members: ['@alice', bob]"
+    )
+    (tmp_path / CONFIG_NAME).write_text(text, encoding="utf-8")
+    result = run_cli(
+        ["--config", CONFIG_NAME, "preview", "sprint", "--team", "web", "--now", "2026-11-20"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "assignees: alice\n" in result.stdout
+    assert "**@alice**" in result.stdout and "**@bob**" in result.stdout
+    assert "@@" not in result.stdout
+
+
+WEEKLY_INFRA = edit(
+    ISSUE_EXAMPLE,
+    "    members: [dave, erin]\n",
+    "    members: [dave, erin]\n    sprint:\n      every: 1w\n",
+)
+
+
+def test_team_sprint_override_changes_only_that_team() -> None:
+    config = parse_config(WEEKLY_INFRA, CONFIG_NAME, base_dir=None)
+    assert config.teams["infra"].schedule == SprintSchedule(1, date(2026, 1, 5), 3)
+    assert config.teams["web"].schedule == SprintSchedule(2, date(2026, 1, 5), 3)
+
+
+def test_team_sprint_override_shows_in_the_preview(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / CONFIG_NAME).write_text(WEEKLY_INFRA, encoding="utf-8")
+    infra = run_cli(
+        ["--config", CONFIG_NAME, "preview", "sprint", "--team", "infra", "--now", "2026-11-20"]
+    )
+    web = run_cli(
+        ["--config", CONFIG_NAME, "preview", "sprint", "--team", "web", "--now", "2026-11-20"]
+    )
+    assert infra.exit_code == 0 and web.exit_code == 0
+    # weekly from 5 Jan 2026: sprint 47 starts Monday 23 Nov and ends that Sunday
+    assert "title: Team Infra · Sprint 47 · 23 Nov – 29 Nov 2026\n" in infra.stdout
+    assert "title: Team Web · Sprint 24 · 23 Nov – 6 Dec 2026\n" in web.stdout
+
+
+def test_team_with_sprints_disabled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = edit(
+        ISSUE_EXAMPLE,
+        "    members: [dave, erin]\n",
+        "    members: [dave, erin]\n    sprint:\n      enabled: false\n",
+    )
+    config = parse_config(text, CONFIG_NAME, base_dir=None)
+    assert config.teams["infra"].schedule is None
+    assert config.teams["web"].schedule is not None
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / CONFIG_NAME).write_text(text, encoding="utf-8")
+    validated = run_cli(["--config", CONFIG_NAME, "validate"])
+    assert validated.exit_code == 0, validated.output
+    assert "rendered for web " in validated.output
+    asked = run_cli(
+        [
+            "--config",
+            CONFIG_NAME,
+            "--repo",
+            "acme/widgets",
+            "sprint",
+            "open",
+            "--dry-run",
+            "--team",
+            "infra",
+        ]
+    )
+    assert asked.exit_code == 2
+    assert "team infra has sprints disabled" in asked.output
+    previewed = run_cli(["--config", CONFIG_NAME, "preview", "sprint", "--team", "infra"])
+    assert previewed.exit_code == 2
+    assert "team infra has sprints disabled" in previewed.output
+
+
+def test_templates_dir_that_does_not_exist(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = ISSUE_EXAMPLE + "templates_dir: my-templates\n"
+    result = validate_text(tmp_path, monkeypatch, text)
+    assert_one_config_error(
+        result,
+        line=line_of(text, "templates_dir"),
+        key="templates_dir",
+        says="my-templates is not a folder",
+    )
+
+
+def test_templates_dir_is_relative_to_the_config_file(tmp_path: Path) -> None:
+    (tmp_path / "conf" / "tpl").mkdir(parents=True)
+    (tmp_path / "conf" / CONFIG_NAME).write_text(
+        ISSUE_EXAMPLE + "templates_dir: tpl\n", encoding="utf-8"
+    )
+    config = load_config(tmp_path / "conf" / CONFIG_NAME)
+    assert config.templates_dir == tmp_path / "conf" / "tpl"
+
+
+# --------------------------------------------------------------------------- the JSON Schema
+
+
+# Dataclass fields that are not config keys, or that are spelt differently in the file.
+DERIVED = {"path", "lines", "key", "schedule", "every_weeks"}
+RENAMED = {"every_weeks": "every", "schedule": "sprint"}
+
+
+def _schema_properties() -> dict[str, set[str]]:
+    schema = config_module.schema()
+    defs = schema["$defs"]
+    return {
+        "top": set(schema["properties"]),
+        "team": set(defs["team"]["properties"]),
+        "team sprint": set(defs["team"]["properties"]["sprint"]["properties"]),
+        "sprint": set(defs["sprint"]["properties"]),
+    }
+
+
+@pytest.mark.parametrize(
+    ("cls", "where"),
+    [
+        (Config, "top"),
+        (Team, "team"),
+        (SprintConfig, "sprint"),
+        (SprintSchedule, "sprint"),
+        (SprintSchedule, "team sprint"),
+    ],
+)
+def test_every_dataclass_field_is_a_schema_key(cls: type, where: str) -> None:
+    keys = _schema_properties()[where]
+    for f in dataclasses.fields(cls):
+        if f.name in DERIVED and f.name not in RENAMED:
+            continue
+        assert RENAMED.get(f.name, f.name) in keys, (
+            f"{cls.__name__}.{f.name} is missing from the schema"
+        )
+
+
+def test_every_schema_key_is_accepted_and_used(tmp_path: Path) -> None:
+    """A config that sets every key the schema allows loads, and each value arrives in the result."""
+    (tmp_path / "tpl").mkdir()
+    text = """\
+timezone: Asia/Tokyo
+bot: ops-bot[bot]
+trusted_authors: [maintainer]
+templates_dir: tpl
+teams:
+  web:
+    name: Web
+    lead: alice
+    members: [alice]
+    labels: [team/web]
+    timezone: UTC
+    sprint:
+      every: 3w
+      anchor: 2026-02-02
+      open_days_before: 5
+      enabled: true
+sprint:
+  every: 2w
+  anchor: 2026-01-05
+  open_days_before: 2
+  template: retro.md
+  labels: [ritual]
+  close_previous: false
+  goals_heading: Objectives
+"""
+    data, _ = parse_yaml(text, CONFIG_NAME)
+    props = _schema_properties()
+    assert set(data) == props["top"]
+    assert set(data["teams"]["web"]) == props["team"]
+    assert set(data["teams"]["web"]["sprint"]) == props["team sprint"]
+    assert set(data["sprint"]) == props["sprint"]
+
+    config = parse_config(text, CONFIG_NAME, base_dir=tmp_path)
+    assert (config.timezone, config.bot, config.trusted_authors) == (
+        "Asia/Tokyo",
+        "ops-bot[bot]",
+        ("maintainer",),
+    )
+    assert config.templates_dir == tmp_path / "tpl"
+    assert config.teams["web"] == Team(
+        "web",
+        "Web",
+        "alice",
+        ("alice",),
+        ("team/web",),
+        "UTC",
+        SprintSchedule(3, date(2026, 2, 2), 5),
+    )
+    assert config.sprint == SprintConfig("retro.md", ("ritual",), False, "Objectives")
+
+
+def test_schema_is_a_valid_draft_2020_12_schema() -> None:
+    from jsonschema import Draft202012Validator
+
+    schema_path = Path(config_module.__file__).parent / "data" / "gh-ops.schema.json"
+    schema = json.loads(schema_path.read_text("utf-8"))
+    Draft202012Validator.check_schema(schema)
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+
+
+@pytest.mark.parametrize("text", [ISSUE_EXAMPLE, embedded_example_text()], ids=["issue", "shipped"])
+def test_example_validates_against_the_schema(text: str) -> None:
+    from jsonschema import Draft202012Validator
+
+    data, _ = parse_yaml(text, CONFIG_NAME)
+    errors = list(Draft202012Validator(config_module.schema()).iter_errors(data))
+    assert errors == []
+
+
+def test_schema_rejects_what_the_cli_rejects() -> None:
+    """Editors using the schema see the same mistakes: unknown keys and bad cadences."""
+    from jsonschema import Draft202012Validator
+
+    validator = Draft202012Validator(config_module.schema())
+    for bad in (_add_nested(ISSUE_EXAMPLE), edit(ISSUE_EXAMPLE, "every: 2w", 'every: "2 weeks"')):
+        data, _ = parse_yaml(bad, CONFIG_NAME)
+        assert not validator.is_valid(data)
