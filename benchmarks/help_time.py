@@ -40,6 +40,8 @@ if __name__ == "__main__":
         baseline.append(time.perf_counter() - start)
     timings = time_help(runs)
     probe = subprocess.run([sys.executable, "-c", PROBE], check=True, capture_output=True, text=True)
-    print(f"gh-ops --help: median {statistics.median(timings) * 1000:.0f} ms over {runs} runs "
-          f"(bare interpreter start: {statistics.median(baseline) * 1000:.0f} ms)")
+    print(
+        f"gh-ops --help: median {statistics.median(timings) * 1000:.0f} ms over {runs} runs "
+        f"(bare interpreter start: {statistics.median(baseline) * 1000:.0f} ms)"
+    )
     print(probe.stderr.strip())

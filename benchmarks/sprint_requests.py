@@ -25,9 +25,11 @@ from gh_ops.cli import main  # noqa: E402
 
 TEAMS = ["web", "infra", "data", "growth", "platform"]
 REPO = "acme/widgets"
-CONFIG = "timezone: Europe/London\nteams:\n" + "".join(
-    f"  {t}:\n    lead: {t}-lead\n    members: [{t}-lead, {t}-dev]\n" for t in TEAMS
-) + "sprint:\n  every: 2w\n  anchor: 2026-01-05\n  open_days_before: 3\n"
+CONFIG = (
+    "timezone: Europe/London\nteams:\n"
+    + "".join(f"  {t}:\n    lead: {t}-lead\n    members: [{t}-lead, {t}-dev]\n" for t in TEAMS)
+    + "sprint:\n  every: 2w\n  anchor: 2026-01-05\n  open_days_before: 3\n"
+)
 
 
 def _run(now: str) -> int:
@@ -42,7 +44,10 @@ def measure() -> dict[str, tuple[int, int]]:
     saved_sleep, saved_env, old_cwd = gh_module.SLEEP, dict(os.environ), os.getcwd()
     gh_module.SLEEP = lambda _s: None  # write spacing is real in production; not worth waiting here
     figures: dict[str, tuple[int, int]] = {}
-    with tempfile.TemporaryDirectory() as tmp, responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        responses.RequestsMock(assert_all_requests_are_fired=False) as rsps,
+    ):
         os.chdir(tmp)
         os.environ.update(GITHUB_TOKEN="benchmark", GITHUB_REPOSITORY=REPO)
         try:
@@ -51,8 +56,12 @@ def measure() -> dict[str, tuple[int, int]]:
             fake = FakeGitHub(rsps, clock=FrozenClock(datetime(2026, 11, 6, 6, tzinfo=UTC)))
             fake.add_repo(REPO, collaborators=[f"{t}-lead" for t in TEAMS])
             for n in range(300):  # a repository with history: other issues by people and the bot
-                fake.add_issue(REPO, title=f"issue {n}", author="github-actions[bot]" if n % 3 else "someone",
-                               created_at=datetime(2025, 6, 1, tzinfo=UTC))
+                fake.add_issue(
+                    REPO,
+                    title=f"issue {n}",
+                    author="github-actions[bot]" if n % 3 else "someone",
+                    created_at=datetime(2025, 6, 1, tzinfo=UTC),
+                )
             scenarios = [
                 ("first run (5 teams, no previous issue)", "2026-11-06T06:00:00Z"),
                 ("repeated run (same day)", "2026-11-06T07:00:00Z"),

@@ -37,9 +37,7 @@ def top_level_commands() -> frozenset[str]:
 def parse_command_words(raw_command: str) -> list[str]:
     words = raw_command.split()
     if not words:
-        raise ActionInputError(
-            "the 'command' input is empty; give a gh-ops command such as 'sprint open'"
-        )
+        raise ActionInputError("the 'command' input is empty; give a gh-ops command such as 'sprint open'")
     for word in words:
         if not COMMAND_WORD.fullmatch(word):
             raise ActionInputError(
@@ -49,8 +47,7 @@ def parse_command_words(raw_command: str) -> list[str]:
     known = top_level_commands()
     if words[0] not in known:
         raise ActionInputError(
-            f"unknown command {words[0]!r} in the 'command' input; "
-            f"known commands: {', '.join(sorted(known))}"
+            f"unknown command {words[0]!r} in the 'command' input; known commands: {', '.join(sorted(known))}"
         )
     return words
 

@@ -23,8 +23,9 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def annotation(level: Level, message: str, *, file: str | None = None, line: int | None = None,
-               title: str | None = None) -> str:
+def annotation(
+    level: Level, message: str, *, file: str | None = None, line: int | None = None, title: str | None = None
+) -> str:
     """The workflow command that shows `message` as an annotation (file and line when known)."""
     props = []
     if file:
@@ -37,8 +38,9 @@ def annotation(level: Level, message: str, *, file: str | None = None, line: int
     return f"{head}::{_escape_data(message)}"
 
 
-def annotate(level: Level, message: str, *, file: str | None = None, line: int | None = None,
-             title: str | None = None) -> None:
+def annotate(
+    level: Level, message: str, *, file: str | None = None, line: int | None = None, title: str | None = None
+) -> None:
     """Print an annotation when running in Actions; elsewhere the plain message already suffices."""
     if in_actions():
         print(annotation(level, message, file=file, line=line, title=title), file=sys.stdout, flush=True)

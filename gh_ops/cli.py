@@ -31,8 +31,11 @@ class _Group(click.Group):
                 import traceback
 
                 traceback.print_exc()
-            click.echo(f"error: internal error in gh-ops: {exc.__class__.__name__}: {exc} "
-                       "(re-run with --verbose for the traceback, and please report it)", err=True)
+            click.echo(
+                f"error: internal error in gh-ops: {exc.__class__.__name__}: {exc} "
+                "(re-run with --verbose for the traceback, and please report it)",
+                err=True,
+            )
             actions_io.annotate("error", f"internal error: {exc}", title="gh-ops")
             ctx.exit(EXIT_INTERNAL)
 
@@ -42,8 +45,13 @@ def _report_error(exc: GhOpsError) -> None:
     click.echo("error: " + "\n".join(lines), err=True)
     if exc.problems:
         for problem in exc.problems:
-            actions_io.annotate("error", problem.message, file=problem.file, line=problem.line,
-                                title=f"gh-ops: {problem.key}" if problem.key else "gh-ops")
+            actions_io.annotate(
+                "error",
+                problem.message,
+                file=problem.file,
+                line=problem.line,
+                title=f"gh-ops: {problem.key}" if problem.key else "gh-ops",
+            )
     else:
         actions_io.annotate("error", "\n".join(lines), file=exc.file, line=exc.line, title="gh-ops")
     if actions_io.in_actions():
@@ -52,18 +60,39 @@ def _report_error(exc: GhOpsError) -> None:
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="gh-ops")
-@click.option("--config", "config_path", metavar="PATH", envvar="GH_OPS_CONFIG",
-              help="Config file. Default: .github/gh-ops.yml [env GH_OPS_CONFIG]")
-@click.option("--repo", "repo", metavar="OWNER/NAME",
-              help="Repository to act on. Default: $GITHUB_REPOSITORY")
-@click.option("--dry-run", is_flag=True, envvar="GH_OPS_DRY_RUN",
-              help="Make no changes; print every change that would be made. [env GH_OPS_DRY_RUN]")
-@click.option("--now", "now", metavar="ISO-8601", envvar="GH_OPS_NOW",
-              help="Act as if it were this date/time (reproducible runs, backfills). [env GH_OPS_NOW]")
+@click.option(
+    "--config",
+    "config_path",
+    metavar="PATH",
+    envvar="GH_OPS_CONFIG",
+    help="Config file. Default: .github/gh-ops.yml [env GH_OPS_CONFIG]",
+)
+@click.option(
+    "--repo", "repo", metavar="OWNER/NAME", help="Repository to act on. Default: $GITHUB_REPOSITORY"
+)
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    envvar="GH_OPS_DRY_RUN",
+    help="Make no changes; print every change that would be made. [env GH_OPS_DRY_RUN]",
+)
+@click.option(
+    "--now",
+    "now",
+    metavar="ISO-8601",
+    envvar="GH_OPS_NOW",
+    help="Act as if it were this date/time (reproducible runs, backfills). [env GH_OPS_NOW]",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Show request details and tracebacks.")
 @click.pass_context
-def main(ctx: click.Context, config_path: str | None, repo: str | None, dry_run: bool,
-         now: str | None, verbose: bool) -> None:
+def main(
+    ctx: click.Context,
+    config_path: str | None,
+    repo: str | None,
+    dry_run: bool,
+    now: str | None,
+    verbose: bool,
+) -> None:
     """Run a handbook-driven company's GitHub rituals: sprint issues, and more.
 
     \b
@@ -71,25 +100,43 @@ def main(ctx: click.Context, config_path: str | None, repo: str | None, dry_run:
     Exit codes: 0 done, 1 a policy check failed, 2 usage/config/template/input error,
     3 GitHub API failure after retries.
     """
-    ctx.obj = Run(config_path=config_path or None, repo_option=repo, dry_run=dry_run,
-                  now_option=now or None, verbose=verbose)
+    ctx.obj = Run(
+        config_path=config_path or None,
+        repo_option=repo,
+        dry_run=dry_run,
+        now_option=now or None,
+        verbose=verbose,
+    )
 
 
 def _set_on_run(field: str) -> Any:
     def callback(ctx: click.Context, _param: click.Parameter, value: Any) -> None:
         if value not in (None, False, ()):
             setattr(ctx.find_object(Run), field, value)
+
     return callback
 
 
 def global_options(command: Any) -> Any:
     """Accept the global options after the subcommand too (`gh-ops sprint open --dry-run`)."""
-    for flag, field, is_flag in reversed([("--config", "config_path", False), ("--repo", "repo_option", False),
-                                          ("--dry-run", "dry_run", True), ("--now", "now_option", False),
-                                          ("--verbose", "verbose", True)]):
-        command = click.option(flag, is_flag=is_flag, expose_value=False, is_eager=True,
-                               callback=_set_on_run(field), help="Same as the global option.",
-                               hidden=True)(command)
+    for flag, field, is_flag in reversed(
+        [
+            ("--config", "config_path", False),
+            ("--repo", "repo_option", False),
+            ("--dry-run", "dry_run", True),
+            ("--now", "now_option", False),
+            ("--verbose", "verbose", True),
+        ]
+    ):
+        command = click.option(
+            flag,
+            is_flag=is_flag,
+            expose_value=False,
+            is_eager=True,
+            callback=_set_on_run(field),
+            help="Same as the global option.",
+            hidden=True,
+        )(command)
     return command
 
 
@@ -135,8 +182,13 @@ def _parse_vars(pairs: tuple[str, ...]) -> dict[str, str]:
 @global_options
 @click.argument("kind", type=click.Choice(["sprint"]))
 @click.option("--team", metavar="NAME", help="Team to render for. Default: the first team.")
-@click.option("--var", "variables", multiple=True, metavar="KEY=VALUE",
-              help="Override a template variable (dotted keys reach inside: sprint.number=7). Repeatable.")
+@click.option(
+    "--var",
+    "variables",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Override a template variable (dotted keys reach inside: sprint.number=7). Repeatable.",
+)
 @click.pass_obj
 def preview(run: Run, kind: str, team: str | None, variables: tuple[str, ...]) -> None:
     """Render an issue (title, labels, assignees, body) to stdout. No token, no network."""
@@ -145,9 +197,15 @@ def preview(run: Run, kind: str, team: str | None, variables: tuple[str, ...]) -
     config = run.load_config(allow_embedded=True)
     if config.embedded:
         info("(no .github/gh-ops.yml here: using the embedded example config)")
-    rendered = offline.preview_issue(config, kind, team_key=team, now=run.now(config),
-                                    repo=run.repo(required=False) or "OWNER/REPO",
-                                    overrides=_parse_vars(variables), note=info)
+    rendered = offline.preview_issue(
+        config,
+        kind,
+        team_key=team,
+        now=run.now(config),
+        repo=run.repo(required=False) or "OWNER/REPO",
+        overrides=_parse_vars(variables),
+        note=info,
+    )
     say(f"title: {rendered.title}")
     say(f"labels: {', '.join(rendered.labels) or '-'}")
     say(f"assignees: {', '.join(rendered.assignees) or '-'}")
@@ -166,8 +224,13 @@ def sprint() -> None:
 
 @sprint.command("open")
 @global_options
-@click.option("--team", "teams", multiple=True, metavar="NAME",
-              help="Only these teams (repeatable). Default: every team with sprints.")
+@click.option(
+    "--team",
+    "teams",
+    multiple=True,
+    metavar="NAME",
+    help="Only these teams (repeatable). Default: every team with sprints.",
+)
 @click.pass_obj
 def sprint_open(run: Run, teams: tuple[str, ...]) -> None:
     """Open every sprint issue that is due and missing (safe to run daily, or twice)."""
@@ -182,8 +245,15 @@ def sprint_open(run: Run, teams: tuple[str, ...]) -> None:
     gh = run.github()
     try:
         outcomes = sprints.open_sprint_issues(
-            gh=gh, config=config, renderer=Renderer(config.templates_dir), repo=repo, now=now,
-            team_keys=teams, say=say, warn=warn)
+            gh=gh,
+            config=config,
+            renderer=Renderer(config.templates_dir),
+            repo=repo,
+            now=now,
+            team_keys=teams,
+            say=say,
+            warn=warn,
+        )
     finally:
         _report_requests(run)
     _report_sprint(run, outcomes)
@@ -196,8 +266,10 @@ def _report_requests(run: Run) -> None:
     if gh is None:
         return
     c = gh.counter
-    info(f"GitHub requests: {c.reads} read(s), {c.writes} write(s)"
-         + (f", {c.retries} retried" if c.retries else ""))
+    info(
+        f"GitHub requests: {c.reads} read(s), {c.writes} write(s)"
+        + (f", {c.retries} retried" if c.retries else "")
+    )
     if gh.dry_run:
         if gh.planned:
             say(f"dry run: {len(gh.planned)} write(s) not sent:")
@@ -215,23 +287,31 @@ def _report_sprint(run: Run, outcomes: list[Any]) -> None:
     import json
 
     opened = [o for o in outcomes if o.action == "opened" and not o.issue.planned]
-    actions_io.set_outputs({
-        "issue-numbers": " ".join(str(o.issue.number) for o in opened),
-        "issue-urls": "\n".join(o.issue.url for o in opened),
-        "result": json.dumps([o.as_json() for o in outcomes]),
-    })
+    actions_io.set_outputs(
+        {
+            "issue-numbers": " ".join(str(o.issue.number) for o in opened),
+            "issue-urls": "\n".join(o.issue.url for o in opened),
+            "result": json.dumps([o.as_json() for o in outcomes]),
+        }
+    )
     if actions_io.in_actions():
         rows = ["| Team | Sprint | Dates | Issue | Previous |", "|---|---|---|---|---|"]
         for o in outcomes:
             dates_text = f"{o.sprint.start} → {o.sprint.end}" if o.sprint else "-"
             issue = "-"
             if o.issue is not None:
-                issue = ("would open" if o.issue.planned else
-                         f"[#{o.issue.number}]({o.issue.url}) {'opened' if o.action == 'opened' else 'already open'}")
+                issue = (
+                    "would open"
+                    if o.issue.planned
+                    else f"[#{o.issue.number}]({o.issue.url}) "
+                    + ("opened" if o.action == "opened" else "already open")
+                )
             elif o.notes:
                 issue = o.notes[0]
             previous = f"#{o.previous.number} {o.previous_action or 'already linked'}" if o.previous else "-"
-            rows.append(f"| {o.team.name} | {o.sprint.number if o.sprint else '-'} | {dates_text} | "
-                        f"{issue} | {previous} |")
+            rows.append(
+                f"| {o.team.name} | {o.sprint.number if o.sprint else '-'} | {dates_text} | "
+                f"{issue} | {previous} |"
+            )
         title = "### gh-ops sprint open" + (" (dry run)" if run.dry_run else "")
         actions_io.add_summary(title + "\n\n" + "\n".join(rows) + "\n")

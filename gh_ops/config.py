@@ -108,8 +108,9 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
-def _node_lines(node: yaml.Node, prefix: str, out: dict[str, int], problems: list[Problem],
-                file: str) -> None:
+def _node_lines(
+    node: yaml.Node, prefix: str, out: dict[str, int], problems: list[Problem], file: str
+) -> None:
     """Record the 1-based line of every key path (a.b.0.c) and report duplicate keys."""
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
@@ -144,8 +145,10 @@ def parse_yaml(text: str, file: str) -> tuple[Any, dict[str, int]]:
         try:
             data = loader.construct_document(node)
         except (ValueError, TypeError, OverflowError, AttributeError) as exc:  # `!!int x`
-            raise ConfigError(f"{file} is not valid YAML", problems=[
-                Problem(f"a value with an explicit !!tag cannot be read: {exc}", file)]) from None
+            raise ConfigError(
+                f"{file} is not valid YAML",
+                problems=[Problem(f"a value with an explicit !!tag cannot be read: {exc}", file)],
+            ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         if isinstance(exc, yaml.scanner.ScannerError) and exc.context_mark is not None:
@@ -187,8 +190,9 @@ def load_config(explicit_path: str | Path | None, *, allow_embedded: bool = Fals
             raise ConfigError(f"config file {path} not found (given with --config or GH_OPS_CONFIG)")
         return parse_config(_read(path), str(path), base_dir=path.parent)
     if DEFAULT_CONFIG_PATH.is_file():
-        return parse_config(_read(DEFAULT_CONFIG_PATH), str(DEFAULT_CONFIG_PATH),
-                            base_dir=DEFAULT_CONFIG_PATH.parent)
+        return parse_config(
+            _read(DEFAULT_CONFIG_PATH), str(DEFAULT_CONFIG_PATH), base_dir=DEFAULT_CONFIG_PATH.parent
+        )
     if allow_embedded:
         return parse_config(embedded_example_text(), EMBEDDED_NAME, base_dir=None)
     raise ConfigError(
@@ -209,8 +213,10 @@ def parse_config(text: str, file: str, *, base_dir: Path | None) -> Config:
     if data is None:
         data = {}  # every section has defaults or is optional; commands say what they miss
     if not isinstance(data, dict):
-        raise ConfigError(f"{file} is not valid",
-                          problems=[Problem("the file must be a mapping of keys (timezone:, teams:, ...)", file, 1)])
+        raise ConfigError(
+            f"{file} is not valid",
+            problems=[Problem("the file must be a mapping of keys (timezone:, teams:, ...)", file, 1)],
+        )
     problems = _schema_problems(data, lines, file)
     if problems:
         raise ConfigError(f"{file} is not valid", problems=problems)
@@ -221,8 +227,15 @@ def parse_config(text: str, file: str, *, base_dir: Path | None) -> Config:
 
 
 def _describe(value: Any) -> str:
-    kind = {bool: "boolean", int: "integer", float: "number", str: "text", list: "list",
-            dict: "mapping", type(None): "nothing"}.get(type(value), type(value).__name__)
+    kind = {
+        bool: "boolean",
+        int: "integer",
+        float: "number",
+        str: "text",
+        list: "list",
+        dict: "mapping",
+        type(None): "nothing",
+    }.get(type(value), type(value).__name__)
     shown = json.dumps(value, default=str)
     if len(shown) > 60:
         shown = shown[:57] + "..."
@@ -253,8 +266,11 @@ def _schema_problems(data: dict[str, Any], lines: dict[str, int], file: str) -> 
         if "propertyNames" in error.absolute_schema_path:
             bad = error.instance
             key = f"{path}.{bad}" if path else str(bad)
-            problems.append(Problem(f"bad name {bad!r}: expected {expect or 'a simple id'}", file,
-                                    lines.get(key, line), key))
+            problems.append(
+                Problem(
+                    f"bad name {bad!r}: expected {expect or 'a simple id'}", file, lines.get(key, line), key
+                )
+            )
             continue
         if error.validator in ("pattern", "minLength", "maxLength") and expect:
             problems.append(Problem(f"expected {expect}, got {_describe(error.instance)}", file, line, path))
@@ -262,8 +278,13 @@ def _schema_problems(data: dict[str, Any], lines: dict[str, int], file: str) -> 
         if error.validator == "type":
             wanted = error.validator_value
             wanted = " or ".join(wanted) if isinstance(wanted, list) else wanted
-            wanted = {"object": "a mapping", "array": "a list", "string": "text",
-                      "integer": "a whole number", "boolean": "true or false"}.get(wanted, wanted)
+            wanted = {
+                "object": "a mapping",
+                "array": "a list",
+                "string": "text",
+                "integer": "a whole number",
+                "boolean": "true or false",
+            }.get(wanted, wanted)
             problems.append(Problem(f"expected {wanted}, got {_describe(error.instance)}", file, line, path))
             continue
         if error.validator == "uniqueItems":
@@ -280,8 +301,15 @@ def _zone(name: str, problems: list[Problem], file: str, lines: dict[str, int], 
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        problems.append(Problem(f"unknown timezone {name!r}: expected an IANA name such as "
-                                "Europe/London, America/New_York or UTC", file, lines.get(key), key))
+        problems.append(
+            Problem(
+                f"unknown timezone {name!r}: expected an IANA name such as "
+                "Europe/London, America/New_York or UTC",
+                file,
+                lines.get(key),
+                key,
+            )
+        )
     return name
 
 
@@ -289,8 +317,9 @@ def _date(text: str, problems: list[Problem], file: str, lines: dict[str, int], 
     try:
         return date.fromisoformat(text)
     except ValueError:
-        problems.append(Problem(f"{text!r} is not a real calendar date (YYYY-MM-DD)", file,
-                                lines.get(key), key))
+        problems.append(
+            Problem(f"{text!r} is not a real calendar date (YYYY-MM-DD)", file, lines.get(key), key)
+        )
         return date(1970, 1, 1)
 
 
@@ -322,7 +351,11 @@ def _build(data: dict[str, Any], lines: dict[str, int], file: str, base_dir: Pat
     teams: dict[str, Team] = {}
     for key, raw in (data.get("teams") or {}).items():
         prefix = f"teams.{key}"
-        tz = _zone(raw["timezone"], problems, file, lines, f"{prefix}.timezone") if "timezone" in raw else tz_default
+        tz = (
+            _zone(raw["timezone"], problems, file, lines, f"{prefix}.timezone")
+            if "timezone" in raw
+            else tz_default
+        )
         override = raw.get("sprint") or {}
         schedule = None
         if sprint is not None and override.get("enabled", True):
@@ -336,20 +369,36 @@ def _build(data: dict[str, Any], lines: dict[str, int], file: str, base_dir: Pat
             )
             if schedule.cadence_days > _CALENDAR_DAYS:
                 k = where["every"]
-                problems.append(Problem(f"a sprint of {weeks} weeks is longer than the calendar",
-                                        file, lines.get(k), k))
+                problems.append(
+                    Problem(f"a sprint of {weeks} weeks is longer than the calendar", file, lines.get(k), k)
+                )
             elif schedule.open_days_before >= schedule.cadence_days:
                 k = where["open_days_before"]
-                problems.append(Problem(
-                    f"open_days_before is {schedule.open_days_before} but a sprint lasts only "
-                    f"{schedule.cadence_days} days: it must be smaller, or two sprints would be due at once",
-                    file, lines.get(k), k))
-            elif not (date.min + timedelta(days=schedule.open_days_before) <= schedule.anchor
-                      <= date.max - timedelta(days=2 * schedule.cadence_days)):
+                problems.append(
+                    Problem(
+                        f"open_days_before is {schedule.open_days_before} but a sprint lasts only "
+                        f"{schedule.cadence_days} days: it must be smaller, "
+                        "or two sprints would be due at once",
+                        file,
+                        lines.get(k),
+                        k,
+                    )
+                )
+            elif not (
+                date.min + timedelta(days=schedule.open_days_before)
+                <= schedule.anchor
+                <= date.max - timedelta(days=2 * schedule.cadence_days)
+            ):
                 k = where["anchor"]  # sprint 1, its window and the next sprint must be real dates
-                problems.append(Problem(f"anchor {schedule.anchor} is too close to the edge of "
-                                        "the calendar for sprints to fit around it",
-                                        file, lines.get(k), k))
+                problems.append(
+                    Problem(
+                        f"anchor {schedule.anchor} is too close to the edge of "
+                        "the calendar for sprints to fit around it",
+                        file,
+                        lines.get(k),
+                        k,
+                    )
+                )
         teams[key] = Team(
             key=key,
             name=raw.get("name", key),
@@ -360,15 +409,24 @@ def _build(data: dict[str, Any], lines: dict[str, int], file: str, base_dir: Pat
             schedule=schedule,
         )
     if sprint is not None and not teams:
-        problems.append(Problem("a sprint section needs at least one team under teams:", file,
-                                lines.get("sprint"), "sprint"))
+        problems.append(
+            Problem(
+                "a sprint section needs at least one team under teams:", file, lines.get("sprint"), "sprint"
+            )
+        )
 
     templates_dir = None
     if base_dir is not None:
         templates_dir = base_dir / data.get("templates_dir", "gh-ops/templates")
         if "templates_dir" in data and not templates_dir.is_dir():
-            problems.append(Problem(f"templates_dir {templates_dir} is not a folder", file,
-                                    lines.get("templates_dir"), "templates_dir"))
+            problems.append(
+                Problem(
+                    f"templates_dir {templates_dir} is not a folder",
+                    file,
+                    lines.get("templates_dir"),
+                    "templates_dir",
+                )
+            )
 
     if problems:  # a shared sprint.* value is checked once per team: report each problem once
         unique = list({str(p): p for p in problems}.values())

@@ -55,8 +55,10 @@ class Run:
 
             token = os.environ.get("GITHUB_TOKEN") or os.environ.get("GH_TOKEN") or None
             if token is None and not self.dry_run:
-                raise UsageError("no token: set GITHUB_TOKEN or GH_TOKEN (in a workflow: "
-                                 "env: GITHUB_TOKEN: ${{ github.token }}), or use --dry-run")
+                raise UsageError(
+                    "no token: set GITHUB_TOKEN or GH_TOKEN (in a workflow: "
+                    "env: GITHUB_TOKEN: ${{ github.token }}), or use --dry-run"
+                )
             if token is None:
                 warn("no token: dry run reads anonymously (public repositories only)")
             self._github = GitHub(

@@ -34,8 +34,14 @@ class GhOpsError(Exception):
 
     exit_code = EXIT_INTERNAL
 
-    def __init__(self, message: str, *, problems: list[Problem] | None = None,
-                 file: str | None = None, line: int | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        problems: list[Problem] | None = None,
+        file: str | None = None,
+        line: int | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.problems: list[Problem] = problems or []

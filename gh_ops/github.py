@@ -39,7 +39,7 @@ def web_url_for(api_url: str) -> str:
     if host == "api.github.com":
         return "https://github.com"
     if host.startswith("api."):
-        host = host[len("api."):]  # GHE.com data residency: api.acme.ghe.com -> acme.ghe.com
+        host = host[len("api.") :]  # GHE.com data residency: api.acme.ghe.com -> acme.ghe.com
     return f"{parts.scheme}://{host}"
 
 
@@ -73,8 +73,9 @@ class Issue:
             title=data.get("title") or "",
             body=data.get("body") or "",
             state=data.get("state") or "open",
-            labels=tuple(label["name"] if isinstance(label, dict) else str(label)
-                         for label in data.get("labels") or []),
+            labels=tuple(
+                label["name"] if isinstance(label, dict) else str(label) for label in data.get("labels") or []
+            ),
             assignees=tuple(a["login"] for a in data.get("assignees") or []),
             author=(data.get("user") or {}).get("login"),
             url=data.get("html_url") or "",
@@ -174,8 +175,9 @@ class GitHub:
 
     # -- transport ---------------------------------------------------------------------
 
-    def _send(self, method: str, url: str, params: dict[str, Any] | None,
-              body: Any | None) -> tuple[dict[str, str], Any]:
+    def _send(
+        self, method: str, url: str, params: dict[str, Any] | None, body: Any | None
+    ) -> tuple[dict[str, str], Any]:
         is_write = method != "GET" and not (url == self.graphql_endpoint and not _is_mutation(body))
         if is_write and self._last_write is not None:
             gap = MONOTONIC() - self._last_write
@@ -194,8 +196,16 @@ class GitHub:
                 self._last_write = MONOTONIC()
         return {k.lower(): v for k, v in headers.items()}, data
 
-    def _call(self, method: str, url: str, *, why: str, params: dict[str, Any] | None = None,
-              body: Any | None = None, idempotent: bool | None = None) -> tuple[dict[str, str], Any]:
+    def _call(
+        self,
+        method: str,
+        url: str,
+        *,
+        why: str,
+        params: dict[str, Any] | None = None,
+        body: Any | None = None,
+        idempotent: bool | None = None,
+    ) -> tuple[dict[str, str], Any]:
         """Send one request, retrying what GitHub says can be retried; raise GitHubError otherwise."""
         if idempotent is None:
             idempotent = method != "POST" or url == self.graphql_endpoint and not _is_mutation(body)
@@ -217,12 +227,16 @@ class GitHub:
                 if not idempotent:
                     raise _Ambiguous(exc) from exc
                 if attempt >= self.retry.attempts:
-                    raise GitHubError(f"could not reach GitHub at {self.api_url} to {why} "
-                                      f"after {attempt} tries: {exc.__class__.__name__}") from None
+                    raise GitHubError(
+                        f"could not reach GitHub at {self.api_url} to {why} "
+                        f"after {attempt} tries: {exc.__class__.__name__}"
+                    ) from None
                 wait, reason = self._backoff(attempt), "network error"
             self.counter.retries += 1
-            self._on_wait(f"GitHub {reason} on {method} {_route_of(url, self.api_url)}; "
-                          f"retrying in {wait:.0f}s (try {attempt + 1} of {self.retry.attempts})")
+            self._on_wait(
+                f"GitHub {reason} on {method} {_route_of(url, self.api_url)}; "
+                f"retrying in {wait:.0f}s (try {attempt + 1} of {self.retry.attempts})"
+            )
             SLEEP(wait)
 
     def _backoff(self, attempt: int) -> float:
@@ -233,12 +247,16 @@ class GitHub:
         headers = {k.lower(): v for k, v in (exc.headers or {}).items()}
         message = _message_of(exc)
         retry_after = headers.get("retry-after")
-        if exc.status in (403, 429) and (retry_after or headers.get("x-ratelimit-remaining") == "0"
-                                         or _RATE_LIMIT_TEXT.search(message)):
+        if exc.status in (403, 429) and (
+            retry_after or headers.get("x-ratelimit-remaining") == "0" or _RATE_LIMIT_TEXT.search(message)
+        ):
             if retry_after and retry_after.isdigit():
                 wait = float(retry_after)
                 kind = "secondary rate limit"
-            elif headers.get("x-ratelimit-remaining") == "0" and str(headers.get("x-ratelimit-reset", "")).isdigit():
+            elif (
+                headers.get("x-ratelimit-remaining") == "0"
+                and str(headers.get("x-ratelimit-reset", "")).isdigit()
+            ):
                 wait = max(float(headers["x-ratelimit-reset"]) - WALL_CLOCK(), 0.0) + 1.0
                 kind = "rate limit"
             else:
@@ -261,13 +279,18 @@ class GitHub:
         headers = {k.lower(): v for k, v in (exc.headers or {}).items()}
         if exc.status == 401:
             text += ". The token is missing, expired or wrong: set GITHUB_TOKEN or GH_TOKEN."
-        elif exc.status in (403, 429) and (headers.get("x-ratelimit-remaining") == "0" or _RATE_LIMIT_TEXT.search(message)):
+        elif exc.status in (403, 429) and (
+            headers.get("x-ratelimit-remaining") == "0" or _RATE_LIMIT_TEXT.search(message)
+        ):
             reset = headers.get("x-ratelimit-reset")
-            when = (datetime.fromtimestamp(int(reset), UTC).strftime("%H:%M UTC")
-                    if reset and str(reset).isdigit() else "later")
+            when = (
+                datetime.fromtimestamp(int(reset), UTC).strftime("%H:%M UTC")
+                if reset and str(reset).isdigit()
+                else "later"
+            )
             text += f". Rate limit: try again at {when}."
         elif exc.status == 403:
-            text += (". The token lacks permission: in a workflow grant it, e.g. `permissions: issues: write`.")
+            text += ". The token lacks permission: in a workflow grant it, e.g. `permissions: issues: write`."
         elif exc.status == 404:
             text += ". The repository does not exist or the token cannot see it (check --repo and the token)."
         elif exc.status == 422:
@@ -292,9 +315,16 @@ class GitHub:
 
     # -- reads ---------------------------------------------------------------------------
 
-    def list_issues(self, repo: str, *, state: str = "all", creator: str | None = None,
-                    labels: tuple[str, ...] = (), sort: str = "created",
-                    direction: str = "desc") -> Iterator[Issue]:
+    def list_issues(
+        self,
+        repo: str,
+        *,
+        state: str = "all",
+        creator: str | None = None,
+        labels: tuple[str, ...] = (),
+        sort: str = "created",
+        direction: str = "desc",
+    ) -> Iterator[Issue]:
         """Issues (not pull requests) in listing order; pages are fetched only as the caller reads on."""
         params: dict[str, Any] = {"state": state, "sort": sort, "direction": direction}
         if creator:
@@ -313,8 +343,9 @@ class GitHub:
 
     def list_milestones(self, repo: str) -> list[Milestone]:
         found: list[Milestone] = []
-        for page in self._pages(f"{self._repo_path(repo)}/milestones", why="list milestones",
-                                params={"state": "open"}):
+        for page in self._pages(
+            f"{self._repo_path(repo)}/milestones", why="list milestones", params={"state": "open"}
+        ):
             found.extend(Milestone(m["number"], m["title"]) for m in page)
         return found
 
@@ -331,21 +362,43 @@ class GitHub:
     def _plan(self, method: str, path: str, payload: dict[str, Any], why: str) -> None:
         self.planned.append(PlannedWrite(method, path, payload, why))
 
-    def create_issue(self, repo: str, *, title: str, body: str, labels: tuple[str, ...] = (),
-                     assignees: tuple[str, ...] = (), milestone: int | None = None,
-                     marker: str | None = None, on_warning: Callable[[str], None] | None = None) -> Issue:
+    def create_issue(
+        self,
+        repo: str,
+        *,
+        title: str,
+        body: str,
+        labels: tuple[str, ...] = (),
+        assignees: tuple[str, ...] = (),
+        milestone: int | None = None,
+        marker: str | None = None,
+        on_warning: Callable[[str], None] | None = None,
+    ) -> Issue:
         """Open an issue. With a marker, a POST whose answer was lost is looked up, not repeated."""
         path = f"{self._repo_path(repo)}/issues"
-        payload: dict[str, Any] = {"title": title, "body": body, "labels": list(labels),
-                                   "assignees": list(assignees)}
+        payload: dict[str, Any] = {
+            "title": title,
+            "body": body,
+            "labels": list(labels),
+            "assignees": list(assignees),
+        }
         if milestone is not None:
             payload["milestone"] = milestone
         why = f"open issue {title!r}"
         if self.dry_run:
             self._plan("POST", path, payload, why)
-            return Issue(number=0, title=title, body=body, state="open", labels=tuple(labels),
-                         assignees=tuple(assignees), author=None, url="(not created: dry run)",
-                         created_at=None, planned=True)
+            return Issue(
+                number=0,
+                title=title,
+                body=body,
+                state="open",
+                labels=tuple(labels),
+                assignees=tuple(assignees),
+                author=None,
+                url="(not created: dry run)",
+                created_at=None,
+                planned=True,
+            )
         for attempt in range(1, self.retry.attempts + 1):
             try:
                 _, data = self._call("POST", self.api_url + path, why=why, body=payload)
@@ -357,7 +410,8 @@ class GitHub:
                 if marker is None or attempt == self.retry.attempts:
                     raise GitHubError(
                         f"GitHub failed while opening issue {title!r} ({exc}); it may or may not have "
-                        "been created: check the repository before re-running") from None
+                        "been created: check the repository before re-running"
+                    ) from None
                 self.counter.retries += 1
                 SLEEP(self._backoff(attempt))
             except GitHubError as exc:
@@ -365,8 +419,10 @@ class GitHub:
                 # whole issue; open it without assignees rather than not at all.
                 if exc.status == 422 and "assignees" in exc.message and payload["assignees"]:
                     if on_warning:
-                        on_warning(f"could not assign {', '.join(assignees)} to {title!r} "
-                                   "(not collaborators of the repository?); opening it unassigned")
+                        on_warning(
+                            f"could not assign {', '.join(assignees)} to {title!r} "
+                            "(not collaborators of the repository?); opening it unassigned"
+                        )
                     payload["assignees"] = []
                     continue
                 raise
@@ -381,12 +437,23 @@ class GitHub:
                 return None
         return None
 
-    def update_issue(self, repo: str, number: int, *, why: str, body: str | None = None,
-                     state: str | None = None, state_reason: str | None = None,
-                     title: str | None = None) -> None:
+    def update_issue(
+        self,
+        repo: str,
+        number: int,
+        *,
+        why: str,
+        body: str | None = None,
+        state: str | None = None,
+        state_reason: str | None = None,
+        title: str | None = None,
+    ) -> None:
         path = f"{self._repo_path(repo)}/issues/{number}"
-        payload = {k: v for k, v in {"title": title, "body": body, "state": state,
-                                     "state_reason": state_reason}.items() if v is not None}
+        payload = {
+            k: v
+            for k, v in {"title": title, "body": body, "state": state, "state_reason": state_reason}.items()
+            if v is not None
+        }
         if self.dry_run:
             self._plan("PATCH", path, payload, why)
             return
@@ -400,8 +467,10 @@ class GitHub:
         try:
             self._call("POST", self.api_url + path, why=why, body={"body": body})
         except _Ambiguous as exc:
-            raise GitHubError(f"GitHub failed while commenting on #{number} ({exc}); the comment may "
-                              "or may not have been posted") from None
+            raise GitHubError(
+                f"GitHub failed while commenting on #{number} ({exc}); the comment may "
+                "or may not have been posted"
+            ) from None
 
 
 # --- helpers -------------------------------------------------------------------------------
@@ -435,5 +504,5 @@ def _next_link(link_header: str) -> str | None:
 
 def _route_of(url: str, api_url: str) -> str:
     """The path of a request without host or query, for messages and per-route counts."""
-    path = url[len(api_url):] if url.startswith(api_url) else urlsplit(url).path
+    path = url[len(api_url) :] if url.startswith(api_url) else urlsplit(url).path
     return path.split("?", 1)[0] or "/"

@@ -11,7 +11,7 @@ from gh_ops import sprint as sprints
 from gh_ops.config import Config, Team
 from gh_ops.errors import Problem, TemplateError, UsageError
 from gh_ops.github import web_url_for
-from gh_ops.render import Renderer, RenderedIssue
+from gh_ops.render import RenderedIssue, Renderer
 
 SAMPLE_WEB_URL = web_url_for("https://api.github.com")
 
@@ -38,15 +38,25 @@ def apply_overrides(context: dict[str, Any], overrides: dict[str, str]) -> dict[
         keys = dotted.split(".")
         for key in keys[:-1]:
             if not isinstance(target.get(key), dict):
-                raise UsageError(f"--var {dotted}: {key!r} is not a group of values in this template's "
-                                 f"variables (known: {', '.join(sorted(target))})")
+                raise UsageError(
+                    f"--var {dotted}: {key!r} is not a group of values in this template's "
+                    f"variables (known: {', '.join(sorted(target))})"
+                )
             target = target[key]
         target[keys[-1]] = value if value != "" else None
     return context
 
 
-def preview_issue(config: Config, kind: str, *, team_key: str | None, now: datetime, repo: str,
-                  overrides: dict[str, str], note: Callable[[str], None]) -> RenderedIssue:
+def preview_issue(
+    config: Config,
+    kind: str,
+    *,
+    team_key: str | None,
+    now: datetime,
+    repo: str,
+    overrides: dict[str, str],
+    note: Callable[[str], None],
+) -> RenderedIssue:
     if kind != "sprint":
         raise UsageError(f"cannot preview {kind!r}")
     teams = sprints.sprint_teams(config, (team_key,) if team_key else ())
@@ -85,13 +95,16 @@ def validate_config(config: Config, *, now: datetime, repo: str | None) -> tuple
                 failed = True
                 problem = exc.problem
                 if exc.file is None:  # not found: point at the config key that names it
-                    problem = Problem(exc.message, config.path, config.line_of("sprint.template"),
-                                      "sprint.template")
+                    problem = Problem(
+                        exc.message, config.path, config.line_of("sprint.template"), "sprint.template"
+                    )
                 if str(problem) not in seen:
                     seen.add(str(problem))
                     problems.append(problem)
         if not failed:
             rendered_for.append(team.key)
-    report.append(f"sprint: template {config.sprint.template} rendered for "
-                  f"{', '.join(rendered_for) or 'no team'} (from {renderer.where()})")
+    report.append(
+        f"sprint: template {config.sprint.template} rendered for "
+        f"{', '.join(rendered_for) or 'no team'} (from {renderer.where()})"
+    )
     return problems, report

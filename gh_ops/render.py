@@ -118,8 +118,9 @@ class _FrontMatterLoader(jinja2.FileSystemLoader):
         super().__init__([str(p) for p in searchpath])
         self.front_matter: dict[str, _FrontMatter] = {}
 
-    def get_source(self, environment: jinja2.Environment,
-                   template: str) -> tuple[str, str | None, Callable[[], bool] | None]:
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str | None, Callable[[], bool] | None]:
         source, filename, uptodate = super().get_source(environment, template)
         front, body = split_front_matter(source, filename or template)
         self.front_matter[template] = front
@@ -151,9 +152,12 @@ def split_front_matter(source: str, file: str) -> tuple[_FrontMatter, str]:
         key_lines = {str(k.value): k.start_mark.line + 2 for k, _ in node.value}
     for key in values:
         if key not in FRONT_MATTER_KEYS:
-            raise TemplateError(f"unknown front matter key {key!r}; allowed: {', '.join(FRONT_MATTER_KEYS)}",
-                                file=file, line=key_lines.get(key, 2))
-    body = "\n" * (end + 1) + "".join(lines[end + 1:])
+            raise TemplateError(
+                f"unknown front matter key {key!r}; allowed: {', '.join(FRONT_MATTER_KEYS)}",
+                file=file,
+                line=key_lines.get(key, 2),
+            )
+    body = "\n" * (end + 1) + "".join(lines[end + 1 :])
     return _FrontMatter(values, key_lines, file), body
 
 
@@ -198,7 +202,9 @@ class Renderer:
             value = field(key)
             if value is None:
                 return ()
-            return value if isinstance(value, tuple) else tuple(v.strip() for v in value.split(",") if v.strip())
+            return (
+                value if isinstance(value, tuple) else tuple(v.strip() for v in value.split(",") if v.strip())
+            )
 
         title = " ".join(str(field("title")).split())
         if not title:
@@ -218,8 +224,9 @@ class Renderer:
         except jinja2.TemplateNotFound as exc:
             raise TemplateError(f"template {exc.name!r} not found in {self.where()}") from None
         except jinja2.TemplateSyntaxError as exc:
-            raise TemplateError(f"template syntax error: {exc.message}", file=exc.filename or exc.name,
-                                line=exc.lineno) from None
+            raise TemplateError(
+                f"template syntax error: {exc.message}", file=exc.filename or exc.name, line=exc.lineno
+            ) from None
 
     def _render_value(self, source: str, context: Mapping[str, Any], file: str, line: int) -> str:
         try:

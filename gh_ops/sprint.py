@@ -11,7 +11,7 @@ from gh_ops import dates
 from gh_ops.config import Config, SprintSchedule, Team
 from gh_ops.errors import ConfigError, GitHubError, Progress
 from gh_ops.github import GitHub, Issue
-from gh_ops.render import Renderer, RenderedIssue, defuse_markup, marker, read_marker
+from gh_ops.render import RenderedIssue, Renderer, defuse_markup, marker, read_marker
 
 KIND = "sprint"
 NEXT_LINK_MARKER = "<!-- gh-ops:next-sprint -->"
@@ -117,8 +117,9 @@ def extract_goals(body: str, heading: str = "Goals") -> list[Goal]:
             continue
         text = task.group(3)
         owner = _OWNER.search(text)
-        goals.append(Goal(text=defuse_markup(text), done=task.group(2) != " ",
-                          owner=owner.group(1) if owner else None))
+        goals.append(
+            Goal(text=defuse_markup(text), done=task.group(2) != " ", owner=owner.group(1) if owner else None)
+        )
     return goals
 
 
@@ -126,8 +127,14 @@ def extract_goals(body: str, heading: str = "Goals") -> list[Goal]:
 
 
 def team_context(team: Team) -> dict[str, Any]:
-    return {"key": team.key, "name": team.name, "lead": team.lead, "members": list(team.members),
-            "labels": list(team.labels), "timezone": team.timezone}
+    return {
+        "key": team.key,
+        "name": team.name,
+        "lead": team.lead,
+        "members": list(team.members),
+        "labels": list(team.labels),
+        "timezone": team.timezone,
+    }
 
 
 def previous_issue_context(issue: Issue, goals_heading: str) -> dict[str, Any]:
@@ -148,19 +155,27 @@ SAMPLE_PREVIOUS_GOALS = [
 
 def sample_previous_issue(repo: str, web_url: str, number: int = 41) -> dict[str, Any]:
     """Stand-in previous sprint issue for offline previews and `validate`."""
-    return {"number": number, "url": f"{web_url}/{repo}/issues/{number}",
-            "title": "Sample previous sprint", "state": "open",
-            "goals": [g.as_context() for g in SAMPLE_PREVIOUS_GOALS]}
+    return {
+        "number": number,
+        "url": f"{web_url}/{repo}/issues/{number}",
+        "title": "Sample previous sprint",
+        "state": "open",
+        "goals": [g.as_context() for g in SAMPLE_PREVIOUS_GOALS],
+    }
 
 
-def build_context(*, team: Team, sprint: Sprint, repo: str, now: datetime,
-                  previous_issue: dict[str, Any] | None) -> dict[str, Any]:
+def build_context(
+    *, team: Team, sprint: Sprint, repo: str, now: datetime, previous_issue: dict[str, Any] | None
+) -> dict[str, Any]:
     local_now = dates.local_now(now, team.timezone)
     previous_sprint = None
     if sprint.number > 1:
         gap = sprint.end - sprint.start + timedelta(days=1)
-        previous_sprint = {"number": sprint.number - 1, "start": sprint.start - gap,
-                           "end": sprint.start - timedelta(days=1)}
+        previous_sprint = {
+            "number": sprint.number - 1,
+            "start": sprint.start - gap,
+            "end": sprint.start - timedelta(days=1),
+        }
     return {
         "kind": KIND,
         "repo": repo,
@@ -173,8 +188,9 @@ def build_context(*, team: Team, sprint: Sprint, repo: str, now: datetime,
     }
 
 
-def issue_fields(rendered: RenderedIssue, team: Team, config_labels: tuple[str, ...]) -> tuple[
-        tuple[str, ...], tuple[str, ...]]:
+def issue_fields(
+    rendered: RenderedIssue, team: Team, config_labels: tuple[str, ...]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Labels (config, team, template) and assignees (lead first, then the template's), de-duplicated."""
     labels = tuple(dict.fromkeys((*config_labels, *team.labels, *rendered.labels)))
     assignees = tuple(dict.fromkeys((team.lead, *rendered.assignees)))
@@ -220,8 +236,10 @@ class TeamOutcome:
 
 def sprint_teams(config: Config, keys: tuple[str, ...]) -> list[Team]:
     if config.sprint is None:
-        raise ConfigError(f"{config.path} has no sprint: section; add one to use `sprint open` "
-                          "(see the README for an example)")
+        raise ConfigError(
+            f"{config.path} has no sprint: section; add one to use `sprint open` "
+            "(see the README for an example)"
+        )
     teams = config.select_teams(keys)
     disabled = [t.key for t in teams if t.schedule is None]
     if keys and disabled:
@@ -229,9 +247,10 @@ def sprint_teams(config: Config, keys: tuple[str, ...]) -> list[Team]:
     return [t for t in teams if t.schedule is not None]
 
 
-def _find_sprint_issues(gh: GitHub, config: Config, repo: str,
-                        wanted: dict[tuple[str, str], date], warn: Any) -> dict[tuple[str, str], Issue]:
-    """Read the trusted sprint issues for the wanted (team, period) keys, newest first, paging no further than needed."""
+def _find_sprint_issues(
+    gh: GitHub, config: Config, repo: str, wanted: dict[tuple[str, str], date], warn: Any
+) -> dict[tuple[str, str], Issue]:
+    """The trusted sprint issues for the wanted (team, period) keys, paging no further than needed."""
     found: dict[tuple[str, str], Issue] = {}
     creator = config.bot if not config.trusted_authors else None
     # No issue for a wanted sprint can predate the earliest day it could have been opened
@@ -248,8 +267,10 @@ def _find_sprint_issues(gh: GitHub, config: Config, repo: str,
         key = (mark[1].get("team", ""), mark[1].get("period", ""))
         if key in wanted:
             if key in found:
-                warn(f"two sprint issues for team {key[0]} starting {key[1]}: #{issue.number} and "
-                     f"#{found[key].number}; using the older one, #{issue.number}")
+                warn(
+                    f"two sprint issues for team {key[0]} starting {key[1]}: #{issue.number} and "
+                    f"#{found[key].number}; using the older one, #{issue.number}"
+                )
             found[key] = issue  # the listing is newest first: the last seen is the oldest
     return found
 
@@ -263,8 +284,17 @@ class _Planned:
     milestone: int | None = None
 
 
-def _plan(*, gh: GitHub, config: Config, renderer: Renderer, repo: str, now: datetime,
-          teams: list[Team], due: dict[str, Sprint], warn: Any) -> list[_Planned]:
+def _plan(
+    *,
+    gh: GitHub,
+    config: Config,
+    renderer: Renderer,
+    repo: str,
+    now: datetime,
+    teams: list[Team],
+    due: dict[str, Sprint],
+    warn: Any,
+) -> list[_Planned]:
     """Read what exists and render every missing issue before anything is written."""
     assert config.sprint is not None
     wanted: dict[tuple[str, str], date] = {}
@@ -286,8 +316,11 @@ def _plan(*, gh: GitHub, config: Config, renderer: Renderer, repo: str, now: dat
         previous = None
         if sprint.number > 1:
             previous = existing.get((team.key, sprint_by_number(team.schedule, sprint.number - 1).period))
-        plan = _Planned(TeamOutcome(team, sprint, "exists", issue=existing.get((team.key, sprint.period)),
-                                    previous=previous))
+        plan = _Planned(
+            TeamOutcome(
+                team, sprint, "exists", issue=existing.get((team.key, sprint.period)), previous=previous
+            )
+        )
         plans.append(plan)
         if plan.outcome.issue is not None:
             continue
@@ -302,13 +335,24 @@ def _plan(*, gh: GitHub, config: Config, renderer: Renderer, repo: str, now: dat
             if plan.milestone is None and plan.rendered.milestone.isdigit():
                 plan.milestone = int(plan.rendered.milestone)
             if plan.milestone is None:
-                warn(f"milestone {plan.rendered.milestone!r} does not exist in {repo}; "
-                     "opening the issue without it")
+                warn(
+                    f"milestone {plan.rendered.milestone!r} does not exist in {repo}; "
+                    "opening the issue without it"
+                )
     return plans
 
 
-def open_sprint_issues(*, gh: GitHub, config: Config, renderer: Renderer, repo: str, now: datetime,
-                       team_keys: tuple[str, ...], say: Any, warn: Any) -> list[TeamOutcome]:
+def open_sprint_issues(
+    *,
+    gh: GitHub,
+    config: Config,
+    renderer: Renderer,
+    repo: str,
+    now: datetime,
+    team_keys: tuple[str, ...],
+    say: Any,
+    warn: Any,
+) -> list[TeamOutcome]:
     """Open every due and missing sprint issue; link (and close) the previous one. Safe to re-run."""
     assert config.sprint is not None
     teams = sprint_teams(config, team_keys)
@@ -319,18 +363,27 @@ def open_sprint_issues(*, gh: GitHub, config: Config, renderer: Renderer, repo: 
         sprint = due_sprint(team.schedule, dates.local_date(now, team.timezone))
         if sprint is None:
             first = sprint_by_number(team.schedule, 1)
-            outcomes.append(TeamOutcome(team, None, "not-due",
-                                        notes=[f"nothing due yet: sprint 1 opens on {first.opens_on}"]))
+            outcomes.append(
+                TeamOutcome(
+                    team, None, "not-due", notes=[f"nothing due yet: sprint 1 opens on {first.opens_on}"]
+                )
+            )
             say(f"{team.key}: nothing due yet (sprint 1 opens on {first.opens_on})")
         else:
             due[team.key] = sprint
     if not due:
         return outcomes
 
-    plans = _plan(gh=gh, config=config, renderer=renderer, repo=repo, now=now, teams=teams, due=due,
-                  warn=warn)
-    progress = Progress(pending=[f"team {p.outcome.team.key}: open sprint {p.outcome.sprint.number} issue"
-                                 for p in plans if p.rendered is not None and p.outcome.sprint])
+    plans = _plan(
+        gh=gh, config=config, renderer=renderer, repo=repo, now=now, teams=teams, due=due, warn=warn
+    )
+    progress = Progress(
+        pending=[
+            f"team {p.outcome.team.key}: open sprint {p.outcome.sprint.number} issue"
+            for p in plans
+            if p.rendered is not None and p.outcome.sprint
+        ]
+    )
     try:
         for plan in plans:
             outcome, team, sprint = plan.outcome, plan.outcome.team, plan.outcome.sprint
@@ -339,12 +392,20 @@ def open_sprint_issues(*, gh: GitHub, config: Config, renderer: Renderer, repo: 
                 step = f"team {team.key}: open sprint {sprint.number} issue"
                 mark = sprint_marker(team, sprint)
                 verb = "would open" if gh.dry_run else "opening"
-                say(f"{team.key}: {verb} {plan.rendered.title!r} (labels: {', '.join(plan.labels) or 'none'}; "
-                    f"assignees: {', '.join(plan.assignees)})")
+                say(
+                    f"{team.key}: {verb} {plan.rendered.title!r} "
+                    f"(labels: {', '.join(plan.labels) or 'none'}; assignees: {', '.join(plan.assignees)})"
+                )
                 outcome.issue = gh.create_issue(
-                    repo, title=plan.rendered.title, body=f"{mark}\n{plan.rendered.body}",
-                    labels=plan.labels, assignees=plan.assignees, milestone=plan.milestone, marker=mark,
-                    on_warning=warn)
+                    repo,
+                    title=plan.rendered.title,
+                    body=f"{mark}\n{plan.rendered.body}",
+                    labels=plan.labels,
+                    assignees=plan.assignees,
+                    milestone=plan.milestone,
+                    marker=mark,
+                    on_warning=warn,
+                )
                 outcome.action = "opened"
                 progress.pending.remove(step)
                 if not outcome.issue.planned:
@@ -358,15 +419,23 @@ def open_sprint_issues(*, gh: GitHub, config: Config, renderer: Renderer, repo: 
                 close = config.sprint.close_previous and previous.state == "open"
                 step = f"team {team.key}: {'link and close' if close else 'link'} #{previous.number}"
                 progress.pending.insert(0, step)  # the step under way is the first not done
-                say(f"{team.key}: {'would ' if gh.dry_run else ''}{'link and close' if close else 'link'} "
-                    f"the previous sprint issue #{previous.number}")
+                say(
+                    f"{team.key}: {'would ' if gh.dry_run else ''}{'link and close' if close else 'link'} "
+                    f"the previous sprint issue #{previous.number}"
+                )
                 gh.update_issue(
-                    repo, previous.number, why=f"link sprint {sprint.number - 1} to its successor",
+                    repo,
+                    previous.number,
+                    why=f"link sprint {sprint.number - 1} to its successor",
                     body=previous.body + link_section(outcome.issue, sprint),
-                    state="closed" if close else None, state_reason="completed" if close else None)
+                    state="closed" if close else None,
+                    state_reason="completed" if close else None,
+                )
                 outcome.previous_action = "linked-and-closed" if close else "linked"
                 progress.pending.remove(step)
-                progress.done.append(step.replace("link and close", "linked and closed").replace(": link ", ": linked "))
+                progress.done.append(
+                    step.replace("link and close", "linked and closed").replace(": link ", ": linked ")
+                )
             outcomes.append(outcome)
     except GitHubError as exc:
         exc.progress = progress

@@ -91,9 +91,7 @@ def _node_id(type_name: str, ident: int) -> str:
 def _user_id(login: str) -> int:
     """Stable, realistic-looking numeric id for a login."""
     known = _KNOWN_USER_IDS.get(login.lower())
-    return (
-        known if known is not None else 1_000_000 + zlib.crc32(login.lower().encode()) % 90_000_000
-    )
+    return known if known is not None else 1_000_000 + zlib.crc32(login.lower().encode()) % 90_000_000
 
 
 def _int_param(raw: str | None, default: int) -> int:
@@ -314,9 +312,7 @@ class FakeGitHub:
         self.web_url, self.graphql_url = _derive_urls(self.api_url)
         self._repos: dict[str, _Repo] = {}
         self._failures: list[_Failure] = []
-        self._graphql_handlers: list[
-            tuple[str, Callable[[str, dict[str, Any]], dict[str, Any]]]
-        ] = []
+        self._graphql_handlers: list[tuple[str, Callable[[str, dict[str, Any]], dict[str, Any]]]] = []
         self._rate_used = {"core": 0, "graphql": 0}
         self._rate_reset: int | None = None
         self._ids = {
@@ -533,9 +529,7 @@ class FakeGitHub:
 
     # ----------------------------------------------------------------- GraphQL
 
-    def on_graphql(
-        self, operation: str, handler: Callable[[str, dict[str, Any]], dict[str, Any]]
-    ) -> None:
+    def on_graphql(self, operation: str, handler: Callable[[str, dict[str, Any]], dict[str, Any]]) -> None:
         """Answer GraphQL requests whose operation name equals (or query contains) `operation`.
 
         The handler returns the response body; a dict without "data"/"errors" is wrapped in
@@ -562,14 +556,10 @@ class FakeGitHub:
         """
         body = json if json is not None else {"message": "Server Error"}
         self._failures.append(
-            _Failure(
-                method.upper(), re.compile(path_pattern), status, times, dict(headers or {}), body
-            )
+            _Failure(method.upper(), re.compile(path_pattern), status, times, dict(headers or {}), body)
         )
 
-    def fail_after_apply(
-        self, method: str, path_pattern: str, status: int = 502, *, times: int = 1
-    ) -> None:
+    def fail_after_apply(self, method: str, path_pattern: str, status: int = 502, *, times: int = 1) -> None:
         """Apply the next matching successful request to state, then answer with an error."""
         self._failures.append(
             _Failure(
@@ -679,15 +669,11 @@ class FakeGitHub:
             content_type=None,
         )
 
-    def _dispatch(
-        self, route: _Route, prepared: PreparedRequest
-    ) -> tuple[int, dict[str, str], str]:
+    def _dispatch(self, route: _Route, prepared: PreparedRequest) -> tuple[int, dict[str, str], str]:
         """The `responses` callback: record, serve, and decorate with GitHub headers."""
         with self._lock:
             req = self._parse(route, prepared)
-            record = RecordedRequest(
-                req.method, req.path, dict(req.query), req.json, req.headers, req.url
-            )
+            record = RecordedRequest(req.method, req.path, dict(req.query), req.json, req.headers, req.url)
             self.requests.append(record)
             status, headers, body = self._serve(route, req)
             record.status = status
@@ -769,11 +755,7 @@ class FakeGitHub:
     def _take_failure(self, req: _Req, *, after_apply: bool) -> _Resp | None:
         """Consume the first matching injected failure of the given kind."""
         for failure in self._failures:
-            if (
-                failure.after_apply == after_apply
-                and failure.remaining > 0
-                and failure.matches(req)
-            ):
+            if failure.after_apply == after_apply and failure.remaining > 0 and failure.matches(req):
                 failure.remaining -= 1
                 return failure.status, dict(failure.headers), copy.deepcopy(failure.body)
         return None
@@ -852,9 +834,7 @@ class FakeGitHub:
         repo.issues[issue.number] = issue
         return issue
 
-    def _new_comment(
-        self, repo: _Repo, issue: _Issue, body: str, author: str, created: datetime
-    ) -> _Comment:
+    def _new_comment(self, repo: _Repo, issue: _Issue, body: str, author: str, created: datetime) -> _Comment:
         comment = _Comment(next(self._ids["comment"]), issue.number, body, author, created, created)
         repo.comments[comment.id] = comment
         issue.comment_ids.append(comment.id)
@@ -986,9 +966,7 @@ class FakeGitHub:
         label_names = self._label_names(data.get("labels"))
         assignees = self._validated_assignees(repo, data) or []
         _, milestone = self._validated_milestone(repo, data)
-        issue = self._new_issue(
-            repo, title=title, body=body, author=self.actor, created=_utc(self.clock())
-        )
+        issue = self._new_issue(repo, title=title, body=body, author=self.actor, created=_utc(self.clock()))
         issue.label_ids = _dedupe([self._ensure_label(repo, n).id for n in label_names])
         issue.assignees = assignees
         issue.milestone = milestone
@@ -1246,9 +1224,7 @@ class FakeGitHub:
         for key, value in user.items():
             if isinstance(value, str) and value.startswith(_TPL_API_USER):
                 user[key] = api_user + value[len(_TPL_API_USER) :]
-        html = (
-            f"{self.web_url}/apps/{login[: -len('[bot]')]}" if is_bot else f"{self.web_url}/{login}"
-        )
+        html = f"{self.web_url}/apps/{login[: -len('[bot]')]}" if is_bot else f"{self.web_url}/{login}"
         user.update(
             login=login,
             id=uid,
@@ -1273,9 +1249,7 @@ class FakeGitHub:
                 value = value.replace(tpl_api, api).replace(
                     "github.com/Codertocat/Hello-World", f"{host}/{repo.full_name}"
                 )
-                out[key] = value.replace(
-                    "github.com:Codertocat/Hello-World", f"{host}:{repo.full_name}"
-                )
+                out[key] = value.replace("github.com:Codertocat/Hello-World", f"{host}:{repo.full_name}")
         open_count = sum(1 for i in repo.issues.values() if i.state == "open")
         out.update(
             id=repo.id,

@@ -72,12 +72,8 @@ def test_annotation_escapes_percent_and_newlines_in_the_message() -> None:
 
 
 def test_annotation_escapes_colon_and_comma_in_properties() -> None:
-    line = annotation(
-        "error", "bad", file="dir,a/b:c%.yml", line=7, title="gh-ops: config, line\n2"
-    )
-    assert line == (
-        "::error file=dir%2Ca/b%3Ac%25.yml,line=7,title=gh-ops%3A config%2C line%0A2::bad"
-    )
+    line = annotation("error", "bad", file="dir,a/b:c%.yml", line=7, title="gh-ops: config, line\n2")
+    assert line == ("::error file=dir%2Ca/b%3Ac%25.yml,line=7,title=gh-ops%3A config%2C line%0A2::bad")
 
 
 def test_annotation_skips_missing_properties() -> None:
@@ -144,9 +140,7 @@ def test_set_outputs_is_a_no_op_outside_actions(tmp_path: Path) -> None:
 # --- step summary -----------------------------------------------------------------------
 
 
-def test_add_summary_appends_and_ends_lines(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
+def test_add_summary_appends_and_ends_lines(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     summary_file = tmp_path / "summary.md"
     summary_file.write_text("# Earlier step\n", encoding="utf-8")
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary_file))
@@ -154,9 +148,7 @@ def test_add_summary_appends_and_ends_lines(
     assert add_summary("## Sprint 12") is True
     assert add_summary("- opened #12\n") is True
 
-    assert (
-        summary_file.read_text(encoding="utf-8") == "# Earlier step\n## Sprint 12\n- opened #12\n"
-    )
+    assert summary_file.read_text(encoding="utf-8") == "# Earlier step\n## Sprint 12\n- opened #12\n"
 
 
 def test_add_summary_is_a_no_op_outside_actions() -> None:

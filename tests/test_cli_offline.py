@@ -47,9 +47,7 @@ def gh_ops_cli(*args: str) -> Result:
 def run_python(*args: str) -> subprocess.CompletedProcess[str]:
     env = {
         **os.environ,
-        "PYTHONPATH": os.pathsep.join(
-            filter(None, [str(PACKAGE_ROOT), os.environ.get("PYTHONPATH")])
-        ),
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(PACKAGE_ROOT), os.environ.get("PYTHONPATH")])),
     }
     return subprocess.run(
         [sys.executable, *args], capture_output=True, text=True, env=env, timeout=60, check=False
@@ -135,10 +133,7 @@ def test_preview_uses_the_embedded_example() -> None:
     }
     text = body(result)
     assert text.startswith("## Team Web · sprint 24\n")
-    assert (
-        "**Monday 23 November 2026 → Sunday 6 December 2026** · 2 weeks (2026-W48 to 2026-W49)"
-        in text
-    )
+    assert "**Monday 23 November 2026 → Sunday 6 December 2026** · 2 weeks (2026-W48 to 2026-W49)" in text
     assert "Follows sprint 23: #41." in text
 
 
@@ -347,9 +342,7 @@ def test_sprint_open_refuses_the_embedded_example() -> None:
 # --------------------------------------------------------------------------- GitHub Actions
 
 
-def test_config_error_is_annotated_in_actions(
-    empty_dir: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_config_error_is_annotated_in_actions(empty_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
     text = embedded_example_text().replace("every: 2w", 'every: "2 weeks"')
     write_config(empty_dir, text)
@@ -362,9 +355,7 @@ def test_config_error_is_annotated_in_actions(
     ) in result.stdout
 
 
-def test_template_error_is_annotated_in_actions(
-    empty_dir: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_template_error_is_annotated_in_actions(empty_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
     write_config(empty_dir)
     write_template(empty_dir, BROKEN_ON_LINE_9)

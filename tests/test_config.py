@@ -158,9 +158,7 @@ def test_example_validates_through_the_cli(tmp_path: Path, monkeypatch: pytest.M
         assert "rendered for web, infra" in result.output
 
 
-def test_load_config_finds_the_default_path(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_load_config_finds_the_default_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     with pytest.raises(ConfigError, match="no config"):
         load_config(None)
@@ -349,9 +347,7 @@ def test_a_shared_bad_value_is_reported_once_not_once_per_team(
     assert result.output.count("is not a real calendar date") == 1, result.output
 
 
-def test_every_schema_problem_is_listed_at_once(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_every_schema_problem_is_listed_at_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     text = edit(_add_nested(ISSUE_EXAMPLE), "every: 2w", 'every: "2 weeks"')
     result = validate_text(tmp_path, monkeypatch, text)
     assert result.exit_code == 2
@@ -363,9 +359,7 @@ def test_every_schema_problem_is_listed_at_once(
     ]
 
 
-def test_duplicate_key_names_the_second_occurrence(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_duplicate_key_names_the_second_occurrence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     text = edit(ISSUE_EXAMPLE, "    lead: dave\n", "    lead: dave\n    lead: erin\n")
     result = validate_text(tmp_path, monkeypatch, text)
     assert_one_config_error(
@@ -410,15 +404,11 @@ def test_yaml_syntax_error_points_at_the_line(
 def test_unquoted_at_login_gets_a_hint(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     text = edit(ISSUE_EXAMPLE, "lead: dave", "lead: @dave")
     result = validate_text(tmp_path, monkeypatch, text)
-    message = assert_one_config_error(
-        result, line=line_of(text, "@dave"), key=None, says="must be quoted"
-    )
+    message = assert_one_config_error(result, line=line_of(text, "@dave"), key=None, says="must be quoted")
     assert "'@alice'" in message
 
 
-@pytest.mark.parametrize(
-    "text", ["\x00\x01", "lead: !!int x\n"], ids=["control characters", "bad tag"]
-)
+@pytest.mark.parametrize("text", ["\x00\x01", "lead: !!int x\n"], ids=["control characters", "bad tag"])
 def test_unreadable_yaml_is_a_config_error_not_a_crash(
     text: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -428,9 +418,7 @@ def test_unreadable_yaml_is_a_config_error_not_a_crash(
     assert f"error: {CONFIG_NAME} is not valid YAML" in result.output
 
 
-@pytest.mark.parametrize(
-    "text", ["", "# nothing here yet\n", "~\n"], ids=["empty", "comments only", "null"]
-)
+@pytest.mark.parametrize("text", ["", "# nothing here yet\n", "~\n"], ids=["empty", "comments only", "null"])
 def test_empty_file_is_valid_but_sprint_open_says_what_is_missing(
     text: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -439,8 +427,9 @@ def test_empty_file_is_valid_but_sprint_open_says_what_is_missing(
     assert result.exit_code == 0, result.output
     assert "sprint: not configured" in result.output
     # ...and the command that needs a section names it.
-    result = CliRunner().invoke(main, ["--config", CONFIG_NAME, "--dry-run", "--repo", "acme/widgets",
-                                       "sprint", "open"])
+    result = CliRunner().invoke(
+        main, ["--config", CONFIG_NAME, "--dry-run", "--repo", "acme/widgets", "sprint", "open"]
+    )
     assert result.exit_code == 2, result.output
     assert "has no sprint: section" in result.output
 
@@ -460,9 +449,7 @@ def test_missing_config_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
         load_config(tmp_path / "nope.yml", allow_embedded=True)  # an explicit path never falls back
 
 
-def test_missing_config_path_from_the_environment(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_missing_config_path_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("GH_OPS_CONFIG", "elsewhere.yml")
     result = run_cli(["validate"])
@@ -521,9 +508,7 @@ def test_logins_with_at_reach_the_issue_without_doubling(
         "members: [alice, bob, carol]", "members: ['@alice', bob]"
     )
     (tmp_path / CONFIG_NAME).write_text(text, encoding="utf-8")
-    result = run_cli(
-        ["--config", CONFIG_NAME, "preview", "sprint", "--team", "web", "--now", "2026-11-20"]
-    )
+    result = run_cli(["--config", CONFIG_NAME, "preview", "sprint", "--team", "web", "--now", "2026-11-20"])
     assert result.exit_code == 0, result.output
     assert "assignees: alice\n" in result.stdout
     assert "**@alice**" in result.stdout and "**@bob**" in result.stdout
@@ -543,17 +528,11 @@ def test_team_sprint_override_changes_only_that_team() -> None:
     assert config.teams["web"].schedule == SprintSchedule(2, date(2026, 1, 5), 3)
 
 
-def test_team_sprint_override_shows_in_the_preview(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_team_sprint_override_shows_in_the_preview(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / CONFIG_NAME).write_text(WEEKLY_INFRA, encoding="utf-8")
-    infra = run_cli(
-        ["--config", CONFIG_NAME, "preview", "sprint", "--team", "infra", "--now", "2026-11-20"]
-    )
-    web = run_cli(
-        ["--config", CONFIG_NAME, "preview", "sprint", "--team", "web", "--now", "2026-11-20"]
-    )
+    infra = run_cli(["--config", CONFIG_NAME, "preview", "sprint", "--team", "infra", "--now", "2026-11-20"])
+    web = run_cli(["--config", CONFIG_NAME, "preview", "sprint", "--team", "web", "--now", "2026-11-20"])
     assert infra.exit_code == 0 and web.exit_code == 0
     # weekly from 5 Jan 2026: sprint 47 starts Monday 23 Nov and ends that Sunday
     assert "title: Team Infra · Sprint 47 · 23 Nov – 29 Nov 2026\n" in infra.stdout
@@ -608,9 +587,7 @@ def test_templates_dir_that_does_not_exist(tmp_path: Path, monkeypatch: pytest.M
 
 def test_templates_dir_is_relative_to_the_config_file(tmp_path: Path) -> None:
     (tmp_path / "conf" / "tpl").mkdir(parents=True)
-    (tmp_path / "conf" / CONFIG_NAME).write_text(
-        ISSUE_EXAMPLE + "templates_dir: tpl\n", encoding="utf-8"
-    )
+    (tmp_path / "conf" / CONFIG_NAME).write_text(ISSUE_EXAMPLE + "templates_dir: tpl\n", encoding="utf-8")
     config = load_config(tmp_path / "conf" / CONFIG_NAME)
     assert config.templates_dir == tmp_path / "conf" / "tpl"
 
@@ -649,9 +626,7 @@ def test_every_dataclass_field_is_a_schema_key(cls: type, where: str) -> None:
     for f in dataclasses.fields(cls):
         if f.name in DERIVED and f.name not in RENAMED:
             continue
-        assert RENAMED.get(f.name, f.name) in keys, (
-            f"{cls.__name__}.{f.name} is missing from the schema"
-        )
+        assert RENAMED.get(f.name, f.name) in keys, f"{cls.__name__}.{f.name} is missing from the schema"
 
 
 def test_every_schema_key_is_accepted_and_used(tmp_path: Path) -> None:

@@ -20,9 +20,7 @@ AUTH = {"Authorization": "token t"}
 NOW = datetime(2024, 3, 4, 9, 30, tzinfo=UTC)
 
 
-def make_client(
-    base_url: str = API, *, token: str | None = "t", per_page: int = 30
-) -> github.Github:
+def make_client(base_url: str = API, *, token: str | None = "t", per_page: int = 30) -> github.Github:
     """A PyGithub client that never sleeps or retries, so request counts are exact."""
     return github.Github(
         auth=github.Auth.Token(token) if token else None,
@@ -87,9 +85,7 @@ def test_unknown_repo_is_404(fake: FakeGitHub) -> None:
 
 def test_issue_shape_matches_real_payload_keys(fake: FakeGitHub) -> None:
     fake.add_milestone(REPO, "Sprint 1")
-    issue = fake.add_issue(
-        REPO, title="T", body="B", author="alice", labels=["bug"], assignees=["alice"]
-    )
+    issue = fake.add_issue(REPO, title="T", body="B", author="alice", labels=["bug"], assignees=["alice"])
     template = load_payload("issues.opened")["issue"]
     assert set(template) - {"draft"} <= set(issue)
     assert issue["number"] == 1
@@ -135,9 +131,7 @@ def test_bot_user_shape(fake: FakeGitHub) -> None:
 
 def test_create_then_list_with_creator_filter(fake: FakeGitHub, gh: github.Github) -> None:
     repo = gh.get_repo(REPO)
-    created = repo.create_issue(
-        title="Sprint 12", body="Plan", labels=["sprint"], assignees=["alice"]
-    )
+    created = repo.create_issue(title="Sprint 12", body="Plan", labels=["sprint"], assignees=["alice"])
     assert created.number == 1
     assert created.user.login == "github-actions[bot]"
     assert created.created_at == NOW
@@ -229,9 +223,7 @@ def test_pygithub_iterates_all_pages(fake: FakeGitHub) -> None:
     assert fake.writes == []
 
 
-def test_close_and_reopen_via_patch(
-    fake: FakeGitHub, gh: github.Github, clock: FrozenClock
-) -> None:
+def test_close_and_reopen_via_patch(fake: FakeGitHub, gh: github.Github, clock: FrozenClock) -> None:
     fake.add_issue(REPO, title="t")
     issue = gh.get_repo(REPO).get_issue(1)
     clock.advance(days=1)
@@ -271,9 +263,7 @@ def test_patch_replaces_labels_and_assignees(fake: FakeGitHub) -> None:
 # --------------------------------------------------------------------------- validation errors
 
 
-def test_unassignable_assignee_is_422_and_changes_nothing(
-    fake: FakeGitHub, gh: github.Github
-) -> None:
+def test_unassignable_assignee_is_422_and_changes_nothing(fake: FakeGitHub, gh: github.Github) -> None:
     repo = gh.get_repo(REPO)
     with pytest.raises(github.GithubException) as excinfo:
         repo.create_issue(title="t", labels=["fresh"], assignees=["mallory"])
@@ -311,9 +301,7 @@ def test_missing_title_and_unknown_milestone_are_422(fake: FakeGitHub) -> None:
 
 
 def test_body_too_long_is_422(fake: FakeGitHub) -> None:
-    resp = requests.post(
-        api(f"/repos/{REPO}/issues"), json={"title": "t", "body": "x" * 65537}, headers=AUTH
-    )
+    resp = requests.post(api(f"/repos/{REPO}/issues"), json={"title": "t", "body": "x" * 65537}, headers=AUTH)
     assert resp.status_code == 422
     assert "too long" in resp.json()["errors"][0]["message"]
 
@@ -355,9 +343,7 @@ def test_issue_labels_add_remove_and_repo_labels(fake: FakeGitHub, gh: github.Gi
     assert [lb["name"] for lb in fake.issue(REPO, 1)["labels"]] == ["bug"]
     assert "/labels/good%20first%20issue" in fake.writes[-1].path
 
-    resp = requests.post(
-        api(f"/repos/{REPO}/issues/1/labels"), json={"labels": ["Bug", "p2"]}, headers=AUTH
-    )
+    resp = requests.post(api(f"/repos/{REPO}/issues/1/labels"), json={"labels": ["Bug", "p2"]}, headers=AUTH)
     assert [lb["name"] for lb in resp.json()] == ["bug", "p2"]  # case-insensitive reuse
 
     created = requests.post(
@@ -366,9 +352,7 @@ def test_issue_labels_add_remove_and_repo_labels(fake: FakeGitHub, gh: github.Gi
     assert created.status_code == 201
     dup = requests.post(api(f"/repos/{REPO}/labels"), json={"name": "SPRINT"}, headers=AUTH)
     assert dup.status_code == 422
-    renamed = requests.patch(
-        api(f"/repos/{REPO}/labels/p2"), json={"new_name": "priority-2"}, headers=AUTH
-    )
+    renamed = requests.patch(api(f"/repos/{REPO}/labels/p2"), json={"new_name": "priority-2"}, headers=AUTH)
     assert renamed.json()["name"] == "priority-2"
     assert [lb["name"] for lb in fake.issue(REPO, 1)["labels"]] == ["bug", "priority-2"]
     listed = requests.get(api(f"/repos/{REPO}/labels?per_page=2"), headers=AUTH)

@@ -1,4 +1,4 @@
-"""Behaviour of issue templates: lookup order, front matter, errors with file:line, sandbox, markers, filters."""
+"""Issue templates: lookup order, front matter, errors with file:line, sandbox, markers, filters."""
 
 from __future__ import annotations
 
@@ -310,10 +310,7 @@ def test_defused_text_cannot_carry_a_marker(tpl: Path) -> None:
 
 
 def test_defuse_leaves_ordinary_text_alone() -> None:
-    assert (
-        defuse_markup("Ship <b>filters</b> -> done, a <- b")
-        == "Ship <b>filters</b> -> done, a <- b"
-    )
+    assert defuse_markup("Ship <b>filters</b> -> done, a <- b") == "Ship <b>filters</b> -> done, a <- b"
 
 
 # --------------------------------------------------------------------------- filters

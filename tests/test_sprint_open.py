@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 import responses
 from click.testing import CliRunner, Result
+from fakegithub import FakeGitHub, FrozenClock
 
 from gh_ops import github as gh_module
 from gh_ops.cli import main
 from gh_ops.render import read_marker
-from fakegithub import FakeGitHub, FrozenClock
 
 REPO = "acme/widgets"
 BOT = "github-actions[bot]"
@@ -79,11 +79,29 @@ def sprint_issues(fake: FakeGitHub) -> list[dict]:
     return [i for i in fake.issues(REPO) if (read_marker(i["body"]) or ("",))[0] == "sprint"]
 
 
-def seed_sprint_issue(fake: FakeGitHub, team: str, number: int, start: str, *, author: str = BOT,
-                      body_extra: str = "", state: str = "open", created: datetime | None = None) -> dict:
-    body = f"<!-- gh-ops:sprint team={team} period={start} number={number} -->\n## Sprint {number}\n{body_extra}"
-    return fake.add_issue(REPO, title=f"{team} sprint {number}", body=body, author=author, state=state,
-                          labels=["sprint"], created_at=created or datetime(2026, 11, 6, 7, tzinfo=UTC))
+def seed_sprint_issue(
+    fake: FakeGitHub,
+    team: str,
+    number: int,
+    start: str,
+    *,
+    author: str = BOT,
+    body_extra: str = "",
+    state: str = "open",
+    created: datetime | None = None,
+) -> dict:
+    body = (
+        f"<!-- gh-ops:sprint team={team} period={start} number={number} -->\n## Sprint {number}\n{body_extra}"
+    )
+    return fake.add_issue(
+        REPO,
+        title=f"{team} sprint {number}",
+        body=body,
+        author=author,
+        state=state,
+        labels=["sprint"],
+        created_at=created or datetime(2026, 11, 6, 7, tzinfo=UTC),
+    )
 
 
 # --- first run, second run ---------------------------------------------------------------------
@@ -97,8 +115,11 @@ def test_first_run_opens_one_issue_per_team_and_links_the_previous(fake: FakeGit
     result = run()
 
     assert result.exit_code == 0, result.output
-    opened = {read_marker(i["body"])[1]["team"]: i for i in sprint_issues(fake)
-              if read_marker(i["body"])[1]["number"] == "24"}
+    opened = {
+        read_marker(i["body"])[1]["team"]: i
+        for i in sprint_issues(fake)
+        if read_marker(i["body"])[1]["number"] == "24"
+    }
     assert set(opened) == {"web", "infra"}
     web = opened["web"]
     assert web["title"] == "Team Web · Sprint 24 · 23 Nov – 6 Dec 2026"
@@ -116,8 +137,10 @@ def test_first_run_opens_one_issue_per_team_and_links_the_previous(fake: FakeGit
     # Cost: one read for both teams, one write per issue, one write per link-and-close.
     assert len(fake.reads) == 1
     assert [(r.method, r.path) for r in fake.writes] == [
-        ("POST", f"/repos/{REPO}/issues"), ("PATCH", f"/repos/{REPO}/issues/{prev_web['number']}"),
-        ("POST", f"/repos/{REPO}/issues"), ("PATCH", f"/repos/{REPO}/issues/{prev_infra['number']}"),
+        ("POST", f"/repos/{REPO}/issues"),
+        ("PATCH", f"/repos/{REPO}/issues/{prev_web['number']}"),
+        ("POST", f"/repos/{REPO}/issues"),
+        ("PATCH", f"/repos/{REPO}/issues/{prev_infra['number']}"),
     ]
     assert "GitHub requests: 1 read(s), 4 write(s)" in result.output
 
@@ -151,8 +174,9 @@ def test_a_human_reopening_the_previous_issue_is_respected(fake: FakeGitHub, wor
 # --- calendar behaviour against GitHub ---------------------------------------------------------
 
 
-def test_missed_runs_catch_up_with_the_current_sprint_but_never_an_ended_one(fake: FakeGitHub,
-                                                                            workdir: Path) -> None:
+def test_missed_runs_catch_up_with_the_current_sprint_but_never_an_ended_one(
+    fake: FakeGitHub, workdir: Path
+) -> None:
     # No run since sprint 22. On 1 December sprint 24 is current; 23 has ended and is skipped.
     seed_sprint_issue(fake, "web", 22, "2026-10-26", created=datetime(2026, 10, 23, tzinfo=UTC))
     result = run("--team", "web", now="2026-12-01T12:00:00Z")
@@ -174,7 +198,9 @@ def test_each_team_uses_its_own_timezone(fake: FakeGitHub, workdir: Path) -> Non
     # 04:30 UTC on 20 Nov: already the 20th in London (infra), still the 19th in New York (web).
     result = run(now="2026-11-20T04:30:00Z")
     assert result.exit_code == 0, result.output
-    opened = {read_marker(i["body"])[1]["team"]: read_marker(i["body"])[1]["number"] for i in sprint_issues(fake)}
+    opened = {
+        read_marker(i["body"])[1]["team"]: read_marker(i["body"])[1]["number"] for i in sprint_issues(fake)
+    }
     assert opened == {"infra": "24", "web": "23"}
 
 
@@ -193,10 +219,15 @@ def test_a_marker_in_someone_elses_issue_is_ignored(fake: FakeGitHub, workdir: P
     assert fake.issue(REPO, spoof["number"])["body"] == spoof["body"]
 
 
-def test_a_marker_pasted_into_the_middle_of_a_bot_issue_is_not_trusted(fake: FakeGitHub,
-                                                                       workdir: Path) -> None:
-    fake.add_issue(REPO, title="Release notes", author=BOT,
-                   body="Notes\n<!-- gh-ops:sprint team=web period=2026-11-23 number=24 -->")
+def test_a_marker_pasted_into_the_middle_of_a_bot_issue_is_not_trusted(
+    fake: FakeGitHub, workdir: Path
+) -> None:
+    fake.add_issue(
+        REPO,
+        title="Release notes",
+        author=BOT,
+        body="Notes\n<!-- gh-ops:sprint team=web period=2026-11-23 number=24 -->",
+    )
     assert run("--team", "web").exit_code == 0
     assert len([i for i in sprint_issues(fake)]) == 1
 
@@ -214,16 +245,19 @@ def test_trusted_authors_markers_count(fake: FakeGitHub, workdir: Path) -> None:
 # --- carry-over ----------------------------------------------------------------------------------
 
 
-def test_previous_goals_are_carried_into_the_retrospective_with_their_state(fake: FakeGitHub,
-                                                                           workdir: Path) -> None:
-    goals = ("\n### Goals\n- [x] Ship billing to everyone · owner @alice\n"
-             "- [ ] Halve p95 latency · owner @bob\n- [ ] _Second goal, if there is one · owner @…_\n"
-             "- [ ] Evil <!-- gh-ops:sprint team=web period=2027-01-04 number=27 --> {{ 7*7 }}\n")
+def test_previous_goals_are_carried_into_the_retrospective_with_their_state(
+    fake: FakeGitHub, workdir: Path
+) -> None:
+    goals = (
+        "\n### Goals\n- [x] Ship billing to everyone · owner @alice\n"
+        "- [ ] Halve p95 latency · owner @bob\n- [ ] _Second goal, if there is one · owner @…_\n"
+        "- [ ] Evil <!-- gh-ops:sprint team=web period=2027-01-04 number=27 --> {{ 7*7 }}\n"
+    )
     seed_sprint_issue(fake, "web", 23, "2026-11-09", body_extra=goals)
     assert run("--team", "web").exit_code == 0
     (new,) = [i for i in sprint_issues(fake) if read_marker(i["body"])[1]["number"] == "24"]
     body = new["body"]
-    retro = body[body.index("### Looking back at sprint 23"):body.index("### Goals")]
+    retro = body[body.index("### Looking back at sprint 23") : body.index("### Goals")]
     assert "- [x] Ship billing to everyone · owner @alice · nailed / scraped / failed:" in retro
     assert "- [ ] Halve p95 latency · owner @bob · nailed / scraped / failed:" in retro
     assert "Second goal" not in retro  # an unfilled placeholder is not a goal
@@ -252,8 +286,9 @@ def test_dry_run_writes_nothing_and_says_exactly_what_it_would_do(fake: FakeGitH
 # --- failures and retries ----------------------------------------------------------------------
 
 
-def test_502_and_secondary_rate_limit_are_retried_with_backoff(fake: FakeGitHub, workdir: Path,
-                                                               sleeps: list[float]) -> None:
+def test_502_and_secondary_rate_limit_are_retried_with_backoff(
+    fake: FakeGitHub, workdir: Path, sleeps: list[float]
+) -> None:
     fake.server_error("GET", rf"/repos/{REPO}/issues", times=2, status=502)
     fake.secondary_rate_limit("POST", rf"/repos/{REPO}/issues", retry_after=61)
     result = run("--team", "web")
@@ -272,8 +307,9 @@ def test_a_lost_create_response_does_not_duplicate_the_issue(fake: FakeGitHub, w
     assert "opened #" in result.output
 
 
-def test_persistent_failure_exits_3_and_says_what_was_and_was_not_done(fake: FakeGitHub,
-                                                                      workdir: Path) -> None:
+def test_persistent_failure_exits_3_and_says_what_was_and_was_not_done(
+    fake: FakeGitHub, workdir: Path
+) -> None:
     seed_sprint_issue(fake, "web", 23, "2026-11-09")
     seed_sprint_issue(fake, "infra", 23, "2026-11-09")
     fake.server_error("PATCH", rf"/repos/{REPO}/issues/\d+$", times=5, status=503)
@@ -292,10 +328,9 @@ def test_persistent_failure_exits_3_and_says_what_was_and_was_not_done(fake: Fak
     assert all(i["state"] == "closed" for i in sprint_issues(fake) if "number=23" in i["body"])
 
 
-def test_a_primary_rate_limit_far_in_the_future_fails_now_with_the_reset_time(fake: FakeGitHub,
-                                                                              workdir: Path,
-                                                                              sleeps: list[float],
-                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_primary_rate_limit_far_in_the_future_fails_now_with_the_reset_time(
+    fake: FakeGitHub, workdir: Path, sleeps: list[float], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(gh_module, "WALL_CLOCK", lambda: fake.clock().timestamp())
     fake.primary_rate_limit("GET", rf"/repos/{REPO}/issues", reset_in=3600)
     result = run()
@@ -304,9 +339,9 @@ def test_a_primary_rate_limit_far_in_the_future_fails_now_with_the_reset_time(fa
     assert sleeps == []
 
 
-def test_a_primary_rate_limit_resetting_soon_is_waited_out(fake: FakeGitHub, workdir: Path,
-                                                           sleeps: list[float],
-                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_primary_rate_limit_resetting_soon_is_waited_out(
+    fake: FakeGitHub, workdir: Path, sleeps: list[float], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(gh_module, "WALL_CLOCK", lambda: fake.clock().timestamp())
     fake.primary_rate_limit("GET", rf"/repos/{REPO}/issues", reset_in=30)
     result = run("--team", "web")
@@ -324,7 +359,9 @@ def test_an_assignee_github_refuses_does_not_block_the_issue(fake: FakeGitHub, w
     assert "could not assign alice" in result.output
 
 
-def test_missing_token_is_a_usage_error(fake: FakeGitHub, workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_missing_token_is_a_usage_error(
+    fake: FakeGitHub, workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("GITHUB_TOKEN")
     result = run()
     assert result.exit_code == 2
@@ -336,7 +373,9 @@ def test_a_broken_template_fails_before_any_write(fake: FakeGitHub, workdir: Pat
     seed_sprint_issue(fake, "web", 23, "2026-11-09")
     templates = workdir / ".github/gh-ops/templates"
     templates.mkdir(parents=True)
-    (templates / "sprint.md").write_text("---\ntitle: Sprint {{ sprint.number }}\n---\nHello\n{{ team.nmae }}\n")
+    (templates / "sprint.md").write_text(
+        "---\ntitle: Sprint {{ sprint.number }}\n---\nHello\n{{ team.nmae }}\n"
+    )
     result = run()
     assert result.exit_code == 2, result.output
     assert "sprint.md:5" in result.output and "nmae" in result.output
@@ -348,8 +387,13 @@ def test_a_broken_template_fails_before_any_write(fake: FakeGitHub, workdir: Pat
 
 def test_paging_stops_once_the_listing_is_older_than_anything_wanted(fake: FakeGitHub, workdir: Path) -> None:
     for n in range(250):  # a busy bot with a long history
-        fake.add_issue(REPO, title=f"old {n}", body="", author=BOT,
-                       created_at=datetime(2025, 1, 1, tzinfo=UTC) + timedelta(hours=n))
+        fake.add_issue(
+            REPO,
+            title=f"old {n}",
+            body="",
+            author=BOT,
+            created_at=datetime(2025, 1, 1, tzinfo=UTC) + timedelta(hours=n),
+        )
     fake.clear_requests()
     assert run("--team", "web").exit_code == 0
     assert len(fake.reads) == 1
@@ -358,8 +402,12 @@ def test_paging_stops_once_the_listing_is_older_than_anything_wanted(fake: FakeG
 def test_an_existing_issue_beyond_the_first_page_is_found(fake: FakeGitHub, workdir: Path) -> None:
     seed_sprint_issue(fake, "web", 24, "2026-11-23", created=datetime(2026, 11, 20, 6, tzinfo=UTC))
     for n in range(150):  # newer bot issues push it to page 2
-        fake.add_issue(REPO, title=f"newer {n}", author=BOT,
-                       created_at=datetime(2026, 11, 20, 7, tzinfo=UTC) + timedelta(minutes=n))
+        fake.add_issue(
+            REPO,
+            title=f"newer {n}",
+            author=BOT,
+            created_at=datetime(2026, 11, 20, 7, tzinfo=UTC) + timedelta(minutes=n),
+        )
     fake.clear_requests()
     result = run("--team", "web")
     assert result.exit_code == 0, result.output
@@ -370,7 +418,9 @@ def test_an_existing_issue_beyond_the_first_page_is_found(fake: FakeGitHub, work
 # --- Actions integration and GitHub Enterprise -------------------------------------------------
 
 
-def test_outputs_and_summary_in_actions(fake: FakeGitHub, workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_outputs_and_summary_in_actions(
+    fake: FakeGitHub, workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     out, summary = workdir / "out.txt", workdir / "summary.md"
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
     monkeypatch.setenv("GITHUB_OUTPUT", str(out))
@@ -386,12 +436,16 @@ def test_outputs_and_summary_in_actions(fake: FakeGitHub, workdir: Path, monkeyp
     assert "| Team Web | 24 |" in summary.read_text()
 
 
-def test_github_enterprise_server_api_root(sleeps: list[float], workdir: Path,
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_github_enterprise_server_api_root(
+    sleeps: list[float], workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("GITHUB_API_URL", "https://ghe.example.com/api/v3")
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        fake = FakeGitHub(rsps, api_url="https://ghe.example.com/api/v3",
-                          clock=FrozenClock(datetime(2026, 11, 20, 15, tzinfo=UTC)))
+        fake = FakeGitHub(
+            rsps,
+            api_url="https://ghe.example.com/api/v3",
+            clock=FrozenClock(datetime(2026, 11, 20, 15, tzinfo=UTC)),
+        )
         fake.add_repo(REPO, collaborators=["alice", "dave"])
         result = run()
         assert result.exit_code == 0, result.output

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -63,7 +63,9 @@ def test_weekly_sprints_through_a_53_week_iso_year() -> None:
         (date(2026, 1, 19), 2),
     ],
 )
-def test_due_sprint_is_the_next_once_its_window_opens_else_the_current(day: date, expected: int | None) -> None:
+def test_due_sprint_is_the_next_once_its_window_opens_else_the_current(
+    day: date, expected: int | None
+) -> None:
     due = due_sprint(TWO_WEEKS, day)
     assert (due.number if due else None) == expected
 
@@ -95,32 +97,39 @@ def test_dst_start_in_new_york_moves_the_local_date_at_local_midnight() -> None:
     # Sprint 1's window opens on Sunday 8 March 2026, the day US clocks go forward.
     schedule = SprintSchedule(every_weeks=2, anchor=date(2026, 3, 11), open_days_before=3)
     tz = "America/New_York"
-    before = datetime(2026, 3, 8, 4, 59, tzinfo=timezone.utc)  # 23:59 EST on 7 March
-    at_midnight = datetime(2026, 3, 8, 5, 0, tzinfo=timezone.utc)  # 00:00 EST on 8 March
-    after_jump = datetime(2026, 3, 8, 7, 30, tzinfo=timezone.utc)  # 03:30 EDT on 8 March
+    before = datetime(2026, 3, 8, 4, 59, tzinfo=UTC)  # 23:59 EST on 7 March
+    at_midnight = datetime(2026, 3, 8, 5, 0, tzinfo=UTC)  # 00:00 EST on 8 March
+    after_jump = datetime(2026, 3, 8, 7, 30, tzinfo=UTC)  # 03:30 EDT on 8 March
     assert due_sprint(schedule, dates.local_date(before, tz)) is None
     assert due_sprint(schedule, dates.local_date(at_midnight, tz)).number == 1
     assert dates.local_date(after_jump, tz) == date(2026, 3, 8)
 
 
 def test_dst_end_in_london_and_teams_in_different_timezones_disagree_near_midnight() -> None:
-    moment = datetime(2026, 10, 25, 23, 30, tzinfo=timezone.utc)  # after UK clocks went back
+    moment = datetime(2026, 10, 25, 23, 30, tzinfo=UTC)  # after UK clocks went back
     assert dates.local_date(moment, "Europe/London") == date(2026, 10, 25)  # 23:30 GMT
     assert dates.local_date(moment, "Asia/Tokyo") == date(2026, 10, 26)
-    assert dates.local_date(datetime(2026, 10, 25, 0, 30, tzinfo=timezone.utc), "Europe/London") == date(2026, 10, 25)
+    assert dates.local_date(datetime(2026, 10, 25, 0, 30, tzinfo=UTC), "Europe/London") == date(2026, 10, 25)
 
 
 def test_a_bare_now_date_is_that_day_everywhere() -> None:
     now = dates.parse_now("2026-11-20", "Europe/London")
-    for tz in ("America/New_York", "Europe/London", "Asia/Tokyo", "Pacific/Auckland", "Pacific/Pago_Pago", "Pacific/Kiritimati"):
+    for tz in (
+        "America/New_York",
+        "Europe/London",
+        "Asia/Tokyo",
+        "Pacific/Auckland",
+        "Pacific/Pago_Pago",
+        "Pacific/Kiritimati",
+    ):
         assert dates.local_date(now, tz) == date(2026, 11, 20), tz
         assert dates.local_now(now, tz).date() == date(2026, 11, 20), tz
 
 
 def test_now_with_and_without_offset() -> None:
-    assert dates.parse_now("2026-11-20T09:00:00Z") == datetime(2026, 11, 20, 9, tzinfo=timezone.utc)
+    assert dates.parse_now("2026-11-20T09:00:00Z") == datetime(2026, 11, 20, 9, tzinfo=UTC)
     # No offset: read in the config's timezone (London is on GMT in November).
-    assert dates.parse_now("2026-07-20T09:00", "Europe/London") == datetime(2026, 7, 20, 8, tzinfo=timezone.utc)
+    assert dates.parse_now("2026-07-20T09:00", "Europe/London") == datetime(2026, 7, 20, 8, tzinfo=UTC)
 
 
 # --- goals carried into the retrospective ------------------------------------------------------

@@ -1,0 +1,27 @@
+"""The code stays lint-clean and formatted (ruff, configured in pyproject.toml)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PATHS = ["gh_ops", "tests", "benchmarks"]
+
+
+def _ruff() -> list[str]:
+    found = shutil.which("ruff", path=str(Path(sys.executable).parent)) or shutil.which("ruff")
+    assert found, "ruff is missing: pip install -e '.[test]'"
+    return [found]
+
+
+def test_ruff_check_finds_nothing() -> None:
+    result = subprocess.run([*_ruff(), "check", *PATHS], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_code_is_formatted() -> None:
+    result = subprocess.run([*_ruff(), "format", "--check", *PATHS], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, "run `ruff format gh_ops tests benchmarks`:\n" + result.stdout
