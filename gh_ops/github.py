@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import math
 import re
 import time
 from collections.abc import Callable, Iterator
@@ -136,6 +138,25 @@ class _Ambiguous(Exception):
 _RATE_LIMIT_TEXT = re.compile(r"rate limit|abuse detection|retry your request again later", re.I)
 
 
+def _is_rate_limited(status: int, headers: dict[str, str], message: str) -> bool:
+    """A primary or secondary rate limit: any 429, or a 403 that says so (headers or text)."""
+    if status == 429:
+        return True
+    return status == 403 and bool(
+        headers.get("retry-after")
+        or headers.get("x-ratelimit-remaining") == "0"
+        or _RATE_LIMIT_TEXT.search(message)
+    )
+
+
+class _ValidationFailed(GitHubError):
+    """A 422, with the fields GitHub named, so callers need not parse the message."""
+
+    def __init__(self, message: str, *, status: int | None, fields: frozenset[str]) -> None:
+        super().__init__(message, status=status)
+        self.fields = fields
+
+
 # --- the client ---------------------------------------------------------------------------
 
 
@@ -223,12 +244,16 @@ class GitHub:
                     raise self._error(exc, method, url, why, attempt) from None
                 if ambiguous:
                     raise _Ambiguous(exc) from exc
-            except (requests.ConnectionError, requests.Timeout) as exc:
+            except (
+                requests.ConnectionError,
+                requests.Timeout,
+                requests.exceptions.ChunkedEncodingError,
+            ) as exc:
                 if not idempotent:
                     raise _Ambiguous(exc) from exc
                 if attempt >= self.retry.attempts:
                     raise GitHubError(
-                        f"could not reach GitHub at {self.api_url} to {why} "
+                        f"could not reach GitHub for {method} {_route_of(url, self.api_url)} ({why}) "
                         f"after {attempt} tries: {exc.__class__.__name__}"
                     ) from None
                 wait, reason = self._backoff(attempt), "network error"
@@ -247,9 +272,7 @@ class GitHub:
         headers = {k.lower(): v for k, v in (exc.headers or {}).items()}
         message = _message_of(exc)
         retry_after = headers.get("retry-after")
-        if exc.status in (403, 429) and (
-            retry_after or headers.get("x-ratelimit-remaining") == "0" or _RATE_LIMIT_TEXT.search(message)
-        ):
+        if _is_rate_limited(exc.status, headers, message):
             if retry_after and retry_after.isdigit():
                 wait = float(retry_after)
                 kind = "secondary rate limit"
@@ -279,24 +302,27 @@ class GitHub:
         headers = {k.lower(): v for k, v in (exc.headers or {}).items()}
         if exc.status == 401:
             text += ". The token is missing, expired or wrong: set GITHUB_TOKEN or GH_TOKEN."
-        elif exc.status in (403, 429) and (
-            headers.get("x-ratelimit-remaining") == "0" or _RATE_LIMIT_TEXT.search(message)
-        ):
-            reset = headers.get("x-ratelimit-reset")
-            when = (
-                datetime.fromtimestamp(int(reset), UTC).strftime("%H:%M UTC")
-                if reset and str(reset).isdigit()
-                else "later"
-            )
-            text += f". Rate limit: try again at {when}."
+        elif _is_rate_limited(exc.status, headers, message):
+            reset = str(headers.get("x-ratelimit-reset", ""))
+            retry_after = str(headers.get("retry-after", ""))
+            if headers.get("x-ratelimit-remaining") == "0" and reset.isdigit():
+                text += f". Rate limit: try again at {_minute_after(float(reset))}."
+            elif retry_after.isdigit():
+                text += f". Rate limit: try again at {_minute_after(WALL_CLOCK() + float(retry_after))}."
+            else:
+                text += ". Rate limit: wait a few minutes before trying again."
         elif exc.status == 403:
             text += ". The token lacks permission: in a workflow grant it, e.g. `permissions: issues: write`."
         elif exc.status == 404:
             text += ". The repository does not exist or the token cannot see it (check --repo and the token)."
         elif exc.status == 422:
-            details = "; ".join(_describe_validation(e) for e in (exc.data or {}).get("errors", []) if e)
+            errors = exc.data.get("errors") if isinstance(exc.data, dict) else None
+            errors = [e for e in errors if e] if isinstance(errors, list) else []
+            details = "; ".join(_describe_validation(e) for e in errors)
             if details:
                 text += f" ({details})"
+            fields = frozenset(str(e["field"]) for e in errors if isinstance(e, dict) and e.get("field"))
+            return _ValidationFailed(text, status=exc.status, fields=fields)
         return GitHubError(text, status=exc.status)
 
     # -- paging ------------------------------------------------------------------------
@@ -350,8 +376,21 @@ class GitHub:
         return found
 
     def graphql(self, query: str, variables: dict[str, Any], *, why: str) -> dict[str, Any]:
+        """Run a GraphQL document. In dry-run a mutation is recorded, not sent, and returns {}."""
         body = {"query": query, "variables": variables}
-        _, data = self._call("POST", self.graphql_endpoint, why=why, body=body)
+        if _is_mutation(body):
+            if self.dry_run:
+                self._plan("POST", _route_of(self.graphql_endpoint, self.api_url), body, why)
+                return {}
+            try:
+                _, data = self._call("POST", self.graphql_endpoint, why=why, body=body)
+            except _Ambiguous as exc:
+                raise GitHubError(
+                    f"GitHub failed while sending a GraphQL mutation to {why} ({exc}); it may or may not "
+                    "have been applied: check before re-running"
+                ) from None
+        else:
+            _, data = self._call("POST", self.graphql_endpoint, why=why, body=body)
         if data.get("errors"):
             messages = "; ".join(e.get("message", "?") for e in data["errors"])
             raise GitHubError(f"GitHub GraphQL refused the query to {why}: {messages}")
@@ -372,9 +411,15 @@ class GitHub:
         assignees: tuple[str, ...] = (),
         milestone: int | None = None,
         marker: str | None = None,
+        trusted_author: Callable[[str | None], bool] | None = None,
         on_warning: Callable[[str], None] | None = None,
     ) -> Issue:
-        """Open an issue. With a marker, a POST whose answer was lost is looked up, not repeated."""
+        """Open an issue. With a marker, a POST whose answer was lost is looked up, not repeated.
+
+        The lookup accepts only an issue whose body starts with the marker and whose author is
+        trusted (`trusted_author`), so an issue someone else pasted the marker into is not taken
+        for ours.
+        """
         path = f"{self._repo_path(repo)}/issues"
         payload: dict[str, Any] = {
             "title": title,
@@ -399,42 +444,47 @@ class GitHub:
                 created_at=None,
                 planned=True,
             )
-        for attempt in range(1, self.retry.attempts + 1):
+        attempt = 0
+        while True:
+            attempt += 1
             try:
                 _, data = self._call("POST", self.api_url + path, why=why, body=payload)
                 return Issue.from_json(data)
             except _Ambiguous as exc:
-                landed = self._find_by_marker(repo, marker) if marker else None
+                landed = self._find_by_marker(repo, marker, trusted_author) if marker else None
                 if landed is not None:
                     return landed
-                if marker is None or attempt == self.retry.attempts:
+                if marker is None or attempt >= self.retry.attempts:
                     raise GitHubError(
                         f"GitHub failed while opening issue {title!r} ({exc}); it may or may not have "
                         "been created: check the repository before re-running"
                     ) from None
                 self.counter.retries += 1
                 SLEEP(self._backoff(attempt))
-            except GitHubError as exc:
+            except _ValidationFailed as exc:
                 # An assignee who cannot be assigned (not a collaborator) makes GitHub refuse the
-                # whole issue; open it without assignees rather than not at all.
-                if exc.status == 422 and "assignees" in exc.message and payload["assignees"]:
+                # whole issue; open it without assignees rather than not at all. (The fallback is
+                # not a retry of a failure, so it does not use up one of the attempts.)
+                if exc.fields & {"assignees", "assignee"} and payload["assignees"]:
                     if on_warning:
                         on_warning(
                             f"could not assign {', '.join(assignees)} to {title!r} "
                             "(not collaborators of the repository?); opening it unassigned"
                         )
                     payload["assignees"] = []
+                    attempt -= 1
                     continue
                 raise
-        raise AssertionError("unreachable")
 
-    def _find_by_marker(self, repo: str, marker: str) -> Issue | None:
-        for issue in self.list_issues(repo, state="all"):
-            if marker in issue.body:
+    def _find_by_marker(
+        self, repo: str, marker: str, trusted_author: Callable[[str | None], bool] | None
+    ) -> Issue | None:
+        """The issue a lost POST created, if any: it is among the newest, so one page is enough."""
+        for issue in itertools.islice(self.list_issues(repo, state="all"), 100):
+            if issue.body.lstrip().startswith(marker) and (
+                trusted_author is None or trusted_author(issue.author)
+            ):
                 return issue
-            break_after = issue.created_at is not None and (datetime.now(UTC) - issue.created_at).days > 1
-            if break_after:
-                return None
         return None
 
     def update_issue(
@@ -492,6 +542,11 @@ def _describe_validation(error: Any) -> str:
         parts = [str(error.get(k)) for k in ("field", "code", "value", "message") if error.get(k)]
         return " ".join(parts)
     return str(error)
+
+
+def _minute_after(timestamp: float) -> str:
+    """HH:MM UTC of the first whole minute at or after a time (so "try again at" is never too early)."""
+    return datetime.fromtimestamp(math.ceil(timestamp / 60) * 60, UTC).strftime("%H:%M UTC")
 
 
 _LINK_NEXT = re.compile(r'<([^>]+)>;\s*rel="next"')

@@ -404,6 +404,7 @@ def open_sprint_issues(
                     assignees=plan.assignees,
                     milestone=plan.milestone,
                     marker=mark,
+                    trusted_author=config.trusted,
                     on_warning=warn,
                 )
                 outcome.action = "opened"
