@@ -63,12 +63,19 @@ class Run:
                 warn("no token: dry run reads anonymously (public repositories only)")
             self._github = GitHub(
                 token=token,
-                api_url=os.environ.get("GITHUB_API_URL") or DEFAULT_API_URL,
-                graphql_url=os.environ.get("GITHUB_GRAPHQL_URL") or None,
+                api_url=_http_url("GITHUB_API_URL") or DEFAULT_API_URL,
+                graphql_url=_http_url("GITHUB_GRAPHQL_URL"),
                 dry_run=self.dry_run,
                 on_wait=info,
             )
         return self._github
+
+
+def _http_url(name: str) -> str | None:
+    value = os.environ.get(name) or None
+    if value is not None and not re.match(r"^https?://[^/\s]+", value):
+        raise UsageError(f"${name} is {value!r}: expected an http(s) URL such as https://api.github.com")
+    return value
 
 
 def say(message: str) -> None:

@@ -27,7 +27,7 @@ def parse_now(text: str | None, default_tz: str = "UTC") -> datetime:
             day = date.fromisoformat(text)
         except ValueError:
             raise UsageError(f"--now {text!r} is not a real calendar date") from None
-        return CalendarDay(day.year, day.month, day.day, 12, tzinfo=UTC)
+        return _in_range(CalendarDay(day.year, day.month, day.day, 12, tzinfo=UTC), text)
     try:
         value = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
@@ -36,7 +36,14 @@ def parse_now(text: str | None, default_tz: str = "UTC") -> datetime:
         ) from None
     if value.tzinfo is None:
         value = value.replace(tzinfo=ZoneInfo(default_tz))
-    return value.astimezone(UTC)
+    return _in_range(value.astimezone(UTC), text)
+
+
+def _in_range(value: datetime, text: str) -> datetime:
+    # Calendars are computed years ahead of `now`; far-off years would overflow Python's dates.
+    if not 1970 <= value.year <= 2999:
+        raise UsageError(f"--now {text!r} is out of range: use a date between 1970 and 2999")
+    return value
 
 
 def local_date(moment: datetime, tz: str) -> date:

@@ -363,6 +363,16 @@ class GitHub:
                 if not issue.is_pull_request:
                     yield issue
 
+    def authenticated_login(self) -> str | None:
+        """The login the token acts as, or None for installation tokens (Actions, Apps) that have none."""
+        try:
+            _, data = self._call("GET", self.api_url + "/user", why="check which account the token acts as")
+        except GitHubError as exc:
+            if exc.status in (403, 404):  # "Resource not accessible by integration"
+                return None
+            raise
+        return data.get("login")
+
     def get_repository(self, repo: str) -> dict[str, Any]:
         _, data = self._call("GET", self.api_url + self._repo_path(repo), why="read the repository")
         return data

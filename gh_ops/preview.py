@@ -23,12 +23,29 @@ def _sprint_for_preview(team: Team, now: datetime) -> sprints.Sprint:
     return due or sprints.sprint_by_number(team.schedule, 1)
 
 
-def sprint_context(team: Team, now: datetime, repo: str, *, with_previous: bool) -> dict[str, Any]:
-    sprint = _sprint_for_preview(team, now)
+def sprint_context(
+    team: Team, now: datetime, repo: str, *, with_previous: bool, sprint: sprints.Sprint | None = None
+) -> dict[str, Any]:
+    sprint = sprint or _sprint_for_preview(team, now)
     previous = None
     if with_previous and sprint.number > 1:
-        previous = sprints.sample_previous_issue(repo, SAMPLE_WEB_URL)
+        previous = sprints.sample_previous_issue(repo, SAMPLE_WEB_URL, sprint.number - 1)
     return sprints.build_context(team=team, sprint=sprint, repo=repo, now=now, previous_issue=previous)
+
+
+def validation_contexts(team: Team, now: datetime, repo: str) -> list[dict[str, Any]]:
+    """Every shape the sprint template meets, whatever today is: a first sprint, a later sprint
+    with a previous issue (and goals), and a later sprint whose previous issue is missing."""
+    assert team.schedule is not None
+    first = sprints.sprint_by_number(team.schedule, 1)
+    later = _sprint_for_preview(team, now)
+    if later.number < 2:
+        later = sprints.sprint_by_number(team.schedule, 2)
+    return [
+        sprint_context(team, now, repo, with_previous=False, sprint=first),
+        sprint_context(team, now, repo, with_previous=True, sprint=later),
+        sprint_context(team, now, repo, with_previous=False, sprint=later),
+    ]
 
 
 def apply_overrides(context: dict[str, Any], overrides: dict[str, str]) -> dict[str, Any]:
@@ -87,8 +104,7 @@ def validate_config(config: Config, *, now: datetime, repo: str | None) -> tuple
         if team.schedule is None:
             continue
         failed = False
-        for with_previous in (False, True):
-            context = sprint_context(team, now, repo or "OWNER/REPO", with_previous=with_previous)
+        for context in validation_contexts(team, now, repo or "OWNER/REPO"):
             try:
                 renderer.render_issue(config.sprint.template, context)
             except TemplateError as exc:

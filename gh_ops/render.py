@@ -121,10 +121,34 @@ class _FrontMatterLoader(jinja2.FileSystemLoader):
     def get_source(
         self, environment: jinja2.Environment, template: str
     ) -> tuple[str, str | None, Callable[[], bool] | None]:
-        source, filename, uptodate = super().get_source(environment, template)
+        try:
+            source, filename, uptodate = super().get_source(environment, template)
+        except UnicodeDecodeError as exc:
+            raise self._not_utf8(template, exc) from None
         front, body = split_front_matter(source, filename or template)
         self.front_matter[template] = front
         return body, filename, uptodate
+
+    def _not_utf8(self, template: str, exc: UnicodeDecodeError) -> TemplateError:
+        """Name the file (the one Jinja's lookup picked: the first match) and the line of the bad byte."""
+        pieces = jinja2.loaders.split_template_path(template)
+        for folder in self.searchpath:
+            path = Path(folder, *pieces)
+            if not path.is_file():
+                continue
+            raw = path.read_bytes()
+            try:
+                raw.decode("utf-8")
+            except UnicodeDecodeError as whole:  # offsets in the whole file, not in one read's chunk
+                exc = whole
+            line = raw[: exc.start].count(b"\n") + 1
+            return TemplateError(
+                f"the template is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} cannot be read); "
+                "save it as UTF-8",
+                file=str(path),
+                line=line,
+            )
+        return TemplateError(f"template {template!r} is not UTF-8 text; save it as UTF-8")
 
 
 def split_front_matter(source: str, file: str) -> tuple[_FrontMatter, str]:
@@ -139,6 +163,13 @@ def split_front_matter(source: str, file: str) -> tuple[_FrontMatter, str]:
         raise TemplateError("front matter opened with --- is never closed with ---", file=file, line=1)
     text = "".join(lines[1:end])
     try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.AliasEvent):  # aliases can expand exponentially: refuse them
+                raise TemplateError(
+                    "YAML aliases are not supported in front matter; write the value out",
+                    file=file,
+                    line=event.start_mark.line + 2,
+                )
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         values = yaml.safe_load(text) or {}
     except yaml.MarkedYAMLError as exc:

@@ -9,7 +9,7 @@ from typing import Any
 
 from gh_ops import dates
 from gh_ops.config import Config, SprintSchedule, Team
-from gh_ops.errors import ConfigError, GitHubError, Progress
+from gh_ops.errors import ConfigError, GitHubError, Progress, TemplateError
 from gh_ops.github import GitHub, Issue
 from gh_ops.render import RenderedIssue, Renderer, defuse_markup, marker, read_marker
 
@@ -88,7 +88,8 @@ class Goal:
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _TASK = re.compile(r"^( {0,1})[-*+]\s+\[( |x|X)\]\s+(.*\S)\s*$")
 _OWNER = re.compile(r"(?<![\w`])@([A-Za-z0-9][A-Za-z0-9-]{0,38})\b")
-_PLACEHOLDER = "@…"  # the default template's owner placeholder: a goal nobody filled in
+# The default template's italic placeholder lines ("_First goal · owner @…_"), not yet filled in.
+_PLACEHOLDER = re.compile(r"^_.*@….*_$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 
 
@@ -113,7 +114,7 @@ def extract_goals(body: str, heading: str = "Goals") -> list[Goal]:
         if level is None:
             continue
         task = _TASK.match(line)
-        if not task or _PLACEHOLDER in task.group(3):
+        if not task or _PLACEHOLDER.match(task.group(3)):
             continue
         text = task.group(3)
         owner = _OWNER.search(text)
@@ -137,9 +138,10 @@ def team_context(team: Team) -> dict[str, Any]:
     }
 
 
-def previous_issue_context(issue: Issue, goals_heading: str) -> dict[str, Any]:
+def previous_issue_context(issue: Issue, goals_heading: str, sprint_number: int) -> dict[str, Any]:
     return {
         "number": issue.number,
+        "sprint": sprint_number,
         "url": issue.url,
         "title": defuse_markup(issue.title),
         "state": issue.state,
@@ -153,10 +155,11 @@ SAMPLE_PREVIOUS_GOALS = [
 ]
 
 
-def sample_previous_issue(repo: str, web_url: str, number: int = 41) -> dict[str, Any]:
+def sample_previous_issue(repo: str, web_url: str, sprint_number: int, number: int = 41) -> dict[str, Any]:
     """Stand-in previous sprint issue for offline previews and `validate`."""
     return {
         "number": number,
+        "sprint": sprint_number,
         "url": f"{web_url}/{repo}/issues/{number}",
         "title": "Sample previous sprint",
         "state": "open",
@@ -247,32 +250,68 @@ def sprint_teams(config: Config, keys: tuple[str, ...]) -> list[Team]:
     return [t for t in teams if t.schedule is not None]
 
 
-def _find_sprint_issues(
-    gh: GitHub, config: Config, repo: str, wanted: dict[tuple[str, str], date], warn: Any
-) -> dict[tuple[str, str], Issue]:
-    """The trusted sprint issues for the wanted (team, period) keys, paging no further than needed."""
-    found: dict[tuple[str, str], Issue] = {}
+PREVIOUS_LOOKBACK = 2  # a missed sprint is bridged: sprint N follows N-1, or else N-2
+TITLE_LIMIT = 256  # GitHub's limits; checked before writing so they are input errors, not API ones
+BODY_LIMIT = 65536
+
+
+@dataclass
+class _Listing:
+    """Trusted sprint issues found by one newest-first listing of the bot's issues."""
+
+    by_key: dict[tuple[str, str], Issue] = field(default_factory=dict)  # (team, period) -> oldest issue
+    number_of: dict[int, int] = field(default_factory=dict)  # issue number -> sprint number
+    unmarked: dict[str, Issue] = field(default_factory=dict)  # title -> trusted issue with no marker
+
+    def previous(self, team: Team, sprint: Sprint) -> Issue | None:
+        """The newest sprint issue of the team before `sprint`, looking back PREVIOUS_LOOKBACK sprints."""
+        assert team.schedule is not None
+        for back in range(1, PREVIOUS_LOOKBACK + 1):
+            if sprint.number - back < 1:
+                break
+            period = sprint_by_number(team.schedule, sprint.number - back).period
+            if (team.key, period) in self.by_key:
+                return self.by_key[(team.key, period)]
+        return None
+
+
+def _list_sprint_issues(
+    gh: GitHub, config: Config, repo: str, teams: list[Team], due: dict[str, Sprint], warn: Any
+) -> _Listing:
+    """Read the trusted sprint issues that matter for the due sprints, paging no further than needed."""
+    listing = _Listing()
     creator = config.bot if not config.trusted_authors else None
-    # No issue for a wanted sprint can predate the earliest day it could have been opened
-    # (a safety day for timezones): once the listing is older than that, stop paging.
-    cutoff = datetime.combine(min(wanted.values()) - timedelta(days=1), time.min, tzinfo=UTC)
+    # An issue for sprint K cannot have been opened before K's start minus a whole cadence (the
+    # largest open_days_before allowed, even if the setting was larger when it was opened), nor
+    # can the oldest sprint we look back to. Once the listing is older than that, stop paging.
+    earliest: list[date] = []
+    for team in teams:
+        if team.key in due and team.schedule is not None:
+            oldest = sprint_by_number(team.schedule, max(1, due[team.key].number - PREVIOUS_LOOKBACK))
+            earliest.append(oldest.start - timedelta(days=team.schedule.cadence_days))
+    cutoff = datetime.combine(min(earliest) - timedelta(days=1), time.min, tzinfo=UTC)
     for issue in gh.list_issues(repo, state="all", creator=creator):
         if issue.created_at is not None and issue.created_at < cutoff:
             break
         if not config.trusted(issue.author):
             continue  # anyone can paste a marker; only the bot's issues count
         mark = read_marker(issue.body)
-        if not mark or mark[0] != KIND:
+        if not mark:
+            listing.unmarked.setdefault(issue.title, issue)
+            continue
+        if mark[0] != KIND:
             continue
         key = (mark[1].get("team", ""), mark[1].get("period", ""))
-        if key in wanted:
-            if key in found:
-                warn(
-                    f"two sprint issues for team {key[0]} starting {key[1]}: #{issue.number} and "
-                    f"#{found[key].number}; using the older one, #{issue.number}"
-                )
-            found[key] = issue  # the listing is newest first: the last seen is the oldest
-    return found
+        if key in listing.by_key:
+            warn(
+                f"two sprint issues for team {key[0]} starting {key[1]}: #{issue.number} and "
+                f"#{listing.by_key[key].number}; using the older one, #{issue.number}"
+            )
+        listing.by_key[key] = issue  # the listing is newest first: the last seen is the oldest
+        number = mark[1].get("number", "")
+        if number.isdigit():
+            listing.number_of[issue.number] = int(number)
+    return listing
 
 
 @dataclass
@@ -282,6 +321,18 @@ class _Planned:
     labels: tuple[str, ...] = ()
     assignees: tuple[str, ...] = ()
     milestone: int | None = None
+
+
+def _check_sizes(rendered: RenderedIssue, body: str, template: str) -> None:
+    if len(rendered.title) > TITLE_LIMIT:
+        raise TemplateError(
+            f"the rendered title has {len(rendered.title)} characters; GitHub allows {TITLE_LIMIT}",
+            file=template,
+        )
+    if len(body) > BODY_LIMIT:
+        raise TemplateError(
+            f"the rendered body has {len(body)} characters; GitHub allows {BODY_LIMIT}", file=template
+        )
 
 
 def _plan(
@@ -297,49 +348,65 @@ def _plan(
 ) -> list[_Planned]:
     """Read what exists and render every missing issue before anything is written."""
     assert config.sprint is not None
-    wanted: dict[tuple[str, str], date] = {}
-    for key, sprint in due.items():
-        wanted[(key, sprint.period)] = sprint.opens_on
-        if sprint.number > 1:
-            schedule = config.teams[key].schedule
-            assert schedule is not None
-            previous = sprint_by_number(schedule, sprint.number - 1)
-            wanted[(key, previous.period)] = previous.opens_on
-    existing = _find_sprint_issues(gh, config, repo, wanted, warn)
-
+    listing = _list_sprint_issues(gh, config, repo, teams, due, warn)
     plans: list[_Planned] = []
     milestones: dict[str, int] | None = None
     for team in teams:
         sprint = due.get(team.key)
         if sprint is None or team.schedule is None:
             continue
-        previous = None
-        if sprint.number > 1:
-            previous = existing.get((team.key, sprint_by_number(team.schedule, sprint.number - 1).period))
+        previous = listing.previous(team, sprint)
         plan = _Planned(
             TeamOutcome(
-                team, sprint, "exists", issue=existing.get((team.key, sprint.period)), previous=previous
+                team, sprint, "exists", issue=listing.by_key.get((team.key, sprint.period)), previous=previous
             )
         )
         plans.append(plan)
         if plan.outcome.issue is not None:
             continue
-        previous_ctx = previous_issue_context(previous, config.sprint.goals_heading) if previous else None
+        previous_ctx = None
+        if previous is not None:
+            previous_ctx = previous_issue_context(
+                previous,
+                config.sprint.goals_heading,
+                listing.number_of.get(previous.number, sprint.number - 1),
+            )
         context = build_context(team=team, sprint=sprint, repo=repo, now=now, previous_issue=previous_ctx)
-        plan.rendered = renderer.render_issue(config.sprint.template, context)
-        plan.labels, plan.assignees = issue_fields(plan.rendered, team, config.sprint.labels)
-        if plan.rendered.milestone:
+        rendered = renderer.render_issue(config.sprint.template, context)
+        twin = listing.unmarked.get(rendered.title)
+        if twin is not None:
+            # Someone edited the hidden marker away; the dated title still says which sprint it is.
+            warn(
+                f"#{twin.number} has lost its gh-ops marker but has this sprint's title; "
+                f"treating it as team {team.key}'s sprint {sprint.number} issue"
+            )
+            plan.outcome.issue = twin
+            continue
+        plan.rendered = rendered
+        _check_sizes(rendered, f"{sprint_marker(team, sprint)}\n{rendered.body}", config.sprint.template)
+        plan.labels, plan.assignees = issue_fields(rendered, team, config.sprint.labels)
+        if rendered.milestone:
             if milestones is None:
                 milestones = {m.title: m.number for m in gh.list_milestones(repo)}
-            plan.milestone = milestones.get(plan.rendered.milestone)
-            if plan.milestone is None and plan.rendered.milestone.isdigit():
-                plan.milestone = int(plan.rendered.milestone)
+            plan.milestone = milestones.get(rendered.milestone)
+            if plan.milestone is None and rendered.milestone.isdigit():
+                plan.milestone = int(rendered.milestone)
             if plan.milestone is None:
                 warn(
-                    f"milestone {plan.rendered.milestone!r} does not exist in {repo}; "
-                    "opening the issue without it"
+                    f"milestone {rendered.milestone!r} does not exist in {repo}; opening the issue without it"
                 )
     return plans
+
+
+def _untrusted_account_error(config: Config, login: str) -> ConfigError:
+    return ConfigError(
+        f"this token acts as {login}, but {config.path} trusts gh-ops markers only from "
+        f"{', '.join((config.bot, *config.trusted_authors))}: every run would open the sprint issues "
+        f"again. Set `bot: {login}` (or add {login} to trusted_authors), or run with the workflow's "
+        "GITHUB_TOKEN.",
+        file=config.path,
+        line=config.line_of("bot"),
+    )
 
 
 def open_sprint_issues(
@@ -384,6 +451,12 @@ def open_sprint_issues(
             if p.rendered is not None and p.outcome.sprint
         ]
     )
+    if progress.pending and gh.has_token:
+        # Issues opened by an account whose markers the next run does not trust would be opened
+        # again every day: refuse before writing (one read, and only when something is missing).
+        login = gh.authenticated_login()
+        if login is not None and not config.trusted(login):
+            raise _untrusted_account_error(config, login)
     try:
         for plan in plans:
             outcome, team, sprint = plan.outcome, plan.outcome.team, plan.outcome.sprint
@@ -412,33 +485,52 @@ def open_sprint_issues(
                 if not outcome.issue.planned:
                     progress.done.append(f"{step} #{outcome.issue.number}")
                     say(f"{team.key}: opened #{outcome.issue.number} {outcome.issue.url}")
+                    if not config.trusted(outcome.issue.author):
+                        # An App token: GitHub only tells who we are once we have written.
+                        error = _untrusted_account_error(config, outcome.issue.author or "?")
+                        error.message += f" (#{outcome.issue.number} was opened before this was known.)"
+                        raise error
             else:
                 assert outcome.issue is not None
                 say(f"{team.key}: sprint {sprint.number} is already open as #{outcome.issue.number}")
-            previous = outcome.previous
-            if previous is not None and NEXT_LINK_MARKER not in previous.body:
-                close = config.sprint.close_previous and previous.state == "open"
-                step = f"team {team.key}: {'link and close' if close else 'link'} #{previous.number}"
-                progress.pending.insert(0, step)  # the step under way is the first not done
-                say(
-                    f"{team.key}: {'would ' if gh.dry_run else ''}{'link and close' if close else 'link'} "
-                    f"the previous sprint issue #{previous.number}"
-                )
-                gh.update_issue(
-                    repo,
-                    previous.number,
-                    why=f"link sprint {sprint.number - 1} to its successor",
-                    body=previous.body + link_section(outcome.issue, sprint),
-                    state="closed" if close else None,
-                    state_reason="completed" if close else None,
-                )
-                outcome.previous_action = "linked-and-closed" if close else "linked"
-                progress.pending.remove(step)
-                progress.done.append(
-                    step.replace("link and close", "linked and closed").replace(": link ", ": linked ")
-                )
+            if outcome.previous is not None and NEXT_LINK_MARKER not in outcome.previous.body:
+                _link_previous(gh, config, repo, outcome, progress, say, warn)
             outcomes.append(outcome)
     except GitHubError as exc:
         exc.progress = progress
         raise
     return outcomes
+
+
+def _link_previous(
+    gh: GitHub, config: Config, repo: str, outcome: TeamOutcome, progress: Progress, say: Any, warn: Any
+) -> None:
+    """Append a link to the successor to the previous issue (and close it) in one PATCH."""
+    assert config.sprint is not None and outcome.previous is not None and outcome.issue is not None
+    assert outcome.sprint is not None
+    previous, team = outcome.previous, outcome.team
+    close = config.sprint.close_previous and previous.state == "open"
+    body: str | None = previous.body + link_section(outcome.issue, outcome.sprint)
+    if len(body or "") > BODY_LIMIT:
+        # No room for the link in a body at GitHub's limit; the new issue still links back.
+        warn(
+            f"#{previous.number} is too long to take a link to its successor; linked from the new issue only"
+        )
+        body = None
+        if not close:
+            return
+    action = ("link and close" if close else "link") if body is not None else "close"
+    step = f"team {team.key}: {action} #{previous.number}"
+    progress.pending.insert(0, step)  # the step under way is the first not done
+    say(f"{team.key}: {'would ' if gh.dry_run else ''}{action} the previous sprint issue #{previous.number}")
+    gh.update_issue(
+        repo,
+        previous.number,
+        why=f"link the previous sprint issue to sprint {outcome.sprint.number}",
+        body=body,
+        state="closed" if close else None,
+        state_reason="completed" if close else None,
+    )
+    outcome.previous_action = {"link": "linked", "close": "closed"}.get(action, "linked-and-closed")
+    progress.pending.remove(step)
+    progress.done.append(f"team {team.key}: {outcome.previous_action.replace('-', ' ')} #{previous.number}")

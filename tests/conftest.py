@@ -44,6 +44,31 @@ def _clean_github_env(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
 
 
+# --------------------------------------------------------------------------- no wall clock
+
+
+@pytest.fixture
+def no_wall_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Fail a test that lets gh-ops read the current time: its result would change with the date.
+
+    Such a test must pass --now (or GH_OPS_NOW). Opt in with
+    `pytestmark = pytest.mark.usefixtures("no_wall_clock")`.
+    """
+    from gh_ops import dates
+
+    real_parse_now = dates.parse_now
+    clock_reads: list[str] = []
+
+    def parse_now(text: str | None, *args: Any, **kwargs: Any) -> Any:
+        if not text:
+            clock_reads.append("gh-ops read the wall clock: pass --now (or set GH_OPS_NOW)")
+        return real_parse_now(text, *args, **kwargs)
+
+    monkeypatch.setattr(dates, "parse_now", parse_now)
+    yield
+    assert clock_reads == [], clock_reads[0]
+
+
 # --------------------------------------------------------------------------- no network
 
 NETWORK_ERROR = "tests must not reach the network"

@@ -625,6 +625,7 @@ class FakeGitHub:
         """The endpoint table; patterns are disjoint per method (responses pops on overlap)."""
         r = rf"/repos/{_SEG}/{_SEG}"
         return [
+            _Route("GET", "/user", self._get_authenticated_user, repo_scoped=False),
             _Route("GET", r, self._get_repo),
             _Route("GET", rf"{r}/issues", self._list_issues),
             _Route("POST", rf"{r}/issues", self._create_issue),
@@ -684,7 +685,7 @@ class FakeGitHub:
         url = _without_default_port(str(prepared.url))
         parts = urlsplit(url)
         api_prefix = len(urlsplit(self.api_url).path)
-        path = parts.path[api_prefix:] if route.repo_scoped else "/graphql"
+        path = "/graphql" if route.pattern == "/graphql" else parts.path[api_prefix:]
         pairs = parse_qsl(parts.query, keep_blank_values=True)
         raw = prepared.body
         payload: Any = None
@@ -928,6 +929,12 @@ class FakeGitHub:
         return 200, headers, [render(item) for item in chunk]
 
     # ----------------------------------------------------------------- REST handlers: repo
+
+    def _get_authenticated_user(self, req: _Req) -> _Resp:
+        # Like GitHub: an installation token (the Actions GITHUB_TOKEN, an App) has no user.
+        if self.actor.endswith("[bot]"):
+            raise _HttpError(403, "Resource not accessible by integration")
+        return 200, {}, self._user(self.actor)
 
     def _get_repo(self, req: _Req, repo: _Repo) -> _Resp:
         return 200, {}, self._render_repo(repo)

@@ -188,7 +188,7 @@ def test_input_defaults() -> None:
     inputs = load_action()["inputs"]
     assert inputs["command"]["required"] is True
     assert inputs["args"]["default"] == ""
-    assert inputs["config"]["default"] == ".github/gh-ops.yml"
+    assert inputs["config"]["default"] == ""
     assert inputs["dry-run"]["default"] == "false"
     assert inputs["github-token"]["default"] == "${{ github.token }}"
 
@@ -213,7 +213,7 @@ def evaluate_step_env(step_env: Mapping[str, str], inputs: Mapping[str, str]) ->
 
 
 def run_action_step(
-    tmp_path: Path, inputs: Mapping[str, str]
+    tmp_path: Path, inputs: Mapping[str, str], extra_env: Mapping[str, str] | None = None
 ) -> tuple[subprocess.CompletedProcess[str], Path]:
     """Run action.yml's `run` step script in bash, as the runner would, in an empty workspace."""
     run_step = step_with_id("run")
@@ -225,7 +225,7 @@ def run_action_step(
         name: value
         for name, value in os.environ.items()
         # Never touch the real run's files when the suite itself runs in Actions.
-        if name not in {"GITHUB_OUTPUT", "GITHUB_STEP_SUMMARY", "GITHUB_ENV", "GH_OPS_NOW"}
+        if name not in {"GITHUB_OUTPUT", "GITHUB_STEP_SUMMARY", "GITHUB_ENV", "GH_OPS_NOW", "GH_TOKEN"}
     }
     env = {
         **inherited,
@@ -234,6 +234,9 @@ def run_action_step(
         **evaluate_step_env(run_step["env"], inputs),
         "GITHUB_OUTPUT": str(github_output),
         "GITHUB_STEP_SUMMARY": str(tmp_path / "step_summary"),
+        # Nothing listens here: a request the test did not expect fails at once, on this machine.
+        "GITHUB_API_URL": "http://127.0.0.1:9",
+        **(extra_env or {}),
     }
     completed = subprocess.run(
         ["bash", "-e", "-c", run_step["run"]],
@@ -259,11 +262,96 @@ def action_inputs(**overrides: str) -> dict[str, str]:
     return inputs
 
 
+# Two teams whose names appear nowhere else, and a calendar that starts after NOW: `sprint open`
+# has nothing due, so it sends no request at all.
+UNIQUE_CONFIG = """\
+timezone: UTC
+teams:
+  alpha:
+    name: Team Alpha 7431
+    lead: ann
+  zebra:
+    name: Team Zebra 7431
+    lead: zed
+sprint:
+  every: 2w
+  anchor: 2027-01-04
+"""
+NOW = "2026-11-20"
+
+
+def write_unique_config(tmp_path: Path) -> Path:
+    path = tmp_path / "elsewhere" / "my-gh-ops.yml"
+    path.parent.mkdir()
+    path.write_text(UNIQUE_CONFIG, encoding="utf-8")
+    return path
+
+
+def preview_title(stdout: str) -> str:
+    return next(line for line in stdout.splitlines() if line.startswith("title: "))
+
+
 @needs_cli
 def test_action_inputs_reach_the_cli(tmp_path: Path) -> None:
-    completed, _ = run_action_step(tmp_path, action_inputs())
+    # command, args and config: only this config has Team Zebra 7431, and only --team picks it
+    # over the first team.
+    config = write_unique_config(tmp_path)
+    inputs = action_inputs(command="preview sprint", args=f"--team zebra --now {NOW}", config=str(config))
+    completed, _ = run_action_step(tmp_path, inputs)
     assert completed.returncode == 0, completed.stderr
-    assert "Team Web" in completed.stdout + completed.stderr
+    assert preview_title(completed.stdout) == "title: Team Zebra 7431 · Sprint 1 · 4 Jan – 17 Jan 2027"
+
+
+@needs_cli
+def test_config_input_reaches_validate(tmp_path: Path) -> None:
+    config = write_unique_config(tmp_path)
+    completed, _ = run_action_step(tmp_path, action_inputs(command="validate", args="", config=str(config)))
+    assert completed.returncode == 0, completed.stderr
+    assert f"{config}: OK" in completed.stdout
+    assert "rendered for alpha, zebra" in completed.stdout
+
+
+@needs_cli
+@pytest.mark.parametrize(
+    ("dry_run", "token", "exit_code", "says", "never_says"),
+    [
+        # Without a token only a dry run may go on, so these two show that --dry-run arrived...
+        ("false", "", 2, "error: no token: set GITHUB_TOKEN or GH_TOKEN", "dry run"),
+        ("true", "", 0, "warning: no token: dry run reads anonymously", "error"),
+        # ...and these two that the token did (with it, neither run complains about a token).
+        ("false", "not-a-real-token", 0, "GitHub requests: 0 read(s), 0 write(s)", "no token"),
+        ("true", "not-a-real-token", 0, "dry run: nothing to write", "no token"),
+    ],
+    ids=["no dry run, no token", "dry run, no token", "token", "dry run and token"],
+)
+def test_dry_run_and_token_inputs_reach_the_cli(
+    tmp_path: Path, dry_run: str, token: str, exit_code: int, says: str, never_says: str
+) -> None:
+    config = write_unique_config(tmp_path)
+    inputs = action_inputs(
+        command="sprint open",
+        args=f"--repo acme/widgets --now {NOW}",
+        config=str(config),
+        **{"dry-run": dry_run, "github-token": token},
+    )
+    completed, _ = run_action_step(tmp_path, inputs)
+    output = completed.stdout + completed.stderr
+    assert completed.returncode == exit_code, output
+    assert says in output
+    assert never_says not in output.replace("Running: gh-ops", "")
+    assert ("dry run: nothing to write" in completed.stdout) is (dry_run == "true")
+
+
+@needs_cli
+@pytest.mark.parametrize("command", ["preview sprint", "validate"])
+def test_default_config_input_falls_back_to_the_example(tmp_path: Path, command: str) -> None:
+    # The workspace has no .github/gh-ops.yml: with the declared default, preview and validate
+    # still work from the embedded example (a default naming that path would make it required).
+    default = load_action()["inputs"]["config"]["default"]
+    inputs = action_inputs(command=command, args=f"--now {NOW}", config=default)
+    completed, _ = run_action_step(tmp_path, inputs)
+    assert completed.returncode == 0, completed.stderr
+    assert "Team Web" in completed.stdout or "<embedded example config>: OK" in completed.stdout
 
 
 @needs_cli

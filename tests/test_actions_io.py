@@ -132,9 +132,37 @@ def test_set_outputs_uses_a_fresh_delimiter_per_value(
     assert len(headers) == 2 and len(delimiters) == 2
 
 
-def test_set_outputs_is_a_no_op_outside_actions(tmp_path: Path) -> None:
+# The runner's other file commands: set_outputs and add_summary must write to none of them.
+OTHER_FILE_VARIABLES = ("GITHUB_ENV", "GITHUB_PATH", "GITHUB_STATE", "GITHUB_STEP_SUMMARY", "GITHUB_OUTPUT")
+
+
+def point_file_variables_at_files(
+    monkeypatch: pytest.MonkeyPatch, folder: Path, names: tuple[str, ...]
+) -> dict[Path, str]:
+    """Set each variable to its own file in `folder`, with content; return what each file holds."""
+    contents = {}
+    for name in names:
+        path = folder / name.lower()
+        path.write_text(f"{name} before\n", encoding="utf-8")
+        monkeypatch.setenv(name, str(path))
+        contents[path] = path.read_text(encoding="utf-8")
+    return contents
+
+
+def files_in(folder: Path) -> dict[Path, str]:
+    return {path: path.read_text(encoding="utf-8") for path in folder.iterdir()}
+
+
+def test_set_outputs_is_a_no_op_outside_actions(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    # Every other file variable points at a file, and the working folder is watched too: with
+    # GITHUB_OUTPUT unset, the outputs must go nowhere (no fallback file, no other variable).
+    monkeypatch.chdir(tmp_path)
+    others = tuple(name for name in OTHER_FILE_VARIABLES if name != "GITHUB_OUTPUT")
+    before = point_file_variables_at_files(monkeypatch, tmp_path, others)
+
     assert set_outputs({"result": "opened"}) is False
-    assert list(tmp_path.iterdir()) == []
+
+    assert files_in(tmp_path) == before
 
 
 # --- step summary -----------------------------------------------------------------------
@@ -151,8 +179,14 @@ def test_add_summary_appends_and_ends_lines(monkeypatch: pytest.MonkeyPatch, tmp
     assert summary_file.read_text(encoding="utf-8") == "# Earlier step\n## Sprint 12\n- opened #12\n"
 
 
-def test_add_summary_is_a_no_op_outside_actions() -> None:
+def test_add_summary_is_a_no_op_outside_actions(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)
+    others = tuple(name for name in OTHER_FILE_VARIABLES if name != "GITHUB_STEP_SUMMARY")
+    before = point_file_variables_at_files(monkeypatch, tmp_path, others)
+
     assert add_summary("nothing to write to") is False
+
+    assert files_in(tmp_path) == before
 
 
 def test_empty_file_variable_counts_as_unset(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -16,6 +16,7 @@ from gh_ops.config import embedded_example_text
 from gh_ops.render import default_templates_dir
 
 PACKAGE_ROOT = Path(gh_ops.__file__).resolve().parent.parent
+NOW = "2026-11-20"  # every run is at a fixed time (the no_wall_clock fixture checks it)
 WEB_TITLE = "Team Web · Sprint 24 · 23 Nov – 6 Dec 2026"
 CARRIED_GOALS = (
     "- [x] Ship the new dashboard filters to every customer — owner @alice · nailed / scraped / failed:",
@@ -77,6 +78,9 @@ def write_template(folder: Path, text: str, name: str = "sprint.md") -> Path:
     path.write_text(text, encoding="utf-8")
     return path
 
+
+# Every test passes --now: a result that changed with the date would be a flaky test.
+pytestmark = pytest.mark.usefixtures("no_wall_clock")
 
 # --------------------------------------------------------------------------- version and help
 
@@ -255,7 +259,7 @@ def test_preview_uses_the_repository_config_and_templates(empty_dir: Path) -> No
 
 
 def test_validate_embedded_default() -> None:
-    result = gh_ops_cli("validate")
+    result = gh_ops_cli("--now", NOW, "validate")
     assert result.exit_code == 0, result.output
     assert "<embedded example config>: OK" in result.output
     assert "rendered for web, infra" in result.output
@@ -277,7 +281,7 @@ Scribe: {{ team.scribe }}
 def test_validate_reports_a_broken_user_template_with_its_line(empty_dir: Path) -> None:
     write_config(empty_dir)
     write_template(empty_dir, BROKEN_ON_LINE_9)
-    result = gh_ops_cli("validate")
+    result = gh_ops_cli("--now", NOW, "validate")
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output
     assert "OK" not in result.output
@@ -304,18 +308,41 @@ Nothing carried: {{ nothing_to_carry }}
 {% endif %}
 """,
     )
-    result = gh_ops_cli("validate")
+    result = gh_ops_cli("--now", NOW, "validate")
     assert result.exit_code == 2, result.output
     assert "2 problem(s) found" in result.output
     assert ".github/gh-ops/templates/sprint.md:5: undefined variable" in result.output
     assert ".github/gh-ops/templates/sprint.md:7: undefined variable" in result.output
 
 
+@pytest.mark.parametrize(
+    ("padding", "line"),
+    [("", 4), ("ok\n" * 5000, 5004)],  # the second puts the bad byte past the first read's chunk
+    ids=["near the top", "far down"],
+)
+def test_validate_reports_a_template_that_is_not_utf8(empty_dir: Path, padding: str, line: int) -> None:
+    write_config(empty_dir)
+    path = write_template(empty_dir, "")
+    path.write_bytes(
+        b'---\ntitle: "Sprint {{ sprint.number }}"\n---\n'
+        + padding.encode()
+        + "Caf\u00e9 {{ team.name }}\n".encode("latin-1")
+    )
+    result = gh_ops_cli("--now", NOW, "validate")
+    assert result.exit_code == 2, result.output
+    assert "internal error" not in result.output
+    problems = [row for row in result.output.splitlines() if row.startswith("  ")]
+    assert problems == [
+        f"  .github/gh-ops/templates/sprint.md:{line}: the template is not UTF-8 text "
+        "(byte 0xe9 cannot be read); save it as UTF-8"
+    ]
+
+
 def test_validate_missing_template_points_at_the_config(empty_dir: Path) -> None:
     text = embedded_example_text().replace("template: sprint.md", "template: sprnt.md")
     write_config(empty_dir, text)
     line = next(n for n, row in enumerate(text.splitlines(), 1) if "template: sprnt.md" in row)
-    result = gh_ops_cli("validate")
+    result = gh_ops_cli("--now", NOW, "validate")
     assert result.exit_code == 2, result.output
     assert (
         f".github/gh-ops.yml:{line} (sprint.template): template 'sprnt.md' not found in "
@@ -347,7 +374,7 @@ def test_config_error_is_annotated_in_actions(empty_dir: Path, monkeypatch: pyte
     text = embedded_example_text().replace("every: 2w", 'every: "2 weeks"')
     write_config(empty_dir, text)
     line = next(n for n, row in enumerate(text.splitlines(), 1) if "every:" in row)
-    result = gh_ops_cli("validate")
+    result = gh_ops_cli("--now", NOW, "validate")
     assert result.exit_code == 2
     assert (
         f"::error file=.github/gh-ops.yml,line={line},title=gh-ops%3A sprint.every::"
@@ -359,14 +386,14 @@ def test_template_error_is_annotated_in_actions(empty_dir: Path, monkeypatch: py
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
     write_config(empty_dir)
     write_template(empty_dir, BROKEN_ON_LINE_9)
-    result = gh_ops_cli("validate")
+    result = gh_ops_cli("--now", NOW, "validate")
     assert result.exit_code == 2
     assert "::error file=.github/gh-ops/templates/sprint.md,line=9," in result.stdout
 
 
 def test_no_annotations_outside_actions(empty_dir: Path) -> None:
     write_config(empty_dir, "colour: red\n")
-    result = gh_ops_cli("validate")
+    result = gh_ops_cli("--now", NOW, "validate")
     assert result.exit_code == 2
     assert "::error" not in result.output
 
@@ -376,7 +403,7 @@ def test_failure_is_summarised_in_actions(empty_dir: Path, monkeypatch: pytest.M
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
     write_config(empty_dir, embedded_example_text() + "colour: red\n")
-    result = gh_ops_cli("validate")
+    result = gh_ops_cli("--now", NOW, "validate")
     assert result.exit_code == 2
     text = summary.read_text("utf-8")
     assert text.startswith("### gh-ops failed\n")

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
+import subprocess
+import sys
+import time
 from datetime import date
 from pathlib import Path
 
@@ -52,6 +56,9 @@ sprint:
 CONFIG_NAME = "gh-ops.yml"
 
 
+# Every test passes --now: a result that changed with the date would be a flaky test.
+pytestmark = pytest.mark.usefixtures("no_wall_clock")
+
 # --------------------------------------------------------------------------- helpers
 
 
@@ -68,8 +75,12 @@ def line_of(text: str, snippet: str, occurrence: int = 1) -> int:
     return hits[occurrence - 1]
 
 
+NOW = "2026-11-20"
+
+
 def run_cli(args: list[str]) -> Result:
-    return CliRunner().invoke(main, args)
+    """Run gh-ops at a fixed time (NOW) unless the test gives its own --now."""
+    return CliRunner().invoke(main, args if "--now" in args else ["--now", NOW, *args])
 
 
 def validate_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str) -> Result:
@@ -427,9 +438,7 @@ def test_empty_file_is_valid_but_sprint_open_says_what_is_missing(
     assert result.exit_code == 0, result.output
     assert "sprint: not configured" in result.output
     # ...and the command that needs a section names it.
-    result = CliRunner().invoke(
-        main, ["--config", CONFIG_NAME, "--dry-run", "--repo", "acme/widgets", "sprint", "open"]
-    )
+    result = run_cli(["--config", CONFIG_NAME, "--dry-run", "--repo", "acme/widgets", "sprint", "open"])
     assert result.exit_code == 2, result.output
     assert "has no sprint: section" in result.output
 
@@ -437,6 +446,127 @@ def test_empty_file_is_valid_but_sprint_open_says_what_is_missing(
 def test_file_that_is_a_list_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     result = validate_text(tmp_path, monkeypatch, "- web\n- infra\n")
     assert_one_config_error(result, line=1, key=None, says="the file must be a mapping of keys")
+
+
+# --------------------------------------------------------------------------- YAML aliases and key types
+
+ALIAS_MESSAGE = "YAML aliases are not supported in gh-ops config; write the value out"
+
+
+def billion_laughs(levels: int = 12) -> str:
+    """Twelve lines whose aliases expand to 9**11 entries: a few hundred bytes, no end of work."""
+    lines = ["l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    lines += [f"l{n}: &l{n} [{', '.join([f'*l{n - 1}'] * 9)}]" for n in range(1, levels)]
+    return "\n".join(lines) + "\n"
+
+
+ALIASES = {
+    # id: (config text, snippet of the line with the first alias)
+    "shared list": (
+        edit(ISSUE_EXAMPLE, "members: [dave, erin]", "members: *web_members").replace(
+            "members: [alice, bob, carol]", "members: &web_members [alice, bob, carol]"
+        ),
+        "*web_members",
+    ),
+    "recursive": (edit(ISSUE_EXAMPLE, "labels: [sprint]", "labels: &loop [*loop]"), "*loop"),
+    "undefined": (edit(ISSUE_EXAMPLE, "lead: dave", "lead: *nobody"), "*nobody"),
+    "billion laughs": (billion_laughs(), "l1:"),
+}
+
+
+@pytest.mark.parametrize("case", list(ALIASES), ids=list(ALIASES))
+def test_yaml_aliases_are_refused_with_file_and_line(
+    case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text, snippet = ALIASES[case]
+    # Before aliases were refused, a recursive alias hit RecursionError (exit 4) and the billion
+    # laughs ran until memory ran out: a child process turns a hang into a failure here.
+    (tmp_path / CONFIG_NAME).write_text(text, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "gh_ops", "--config", CONFIG_NAME, "--now", "2026-11-20", "validate"],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(Path(config_module.__file__).resolve().parents[1])},
+        capture_output=True,
+        text=True,
+        timeout=20,
+        check=False,
+    )
+    assert done.returncode == 2, done.stdout + done.stderr
+
+    started = time.perf_counter()
+    result = validate_text(tmp_path, monkeypatch, text)
+    assert time.perf_counter() - started < 0.5
+    assert "internal error" not in result.output
+    assert_one_config_error(result, line=line_of(text, snippet), key=None, says=ALIAS_MESSAGE)
+
+
+def test_anchors_without_aliases_are_harmless(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = edit(ISSUE_EXAMPLE, "members: [dave, erin]", "members: &infra [dave, erin]")
+    result = validate_text(tmp_path, monkeypatch, text)
+    assert result.exit_code == 0, result.output
+
+
+NON_TEXT_KEYS = ["1", "1.5", "yes", "off", "null", "~"]
+KEY_PLACES = {
+    # id: (edit that puts KEY in the file, the key path reported for it)
+    "top level": (lambda text, key: text + f"{key}: x\ncolour: red\n", "{key}"),
+    "team id": (lambda text, key: edit(text, "  infra:", f"  {key}:"), "teams.{key}"),
+    "team setting": (
+        lambda text, key: edit(text, "    lead: dave\n", f"    lead: dave\n    {key}: x\n"),
+        "teams.infra.{key}",
+    ),
+}
+
+
+@pytest.mark.parametrize("place", list(KEY_PLACES), ids=list(KEY_PLACES))
+@pytest.mark.parametrize("key", NON_TEXT_KEYS)
+def test_a_key_that_is_not_text_is_one_clear_error(
+    key: str, place: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    put, key_path = KEY_PLACES[place]
+    text = put(ISSUE_EXAMPLE, key)
+    result = validate_text(tmp_path, monkeypatch, text)
+    assert "internal error" not in result.output and "Traceback" not in result.output
+    problems = problem_lines(result.output)
+    where = f"{CONFIG_NAME}:{line_of(text, f'{key}:')} ({key_path.format(key=key)}): "
+    assert problems == [where + f"key {key} must be text: quote it ('{key}':)"], result.output
+    assert result.exit_code == 2
+
+
+def test_a_quoted_key_is_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = edit(ISSUE_EXAMPLE, "  infra:", "  '1':")
+    result = validate_text(tmp_path, monkeypatch, text)
+    assert result.exit_code == 0, result.output
+    assert "rendered for web, 1 " in result.output
+
+
+def test_a_date_like_key_is_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # gh-ops reads dates as text (`anchor: 2026-01-05`), keys included: this is a team id.
+    text = edit(ISSUE_EXAMPLE, "  infra:", "  2026-01-01:")
+    result = validate_text(tmp_path, monkeypatch, text)
+    assert result.exit_code == 0, result.output
+    assert "rendered for web, 2026-01-01 " in result.output
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "key", "says"),
+    [
+        ("  infra:", "  ? [a, b]\n  :", "teams.?", "a list or mapping cannot be a key: write a name"),
+        (
+            "    lead: dave\n",
+            "    <<: {lead: dave}\n",
+            "teams.infra.<<",
+            "YAML merge keys (<<) are not supported",
+        ),
+    ],
+    ids=["list as key", "merge key"],
+)
+def test_other_keys_that_are_not_text(
+    old: str, new: str, key: str, says: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = edit(ISSUE_EXAMPLE, old, new)
+    result = validate_text(tmp_path, monkeypatch, text)
+    assert_one_config_error(result, line=line_of(text, new.strip().splitlines()[0]), key=key, says=says)
 
 
 def test_missing_config_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

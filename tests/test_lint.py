@@ -25,3 +25,16 @@ def test_ruff_check_finds_nothing() -> None:
 def test_code_is_formatted() -> None:
     result = subprocess.run([*_ruff(), "format", "--check", *PATHS], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, "run `ruff format gh_ops tests benchmarks`:\n" + result.stdout
+
+
+def test_linters_are_pinned_to_the_installed_versions() -> None:
+    # A new ruff or zizmor release adds rules; unpinned, CI could turn red on an unchanged commit.
+    import tomllib
+    from importlib.metadata import version
+
+    test_extra = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"][
+        "optional-dependencies"
+    ]["test"]
+    for linter in ("ruff", "zizmor"):
+        pins = [req for req in test_extra if req.startswith(f"{linter}==")]
+        assert pins == [f"{linter}=={version(linter)}"], (linter, test_extra)

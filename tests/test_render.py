@@ -363,3 +363,12 @@ def test_filters(expression: str, expected: str, tpl: Path) -> None:
         "none": None,
     }
     assert render_body(tpl, "[{{ " + expression + " }}]\n", context) == f"[{expected}]\n"
+
+
+def test_front_matter_aliases_are_refused(tmp_path: Path) -> None:
+    laughs = "".join(f"l{i}: &l{i} [*l{i - 1}, *l{i - 1}, *l{i - 1}]\n" for i in range(1, 9))
+    (tmp_path / "bomb.md").write_text('---\nl0: &l0 "lol"\n' + laughs + "title: {{ l8 }}\n---\nbody\n")
+    with pytest.raises(TemplateError) as caught:
+        Renderer(tmp_path).render_issue("bomb.md", {})
+    assert "YAML aliases are not supported" in str(caught.value)
+    assert "bomb.md:3" in str(caught.value)

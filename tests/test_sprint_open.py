@@ -134,15 +134,16 @@ def test_first_run_opens_one_issue_per_team_and_links_the_previous(fake: FakeGit
         after = fake.issue(REPO, prev["number"])
         assert after["state"] == "closed" and after["state_reason"] == "completed"
         assert f"continues in #{new['number']}" in after["body"]
-    # Cost: one read for both teams, one write per issue, one write per link-and-close.
-    assert len(fake.reads) == 1
+    # Cost: one listing for both teams, one identity check before writing, one write per issue,
+    # one write per link-and-close.
+    assert [r.path for r in fake.reads] == [f"/repos/{REPO}/issues", "/user"]
     assert [(r.method, r.path) for r in fake.writes] == [
         ("POST", f"/repos/{REPO}/issues"),
         ("PATCH", f"/repos/{REPO}/issues/{prev_web['number']}"),
         ("POST", f"/repos/{REPO}/issues"),
         ("PATCH", f"/repos/{REPO}/issues/{prev_infra['number']}"),
     ]
-    assert "GitHub requests: 1 read(s), 4 write(s)" in result.output
+    assert "GitHub requests: 2 read(s), 4 write(s)" in result.output
 
 
 def test_a_second_run_opens_nothing_and_costs_one_read(fake: FakeGitHub, workdir: Path) -> None:
@@ -178,13 +179,29 @@ def test_missed_runs_catch_up_with_the_current_sprint_but_never_an_ended_one(
     fake: FakeGitHub, workdir: Path
 ) -> None:
     # No run since sprint 22. On 1 December sprint 24 is current; 23 has ended and is skipped.
-    seed_sprint_issue(fake, "web", 22, "2026-10-26", created=datetime(2026, 10, 23, tzinfo=UTC))
+    goals = "\n### Goals\n- [x] Finish the importer · owner @bob\n"
+    s22 = seed_sprint_issue(
+        fake, "web", 22, "2026-10-26", body_extra=goals, created=datetime(2026, 10, 23, tzinfo=UTC)
+    )
     result = run("--team", "web", now="2026-12-01T12:00:00Z")
     assert result.exit_code == 0, result.output
     numbers = sorted(int(read_marker(i["body"])[1]["number"]) for i in sprint_issues(fake))
     assert numbers == [22, 24]
-    # Sprint 22's issue is not sprint 24's predecessor: it is left alone.
-    assert fake.issues(REPO)[0]["state"] == "open"
+    # Sprint 22's issue is the newest before 24: it is bridged, carried over, linked and closed.
+    (s24,) = [i for i in sprint_issues(fake) if "number=24" in i["body"]]
+    assert "Follows sprint 22" in s24["body"] and "### Looking back at sprint 22" in s24["body"]
+    assert "- [x] Finish the importer · owner @bob" in s24["body"]
+    assert fake.issue(REPO, s22["number"])["state"] == "closed"
+    assert f"continues in #{s24['number']}" in fake.issue(REPO, s22["number"])["body"]
+
+
+def test_an_issue_older_than_the_look_back_is_left_alone(fake: FakeGitHub, workdir: Path) -> None:
+    s21 = seed_sprint_issue(fake, "web", 21, "2026-10-12", created=datetime(2026, 10, 9, tzinfo=UTC))
+    result = run("--team", "web", now="2026-12-01T12:00:00Z")
+    assert result.exit_code == 0, result.output
+    assert fake.issue(REPO, s21["number"])["state"] == "open"
+    (s24,) = [i for i in sprint_issues(fake) if "number=24" in i["body"]]
+    assert "No issue was found for sprint 23" in s24["body"]
 
 
 def test_before_the_window_opens_nothing_is_due(fake: FakeGitHub, workdir: Path) -> None:
@@ -279,8 +296,12 @@ def test_dry_run_writes_nothing_and_says_exactly_what_it_would_do(fake: FakeGitH
     assert "dry run: 2 write(s) not sent:" in result.output
     assert f"POST /repos/{REPO}/issues" in result.output
     assert f"PATCH /repos/{REPO}/issues/{prev['number']}" in result.output
-    assert '"title": "Team Web \\u00b7 Sprint 24' in result.output or "Team Web · Sprint 24" in result.output
-    assert '"state": "closed"' in result.output
+    planned = [line.strip() for line in result.output.splitlines() if line.startswith("    {")]
+    create, patch = (json.loads(line) for line in planned)
+    assert create["title"] == "Team Web · Sprint 24 · 23 Nov – 6 Dec 2026"
+    assert create["labels"] == ["sprint", "team/web"] and create["assignees"] == ["alice"]
+    assert create["body"].endswith("lines>")  # the body is summarised; --verbose prints it whole
+    assert patch == {"body": patch["body"], "state": "closed", "state_reason": "completed"}
 
 
 # --- failures and retries ----------------------------------------------------------------------
@@ -396,7 +417,7 @@ def test_paging_stops_once_the_listing_is_older_than_anything_wanted(fake: FakeG
         )
     fake.clear_requests()
     assert run("--team", "web").exit_code == 0
-    assert len(fake.reads) == 1
+    assert len([r for r in fake.reads if r.path == f"/repos/{REPO}/issues"]) == 1
 
 
 def test_an_existing_issue_beyond_the_first_page_is_found(fake: FakeGitHub, workdir: Path) -> None:
@@ -451,3 +472,119 @@ def test_github_enterprise_server_api_root(
         assert result.exit_code == 0, result.output
         assert all(i["html_url"].startswith("https://ghe.example.com/") for i in fake.issues(REPO))
         assert len(fake.issues(REPO)) == 2
+
+
+# --- identity, identity fields and limits ------------------------------------------------------
+
+
+def test_a_token_whose_markers_would_not_be_trusted_is_refused_before_writing(
+    sleeps: list[float], workdir: Path
+) -> None:
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        fake = FakeGitHub(rsps, actor="alice", clock=FrozenClock(datetime(2026, 11, 20, 15, tzinfo=UTC)))
+        fake.add_repo(REPO, collaborators=["alice", "dave"])
+        result = run()
+        assert result.exit_code == 2, result.output
+        assert "this token acts as alice" in result.output and "Set `bot: alice`" in result.output
+        assert fake.writes == []
+        # Trusting the account fixes it, and the next run sees its own issues.
+        (workdir / ".github/gh-ops.yml").write_text(CONFIG + "trusted_authors: [alice]\n")
+        assert run().exit_code == 0
+        assert run(now="2026-11-21T08:00:00Z").exit_code == 0
+        assert len(sprint_issues(fake)) == 2
+
+
+def test_an_app_token_that_turns_out_untrusted_stops_after_the_first_issue(
+    sleeps: list[float], workdir: Path
+) -> None:
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        fake = FakeGitHub(
+            rsps, actor="acme-ops[bot]", clock=FrozenClock(datetime(2026, 11, 20, 15, tzinfo=UTC))
+        )
+        fake.add_repo(REPO, collaborators=["alice", "dave"])
+        result = run()
+        assert result.exit_code == 2, result.output
+        assert "this token acts as acme-ops[bot]" in result.output
+        assert "was opened before this was known" in result.output
+        assert len(sprint_issues(fake)) == 1  # not one per team
+
+
+def test_the_same_team_twice_opens_one_issue(fake: FakeGitHub, workdir: Path) -> None:
+    assert run("--team", "web", "--team", "web").exit_code == 0
+    assert len(sprint_issues(fake)) == 1
+
+
+def test_with_trusted_authors_other_peoples_markers_are_still_ignored(
+    fake: FakeGitHub, workdir: Path
+) -> None:
+    (workdir / ".github/gh-ops.yml").write_text(CONFIG + "trusted_authors: [maintainer]\n")
+    seed_sprint_issue(fake, "web", 24, "2026-11-23", author="mallory")
+    assert run("--team", "web").exit_code == 0
+    assert len([i for i in sprint_issues(fake) if i["user"]["login"] == BOT]) == 1
+
+
+def test_close_previous_false_links_but_leaves_it_open(fake: FakeGitHub, workdir: Path) -> None:
+    (workdir / ".github/gh-ops.yml").write_text(
+        CONFIG.replace("close_previous: true", "close_previous: false")
+    )
+    prev = seed_sprint_issue(fake, "web", 23, "2026-11-09")
+    assert run("--team", "web").exit_code == 0
+    after = fake.issue(REPO, prev["number"])
+    assert after["state"] == "open" and "continues in #" in after["body"]
+
+
+def test_an_issue_opened_under_a_wider_window_is_still_found(fake: FakeGitHub, workdir: Path) -> None:
+    # Opened on 14 Nov when open_days_before was 9; the setting is now 3 (window from 20 Nov).
+    seed_sprint_issue(fake, "web", 24, "2026-11-23", created=datetime(2026, 11, 14, tzinfo=UTC))
+    result = run("--team", "web")
+    assert result.exit_code == 0, result.output
+    assert len(sprint_issues(fake)) == 1 and fake.writes == []
+
+
+def test_an_issue_whose_marker_was_edited_away_is_recognised_by_its_title(
+    fake: FakeGitHub, workdir: Path
+) -> None:
+    twin = fake.add_issue(REPO, title="Team Web · Sprint 24 · 23 Nov – 6 Dec 2026", body="notes", author=BOT)
+    result = run("--team", "web")
+    assert result.exit_code == 0, result.output
+    assert fake.writes == []
+    assert f"#{twin['number']} has lost its gh-ops marker" in result.output
+
+
+def test_a_previous_issue_too_long_to_link_is_closed_and_the_job_stays_green(
+    fake: FakeGitHub, workdir: Path
+) -> None:
+    prev = seed_sprint_issue(fake, "web", 23, "2026-11-09", body_extra="x" * 65400)
+    result = run("--team", "web")
+    assert result.exit_code == 0, result.output
+    assert "too long to take a link" in result.output
+    after = fake.issue(REPO, prev["number"])
+    assert after["state"] == "closed" and "continues in" not in after["body"]
+    fake.clear_requests()
+    assert run("--team", "web", now="2026-11-21T08:00:00Z").exit_code == 0
+    assert fake.writes == []
+
+
+def test_a_title_longer_than_github_allows_is_an_input_error(fake: FakeGitHub, workdir: Path) -> None:
+    (workdir / ".github/gh-ops.yml").write_text(CONFIG.replace("name: Team Web", "name: " + "W" * 300))
+    result = run("--team", "web")
+    assert result.exit_code == 2, result.output
+    assert "the rendered title has" in result.output and "GitHub allows 256" in result.output
+    assert fake.writes == []
+
+
+@pytest.mark.parametrize("now", ["9999-12-31", "0001-01-01", "2026-13-01", "yesterday"])
+def test_an_unusable_now_is_an_input_error(fake: FakeGitHub, workdir: Path, now: str) -> None:
+    result = run(now=now)
+    assert result.exit_code == 2, result.output
+    assert "--now" in result.output and "internal error" not in result.output
+
+
+@pytest.mark.parametrize("url", ["api.github.com", "ftp://x", "https//nope"])
+def test_a_malformed_api_url_is_an_input_error(
+    fake: FakeGitHub, workdir: Path, monkeypatch: pytest.MonkeyPatch, url: str
+) -> None:
+    monkeypatch.setenv("GITHUB_API_URL", url)
+    result = run()
+    assert result.exit_code == 2, result.output
+    assert "$GITHUB_API_URL" in result.output and fake.requests == []

@@ -182,3 +182,11 @@ def test_carried_goal_text_cannot_smuggle_a_marker() -> None:
     (goal,) = extract_goals(body)
     assert "<!--" not in goal.text
     assert read_marker(goal.text) is None
+
+
+def test_only_the_templates_placeholder_lines_are_dropped() -> None:
+    body = (
+        "### Goals\n- [ ] _First goal · owner @…_\n- [x] Ship billing · owner @…\n"
+        "- [ ] _Second goal, if there is one · owner @…_\n"
+    )
+    assert extract_goals(body) == [Goal("Ship billing · owner @…", True, None)]

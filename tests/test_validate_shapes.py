@@ -1,0 +1,44 @@
+"""`gh-ops validate` renders every shape a sprint template meets, whatever the date."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from gh_ops.cli import main
+
+CONFIG = """\
+teams:
+  web:
+    lead: alice
+sprint:
+  every: 2w
+  anchor: 2026-01-05
+"""
+
+
+@pytest.mark.parametrize("now", ["2025-12-01", "2026-01-03", "2026-05-03"])
+@pytest.mark.parametrize(
+    ("line", "needs"),
+    [
+        ("{{ previous_issue.titel }}", "a previous issue"),
+        ("{% if not previous_issue %}{{ previous_sprint.nubmer }}{% endif %}", "a missing previous issue"),
+        ("{% if not previous_sprint %}{{ sprint.nmuber }}{% endif %}", "sprint 1"),
+    ],
+)
+def test_a_branch_only_some_sprints_reach_is_checked_on_any_day(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, now: str, line: str, needs: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    templates = tmp_path / ".github/gh-ops/templates"
+    templates.mkdir(parents=True)
+    (tmp_path / ".github/gh-ops.yml").write_text(CONFIG)
+    guarded = line if line.startswith("{%") else "{% if previous_issue %}" + line + "{% endif %}"
+    (templates / "sprint.md").write_text(
+        f"---\ntitle: Sprint {{{{ sprint.number }}}}\n---\nHello\n{guarded}\n"
+    )
+    result = CliRunner().invoke(main, ["--now", now, "validate"])
+    assert result.exit_code == 2, (needs, result.output)
+    assert "sprint.md:5" in result.output
