@@ -13,33 +13,14 @@ from fakegithub import FakeGitHub, FrozenClock
 
 from gh_ops import github as gh_module
 from gh_ops.cli import main
+from gh_ops.config import embedded_example_text
 from gh_ops.render import read_marker
 
 REPO = "acme/widgets"
 BOT = "github-actions[bot]"
 
-CONFIG = """\
-timezone: Europe/London
-bot: github-actions[bot]
-teams:
-  web:
-    name: Team Web
-    lead: alice
-    members: [alice, bob, carol]
-    labels: [team/web]
-    timezone: America/New_York
-  infra:
-    name: Team Infra
-    lead: dave
-    members: [dave, erin]
-sprint:
-  every: 2w
-  anchor: 2026-01-05
-  open_days_before: 3
-  template: sprint.md
-  labels: [sprint]
-  close_previous: true
-"""
+# The issue's example config, as shipped: teams web (New York) and infra (London), 2-week sprints.
+CONFIG = embedded_example_text()
 
 # 2026-11-20 is sprint 24's window (sprint 24: 23 Nov - 6 Dec; sprint 23: 9 - 22 Nov).
 NOW = "2026-11-20T15:00:00Z"
