@@ -178,10 +178,166 @@ def _parse_vars(pairs: tuple[str, ...]) -> dict[str, str]:
     return parsed
 
 
+# --- people: onboarding and offboarding ---------------------------------------------------------
+
+# Each person option, and the parameter click gives it.
+PERSON_PARAMS = {
+    "--login": "login",
+    "--name": "name",
+    "--team": "team",
+    "--role": "role",
+    "--start": "start",
+    "--buddy": "buddy",
+    "--manager": "manager",
+    "--last-day": "last_day",
+    "--kind": "leave_kind",
+}
+PERSON_HELP = {
+    "--login": ("LOGIN", "The person's GitHub username."),
+    "--name": ('"NAME"', "Their full name."),
+    "--team": ("TEAM", "Their team: an id (or name) from the config."),
+    "--role": ("ROLE", "engineering, product, design, ops or other (default: other)."),
+    "--start": ("YYYY-MM-DD", "Their first day."),
+    "--buddy": ("LOGIN", "Their onboarding buddy."),
+    "--manager": ("LOGIN", "Their manager."),
+    "--last-day": ("YYYY-MM-DD", "Their last day."),
+    "--kind": ("KIND", "voluntary or involuntary."),
+}
+
+
+def person_options(flags: tuple[str, ...]) -> Any:
+    def decorate(command: Any) -> Any:
+        for flag in reversed(flags):
+            metavar, text = PERSON_HELP[flag]
+            command = click.option(flag, PERSON_PARAMS[flag], metavar=metavar, help=text)(command)
+        return command
+
+    return decorate
+
+
+def _answers_from_flags(kind: str, values: dict[str, Any]) -> dict[str, str | None] | None:
+    """The options as issue-form answers (one validation for both), or None when none were given."""
+    from gh_ops import people
+
+    questions = people.JOINER_QUESTIONS if kind == "onboarding" else people.LEAVER_QUESTIONS
+    answers = {question: values.get(PERSON_PARAMS[flag]) for question, flag in questions.items()}
+    return answers if any(v is not None for v in answers.values()) else None
+
+
+JOINER_FLAGS = ("--login", "--name", "--team", "--start", "--role", "--buddy", "--manager")
+LEAVER_FLAGS = ("--login", "--name", "--last-day", "--kind", "--manager")
+
+
+@main.group()
+def onboarding() -> None:
+    """Onboarding checklist issues: one per joiner, dated from their start."""
+
+
+@onboarding.command("open")
+@global_options
+@person_options(JOINER_FLAGS)
+@click.option("--allow-public", is_flag=True, help="Allow a public people repository (not recommended).")
+@click.pass_obj
+def onboarding_open(run: Run, allow_public: bool, **values: Any) -> None:
+    """Open the joiner's checklist (or move its dates). With no options: from the issues event."""
+    _open_person_issue(run, "onboarding", values, allow_public)
+
+
+@main.group()
+def offboarding() -> None:
+    """Offboarding checklist issues: one per leaver, dated from their last day."""
+
+
+@offboarding.command("open")
+@global_options
+@person_options(LEAVER_FLAGS)
+@click.option("--allow-public", is_flag=True, help="Allow a public people repository (refused otherwise).")
+@click.pass_obj
+def offboarding_open(run: Run, allow_public: bool, **values: Any) -> None:
+    """Open the leaver's checklist (or move its dates). With no options: from the issues event."""
+    _open_person_issue(run, "offboarding", values, allow_public)
+
+
+def _open_person_issue(run: Run, kind: str, values: dict[str, Any], allow_public: bool) -> None:
+    import json
+
+    from gh_ops import people
+    from gh_ops.render import Renderer
+
+    config = run.load_config()
+    kind_settings = people.settings(config, kind)
+    answers = _answers_from_flags(kind, values)
+    request = None
+    if answers is not None:
+        person = _person(config, kind, answers, "flags")
+        current_repo, current_private = run.repo(required=False), None
+        gh = run.github()
+    else:
+        event_name, payload = run.event()
+        found = people.request_from_event(event_name, payload, kind_settings)
+        if found is None:
+            say(f"not a {kind} request (no {kind_settings.form_label!r} label): nothing to do")
+            return
+        request, answers = found
+        gh = run.github()
+        try:
+            person = _person(config, kind, answers, "form")
+        except people.AnswersError as exc:
+            try:
+                people.report_bad_answers(gh, config, request, exc)
+            finally:
+                _report_requests(run)
+            raise
+        current_repo, current_private = request.repo, request.private
+    try:
+        repo, private = people.resolve_people_repo(
+            gh, config, flag_repo=run.repo_option, current_repo=current_repo, current_private=current_private
+        )
+        outcome = people.open_person_issue(
+            kind=kind,
+            person=person,
+            gh=gh,
+            config=config,
+            renderer=Renderer(config.templates_dir),
+            repo=repo,
+            repo_private=private,
+            allow_public=allow_public,
+            now=run.now(config),
+            request=request,
+            say=say,
+            warn=warn,
+        )
+    finally:
+        _report_requests(run)
+    issue = outcome.issue
+    real = issue is not None and not issue.planned
+    actions_io.set_outputs(
+        {
+            "issue-numbers": str(issue.number) if real and issue else "",
+            "issue-urls": issue.url if real and issue else "",
+            "result": json.dumps([outcome.as_json()]),
+        }
+    )
+    if actions_io.in_actions():
+        where = f"[#{issue.number}]({issue.url})" if real and issue else "(dry run)"
+        actions_io.add_summary(
+            f"### gh-ops {kind}\n\n{outcome.action}: {where} for @{person.login} "
+            f"({person.day.isoformat()}) in {repo}\n"
+        )
+
+
+def _person(config: Any, kind: str, answers: dict[str, str | None], source: str) -> Any:
+    from gh_ops import people
+
+    if kind == "onboarding":
+        return people.joiner_from_answers(answers, config, source=source)
+    return people.leaver_from_answers(answers, config, source=source)
+
+
 @main.command()
 @global_options
-@click.argument("kind", type=click.Choice(["sprint"]))
-@click.option("--team", metavar="NAME", help="Team to render for. Default: the first team.")
+@click.argument("kind", type=click.Choice(["sprint", "onboarding", "offboarding"]))
+@person_options(tuple(dict.fromkeys(("--team", *JOINER_FLAGS, *LEAVER_FLAGS))))
 @click.option(
     "--var",
     "variables",
@@ -190,13 +346,33 @@ def _parse_vars(pairs: tuple[str, ...]) -> dict[str, str]:
     help="Override a template variable (dotted keys reach inside: sprint.number=7). Repeatable.",
 )
 @click.pass_obj
-def preview(run: Run, kind: str, team: str | None, variables: tuple[str, ...]) -> None:
-    """Render an issue (title, labels, assignees, body) to stdout. No token, no network."""
+def preview(run: Run, kind: str, variables: tuple[str, ...], **values: Any) -> None:
+    """Render an issue (title, labels, assignees, body) to stdout. No token, no network.
+
+    \b
+    sprint:      --team NAME
+    onboarding:  --login --name --team --start [--role --buddy --manager]
+    offboarding: --login --name --last-day --kind [--manager]
+    Without person options, onboarding and offboarding render for a sample person.
+    """
     from gh_ops import preview as offline
 
     config = run.load_config(allow_embedded=True)
     if config.embedded:
         info("(no .github/gh-ops.yml here: using the embedded example config)")
+    team = values.get("team")
+    if kind != "sprint":
+        rendered = offline.preview_person(
+            config,
+            kind,
+            answers=_answers_from_flags(kind, values),
+            now=run.now(config),
+            repo=run.repo(required=False) or "OWNER/REPO",
+            overrides=_parse_vars(variables),
+            note=info,
+        )
+        _print_rendered(rendered)
+        return
     rendered = offline.preview_issue(
         config,
         kind,
@@ -206,6 +382,10 @@ def preview(run: Run, kind: str, team: str | None, variables: tuple[str, ...]) -
         overrides=_parse_vars(variables),
         note=info,
     )
+    _print_rendered(rendered)
+
+
+def _print_rendered(rendered: Any) -> None:
     say(f"title: {rendered.title}")
     say(f"labels: {', '.join(rendered.labels) or '-'}")
     say(f"assignees: {', '.join(rendered.assignees) or '-'}")

@@ -58,6 +58,28 @@ class SprintConfig:
     goals_heading: str
 
 
+DEFAULT_ACCESS = (
+    "Chat workspace (Slack)",
+    "Google Workspace: email, calendar and drive (transfer ownership of documents first)",
+    "Error tracking (Sentry)",
+    "Cloud consoles (AWS and others)",
+    "Password manager",
+    "Payroll and HR tools",
+    "Company card",
+)
+
+
+@dataclass(frozen=True)
+class PeopleIssues:
+    """Settings shared by onboarding and offboarding checklists."""
+
+    template: str
+    labels: tuple[str, ...]
+    form_label: str
+    assignees: tuple[str, ...]
+    access: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True)
 class Config:
     path: str  # shown in messages: the file name, or EMBEDDED_NAME
@@ -67,6 +89,9 @@ class Config:
     teams: dict[str, Team]
     sprint: SprintConfig | None
     templates_dir: Path | None  # the repository's own templates, looked up before the defaults
+    people_repo: str | None = None
+    onboarding: PeopleIssues = PeopleIssues("onboarding.md", ("onboarding",), "new-joiner", ())
+    offboarding: PeopleIssues = PeopleIssues("offboarding.md", ("offboarding",), "leaver", (), DEFAULT_ACCESS)
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -75,6 +100,17 @@ class Config:
 
     def trusted(self, login: str | None) -> bool:
         return login is not None and (login == self.bot or login in self.trusted_authors)
+
+    def untrusted_account_error(self, login: str, what: str) -> ConfigError:
+        """The token acts as an account whose markers the next run would not trust."""
+        return ConfigError(
+            f"this token acts as {login}, but {self.path} trusts gh-ops markers only from "
+            f"{', '.join((self.bot, *self.trusted_authors))}: every run would open the {what} again. "
+            f"Set `bot: {login}` (or add {login} to trusted_authors), or run with the workflow's "
+            "GITHUB_TOKEN.",
+            file=self.path,
+            line=self.line_of("bot"),
+        )
 
     def line_of(self, key_path: str) -> int | None:
         return self.lines.get(key_path)
@@ -481,5 +517,21 @@ def _build(data: dict[str, Any], lines: dict[str, int], file: str, base_dir: Pat
         teams=teams,
         sprint=sprint,
         templates_dir=templates_dir,
+        people_repo=(data.get("people") or {}).get("repo"),
+        onboarding=_people_issues(data.get("onboarding"), "onboarding", "new-joiner", ()),
+        offboarding=_people_issues(data.get("offboarding"), "offboarding", "leaver", DEFAULT_ACCESS),
         lines=lines,
+    )
+
+
+def _people_issues(
+    raw: dict[str, Any] | None, kind: str, form_label: str, access: tuple[str, ...]
+) -> PeopleIssues:
+    raw = raw or {}
+    return PeopleIssues(
+        template=raw.get("template", f"{kind}.md"),
+        labels=tuple(raw.get("labels", [kind])),
+        form_label=raw.get("form_label", form_label),
+        assignees=tuple(_login(a) for a in raw.get("assignees", [])),
+        access=tuple(raw.get("access", access)),
     )

@@ -43,6 +43,26 @@ class Run:
             raise UsageError(f"--repo {repo!r} is not of the form OWNER/NAME")
         return repo
 
+    def event(self) -> tuple[str | None, dict]:
+        """The triggering event's name and payload ($GITHUB_EVENT_NAME, $GITHUB_EVENT_PATH)."""
+        import json
+
+        path = os.environ.get("GITHUB_EVENT_PATH")
+        if not path:
+            raise UsageError(
+                "no event: $GITHUB_EVENT_PATH is not set (outside Actions, pass the options instead)"
+            )
+        try:
+            with open(path, encoding="utf-8") as fh:
+                payload = json.load(fh)
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageError(f"cannot read the event payload {path}: {exc}") from None
+        except json.JSONDecodeError as exc:
+            raise UsageError(f"{path}:{exc.lineno}: the event payload is not valid JSON: {exc.msg}") from None
+        if not isinstance(payload, dict):
+            raise UsageError(f"{path}: the event payload is not a JSON object")
+        return os.environ.get("GITHUB_EVENT_NAME") or None, payload
+
     def load_config(self, *, allow_embedded: bool = False) -> Config:
         from gh_ops.config import load_config
 

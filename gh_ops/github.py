@@ -87,6 +87,17 @@ class Issue:
 
 
 @dataclass(frozen=True)
+class Comment:
+    id: int
+    body: str
+    author: str | None
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Comment:
+        return cls(id=data["id"], body=data.get("body") or "", author=(data.get("user") or {}).get("login"))
+
+
+@dataclass(frozen=True)
 class Milestone:
     number: int
     title: str
@@ -377,6 +388,16 @@ class GitHub:
         _, data = self._call("GET", self.api_url + self._repo_path(repo), why="read the repository")
         return data
 
+    def list_comments(self, repo: str, number: int) -> list[Comment]:
+        found: list[Comment] = []
+        for page in self._pages(
+            f"{self._repo_path(repo)}/issues/{number}/comments",
+            why=f"read the comments of #{number}",
+            params={},
+        ):
+            found.extend(Comment.from_json(c) for c in page)
+        return found
+
     def list_milestones(self, repo: str) -> list[Milestone]:
         found: list[Milestone] = []
         for page in self._pages(
@@ -518,6 +539,13 @@ class GitHub:
             self._plan("PATCH", path, payload, why)
             return
         self._call("PATCH", self.api_url + path, why=why, body=payload)
+
+    def update_comment(self, repo: str, comment_id: int, body: str, *, why: str) -> None:
+        path = f"{self._repo_path(repo)}/issues/comments/{comment_id}"
+        if self.dry_run:
+            self._plan("PATCH", path, {"body": body}, why)
+            return
+        self._call("PATCH", self.api_url + path, why=why, body={"body": body})
 
     def create_comment(self, repo: str, number: int, body: str, *, why: str) -> None:
         path = f"{self._repo_path(repo)}/issues/{number}/comments"

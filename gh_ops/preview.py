@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from gh_ops import dates
+from gh_ops import dates, people
 from gh_ops import sprint as sprints
 from gh_ops.config import Config, Team
 from gh_ops.errors import Problem, TemplateError, UsageError
@@ -64,6 +64,76 @@ def apply_overrides(context: dict[str, Any], overrides: dict[str, str]) -> dict[
     return context
 
 
+SAMPLE_JOINER = {
+    "GitHub username": "sample-joiner",
+    "Full name": "Sam Sample",
+    "Role": "engineering",
+    "Buddy": None,
+    "Manager": None,
+}
+SAMPLE_LEAVER = {
+    "GitHub username": "sample-leaver",
+    "Full name": "Lee Sample",
+    "Kind": "voluntary",
+    "Manager": None,
+}
+SAMPLE_GITHUB_TEAMS = [
+    {"name": "(sample) Team Web", "slug": "team-web", "url": "https://github.com/orgs/OWNER/teams/team-web"},
+]
+
+
+def sample_answers(kind: str, config: Config, today: date) -> dict[str, str | None]:
+    """A made-up person, for previews without options and for `validate`."""
+    if kind == "onboarding":
+        team = next(iter(config.teams), None)
+        return {**SAMPLE_JOINER, "Team": team, "Start date": (today + timedelta(days=14)).isoformat()}
+    return {**SAMPLE_LEAVER, "Last day": (today + timedelta(days=21)).isoformat()}
+
+
+def person_context(
+    config: Config, kind: str, answers: dict[str, str | None], *, now: datetime, repo: str, source: str
+) -> tuple[people.Person, dict[str, Any]]:
+    if kind == "onboarding":
+        person: people.Person = people.joiner_from_answers(answers, config, source=source)
+    else:
+        person = people.leaver_from_answers(answers, config, source=source)
+    context = people.build_context(
+        kind=kind,
+        person=person,
+        config=config,
+        repo=repo,
+        now=now,
+        request=None,
+        github_teams=SAMPLE_GITHUB_TEAMS if kind == "offboarding" else None,
+    )
+    return person, context
+
+
+def preview_person(
+    config: Config,
+    kind: str,
+    *,
+    answers: dict[str, str | None] | None,
+    now: datetime,
+    repo: str,
+    overrides: dict[str, str],
+    note: Callable[[str], None],
+) -> RenderedIssue:
+    if answers is None:
+        note(f"(no person given: previewing the {kind} issue for a sample person)")
+        answers = sample_answers(kind, config, dates.local_date(now, config.timezone))
+    if kind == "onboarding" and not config.teams:
+        raise UsageError(f"{config.path} defines no teams, and a joiner needs one")
+    person, context = person_context(config, kind, answers, now=now, repo=repo, source="flags")
+    if kind == "offboarding":
+        note("(preview is offline: the GitHub teams listed are sample data)")
+    context = apply_overrides(context, overrides)
+    kind_settings = people.settings(config, kind)
+    rendered = Renderer(config.templates_dir).render_issue(kind_settings.template, context)
+    labels, assignees = people.issue_fields(rendered, person, kind_settings, config)
+    return RenderedIssue(rendered.title, rendered.body, labels, assignees, rendered.milestone)
+
+
 def preview_issue(
     config: Config,
     kind: str,
@@ -95,6 +165,7 @@ def validate_config(config: Config, *, now: datetime, repo: str | None) -> tuple
     problems: list[Problem] = []
     report: list[str] = [f"config: {config.path}"]
     renderer = Renderer(config.templates_dir)
+    _validate_people(config, now, repo or "OWNER/REPO", renderer, problems, report)
     if config.sprint is None:
         report.append("sprint: not configured")
         return problems, report
@@ -124,3 +195,37 @@ def validate_config(config: Config, *, now: datetime, repo: str | None) -> tuple
         f"{', '.join(rendered_for) or 'no team'} (from {renderer.where()})"
     )
     return problems, report
+
+
+def _validate_people(
+    config: Config, now: datetime, repo: str, renderer: Renderer, problems: list[Problem], report: list[str]
+) -> None:
+    """Render the onboarding template for every role and the offboarding one for both kinds."""
+    today = dates.local_date(now, config.timezone)
+    for kind, variants in (
+        ("onboarding", [{"Role": role} for role in people.ROLES] + [{"Buddy": "bud", "Manager": "boss"}]),
+        ("offboarding", [{"Kind": k, "Manager": "boss"} for k in people.LEAVE_KINDS]),
+    ):
+        if kind == "onboarding" and not config.teams:
+            report.append("onboarding: no teams configured, template not checked")
+            continue
+        template = people.settings(config, kind).template
+        failed = False
+        for variant in variants:
+            answers = {**sample_answers(kind, config, today), **variant}
+            _, context = person_context(config, kind, answers, now=now, repo=repo, source="flags")
+            for github_teams in ([], SAMPLE_GITHUB_TEAMS) if kind == "offboarding" else ([],):
+                if kind == "offboarding":
+                    context = {**context, "github_teams": github_teams}
+                try:
+                    renderer.render_issue(template, context)
+                except TemplateError as exc:
+                    failed = True
+                    problem = exc.problem
+                    if exc.file is None:
+                        problem = Problem(
+                            exc.message, config.path, config.line_of(f"{kind}.template"), f"{kind}.template"
+                        )
+                    if str(problem) not in {str(p) for p in problems}:
+                        problems.append(problem)
+        report.append(f"{kind}: template {template} {'has problems' if failed else 'rendered'}")

@@ -398,17 +398,6 @@ def _plan(
     return plans
 
 
-def _untrusted_account_error(config: Config, login: str) -> ConfigError:
-    return ConfigError(
-        f"this token acts as {login}, but {config.path} trusts gh-ops markers only from "
-        f"{', '.join((config.bot, *config.trusted_authors))}: every run would open the sprint issues "
-        f"again. Set `bot: {login}` (or add {login} to trusted_authors), or run with the workflow's "
-        "GITHUB_TOKEN.",
-        file=config.path,
-        line=config.line_of("bot"),
-    )
-
-
 def open_sprint_issues(
     *,
     gh: GitHub,
@@ -456,7 +445,7 @@ def open_sprint_issues(
         # again every day: refuse before writing (one read, and only when something is missing).
         login = gh.authenticated_login()
         if login is not None and not config.trusted(login):
-            raise _untrusted_account_error(config, login)
+            raise config.untrusted_account_error(login, "sprint issues")
     try:
         for plan in plans:
             outcome, team, sprint = plan.outcome, plan.outcome.team, plan.outcome.sprint
@@ -487,7 +476,7 @@ def open_sprint_issues(
                     say(f"{team.key}: opened #{outcome.issue.number} {outcome.issue.url}")
                     if not config.trusted(outcome.issue.author):
                         # An App token: GitHub only tells who we are once we have written.
-                        error = _untrusted_account_error(config, outcome.issue.author or "?")
+                        error = config.untrusted_account_error(outcome.issue.author or "?", "sprint issues")
                         error.message += f" (#{outcome.issue.number} was opened before this was known.)"
                         raise error
             else:

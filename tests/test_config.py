@@ -19,6 +19,7 @@ from gh_ops.cli import main
 from gh_ops.config import (
     EMBEDDED_NAME,
     Config,
+    PeopleIssues,
     SprintConfig,
     SprintSchedule,
     Team,
@@ -201,7 +202,8 @@ ERRORS = {
         _add_top,
         "colour: red",
         "colour",
-        "unknown key 'colour'; allowed here: bot, sprint, teams, templates_dir, timezone, trusted_authors",
+        "unknown key 'colour'; allowed here: bot, offboarding, onboarding, people, sprint, teams, "
+        "templates_dir, timezone, trusted_authors",
     ),
     "unknown key in a team": (
         _add_nested,
@@ -727,7 +729,7 @@ def test_templates_dir_is_relative_to_the_config_file(tmp_path: Path) -> None:
 
 # Dataclass fields that are not config keys, or that are spelt differently in the file.
 DERIVED = {"path", "lines", "key", "schedule", "every_weeks"}
-RENAMED = {"every_weeks": "every", "schedule": "sprint"}
+RENAMED = {"every_weeks": "every", "schedule": "sprint", "people_repo": "people"}
 
 
 def _schema_properties() -> dict[str, set[str]]:
@@ -738,6 +740,9 @@ def _schema_properties() -> dict[str, set[str]]:
         "team": set(defs["team"]["properties"]),
         "team sprint": set(defs["team"]["properties"]["sprint"]["properties"]),
         "sprint": set(defs["sprint"]["properties"]),
+        "people": set(schema["properties"]["people"]["properties"]),
+        "onboarding": set(schema["properties"]["onboarding"]["properties"]),
+        "offboarding": set(schema["properties"]["offboarding"]["properties"]),
     }
 
 
@@ -749,6 +754,7 @@ def _schema_properties() -> dict[str, set[str]]:
         (SprintConfig, "sprint"),
         (SprintSchedule, "sprint"),
         (SprintSchedule, "team sprint"),
+        (PeopleIssues, "offboarding"),
     ],
 )
 def test_every_dataclass_field_is_a_schema_key(cls: type, where: str) -> None:
@@ -787,6 +793,19 @@ sprint:
   labels: [ritual]
   close_previous: false
   goals_heading: Objectives
+people:
+  repo: acme/people
+onboarding:
+  template: joiner.md
+  labels: [joiner]
+  form_label: joiner-request
+  assignees: [pat]
+offboarding:
+  template: leaver.md
+  labels: [leaver]
+  form_label: leaver-request
+  assignees: [pat]
+  access: [Slack]
 """
     data, _ = parse_yaml(text, CONFIG_NAME)
     props = _schema_properties()
@@ -794,6 +813,8 @@ sprint:
     assert set(data["teams"]["web"]) == props["team"]
     assert set(data["teams"]["web"]["sprint"]) == props["team sprint"]
     assert set(data["sprint"]) == props["sprint"]
+    for section in ("people", "onboarding", "offboarding"):
+        assert set(data[section]) == props[section], section
 
     config = parse_config(text, CONFIG_NAME, base_dir=tmp_path)
     assert (config.timezone, config.bot, config.trusted_authors) == (
@@ -812,6 +833,11 @@ sprint:
         SprintSchedule(3, date(2026, 2, 2), 5),
     )
     assert config.sprint == SprintConfig("retro.md", ("ritual",), False, "Objectives")
+    assert config.people_repo == "acme/people"
+    assert config.onboarding == PeopleIssues("joiner.md", ("joiner",), "joiner-request", ("pat",))
+    assert config.offboarding == PeopleIssues(
+        "leaver.md", ("leaver",), "leaver-request", ("pat",), ("Slack",)
+    )
 
 
 def test_schema_is_a_valid_draft_2020_12_schema() -> None:

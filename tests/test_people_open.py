@@ -1,0 +1,907 @@
+"""`gh-ops onboarding open` / `offboarding open` end to end: the CLI, the GitHub boundary and a fake GitHub.
+
+Written against the spec, not the default templates' wording: the checks on the bodies are the
+person's name, the dates of the steps (all weekdays), the team's timezone, the role's own section,
+the leaver's GitHub teams and the exit interview of a voluntary departure.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import warnings
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import responses
+from click.testing import CliRunner, Result
+from fakegithub import FakeGitHub, FrozenClock, load_payload
+
+from gh_ops import dates
+from gh_ops import github as gh_module
+from gh_ops.cli import main
+from gh_ops.config import embedded_example_text
+from gh_ops.people import REQUEST_MARKER
+from gh_ops.render import read_marker
+
+pytestmark = pytest.mark.usefixtures("no_wall_clock")
+
+PEOPLE = "acme/people"  # private: where the checklists go
+PUBLIC = "acme/widgets"  # the public code repository the workflow may run in
+REQUESTS = "Codertocat/Hello-World"  # private, where the issue forms are filed (the fixtures' repository)
+BOT = "github-actions[bot]"
+STAFF = ["alice", "bob", "carol", "dave", "erin"]
+
+# The shipped example (teams web in New York, infra in London), plus the people repository.
+BASE_CONFIG = embedded_example_text()
+CONFIG = BASE_CONFIG + f"people:\n  repo: {PEOPLE}\n"
+
+NOW = "2026-11-20T15:00:00Z"
+JOINER = ["--login", "newbie", "--name", "Nadia Newbie", "--team", "web", "--start", "2026-12-07"]
+JOINER_FULL = [*JOINER, "--role", "engineering", "--buddy", "bob", "--manager", "carol"]
+LEAVER = ["--login", "leaver", "--name", "Leo Leaver", "--last-day", "2026-12-18", "--manager", "carol"]
+
+GITHUB_TEAMS = [
+    {
+        "name": "Frontend Guild",
+        "slug": "frontend-guild",
+        "url": "https://github.com/orgs/acme/teams/frontend-guild",
+    },
+    {
+        "name": "Release Managers",
+        "slug": "release-managers",
+        "url": "https://github.com/orgs/acme/teams/release-managers",
+    },
+]
+
+
+@pytest.fixture
+def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """Waits the client asked for, recorded instead of slept."""
+    waited: list[float] = []
+    monkeypatch.setattr(gh_module, "SLEEP", waited.append)
+    return waited
+
+
+@pytest.fixture
+def fake(sleeps: list[float]) -> FakeGitHub:
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        fake = FakeGitHub(rsps, clock=FrozenClock(datetime(2026, 11, 20, 15, tzinfo=UTC)))
+        fake.add_repo(PEOPLE, private=True, collaborators=STAFF)
+        fake.add_repo(PUBLIC, collaborators=STAFF)
+        fake.add_repo(REQUESTS, private=True, collaborators=STAFF)
+        yield fake
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    (tmp_path / ".github").mkdir()
+    (tmp_path / ".github/gh-ops.yml").write_text(CONFIG)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("GITHUB_TOKEN", "ghs_secret_token_value")
+    monkeypatch.setenv("GITHUB_REPOSITORY", PUBLIC)
+    return tmp_path
+
+
+def onboard(*args: str, now: str = NOW) -> Result:
+    return CliRunner().invoke(main, ["--now", now, "onboarding", "open", *args])
+
+
+def offboard(*args: str, now: str = NOW) -> Result:
+    return CliRunner().invoke(main, ["--now", now, "offboarding", "open", *args])
+
+
+def checklists(fake: FakeGitHub, kind: str, repo: str = PEOPLE) -> list[dict]:
+    return [i for i in fake.issues(repo) if (read_marker(i["body"]) or ("",))[0] == kind]
+
+
+def routes(requests: list[Any]) -> list[tuple[str, str]]:
+    return [(r.method, r.path) for r in requests]
+
+
+def labels_of(issue: dict) -> list[str]:
+    return [label["name"] for label in issue["labels"]]
+
+
+def assignees_of(issue: dict) -> list[str]:
+    return [a["login"] for a in issue["assignees"]]
+
+
+def headings(body: str) -> set[str]:
+    return {line.strip() for line in body.splitlines() if line.startswith("#")}
+
+
+_TASK = re.compile(r"^\s*[-*] \[( |x)\] (.*)$")
+_BOLD_DAY = re.compile(
+    r"\*\*(Mon|Tue|Wed|Thu|Fri|Sat|Sun) (\d{1,2}) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\*\*"
+)
+_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+def tasks(body: str) -> list[tuple[bool, str]]:
+    return [(m.group(1) == "x", m.group(2)) for m in map(_TASK.match, body.splitlines()) if m]
+
+
+def step_dates(body: str, around: date) -> list[date]:
+    """Every bold `**Ddd D Mon**` step date, resolved to the year (within one of `around`) whose
+    weekday matches what is written; a date whose weekday fits no such year fails."""
+    found = []
+    for weekday, day, month in _BOLD_DAY.findall(body):
+        candidates = []
+        for year in (around.year - 1, around.year, around.year + 1):
+            try:
+                candidates.append(date(year, _MONTHS.index(month) + 1, int(day)))
+            except ValueError:  # 29 Feb outside a leap year
+                continue
+        matching = [d for d in candidates if d.strftime("%a") == weekday and abs(d - around).days < 366]
+        assert len(matching) == 1, f"**{weekday} {day} {month}** is not a real date near {around}"
+        found.append(matching[0])
+    return found
+
+
+def assert_all_weekdays(body: str, around: date) -> list[date]:
+    days = step_dates(body, around)
+    assert len(days) >= 10, "expected the checklist steps to carry bold dates"
+    weekend = sorted({d for d in days if not dates.is_workday(d)})
+    assert weekend == [], f"steps dated on a weekend: {weekend}"
+    return days
+
+
+def step_key(text: str) -> str:
+    return _BOLD_DAY.sub("", text).strip()
+
+
+# --- onboarding from options --------------------------------------------------------------------------
+
+
+def test_onboarding_opens_one_dated_issue_in_the_private_people_repo(fake: FakeGitHub, workdir: Path) -> None:
+    result = onboard(*JOINER_FULL)
+
+    assert result.exit_code == 0, result.output
+    assert fake.issues(PUBLIC) == []  # not the repository the workflow runs in
+    (issue,) = checklists(fake, "onboarding")
+    assert read_marker(issue["body"]) == ("onboarding", {"login": "newbie", "date": "2026-12-07"})
+    assert issue["user"]["login"] == BOT
+    assert "Nadia Newbie" in issue["title"]
+    assert "Nadia Newbie" in issue["body"] and "@newbie" in issue["body"]
+    assert labels_of(issue) == ["onboarding", "team/web"]  # the kind's labels, then the team's
+    assert assignees_of(issue) == ["bob", "carol"]  # buddy and manager
+    # Every step is dated from the start date, before and after it, and never on a weekend.
+    days = assert_all_weekdays(issue["body"], date(2026, 12, 7))
+    assert date(2026, 12, 7) in days
+    assert min(days) < date(2026, 12, 7) < max(days)
+    assert max(days) > date(2027, 2, 1)  # the 30/60/90-day follow-ups cross the year
+    # Dates are the team's: web is in New York.
+    assert "America/New_York" in issue["body"]
+    assert f"opened #{issue['number']}" in result.output
+    # Cost: the repository's visibility, one listing, who the token is (before the first write),
+    # one write.
+    assert routes(fake.reads) == [
+        ("GET", f"/repos/{PEOPLE}"),
+        ("GET", f"/repos/{PEOPLE}/issues"),
+        ("GET", "/user"),
+    ]
+    assert routes(fake.writes) == [("POST", f"/repos/{PEOPLE}/issues")]
+    assert "GitHub requests: 3 read(s), 1 write(s)" in result.output
+
+
+def test_a_rerun_opens_nothing_and_writes_nothing(fake: FakeGitHub, workdir: Path) -> None:
+    assert onboard(*JOINER_FULL).exit_code == 0
+    before = fake.issues(PEOPLE)
+    fake.clear_requests()
+
+    result = onboard(*JOINER_FULL, now="2026-11-21T08:00:00Z")
+
+    assert result.exit_code == 0, result.output
+    assert fake.issues(PEOPLE) == before
+    assert fake.writes == []
+    assert len(fake.reads) == 2
+    assert "already open" in result.output
+    assert "GitHub requests: 2 read(s), 0 write(s)" in result.output
+
+
+def test_the_same_person_in_another_spelling_is_the_same_issue(fake: FakeGitHub, workdir: Path) -> None:
+    assert onboard(*JOINER_FULL).exit_code == 0
+    again = [a if a != "newbie" else "@NewBie" for a in JOINER_FULL]
+    assert onboard(*again).exit_code == 0
+    assert len(checklists(fake, "onboarding")) == 1
+
+
+def test_a_weekend_start_date_still_dates_every_step_on_a_weekday(fake: FakeGitHub, workdir: Path) -> None:
+    args = [a if a != "2026-12-07" else "2026-12-05" for a in JOINER]  # a Saturday
+    result = onboard(*args)
+    assert result.exit_code == 0, result.output
+    (issue,) = checklists(fake, "onboarding")
+    assert read_marker(issue["body"])[1]["date"] == "2026-12-05"
+    days = assert_all_weekdays(issue["body"], date(2026, 12, 5))
+    assert date(2026, 12, 7) in days  # day one is the Monday after
+
+
+def test_dates_are_given_in_the_teams_timezone(fake: FakeGitHub, workdir: Path) -> None:
+    # infra has no timezone of its own: the config's Europe/London. The team is found by its name.
+    args = ["--login", "ivy", "--name", "Ivy Infra", "--team", "Team Infra", "--start", "2026-12-07"]
+    assert onboard(*args).exit_code == 0
+    assert onboard(*JOINER).exit_code == 0
+    bodies = {read_marker(i["body"])[1]["login"]: i["body"] for i in checklists(fake, "onboarding")}
+    assert "Europe/London" in bodies["ivy"] and "America/New_York" not in bodies["ivy"]
+    assert "America/New_York" in bodies["newbie"] and "Europe/London" not in bodies["newbie"]
+
+
+def test_every_role_gets_its_own_section(fake: FakeGitHub, workdir: Path) -> None:
+    roles = ["engineering", "product", "design", "ops", "other"]
+    for n, role in enumerate(roles):
+        args = ["--login", f"joiner{n}", "--name", f"Joiner {n}", "--team", "web", "--start", "2026-12-07"]
+        result = onboard(*args, "--role", role)
+        assert result.exit_code == 0, result.output
+    bodies = {
+        roles[int(read_marker(i["body"])[1]["login"][-1])]: i["body"] for i in checklists(fake, "onboarding")
+    }
+    assert set(bodies) == set(roles)
+    for role, body in bodies.items():
+        others = set().union(*(headings(b) for r, b in bodies.items() if r != role))
+        own = headings(body) - others
+        assert own, f"the {role} issue has no section of its own"
+        if role != "other":
+            # product -> product management material, ops -> ops, ...
+            assert any(role in h.lower() for h in own), (role, own)
+        assert_all_weekdays(body, date(2026, 12, 7))
+    # The product manager's material is only in the product issue.
+    assert "product manager" in bodies["product"].lower()
+    assert all("product manager" not in b.lower() for r, b in bodies.items() if r != "product")
+
+
+def test_without_a_buddy_or_manager_nobody_but_config_assignees_is_assigned(
+    fake: FakeGitHub, workdir: Path
+) -> None:
+    (workdir / ".github/gh-ops.yml").write_text(
+        CONFIG + "onboarding:\n  labels: [onboarding, people]\n  assignees: [erin]\n"
+    )
+    result = onboard(*JOINER)
+    assert result.exit_code == 0, result.output
+    (issue,) = checklists(fake, "onboarding")
+    assert assignees_of(issue) == ["erin"]
+    assert labels_of(issue) == ["onboarding", "people", "team/web"]
+
+
+def test_a_person_is_never_assigned_their_own_checklist(fake: FakeGitHub, workdir: Path) -> None:
+    result = onboard(
+        "--login", "bob", "--name", "Bob", "--team", "web", "--start", "2026-12-07", "--buddy", "bob"
+    )
+    assert result.exit_code == 0, result.output
+    (issue,) = checklists(fake, "onboarding")
+    assert assignees_of(issue) == []
+
+
+def test_bad_options_list_every_problem_by_flag_before_any_request(fake: FakeGitHub, workdir: Path) -> None:
+    result = onboard("--login", "not a login", "--team", "mobile", "--start", "soon")
+    assert result.exit_code == 2, result.output
+    for flag in ("--login", "--name", "--team", "--start"):
+        assert f"{flag}: " in result.output, flag
+    assert "Traceback" not in result.output
+    assert fake.requests == []
+
+
+# --- a changed date ------------------------------------------------------------------------------------
+
+
+def test_a_changed_start_date_moves_the_dates_and_keeps_the_ticked_boxes(
+    fake: FakeGitHub, workdir: Path
+) -> None:
+    assert onboard(*JOINER_FULL).exit_code == 0
+    (issue,) = checklists(fake, "onboarding")
+    # Someone ticks the first two steps in the web UI.
+    lines = issue["body"].splitlines(keepends=True)
+    ticked_steps = []
+    for i, line in enumerate(lines):
+        if line.startswith("- [ ] ") and len(ticked_steps) < 2:
+            lines[i] = line.replace("- [ ] ", "- [x] ", 1)
+            ticked_steps.append(step_key(line[6:]))
+    fake.edit_issue(PEOPLE, issue["number"], by="carol", body="".join(lines))
+    fake.clear_requests()
+
+    moved = [a if a != "2026-12-07" else "2026-12-14" for a in JOINER_FULL]
+    result = onboard(*moved)
+
+    assert result.exit_code == 0, result.output
+    (after,) = checklists(fake, "onboarding")
+    assert after["number"] == issue["number"]
+    assert read_marker(after["body"]) == ("onboarding", {"login": "newbie", "date": "2026-12-14"})
+    assert after["title"] != issue["title"]  # the title carries the start date
+    # A week later, so every step moves by exactly a week.
+    days = assert_all_weekdays(after["body"], date(2026, 12, 14))
+    assert days == [d + timedelta(days=7) for d in step_dates(issue["body"], date(2026, 12, 7))]
+    done = [step_key(text) for ticked, text in tasks(after["body"]) if ticked]
+    assert done == ticked_steps  # the same steps, re-dated, and nothing else ticked
+    assert routes(fake.writes) == [("PATCH", f"/repos/{PEOPLE}/issues/{issue['number']}")]
+    assert "keeping 2 ticked step(s)" in result.output
+    # And moving it again to the same date is a no-op.
+    fake.clear_requests()
+    assert onboard(*moved).exit_code == 0
+    assert fake.writes == []
+
+
+# --- offboarding -----------------------------------------------------------------------------------------
+
+
+def org_teams(seen: list[dict[str, Any]], teams: list[dict[str, str]] = GITHUB_TEAMS) -> Callable:
+    def handler(query: str, variables: dict[str, Any]) -> dict[str, Any]:
+        seen.append(variables)
+        return {"organization": {"teams": {"nodes": teams}}}
+
+    return handler
+
+
+def test_offboarding_lists_the_leavers_github_teams_as_access_to_remove(
+    fake: FakeGitHub, workdir: Path
+) -> None:
+    seen: list[dict[str, Any]] = []
+    fake.on_graphql("OrgTeamsOfMember", org_teams(seen))
+
+    result = offboard(*LEAVER, "--kind", "voluntary")
+
+    assert result.exit_code == 0, result.output
+    assert seen == [{"org": "acme", "login": "leaver"}]
+    (issue,) = checklists(fake, "offboarding")
+    assert read_marker(issue["body"]) == ("offboarding", {"login": "leaver", "date": "2026-12-18"})
+    assert "Leo Leaver" in issue["title"] and "Leo Leaver" in issue["body"]
+    assert labels_of(issue) == ["offboarding"]
+    assert assignees_of(issue) == ["carol"]
+    steps = [text for _, text in tasks(issue["body"])]
+    for team in GITHUB_TEAMS:
+        assert any(team["name"] in s for s in steps), f"no checklist item removes {team['name']}"
+    # The configured systems (the defaults here) are listed as well.
+    assert any("Password manager" in s for s in steps)
+    days = assert_all_weekdays(issue["body"], date(2026, 12, 18))
+    assert max(days) == date(2026, 12, 18) and min(days) < date(2026, 12, 18)
+    assert "exit interview" in issue["body"].lower()
+    # Cost: visibility, listing, the teams query (a read), who the token is, one write.
+    assert routes(fake.reads) == [
+        ("GET", f"/repos/{PEOPLE}"),
+        ("GET", f"/repos/{PEOPLE}/issues"),
+        ("POST", "/graphql"),
+        ("GET", "/user"),
+    ]
+    assert routes(fake.writes) == [("POST", f"/repos/{PEOPLE}/issues")]
+
+
+def test_an_involuntary_departure_has_no_exit_interview(fake: FakeGitHub, workdir: Path) -> None:
+    fake.on_graphql("OrgTeamsOfMember", org_teams([]))
+    result = offboard(*LEAVER, "--kind", "involuntary")
+    assert result.exit_code == 0, result.output
+    (issue,) = checklists(fake, "offboarding")
+    assert "exit interview" not in issue["body"].lower()
+    assert any(GITHUB_TEAMS[0]["name"] in text for _, text in tasks(issue["body"]))
+    assert_all_weekdays(issue["body"], date(2026, 12, 18))
+
+
+def test_a_weekend_last_day_dates_the_last_steps_on_the_friday_before(
+    fake: FakeGitHub, workdir: Path
+) -> None:
+    fake.on_graphql("OrgTeamsOfMember", org_teams([]))
+    args = [a if a != "2026-12-18" else "2026-12-20" for a in LEAVER]  # a Sunday
+    assert offboard(*args, "--kind", "involuntary").exit_code == 0
+    (issue,) = checklists(fake, "offboarding")
+    days = assert_all_weekdays(issue["body"], date(2026, 12, 20))
+    assert max(days) == date(2026, 12, 18)
+
+
+def test_configured_access_items_replace_the_defaults(fake: FakeGitHub, workdir: Path) -> None:
+    (workdir / ".github/gh-ops.yml").write_text(CONFIG + "offboarding:\n  access: [Figma, Linear]\n")
+    fake.on_graphql("OrgTeamsOfMember", org_teams([], teams=[]))
+    assert offboard(*LEAVER, "--kind", "voluntary").exit_code == 0
+    (issue,) = checklists(fake, "offboarding")
+    steps = [text for _, text in tasks(issue["body"])]
+    assert any("Figma" in s for s in steps) and any("Linear" in s for s in steps)
+    assert not any("Password manager" in s for s in steps)
+
+
+def test_teams_that_cannot_be_read_are_a_warning_not_a_failure(fake: FakeGitHub, workdir: Path) -> None:
+    fake.on_graphql(
+        "OrgTeamsOfMember",
+        lambda q, v: {"data": None, "errors": [{"type": "FORBIDDEN", "message": "Resource not accessible"}]},
+    )
+    result = offboard(*LEAVER, "--kind", "voluntary")
+    assert result.exit_code == 0, result.output
+    assert "could not read leaver's GitHub teams in acme" in result.output and "read:org" in result.output
+    (issue,) = checklists(fake, "offboarding")
+    assert all(t["name"] not in issue["body"] for t in GITHUB_TEAMS)
+
+
+def test_an_offboarding_rerun_does_not_read_the_teams_again(fake: FakeGitHub, workdir: Path) -> None:
+    seen: list[dict[str, Any]] = []
+    fake.on_graphql("OrgTeamsOfMember", org_teams(seen))
+    assert offboard(*LEAVER, "--kind", "voluntary").exit_code == 0
+    fake.clear_requests()
+    result = offboard(*LEAVER, "--kind", "voluntary")
+    assert result.exit_code == 0, result.output
+    assert fake.writes == [] and len(fake.reads) == 2 and len(seen) == 1
+
+
+# --- privacy ----------------------------------------------------------------------------------------------
+
+
+def test_offboarding_refuses_a_public_repository(fake: FakeGitHub, workdir: Path) -> None:
+    fake.on_graphql("OrgTeamsOfMember", org_teams([]))
+    result = offboard(*LEAVER, "--kind", "voluntary", "--repo", PUBLIC)
+    assert result.exit_code == 2, result.output
+    assert f"refusing to open an offboarding issue in {PUBLIC}: it is public" in result.output
+    assert "--allow-public" in result.output
+    assert fake.writes == [] and fake.issues(PUBLIC) == []
+    assert "Traceback" not in result.output
+
+
+def test_offboarding_in_a_public_repository_with_allow_public(fake: FakeGitHub, workdir: Path) -> None:
+    fake.on_graphql("OrgTeamsOfMember", org_teams([]))
+    result = offboard(*LEAVER, "--kind", "voluntary", "--repo", PUBLIC, "--allow-public")
+    assert result.exit_code == 0, result.output
+    assert "warning:" in result.output and "public" in result.output
+    assert len(checklists(fake, "offboarding", PUBLIC)) == 1
+
+
+def test_onboarding_in_a_public_repository_warns_but_opens(fake: FakeGitHub, workdir: Path) -> None:
+    result = onboard(*JOINER, "--repo", PUBLIC)
+    assert result.exit_code == 0, result.output
+    assert f"warning: {PUBLIC} is public" in result.output
+    assert len(checklists(fake, "onboarding", PUBLIC)) == 1
+
+
+def test_without_people_repo_a_public_current_repository_is_refused(fake: FakeGitHub, workdir: Path) -> None:
+    (workdir / ".github/gh-ops.yml").write_text(BASE_CONFIG)
+    result = onboard(*JOINER)
+    assert result.exit_code == 2, result.output
+    assert "people.repo" in result.output and f"{PUBLIC} is public" in result.output
+    assert fake.writes == []
+    assert routes(fake.reads) == [("GET", f"/repos/{PUBLIC}")]
+
+
+def test_without_people_repo_a_private_current_repository_is_used(
+    fake: FakeGitHub, workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (workdir / ".github/gh-ops.yml").write_text(BASE_CONFIG)
+    monkeypatch.setenv("GITHUB_REPOSITORY", PEOPLE)
+    result = onboard(*JOINER)
+    assert result.exit_code == 0, result.output
+    assert len(checklists(fake, "onboarding")) == 1
+    assert "warning" not in result.output
+
+
+# --- trust -------------------------------------------------------------------------------------------------
+
+
+def test_a_token_whose_markers_are_not_trusted_does_not_open_a_duplicate_on_every_run(
+    sleeps: list[float], workdir: Path
+) -> None:
+    # A personal token (acts as alice) while the config trusts only github-actions[bot]: each run
+    # would look for the bot's issue, not find alice's, and open another one. The sprint command
+    # refuses this before writing (GET /user); the people commands must not duplicate either.
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        fake = FakeGitHub(rsps, actor="alice", clock=FrozenClock(datetime(2026, 11, 20, 15, tzinfo=UTC)))
+        fake.add_repo(PEOPLE, private=True, collaborators=STAFF)
+        first = onboard(*JOINER_FULL)
+        second = onboard(*JOINER_FULL)
+        assert len(checklists(fake, "onboarding")) <= 1, (first.output, second.output)
+
+
+def test_a_marker_in_someone_elses_issue_is_not_taken_for_the_checklist(
+    fake: FakeGitHub, workdir: Path
+) -> None:
+    fake.add_issue(
+        PEOPLE,
+        title="fake",
+        author="mallory",
+        body="<!-- gh-ops:onboarding login=newbie date=2026-12-07 -->\n",
+    )
+    result = onboard(*JOINER_FULL)
+    assert result.exit_code == 0, result.output
+    mine = [i for i in checklists(fake, "onboarding") if i["user"]["login"] == BOT]
+    assert len(mine) == 1
+
+
+# --- from the issue form (the issues event) ---------------------------------------------------------------
+
+
+@pytest.fixture
+def event(fake: FakeGitHub, workdir: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., dict[str, Any]]:
+    """event("issues.opened.new-joiner", body=...) seeds the request issue and points
+    $GITHUB_EVENT_PATH at its payload; returns the payload (with the seeded number)."""
+    counter = iter(range(1000))
+
+    def make(
+        fixture: str = "issues.opened.new-joiner",
+        *,
+        body: str | None = None,
+        number: int | None = None,
+        state: str | None = None,
+        name: str = "issues",
+    ) -> dict[str, Any]:
+        payload = load_payload(fixture)
+        issue = payload.get("issue")
+        if issue is not None:
+            if body is not None:
+                issue["body"] = body
+            if number is None:
+                seeded = fake.add_issue(
+                    REQUESTS,
+                    title=issue["title"],
+                    body=issue["body"],
+                    author="Codertocat",
+                    labels=[label["name"] for label in issue["labels"]],
+                )
+                number = seeded["number"]
+            else:  # the requester edited the request
+                fake.edit_issue(REQUESTS, number, by="Codertocat", body=issue["body"])
+            issue["number"] = number
+            issue["html_url"] = f"https://github.com/{REQUESTS}/issues/{number}"
+            if state is not None:
+                issue["state"] = state
+        path = workdir / f"event-{next(counter)}.json"
+        path.write_text(json.dumps(payload))
+        monkeypatch.setenv("GITHUB_EVENT_PATH", str(path))
+        monkeypatch.setenv("GITHUB_EVENT_NAME", name)
+        return payload
+
+    return make
+
+
+def bot_comments(fake: FakeGitHub, number: int) -> list[dict]:
+    return [c for c in fake.comments(REQUESTS, number) if c["user"]["login"] == BOT]
+
+
+def test_the_form_opens_the_checklist_links_it_and_closes_the_request(
+    fake: FakeGitHub, event: Callable[..., dict[str, Any]]
+) -> None:
+    request = event()["issue"]
+    fake.clear_requests()
+
+    result = onboard()
+
+    assert result.exit_code == 0, result.output
+    (issue,) = checklists(fake, "onboarding")
+    assert read_marker(issue["body"]) == ("onboarding", {"login": "newbie", "date": "2026-12-07"})
+    assert "Nadia Newbie" in issue["body"] and f"{REQUESTS}#{request['number']}" in issue["body"]
+    assert assignees_of(issue) == ["bob"]  # the buddy; the manager was left empty
+    assert_all_weekdays(issue["body"], date(2026, 12, 7))
+    (comment,) = fake.comments(REQUESTS, request["number"])
+    assert comment["user"]["login"] == BOT
+    assert f"{PEOPLE}#{issue['number']}" in comment["body"]
+    closed = fake.issue(REQUESTS, request["number"])
+    assert closed["state"] == "closed" and closed["state_reason"] == "completed"
+    assert checklists(fake, "onboarding", REQUESTS) == []
+    # Cost: people repo visibility and listing, who the token is, the request's comments;
+    # checklist, close, then the comment (last, so it records that the request was answered).
+    assert routes(fake.reads) == [
+        ("GET", f"/repos/{PEOPLE}"),
+        ("GET", f"/repos/{PEOPLE}/issues"),
+        ("GET", "/user"),
+        ("GET", f"/repos/{REQUESTS}/issues/{request['number']}/comments"),
+    ]
+    assert routes(fake.writes) == [
+        ("POST", f"/repos/{PEOPLE}/issues"),
+        ("PATCH", f"/repos/{REQUESTS}/issues/{request['number']}"),
+        ("POST", f"/repos/{REQUESTS}/issues/{request['number']}/comments"),
+    ]
+
+
+def test_the_same_event_twice_opens_nothing_new(
+    fake: FakeGitHub, event: Callable[..., dict[str, Any]]
+) -> None:
+    request = event()["issue"]
+    assert onboard().exit_code == 0
+    issues_before = fake.issues(PEOPLE)
+    comments_before = fake.comments(REQUESTS, request["number"])
+    fake.clear_requests()
+
+    result = onboard()  # the same payload again: GitHub redelivered it, or a re-run of the job
+
+    assert result.exit_code == 0, result.output
+    assert fake.issues(PEOPLE) == issues_before
+    assert fake.comments(REQUESTS, request["number"]) == comments_before
+    assert fake.issue(REQUESTS, request["number"])["state"] == "closed"
+    # The payload still says the request is open, but gh-ops' comment records it was answered.
+    assert routes(fake.writes) == []
+    assert "already answered" in result.output
+
+
+def test_the_form_without_people_repo_uses_the_private_request_repository(
+    fake: FakeGitHub, workdir: Path, event: Callable[..., dict[str, Any]]
+) -> None:
+    (workdir / ".github/gh-ops.yml").write_text(BASE_CONFIG)
+    request = event()["issue"]
+    fake.clear_requests()
+    result = onboard()
+    assert result.exit_code == 0, result.output
+    (issue,) = checklists(fake, "onboarding", REQUESTS)
+    assert issue["number"] != request["number"]
+    assert f"{REQUESTS}#{issue['number']}" in fake.comments(REQUESTS, request["number"])[0]["body"]
+    # The payload already says the repository is private: no read for it.
+    assert ("GET", f"/repos/{REQUESTS}") not in routes(fake.reads)
+
+
+BAD_JOINER_BODY = (
+    "### GitHub username\n\n@newbie\n\n### Full name\n\n_No response_\n\n### Team\n\nmobile\n\n"
+    "### Role\n\nengineering\n\n### Start date\n\nnext Monday\n\n### Buddy\n\n@bob\n\n"
+    "### Manager\n\n_No response_"
+)
+
+
+def test_bad_answers_get_one_comment_that_is_kept_up_to_date_until_they_are_fixed(
+    fake: FakeGitHub, event: Callable[..., dict[str, Any]]
+) -> None:
+    request = event(body=BAD_JOINER_BODY)["issue"]
+    number = request["number"]
+
+    result = onboard()
+
+    assert result.exit_code == 2, result.output
+    assert checklists(fake, "onboarding") == []
+    (comment,) = fake.comments(REQUESTS, number)
+    assert comment["user"]["login"] == BOT
+    problem_lines = [line for line in comment["body"].splitlines() if line.startswith("- ")]
+    assert len(problem_lines) == 3
+    for question, wrong in (("Full name", "missing"), ("Team", "mobile"), ("Start date", "next Monday")):
+        (line,) = [x for x in problem_lines if f'"{question}"' in x]
+        assert wrong in line
+    assert fake.issue(REQUESTS, number)["state"] == "open"
+    for question in ('"Full name"', '"Team"', '"Start date"'):
+        assert question in result.output
+
+    # The requester fixes two answers but not the date: the same comment now names only the date.
+    partly = BAD_JOINER_BODY.replace("_No response_\n\n### Team\n\nmobile", "Nadia Newbie\n\n### Team\n\nweb")
+    event("issues.edited.new-joiner", body=partly, number=number)
+    assert onboard().exit_code == 2
+    (comment2,) = fake.comments(REQUESTS, number)
+    assert comment2["id"] == comment["id"]
+    assert [line for line in comment2["body"].splitlines() if line.startswith("- ")] == [
+        line for line in comment2["body"].splitlines() if line.startswith('- "Start date"')
+    ]
+    assert len([line for line in comment2["body"].splitlines() if line.startswith("- ")]) == 1
+
+    # The same edit delivered again changes nothing.
+    fake.clear_requests()
+    assert onboard().exit_code == 2
+    assert fake.writes == []
+
+    # Fixed: the checklist opens, the same comment now links it, and the request is closed.
+    event("issues.edited.new-joiner", number=number)
+    result = onboard()
+    assert result.exit_code == 0, result.output
+    (issue,) = checklists(fake, "onboarding")
+    (comment3,) = fake.comments(REQUESTS, number)
+    assert comment3["id"] == comment["id"]
+    assert f"{PEOPLE}#{issue['number']}" in comment3["body"]
+    assert "fix" not in comment3["body"].lower()
+    assert fake.issue(REQUESTS, number)["state"] == "closed"
+
+
+def test_a_pasted_request_marker_in_someone_elses_comment_is_not_taken_for_gh_ops_comment(
+    fake: FakeGitHub, event: Callable[..., dict[str, Any]]
+) -> None:
+    # Like issue markers, the request comment's marker is only gh-ops' own in a comment it wrote.
+    number = event()["issue"]["number"]
+    spoof = fake.add_comment(REQUESTS, number, body=f"{REQUEST_MARKER}\nmallory was here", author="mallory")
+    result = onboard()
+    assert result.exit_code == 0, result.output
+    comments = {c["id"]: c for c in fake.comments(REQUESTS, number)}
+    assert comments[spoof["id"]]["body"] == spoof["body"]  # a human's comment is never edited
+    (mine,) = bot_comments(fake, number)
+    (issue,) = checklists(fake, "onboarding")
+    assert f"{PEOPLE}#{issue['number']}" in mine["body"]
+
+
+def test_editing_the_closed_request_to_move_the_start_date_redates_the_checklist(
+    fake: FakeGitHub, event: Callable[..., dict[str, Any]]
+) -> None:
+    request = event()["issue"]
+    assert onboard().exit_code == 0
+    (issue,) = checklists(fake, "onboarding")
+    fake.clear_requests()
+
+    moved = request["body"].replace("2026-12-07", "2026-12-14")
+    event("issues.edited.new-joiner", body=moved, number=request["number"], state="closed")
+    result = onboard()
+
+    assert result.exit_code == 0, result.output
+    (after,) = checklists(fake, "onboarding")
+    assert after["number"] == issue["number"]
+    assert read_marker(after["body"])[1]["date"] == "2026-12-14"
+    assert len(fake.comments(REQUESTS, request["number"])) == 1
+    assert fake.issue(REQUESTS, request["number"])["state"] == "closed"
+    assert routes(fake.writes) == [("PATCH", f"/repos/{PEOPLE}/issues/{issue['number']}")]
+
+
+def test_the_leaver_form_opens_the_offboarding_checklist(
+    fake: FakeGitHub, event: Callable[..., dict[str, Any]]
+) -> None:
+    fake.on_graphql("OrgTeamsOfMember", org_teams([]))
+    request = event("issues.opened.leaver")["issue"]
+    result = offboard()
+    assert result.exit_code == 0, result.output
+    (issue,) = checklists(fake, "offboarding")
+    assert read_marker(issue["body"]) == ("offboarding", {"login": "leaver", "date": "2026-12-18"})
+    assert assignees_of(issue) == ["carol"]
+    assert "exit interview" in issue["body"].lower()
+    (comment,) = fake.comments(REQUESTS, request["number"])
+    assert f"{PEOPLE}#{issue['number']}" in comment["body"]
+    assert fake.issue(REQUESTS, request["number"])["state"] == "closed"
+
+
+def test_an_issue_without_the_form_label_is_nothing_to_do(
+    fake: FakeGitHub, event: Callable[..., dict[str, Any]]
+) -> None:
+    event("issues.opened")  # an ordinary bug report
+    fake.clear_requests()
+    result = onboard()
+    assert result.exit_code == 0, result.output
+    assert "nothing to do" in result.output
+    assert fake.requests == []
+
+
+def test_the_other_kinds_request_is_nothing_to_do(
+    fake: FakeGitHub, event: Callable[..., dict[str, Any]]
+) -> None:
+    event("issues.opened.leaver")
+    fake.clear_requests()
+    result = onboard()
+    assert result.exit_code == 0, result.output
+    assert "nothing to do" in result.output and fake.requests == []
+
+
+def test_a_pull_request_event_without_options_is_a_usage_error(
+    fake: FakeGitHub, event: Callable[..., dict[str, Any]]
+) -> None:
+    event("pull_request.opened", name="pull_request")
+    result = onboard()
+    assert result.exit_code == 2, result.output
+    assert "pull_request" in result.output and "issues" in result.output
+    assert fake.requests == []
+
+
+def test_no_event_and_no_options_is_a_usage_error(fake: FakeGitHub, workdir: Path) -> None:
+    result = offboard()
+    assert result.exit_code == 2, result.output
+    assert "GITHUB_EVENT_PATH" in result.output
+    assert fake.requests == []
+
+
+# --- dry run ----------------------------------------------------------------------------------------------
+
+
+def test_dry_run_writes_nothing_and_prints_the_planned_writes(fake: FakeGitHub, workdir: Path) -> None:
+    result = CliRunner().invoke(main, ["--now", NOW, "--dry-run", "onboarding", "open", *JOINER_FULL])
+    assert result.exit_code == 0, result.output
+    assert fake.writes == [] and fake.issues(PEOPLE) == []
+    assert "dry run: 1 write(s) not sent:" in result.output
+    assert f"POST /repos/{PEOPLE}/issues" in result.output
+    planned = [json.loads(line.strip()) for line in result.output.splitlines() if line.startswith("    {")]
+    assert len(planned) == 1
+    assert planned[0]["labels"] == ["onboarding", "team/web"] and planned[0]["assignees"] == ["bob", "carol"]
+    assert "Nadia Newbie" in planned[0]["title"]
+
+
+def test_dry_run_from_the_form_plans_the_checklist_the_comment_and_the_close(
+    fake: FakeGitHub, event: Callable[..., dict[str, Any]]
+) -> None:
+    number = event()["issue"]["number"]
+    fake.clear_requests()
+    result = CliRunner().invoke(main, ["--now", NOW, "--dry-run", "onboarding", "open"])
+    assert result.exit_code == 0, result.output
+    assert fake.writes == []
+    assert "dry run: 3 write(s) not sent:" in result.output
+    assert f"POST /repos/{PEOPLE}/issues" in result.output
+    assert f"POST /repos/{REQUESTS}/issues/{number}/comments" in result.output
+    assert f"PATCH /repos/{REQUESTS}/issues/{number}" in result.output
+
+
+# --- preview and validate (offline) ----------------------------------------------------------------------
+
+
+def preview(*args: str) -> Result:
+    return CliRunner().invoke(main, ["--now", NOW, "preview", *args])
+
+
+def test_preview_onboarding_with_options_needs_no_network(
+    fake: FakeGitHub, workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("GITHUB_TOKEN")
+    result = preview("onboarding", *JOINER, "--role", "product", "--buddy", "bob")
+    assert result.exit_code == 0, result.output
+    assert fake.requests == []
+    assert "title: " in result.output and "Nadia Newbie" in result.output
+    assert "labels: onboarding" in result.output and "assignees: bob" in result.output
+    assert "product manager" in result.output.lower()
+    assert_all_weekdays(result.output, date(2026, 12, 7))
+
+
+def test_preview_without_options_renders_a_sample_person(fake: FakeGitHub, workdir: Path) -> None:
+    for kind in ("onboarding", "offboarding"):
+        result = preview(kind)
+        assert result.exit_code == 0, result.output
+        assert "sample person" in result.output
+        assert "title: " in result.output
+    assert fake.requests == []
+
+
+def test_preview_offboarding_with_options(fake: FakeGitHub, workdir: Path) -> None:
+    result = preview("offboarding", *LEAVER, "--kind", "involuntary")
+    assert result.exit_code == 0, result.output
+    assert "Leo Leaver" in result.output and "exit interview" not in result.output.lower()
+    assert "assignees: carol" in result.output
+    assert fake.requests == []
+
+
+def test_preview_declares_each_person_option_once(fake: FakeGitHub, workdir: Path) -> None:
+    # --login, --name and --manager are both joiner and leaver options: declared twice, click warns
+    # on every `gh-ops preview` (and with warnings as errors, preview is an internal error).
+    help_text = CliRunner().invoke(main, ["preview", "--help"]).output
+    for flag in ("--login", "--name", "--manager", "--team"):
+        assert len(re.findall(rf"^\s+{flag} ", help_text, re.MULTILINE)) == 1, flag
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = preview("onboarding", *JOINER)
+    assert result.exit_code == 0, result.output
+
+
+def test_validate_renders_the_people_templates(fake: FakeGitHub, workdir: Path) -> None:
+    result = CliRunner().invoke(main, ["--now", NOW, "validate"])
+    assert result.exit_code == 0, result.output
+    assert "onboarding: template onboarding.md rendered" in result.output
+    assert "offboarding: template offboarding.md rendered" in result.output
+    assert fake.requests == []
+
+
+def test_validate_points_at_the_line_of_a_broken_onboarding_template(fake: FakeGitHub, workdir: Path) -> None:
+    templates = workdir / ".github/gh-ops/templates"
+    templates.mkdir(parents=True)
+    (templates / "onboarding.md").write_text(
+        "---\ntitle: Onboarding {{ person.name }}\n---\n"
+        "Hello {{ person.name }}\n\n{{ person.favourite_colour }}\n"
+    )
+    result = CliRunner().invoke(main, ["--now", NOW, "validate"])
+    assert result.exit_code == 2, result.output
+    assert "onboarding.md:6" in result.output and "favourite_colour" in result.output
+    assert "Traceback" not in result.output
+    assert fake.requests == []
+
+
+def test_validate_checks_every_role_of_a_user_template(fake: FakeGitHub, workdir: Path) -> None:
+    # The mistake is only in the design branch: validate renders every role, so it is found.
+    templates = workdir / ".github/gh-ops/templates"
+    templates.mkdir(parents=True)
+    (templates / "onboarding.md").write_text(
+        "---\ntitle: Onboarding {{ person.name }}\n---\n"
+        "{% if person.role == 'design' %}\n{{ figma.url }}\n{% endif %}\n"
+    )
+    result = CliRunner().invoke(main, ["--now", NOW, "validate"])
+    assert result.exit_code == 2, result.output
+    assert "onboarding.md:5" in result.output and "figma" in result.output
+
+
+# --- a late failure is reported honestly -------------------------------------------------------------------
+
+
+def test_a_failure_closing_the_request_exits_3_and_a_rerun_finishes(
+    fake: FakeGitHub, event: Callable[..., dict[str, Any]]
+) -> None:
+    number = event()["issue"]["number"]
+    fake.fail_next("PATCH", rf"/repos/{REQUESTS}/issues/{number}$", status=503, times=5)
+    result = onboard()
+    assert result.exit_code == 3, result.output
+    assert "Done before the failure: opened #" in result.output
+    assert f"Not done: answer and close request #{number}" in result.output
+    # The job is re-run: nothing is duplicated and the request is closed.
+    result = onboard()
+    assert result.exit_code == 0, result.output
+    assert len(checklists(fake, "onboarding")) == 1
+    assert len(fake.comments(REQUESTS, number)) == 1
+    assert fake.issue(REQUESTS, number)["state"] == "closed"
+
+
+def test_the_checklist_does_not_depend_on_the_day_gh_ops_runs(fake: FakeGitHub, workdir: Path) -> None:
+    assert onboard(*JOINER_FULL, now="2026-11-01T00:00:00Z").exit_code == 0
+    other = [a if a != "newbie" else "newbie2" for a in JOINER_FULL]
+    assert onboard(*other, now="2026-12-06T23:30:00Z").exit_code == 0
+    first, second = checklists(fake, "onboarding")
+    assert first["body"].replace("newbie", "newbie2") == second["body"]
