@@ -49,6 +49,17 @@ class Team:
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
+    def as_context(self) -> dict[str, Any]:
+        """The `team` variable templates see."""
+        return {
+            "key": self.key,
+            "name": self.name,
+            "lead": self.lead,
+            "members": list(self.members),
+            "labels": list(self.labels),
+            "timezone": self.timezone,
+        }
+
 
 @dataclass(frozen=True)
 class SprintConfig:

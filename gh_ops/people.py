@@ -355,14 +355,7 @@ def build_context(
                 "buddy": person.buddy,
                 "manager": person.manager,
             },
-            "team": {
-                "key": team.key,
-                "name": team.name,
-                "lead": team.lead,
-                "members": list(team.members),
-                "labels": list(team.labels),
-                "timezone": team.timezone,
-            },
+            "team": team.as_context(),
             "now": local_now,
             "today": local_now.date(),
         }

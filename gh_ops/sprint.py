@@ -127,17 +127,6 @@ def extract_goals(body: str, heading: str = "Goals") -> list[Goal]:
 # --- the template context ---------------------------------------------------------------------
 
 
-def team_context(team: Team) -> dict[str, Any]:
-    return {
-        "key": team.key,
-        "name": team.name,
-        "lead": team.lead,
-        "members": list(team.members),
-        "labels": list(team.labels),
-        "timezone": team.timezone,
-    }
-
-
 def previous_issue_context(issue: Issue, goals_heading: str, sprint_number: int) -> dict[str, Any]:
     return {
         "number": issue.number,
@@ -182,7 +171,7 @@ def build_context(
     return {
         "kind": KIND,
         "repo": repo,
-        "team": team_context(team),
+        "team": team.as_context(),
         "sprint": sprint.as_context(),
         "previous_sprint": previous_sprint,
         "previous_issue": previous_issue,

@@ -6,6 +6,7 @@ import ipaddress
 import os
 import socket
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -135,3 +136,32 @@ def fake_github() -> Iterator[FakeGitHub]:
 def load_payload() -> Callable[[str], dict[str, Any]]:
     """load_payload("issues.opened") -> a fresh deep copy of tests/fixtures/webhooks/<name>.json."""
     return _load_payload
+
+
+# --------------------------------------------------------------------------- end-to-end helpers
+
+
+@pytest.fixture
+def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """Waits the GitHub client asked for (back-off, write spacing), recorded instead of slept."""
+    from gh_ops import github as gh_module
+
+    waited: list[float] = []
+    monkeypatch.setattr(gh_module, "SLEEP", waited.append)
+    return waited
+
+
+@pytest.fixture
+def checkout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[str, str], Path]:
+    """checkout(config_text, repo): a working copy with .github/gh-ops.yml, a token and
+    GITHUB_REPOSITORY set, as a workflow job has them; the test runs inside it."""
+
+    def make(config_text: str, repo: str) -> Path:
+        (tmp_path / ".github").mkdir(exist_ok=True)
+        (tmp_path / ".github/gh-ops.yml").write_text(config_text)
+        monkeypatch.chdir(tmp_path)
+        monkeypatch.setenv("GITHUB_TOKEN", "ghs_secret_token_value")
+        monkeypatch.setenv("GITHUB_REPOSITORY", repo)
+        return tmp_path
+
+    return make

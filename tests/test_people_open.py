@@ -21,7 +21,6 @@ from click.testing import CliRunner, Result
 from fakegithub import FakeGitHub, FrozenClock, load_payload
 
 from gh_ops import dates
-from gh_ops import github as gh_module
 from gh_ops.cli import main
 from gh_ops.config import embedded_example_text
 from gh_ops.people import REQUEST_MARKER
@@ -59,14 +58,6 @@ GITHUB_TEAMS = [
 
 
 @pytest.fixture
-def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """Waits the client asked for, recorded instead of slept."""
-    waited: list[float] = []
-    monkeypatch.setattr(gh_module, "SLEEP", waited.append)
-    return waited
-
-
-@pytest.fixture
 def fake(sleeps: list[float]) -> FakeGitHub:
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
         fake = FakeGitHub(rsps, clock=FrozenClock(datetime(2026, 11, 20, 15, tzinfo=UTC)))
@@ -77,13 +68,8 @@ def fake(sleeps: list[float]) -> FakeGitHub:
 
 
 @pytest.fixture
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    (tmp_path / ".github").mkdir()
-    (tmp_path / ".github/gh-ops.yml").write_text(CONFIG)
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("GITHUB_TOKEN", "ghs_secret_token_value")
-    monkeypatch.setenv("GITHUB_REPOSITORY", PUBLIC)
-    return tmp_path
+def workdir(checkout: Callable[[str, str], Path]) -> Path:
+    return checkout(CONFIG, PUBLIC)
 
 
 def onboard(*args: str, now: str = NOW) -> Result:

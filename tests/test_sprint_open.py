@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -27,14 +28,6 @@ NOW = "2026-11-20T15:00:00Z"
 
 
 @pytest.fixture
-def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """Waits the client asked for, recorded instead of slept."""
-    waited: list[float] = []
-    monkeypatch.setattr(gh_module, "SLEEP", waited.append)
-    return waited
-
-
-@pytest.fixture
 def fake(sleeps: list[float]) -> FakeGitHub:
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
         fake = FakeGitHub(rsps, clock=FrozenClock(datetime(2026, 11, 20, 15, tzinfo=UTC)))
@@ -43,13 +36,8 @@ def fake(sleeps: list[float]) -> FakeGitHub:
 
 
 @pytest.fixture
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    (tmp_path / ".github").mkdir()
-    (tmp_path / ".github/gh-ops.yml").write_text(CONFIG)
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("GITHUB_TOKEN", "ghs_secret_token_value")
-    monkeypatch.setenv("GITHUB_REPOSITORY", REPO)
-    return tmp_path
+def workdir(checkout: Callable[[str, str], Path]) -> Path:
+    return checkout(CONFIG, REPO)
 
 
 def run(*args: str, now: str = NOW) -> Result:
