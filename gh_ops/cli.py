@@ -262,10 +262,11 @@ def _open_person_issue(run: Run, kind: str, values: dict[str, Any], allow_public
     import json
 
     from gh_ops import people
+    from gh_ops.errors import GitHubError
     from gh_ops.render import Renderer
 
     config = run.load_config()
-    kind_settings = people.settings(config, kind)
+    flag_repo = run.repo_flag()
     answers = _answers_from_flags(kind, values)
     request = None
     if answers is not None:
@@ -274,24 +275,34 @@ def _open_person_issue(run: Run, kind: str, values: dict[str, Any], allow_public
         gh = run.github()
     else:
         event_name, payload = run.event()
-        found = people.request_from_event(event_name, payload, kind_settings)
-        if found is None:
-            say(f"not a {kind} request (no {kind_settings.form_label!r} label): nothing to do")
+        request = people.request_from_event(event_name, payload, kind, config)
+        if request is None:
+            label = people.settings(config, kind).form_label
+            say(f"nothing to do: not an opened or edited request labelled {label!r}")
             return
-        request, answers = found
         gh = run.github()
         try:
-            person = _person(config, kind, answers, "form")
-        except people.AnswersError as exc:
+            request = people.refresh_request(gh, request)
+            if request.state_reason == "not_planned":
+                say(f"nothing to do: request {request.ref} was closed as not planned")
+                return
+            if kind == "offboarding" and request.private is False:
+                warn(f"the leaver request {request.ref} is in a public repository, where anyone can read it")
             try:
-                people.report_bad_answers(gh, config, request, exc)
-            finally:
+                person = _person(config, kind, people.parse_form(request.body), "form")
+            except people.AnswersError as exc:
+                try:
+                    people.report_bad_answers(gh, config, kind, request, exc)
+                except GitHubError as comment_failure:
+                    warn(f"could not comment on {request.ref}: {comment_failure.message}")
+                raise
+        finally:
+            if sys.exc_info()[0] is not None:
                 _report_requests(run)
-            raise
         current_repo, current_private = request.repo, request.private
     try:
         repo, private = people.resolve_people_repo(
-            gh, config, flag_repo=run.repo_option, current_repo=current_repo, current_private=current_private
+            gh, config, flag_repo=flag_repo, current_repo=current_repo, current_private=current_private
         )
         outcome = people.open_person_issue(
             kind=kind,
@@ -321,7 +332,7 @@ def _open_person_issue(run: Run, kind: str, values: dict[str, Any], allow_public
     if actions_io.in_actions():
         where = f"[#{issue.number}]({issue.url})" if real and issue else "(dry run)"
         actions_io.add_summary(
-            f"### gh-ops {kind}\n\n{outcome.action}: {where} for @{person.login} "
+            f"### gh-ops {kind}\n\n{outcome.action}: {where} for `{person.login}` "
             f"({person.day.isoformat()}) in {repo}\n"
         )
 

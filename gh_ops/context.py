@@ -16,7 +16,7 @@ if TYPE_CHECKING:  # keep `gh-ops --help` free of PyGithub
     from gh_ops.config import Config
     from gh_ops.github import GitHub
 
-_REPO = re.compile(r"^[A-Za-z0-9-]+/[A-Za-z0-9._-]+$")
+_REPO = re.compile(r"^[A-Za-z0-9-]+/(?!\.{1,2}$)[A-Za-z0-9._-]+$")
 
 
 @dataclass
@@ -32,6 +32,12 @@ class Run:
         from gh_ops.dates import parse_now
 
         return parse_now(self.now_option, config.timezone if config else "UTC")
+
+    def repo_flag(self) -> str | None:
+        """--repo as given (not $GITHUB_REPOSITORY), checked."""
+        if self.repo_option is not None and not _REPO.match(self.repo_option):
+            raise UsageError(f"--repo {self.repo_option!r} is not of the form OWNER/NAME")
+        return self.repo_option
 
     def repo(self, *, required: bool = True) -> str | None:
         repo = self.repo_option or os.environ.get("GITHUB_REPOSITORY") or None

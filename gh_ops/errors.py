@@ -50,6 +50,12 @@ class GhOpsError(Exception):
 
     def lines(self) -> list[str]:
         if not self.problems:
+            if self.file and not self.message.startswith(self.file):
+                return [
+                    f"{self.file}:{self.line}: {self.message}"
+                    if self.line
+                    else f"{self.file}: {self.message}"
+                ]
             return [self.message]
         return [self.message, *(f"  {p}" for p in self.problems)]
 

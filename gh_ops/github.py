@@ -67,6 +67,7 @@ class Issue:
     created_at: datetime | None
     is_pull_request: bool = False
     planned: bool = False  # a dry-run stand-in, never sent to GitHub
+    state_reason: str | None = None
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Issue:
@@ -83,6 +84,7 @@ class Issue:
             url=data.get("html_url") or "",
             created_at=_parse_time(data.get("created_at")),
             is_pull_request="pull_request" in data,
+            state_reason=data.get("state_reason"),
         )
 
 
@@ -160,12 +162,41 @@ def _is_rate_limited(status: int, headers: dict[str, str], message: str) -> bool
     )
 
 
+_ASSIGNEE_FIELDS = frozenset({"assignees", "assignee"})
+
+
 class _ValidationFailed(GitHubError):
     """A 422, with the fields GitHub named, so callers need not parse the message."""
 
-    def __init__(self, message: str, *, status: int | None, fields: frozenset[str]) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None,
+        fields: frozenset[str],
+        errors: tuple[dict[str, Any], ...] = (),
+    ) -> None:
         super().__init__(message, status=status)
         self.fields = fields
+        self.errors = errors
+
+    def values_of(self, field_names: frozenset[str]) -> frozenset[str] | None:
+        """The values GitHub refused in these fields (lowercased), or None if an error names none.
+
+        A value may be one string or a list of them; an error about one of the fields without a
+        usable value means the refused values are unknown.
+        """
+        values: set[str] = set()
+        for error in self.errors:
+            if str(error.get("field")) not in field_names:
+                continue
+            value = error.get("value")
+            named = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+            named = [v.strip().lower() for v in named if isinstance(v, str) and v.strip()]
+            if not named:
+                return None
+            values.update(named)
+        return frozenset(values)
 
 
 # --- the client ---------------------------------------------------------------------------
@@ -332,8 +363,9 @@ class GitHub:
             details = "; ".join(_describe_validation(e) for e in errors)
             if details:
                 text += f" ({details})"
-            fields = frozenset(str(e["field"]) for e in errors if isinstance(e, dict) and e.get("field"))
-            return _ValidationFailed(text, status=exc.status, fields=fields)
+            dicts = tuple(e for e in errors if isinstance(e, dict))
+            fields = frozenset(str(e["field"]) for e in dicts if e.get("field"))
+            return _ValidationFailed(text, status=exc.status, fields=fields, errors=dicts)
         return GitHubError(text, status=exc.status)
 
     # -- paging ------------------------------------------------------------------------
@@ -383,6 +415,12 @@ class GitHub:
                 return None
             raise
         return data.get("login")
+
+    def get_issue(self, repo: str, number: int) -> Issue:
+        _, data = self._call(
+            "GET", f"{self.api_url}{self._repo_path(repo)}/issues/{number}", why=f"read #{number}"
+        )
+        return Issue.from_json(data)
 
     def get_repository(self, repo: str) -> dict[str, Any]:
         _, data = self._call("GET", self.api_url + self._repo_path(repo), why="read the repository")
@@ -475,16 +513,23 @@ class GitHub:
                 created_at=None,
                 planned=True,
             )
+        dropped: list[str] = []
+
+        def opened(issue: Issue) -> Issue:
+            if dropped and on_warning:
+                on_warning(_dropped_assignees_warning(title, dropped, payload["assignees"]))
+            return issue
+
         attempt = 0
         while True:
             attempt += 1
             try:
                 _, data = self._call("POST", self.api_url + path, why=why, body=payload)
-                return Issue.from_json(data)
+                return opened(Issue.from_json(data))
             except _Ambiguous as exc:
                 landed = self._find_by_marker(repo, marker, trusted_author) if marker else None
                 if landed is not None:
-                    return landed
+                    return opened(landed)
                 if marker is None or attempt >= self.retry.attempts:
                     raise GitHubError(
                         f"GitHub failed while opening issue {title!r} ({exc}); it may or may not have "
@@ -494,15 +539,17 @@ class GitHub:
                 SLEEP(self._backoff(attempt))
             except _ValidationFailed as exc:
                 # An assignee who cannot be assigned (not a collaborator) makes GitHub refuse the
-                # whole issue; open it without assignees rather than not at all. (The fallback is
-                # not a retry of a failure, so it does not use up one of the attempts.)
-                if exc.fields & {"assignees", "assignee"} and payload["assignees"]:
-                    if on_warning:
-                        on_warning(
-                            f"could not assign {', '.join(assignees)} to {title!r} "
-                            "(not collaborators of the repository?); opening it unassigned"
-                        )
-                    payload["assignees"] = []
+                # whole issue; open it without the logins GitHub named rather than not at all, or
+                # without any assignee when it names none of those sent. Every such retry drops at
+                # least one login, so there are at most as many as assignees. (The fallback is not
+                # a retry of a failure, so it does not use up one of the attempts.)
+                current: list[str] = payload["assignees"]
+                if exc.fields & _ASSIGNEE_FIELDS and current:
+                    refused_values = exc.values_of(_ASSIGNEE_FIELDS)
+                    refused = [a for a in current if refused_values and a.lower() in refused_values]
+                    refused = refused or list(current)
+                    dropped.extend(refused)
+                    payload["assignees"] = [a for a in current if a not in refused]
                     attempt -= 1
                     continue
                 raise
@@ -528,13 +575,13 @@ class GitHub:
         state: str | None = None,
         state_reason: str | None = None,
         title: str | None = None,
+        assignees: tuple[str, ...] | None = None,
     ) -> None:
         path = f"{self._repo_path(repo)}/issues/{number}"
-        payload = {
-            k: v
-            for k, v in {"title": title, "body": body, "state": state, "state_reason": state_reason}.items()
-            if v is not None
-        }
+        fields = {"title": title, "body": body, "state": state, "state_reason": state_reason}
+        payload: dict[str, Any] = {k: v for k, v in fields.items() if v is not None}
+        if assignees is not None:
+            payload["assignees"] = list(assignees)
         if self.dry_run:
             self._plan("PATCH", path, payload, why)
             return
@@ -573,6 +620,12 @@ def _message_of(exc: GithubException) -> str:
     if isinstance(data, dict):
         return str(data.get("message") or "")
     return str(data or "")
+
+
+def _dropped_assignees_warning(title: str, dropped: list[str], kept: list[str]) -> str:
+    who = "not a collaborator" if len(dropped) == 1 else "not collaborators"
+    rest = f"assigned to {', '.join(kept)}" if kept else "unassigned"
+    return f"could not assign {', '.join(dropped)} to {title!r} ({who} of the repository?); opened it {rest}"
 
 
 def _describe_validation(error: Any) -> str:

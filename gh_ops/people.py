@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -16,7 +17,7 @@ from gh_ops.render import RenderedIssue, Renderer, defuse_markup, marker, read_m
 ROLES = ("engineering", "product", "design", "ops", "other")
 LEAVE_KINDS = ("voluntary", "involuntary")
 NO_RESPONSE = "_No response_"  # what GitHub renders for an unanswered optional question
-REQUEST_MARKER = "<!-- gh-ops:people-request -->"
+REQUEST_MARKER = "<!-- gh-ops:people-request"  # + " kind=onboarding -->": one comment per kind
 BODY_LIMIT = 65536
 
 # The issue forms' question labels (a contract: .github/ISSUE_TEMPLATE/*.yml use them) and the
@@ -43,6 +44,7 @@ ORG_TEAMS_QUERY = """query OrgTeamsOfMember($org: String!, $login: String!) {
   organization(login: $org) {
     teams(first: 100, userLogins: [$login]) {
       nodes { name slug url }
+      pageInfo { hasNextPage }
     }
   }
 }"""
@@ -91,6 +93,12 @@ class Request:
     url: str
     state: str
     private: bool | None
+    state_reason: str | None = None
+    body: str = ""
+
+    @property
+    def ref(self) -> str:
+        return f"{self.repo}#{self.number}"
 
 
 class AnswersError(UsageError):
@@ -179,7 +187,9 @@ class _Answers:
         if value is None:
             return None
         day = parse_day(value)
-        if day is None:
+        if day is None and re.fullmatch(r"\s*\d{4}-\d{2}-\d{2}\s*", value):
+            self._problem(question, f"{value!r} is not a real calendar date")
+        elif day is None:
             self._problem(question, f"{value!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-12-01")
         elif not 1970 <= day.year <= 2999:
             self._problem(question, f"{value!r} is out of range")
@@ -238,22 +248,33 @@ def _team_key(answer: str, config: Config) -> str | None:
     return None
 
 
-# --- keeping ticked boxes across a re-render (pure) --------------------------------------------
+# --- keeping people's work across a re-render (pure) ---------------------------------------------
 
 _TASK = re.compile(r"^(\s*[-*+]\s+\[)( |x|X)(\]\s+)(.*)$")
+_MONTH = (
+    r"(?:january|february|march|april|may|june|july|august|september|october|november|december"
+    r"|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)"
+)
 _DATEISH = re.compile(
     r"\*\*[^*]*\*\*"  # the bold date at the start of a step
-    r"|\b\d{4}-\d{2}-\d{2}\b"
-    r"|\b(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\b"
-    r"|\b\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*(?:\s+\d{4})?\b"
-    r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\s+\d{1,2}(?:,?\s+\d{4})?\b",
+    r"|\b\d{4}-W?\d{2}(?:-\d{2})?\b"
+    r"|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thurs|fri|sat|sun)\b"
+    rf"|\b\d{{1,2}}\s+{_MONTH}(?:\s+\d{{4}})?\b"
+    rf"|\b{_MONTH}\s+\d{{1,2}}(?:,?\s+\d{{4}})?\b",
     re.IGNORECASE,
 )
+KEPT_MARKER = "<!-- gh-ops:kept -->"
+KEPT_HEADING = "### Kept from before the dates moved"
 
 
 def _step_key(text: str) -> str:
-    """A checklist step without its dates, so the same step matches after the dates move."""
+    """A line without its dates, so the same step (or note) matches after the dates move."""
     return " ".join(_DATEISH.sub(" ", text).lower().split())
+
+
+def _line_key(line: str) -> str:
+    task = _TASK.match(line)
+    return _step_key(task.group(4) if task else line)
 
 
 def carry_ticks(old_body: str, new_body: str) -> tuple[str, int]:
@@ -277,6 +298,39 @@ def carry_ticks(old_body: str, new_body: str) -> tuple[str, int]:
                 )
         out.append(line)
     return "".join(out), kept
+
+
+def _unticked(line: str) -> str:
+    task = _TASK.match(line)
+    return f"{task.group(1)} {task.group(3)}{task.group(4)}" if task else line
+
+
+def merge_previous(old_body: str, new_body: str, old_template_body: str = "") -> tuple[str, int, list[str]]:
+    """Re-dated body keeping people's work: ticks move to the same steps, and what people added to
+    the old body (notes, steps of their own) and ticked steps the template no longer has are kept
+    at the end under their own heading. `old_template_body` is the template rendered for the old
+    date: lines that only it has are gh-ops' own and are not kept.
+    Returns the body, the ticks carried, and the lines kept."""
+    body, carried = carry_ticks(old_body, new_body)
+    new_keys = {_line_key(line) for line in body.splitlines()}
+    template_lines = {_unticked(line) for line in old_template_body.splitlines()}
+    kept: list[str] = []
+    for line in old_body.splitlines():
+        stripped = line.strip()
+        if line.startswith("<!-- gh-ops:") or stripped in ("", KEPT_HEADING, "---"):
+            continue
+        if _line_key(line) in new_keys:
+            continue  # still there (re-dated), ticks carried
+        task = _TASK.match(line)
+        ticked = bool(task and task.group(2) != " ")
+        if _unticked(line) in template_lines and not ticked:
+            continue  # gh-ops' own text that changed with the answers: the new version replaces it
+        if not task and stripped.startswith(("|", "#", ">")) and not old_template_body:
+            continue  # without the old template to compare, tables and headings are taken as ours
+        kept.append(line)
+    if kept:
+        body = body.rstrip("\n") + f"\n\n{KEPT_HEADING}\n{KEPT_MARKER}\n" + "\n".join(kept) + "\n"
+    return body, carried, kept
 
 
 # --- privacy (pure) -----------------------------------------------------------------------------
@@ -324,8 +378,38 @@ def settings(config: Config, kind: str) -> PeopleIssues:
     return config.onboarding if kind == "onboarding" else config.offboarding
 
 
-def person_marker(kind: str, person: Person) -> str:
-    return marker(kind, login=person.login.lower(), date=person.day.isoformat())
+def answers_fingerprint(person: Person) -> str:
+    """A short hash of every answer: a change to any of them (not only the date) re-renders the issue."""
+    import hashlib
+
+    text = "|".join(f"{k}={v}" for k, v in sorted(vars(person).items()))
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+# Answers recorded in the marker besides login and date, so a later run can draw the issue exactly as
+# it was (to tell gh-ops' own old text from what people added). Values are URL-quoted: one word each.
+_RECORDED = {
+    "team": "team",
+    "role": "role",
+    "buddy": "buddy",
+    "manager": "manager",
+    "kind": "leave",
+    "name": "name",
+}
+
+
+def person_marker(kind: str, person: Person, request: Request | None = None) -> str:
+    from urllib.parse import quote
+
+    fields = {"login": person.login.lower(), "date": person.day.isoformat()}
+    if request is not None:
+        fields["request"] = request.ref
+    fields["answers"] = answers_fingerprint(person)
+    for attribute, key in _RECORDED.items():
+        value = getattr(person, attribute, None)
+        if value is not None:
+            fields[key] = quote(str(value), safe="")
+    return marker(kind, **fields)
 
 
 def build_context(
@@ -425,27 +509,75 @@ def _org_teams(gh: GitHub, org: str, login: str, warn: Any) -> list[dict[str, st
     except GitHubError as exc:
         if exc.status is not None and exc.status >= 500:
             raise
-        warn(
-            f"could not read {login}'s GitHub teams in {org} ({exc.message}); the checklist lists none. "
-            "Reading teams needs a token with read:org (members: read) on the organization."
-        )
+        if "resolve to an organization" in exc.message.lower():
+            warn(f"{org} is a user account, not an organization: there are no GitHub teams to list")
+        else:
+            warn(
+                f"could not read {login}'s GitHub teams in {org} ({exc.message}); the checklist lists none. "
+                "Reading teams needs a token with read:org (members: read) on the organization."
+            )
         return []
-    organization = data.get("organization") or {}
-    nodes = (organization.get("teams") or {}).get("nodes") or []
+    teams = (data.get("organization") or {}).get("teams") or {}
+    if (teams.get("pageInfo") or {}).get("hasNextPage"):
+        warn(f"{login} is in more than 100 teams in {org}; the checklist lists the first 100")
+    nodes = teams.get("nodes") or []
     return [{"name": defuse_markup(t["name"]), "slug": t["slug"], "url": t["url"]} for t in nodes if t]
 
 
-def find_person_issue(gh: GitHub, config: Config, repo: str, kind: str, login: str) -> Issue | None:
-    """The trusted checklist issue for this person and kind, whatever its date."""
+def find_person_issue(
+    gh: GitHub, config: Config, repo: str, kind: str, person: Person, request: Request | None
+) -> Issue | None:
+    """The checklist this run is about, if it exists.
+
+    First the one opened for this same request (so a corrected username updates it instead of
+    opening a second); else the person's open one; else a closed one with the same date (done, so
+    nothing to do). A closed checklist for another date is history: a rehire gets a new issue.
+    """
     creator = config.bot if not config.trusted_authors else None
-    found: Issue | None = None
+    by_request: Issue | None = None
+    open_one: Issue | None = None
+    closed_same_date: Issue | None = None
     for issue in gh.list_issues(repo, state="all", creator=creator):
         if not config.trusted(issue.author):
             continue
         mark = read_marker(issue.body)
-        if mark and mark[0] == kind and mark[1].get("login") == login.lower():
-            found = issue  # newest first: keep going to settle on the oldest
-    return found
+        if not mark or mark[0] != kind:
+            continue
+        fields = mark[1]
+        # The listing is newest first: keep overwriting to settle on the oldest of each.
+        if request is not None and fields.get("request") == request.ref:
+            by_request = issue
+        if fields.get("login") == person.login.lower():
+            if issue.state == "open":
+                open_one = issue
+            elif fields.get("date") == person.day.isoformat():
+                closed_same_date = issue
+    return by_request or open_one or closed_same_date
+
+
+def _previous_person(person: Person, fields: dict[str, str]) -> Person:
+    """The person as the existing issue was drawn for (answers recorded in its marker), to tell
+    gh-ops' own old text from what people added. Unrecorded answers fall back to today's."""
+    from urllib.parse import unquote
+
+    changes: dict[str, Any] = {}
+    with contextlib.suppress(ValueError):  # no recorded date: keep today's
+        day = date.fromisoformat(fields.get("date", ""))
+        changes["start" if isinstance(person, Joiner) else "last_day"] = day
+    if fields.get("login"):
+        changes["login"] = fields["login"]
+    for attribute, key in _RECORDED.items():
+        if hasattr(person, attribute):
+            changes[attribute] = unquote(fields[key]) if key in fields else None
+    if "team" in changes and changes["team"] is None:
+        changes["team"] = getattr(person, "team", None)  # the team is required: keep today's
+    if "kind" in changes and changes["kind"] is None:
+        changes["kind"] = getattr(person, "kind", None)
+    if changes.get("name") is None:
+        changes["name"] = person.name
+    if isinstance(person, Joiner) and changes.get("role") is None:
+        changes["role"] = person.role
+    return replace(person, **changes)
 
 
 def open_person_issue(
@@ -466,76 +598,91 @@ def open_person_issue(
     """Open (or bring up to date) the person's checklist; then answer and close the request. Re-runnable."""
     kind_settings = settings(config, kind)
     if repo_private is None:
-        repo_private = bool(gh.get_repository(repo).get("private"))
+        repo_private = _repo_is_private(gh, config, repo)
     warning = privacy_verdict(kind, repo, repo_private, allow_public)
     if warning:
         warn(warning)
 
-    existing = find_person_issue(gh, config, repo, kind, person.login)
-    mark = person_marker(kind, person)
+    existing = find_person_issue(gh, config, repo, kind, person, request)
+    existing_fields = (read_marker(existing.body) or ("", {}))[1] if existing else {}
+    mark = person_marker(kind, person, request)
+    if existing is not None and "request" in existing_fields and request is None:
+        # Options (not the form) for a checklist a request opened: keep pointing at that request.
+        mark = mark.replace(" answers=", f" request={existing_fields['request']} answers=")
     outcome = PeopleOutcome(kind, person, repo, "exists", issue=existing)
-    progress = Progress()
+    progress = Progress(pending=[f"open or update the {kind} issue for {person.login}"])
     try:
-        if existing is not None and read_marker(existing.body) == read_marker(mark):
-            say(f"{kind} issue for {person.login} is already open as #{existing.number}")
+        if existing is not None and existing_fields.get("answers") == answers_fingerprint(person):
+            state = "open" if existing.state == "open" else "closed"
+            say(f"the {kind} issue for {person.login} is already up to date: #{existing.number} ({state})")
+            progress.pending.clear()
+        elif existing is not None and existing.state != "open":
+            warn(f"#{existing.number}, the {kind} issue for this request, is closed: not changing it")
+            progress.pending.clear()
         else:
-            teams = (
-                _org_teams(gh, repo.split("/", 1)[0], person.login, warn) if kind == "offboarding" else None
-            )
-            context = build_context(
-                kind=kind,
-                person=person,
-                config=config,
-                repo=repo,
-                now=now,
-                request=request,
-                github_teams=teams,
-            )
-            rendered = renderer.render_issue(kind_settings.template, context)
+            teams = None
+            if kind == "offboarding":
+                teams = _org_teams(gh, repo.split("/", 1)[0], person.login, warn)
+
+            def render(who: Person) -> RenderedIssue:
+                context = build_context(
+                    kind=kind,
+                    person=who,
+                    config=config,
+                    repo=repo,
+                    now=now,
+                    request=request,
+                    github_teams=teams,
+                )
+                return renderer.render_issue(kind_settings.template, context)
+
+            rendered = render(person)
             body = f"{mark}\n{rendered.body}"
             if len(body) > BODY_LIMIT or len(rendered.title) > 256:
-                raise UsageError(f"the rendered {kind} issue is larger than GitHub allows")
+                raise UsageError(
+                    f"the rendered {kind} issue is larger than GitHub allows (title 256, body {BODY_LIMIT} "
+                    "characters): shorten the template or the answers"
+                )
+            labels, assignees = issue_fields(rendered, person, kind_settings, config)
             if existing is None:
-                if gh.has_token:  # as for sprints: an untrusted author would get a new issue every run
-                    login = gh.authenticated_login()
-                    if login is not None and not config.trusted(login):
-                        raise config.untrusted_account_error(login, f"{kind} issue")
-                labels, assignees = issue_fields(rendered, person, kind_settings, config)
-                verb = "would open" if gh.dry_run else "opening"
-                say(
-                    f"{verb} {rendered.title!r} in {repo} (labels: {', '.join(labels)}; "
-                    f"assignees: {', '.join(assignees) or 'none'})"
-                )
-                progress.pending.append(f"open the {kind} issue")
-                outcome.issue = gh.create_issue(
+                _create(
+                    gh,
+                    config,
+                    kind,
                     repo,
-                    title=rendered.title,
-                    body=body,
-                    labels=labels,
-                    assignees=assignees,
-                    marker=mark,
-                    trusted_author=config.trusted,
-                    on_warning=warn,
+                    person,
+                    rendered,
+                    body,
+                    labels,
+                    assignees,
+                    mark,
+                    outcome,
+                    progress,
+                    say,
+                    warn,
                 )
-                outcome.action = "opened"
-                progress.pending.clear()
-                if not outcome.issue.planned:
-                    progress.done.append(f"opened #{outcome.issue.number} in {repo}")
-                    say(f"opened #{outcome.issue.number} {outcome.issue.url}")
-                    if not config.trusted(outcome.issue.author):
-                        error = config.untrusted_account_error(outcome.issue.author or "?", f"{kind} issue")
-                        error.message += f" (#{outcome.issue.number} was opened before this was known.)"
-                        raise error
             else:
-                body, kept = carry_ticks(existing.body, body)
-                old_date = (read_marker(existing.body) or ("", {}))[1].get("date", "?")
+                before = render(_previous_person(person, existing_fields))
+                body, carried, kept = merge_previous(existing.body, body, f"{mark}\n{before.body}")
+                # A title someone edited by hand is theirs; only gh-ops' own title follows the answers.
+                title = rendered.title if existing.title == before.title else None
+                old_date = existing_fields.get("date", "?")
                 say(
                     f"{'would update' if gh.dry_run else 'updating'} #{existing.number}: date {old_date} → "
-                    f"{person.day.isoformat()}, keeping {kept} ticked step(s)"
+                    f"{person.day.isoformat()}, {carried} ticked step(s) carried over"
                 )
-                progress.pending.append(f"update the dates in #{existing.number}")
+                if kept:
+                    warn(
+                        f"#{existing.number}: {len(kept)} line(s) people added, or ticked steps the template "
+                        f"no longer has, are kept under '{KEPT_HEADING.lstrip('# ')}'"
+                    )
                 gh.update_issue(
-                    repo, existing.number, why=f"move the {kind} dates", title=rendered.title, body=body
+                    repo,
+                    existing.number,
+                    why=f"bring the {kind} issue up to date",
+                    title=title,
+                    body=body,
+                    assignees=assignees,
                 )
                 outcome.action = "updated"
                 progress.pending.clear()
@@ -551,24 +698,94 @@ def open_person_issue(
     return outcome
 
 
+def _create(
+    gh: GitHub,
+    config: Config,
+    kind: str,
+    repo: str,
+    person: Person,
+    rendered: RenderedIssue,
+    body: str,
+    labels: tuple[str, ...],
+    assignees: tuple[str, ...],
+    mark: str,
+    outcome: PeopleOutcome,
+    progress: Progress,
+    say: Any,
+    warn: Any,
+) -> None:
+    if gh.has_token:  # as for sprints: an untrusted author would get a new issue every run
+        login = gh.authenticated_login()
+        if login is not None and not config.trusted(login):
+            raise config.untrusted_account_error(login, f"{kind} issue")
+    verb = "would open" if gh.dry_run else "opening"
+    say(
+        f"{verb} {rendered.title!r} in {repo} (labels: {', '.join(labels)}; assignees: "
+        f"{', '.join(assignees) or 'none'})"
+    )
+    outcome.issue = gh.create_issue(
+        repo,
+        title=rendered.title,
+        body=body,
+        labels=labels,
+        assignees=assignees,
+        marker=mark,
+        trusted_author=config.trusted,
+        on_warning=warn,
+    )
+    outcome.action = "opened"
+    progress.pending.clear()
+    if not outcome.issue.planned:
+        progress.done.append(f"opened #{outcome.issue.number} in {repo}")
+        say(f"opened #{outcome.issue.number} {outcome.issue.url}")
+        if not config.trusted(outcome.issue.author):
+            error = config.untrusted_account_error(outcome.issue.author or "?", f"{kind} issue")
+            error.message += f" (#{outcome.issue.number} was opened before this was known.)"
+            raise error
+
+
+def _repo_is_private(gh: GitHub, config: Config, repo: str) -> bool:
+    try:
+        return bool(gh.get_repository(repo).get("private"))
+    except GitHubError as exc:
+        if exc.status == 404:
+            where = "people.repo" if config.people_repo == repo else "--repo"
+            raise ConfigError(
+                f"{where} {repo} does not exist, or the token cannot see it (a private repository needs a "
+                "token with access to it)",
+                file=config.path if where == "people.repo" else None,
+                line=config.line_of("people.repo") if where == "people.repo" else None,
+            ) from None
+        raise
+
+
+def request_marker(kind: str) -> str:
+    return f"{REQUEST_MARKER} kind={kind} -->"
+
+
+def _who(kind: str, login: str) -> str:
+    # A leaver is never @-mentioned: a mention notifies them, possibly before they have been told.
+    return f"`{login}`" if kind == "offboarding" else f"@{login}"
+
+
 def _answer_request(gh: GitHub, config: Config, request: Request, outcome: PeopleOutcome, say: Any) -> None:
     """Close the request, then leave (or edit into) gh-ops' one comment linking the checklist.
 
     The comment comes last, so once it says this it records that the request was answered: the same
-    event delivered again (its payload still says "open") then costs no write.
+    event delivered again then costs no write.
     """
     issue = outcome.issue
     assert issue is not None
     where = f"{outcome.repo}#{issue.number}" if not issue.planned else f"a new issue in {outcome.repo}"
     text = (
-        f"{REQUEST_MARKER}\nThe {outcome.kind} checklist for @{outcome.person.login} is {where}. "
-        "Closing this request."
+        f"{request_marker(outcome.kind)}\nThe {outcome.kind} checklist for "
+        f"{_who(outcome.kind, outcome.person.login)} is {where}. Closing this request."
     )
-    mine = _own_request_comment(gh, config, request)
+    mine = _own_request_comment(gh, config, request, outcome.kind)
     if mine is not None and mine.body == text:
-        say(f"request {request.repo}#{request.number} was already answered")
+        say(f"request {request.ref} was already answered")
         return
-    say(f"{'would close' if gh.dry_run else 'closing'} request {request.repo}#{request.number}")
+    say(f"{'would close' if gh.dry_run else 'closing'} request {request.ref}")
     gh.update_issue(
         request.repo,
         request.number,
@@ -579,10 +796,10 @@ def _answer_request(gh: GitHub, config: Config, request: Request, outcome: Peopl
     _write_request_comment(gh, request, mine, text)
 
 
-def _own_request_comment(gh: GitHub, config: Config, request: Request) -> Comment | None:
-    """gh-ops' one comment on the request; a pasted marker in someone else's comment is not it."""
+def _own_request_comment(gh: GitHub, config: Config, request: Request, kind: str) -> Comment | None:
+    """gh-ops' comment for this kind on the request; a pasted marker in someone else's is not it."""
     for comment in gh.list_comments(request.repo, request.number):
-        if comment.body.startswith(REQUEST_MARKER) and config.trusted(comment.author):
+        if comment.body.startswith(request_marker(kind)) and config.trusted(comment.author):
             return comment
     return None
 
@@ -594,24 +811,34 @@ def _write_request_comment(gh: GitHub, request: Request, mine: Comment | None, t
         gh.update_comment(request.repo, mine.id, text, why=f"update the answer on #{request.number}")
 
 
-def report_bad_answers(gh: GitHub, config: Config, request: Request, error: AnswersError) -> None:
-    """Tell the requester exactly which answers to fix, in the one comment gh-ops keeps on the request."""
-    lines = [f"- {p.key}: {p.message}" for p in error.problems]
+def report_bad_answers(gh: GitHub, config: Config, kind: str, request: Request, error: AnswersError) -> None:
+    """Tell the requester exactly which answers to fix, in the one comment gh-ops keeps on the request.
+
+    Once the request was answered (its comment links the checklist), a later bad edit does not replace
+    the link: the run fails with the problems in its log instead.
+    """
+    mine = _own_request_comment(gh, config, request, kind)
+    if request.state != "open" or (mine is not None and "checklist for" in mine.body):
+        return
+    lines = [f"- {p.key}: {defuse_markup(p.message)}" for p in error.problems]
     text = (
-        f"{REQUEST_MARKER}\nI could not open the checklist yet. Please edit this issue and fix:\n\n"
+        f"{request_marker(kind)}\nI could not open the {kind} checklist yet. "
+        "Please edit this issue and fix:\n\n"
         + "\n".join(lines)
         + "\n\nI will try again as soon as the issue is edited."
     )
-    _write_request_comment(gh, request, _own_request_comment(gh, config, request), text)
+    _write_request_comment(gh, request, mine, text)
 
 
 # --- the issues event -------------------------------------------------------------------------------
 
+REQUEST_ACTIONS = ("opened", "edited", "reopened", "labeled")
+
 
 def request_from_event(
-    event_name: str | None, payload: dict[str, Any], kind_settings: PeopleIssues
-) -> tuple[Request, dict[str, str | None]] | None:
-    """The request and its answers, or None when the event is not a request of this kind."""
+    event_name: str | None, payload: dict[str, Any], kind: str, config: Config
+) -> Request | None:
+    """The request this issues event is about, or None when there is nothing for this kind to do."""
     if event_name != "issues":
         raise UsageError(
             f"no person given, and the event is {event_name or 'missing'}, not an issues event: pass the "
@@ -622,16 +849,36 @@ def request_from_event(
     if not isinstance(issue, dict) or not isinstance(repository, dict):
         raise UsageError("the issues event payload has no issue or repository ($GITHUB_EVENT_PATH)")
     labels = {label.get("name") for label in issue.get("labels") or [] if isinstance(label, dict)}
-    if kind_settings.form_label not in labels:
+    mine, other = (
+        settings(config, kind),
+        settings(config, "offboarding" if kind == "onboarding" else "onboarding"),
+    )
+    if mine.form_label not in labels:
         return None
+    if other.form_label in labels:
+        raise UsageError(
+            f"request #{issue.get('number')} carries both {mine.form_label!r} and {other.form_label!r}: "
+            "remove the one that does not apply"
+        )
+    action = payload.get("action")
+    if action not in REQUEST_ACTIONS:
+        return None
+    body = issue.get("body")
     try:
-        request = Request(
-            repo=repository["full_name"],
+        return Request(
+            repo=str(repository["full_name"]),
             number=int(issue["number"]),
-            url=issue.get("html_url") or "",
-            state=issue.get("state") or "open",
-            private=repository.get("private"),
+            url=str(issue.get("html_url") or ""),
+            state=str(issue.get("state") or "open"),
+            private=repository.get("private") if isinstance(repository.get("private"), bool) else None,
+            state_reason=issue.get("state_reason"),
+            body=body if isinstance(body, str) else "",
         )
     except (KeyError, TypeError, ValueError):
         raise UsageError("the issues event payload lacks the issue number or repository name") from None
-    return request, parse_form(issue.get("body") or "")
+
+
+def refresh_request(gh: GitHub, request: Request) -> Request:
+    """The request as it is now: a re-run of an old workflow run must not bring back old answers."""
+    current = gh.get_issue(request.repo, request.number)
+    return replace(request, state=current.state, state_reason=current.state_reason, body=current.body)

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import ipaddress
+import json
 import os
 import socket
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 import responses
-from fakegithub import FakeGitHub
+from fakegithub import FakeGitHub, FrozenClock
 from fakegithub import load_payload as _load_payload
 
 # --------------------------------------------------------------------------- hermetic environment
@@ -163,5 +165,97 @@ def checkout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[str, 
         monkeypatch.setenv("GITHUB_TOKEN", "ghs_secret_token_value")
         monkeypatch.setenv("GITHUB_REPOSITORY", repo)
         return tmp_path
+
+    return make
+
+
+# --------------------------------------------------------------------------- people checklists
+# Shared by tests/test_people_open.py and tests/test_people_lifecycle.py, which restate these names.
+
+PEOPLE = "acme/people"  # private: where the checklists go
+PUBLIC = "acme/widgets"  # the public code repository the workflow may run in
+REQUESTS = "Codertocat/Hello-World"  # private, where the issue forms are filed (the fixtures' repository)
+STAFF = ["alice", "bob", "carol", "dave", "erin"]
+
+
+def people_config() -> str:
+    """The shipped example config (teams web in New York, infra in London) plus the people repository."""
+    from gh_ops.config import embedded_example_text
+
+    return embedded_example_text() + f"people:\n  repo: {PEOPLE}\n"
+
+
+@pytest.fixture
+def fake(sleeps: list[float]) -> Iterator[FakeGitHub]:
+    """A FakeGitHub at 2026-11-20 15:00 UTC with the people repository (private), the public code
+    repository and the private requests repository. (Other test modules define their own `fake`.)"""
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        fake = FakeGitHub(rsps, clock=FrozenClock(datetime(2026, 11, 20, 15, tzinfo=UTC)))
+        fake.add_repo(PEOPLE, private=True, collaborators=STAFF)
+        fake.add_repo(PUBLIC, collaborators=STAFF)
+        fake.add_repo(REQUESTS, private=True, collaborators=STAFF)
+        yield fake
+
+
+@pytest.fixture
+def workdir(checkout: Callable[[str, str], Path]) -> Path:
+    """A checkout of the public code repository whose config sets people.repo."""
+    return checkout(people_config(), PUBLIC)
+
+
+@pytest.fixture
+def event(fake: FakeGitHub, workdir: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., dict[str, Any]]:
+    """event("issues.opened.new-joiner", body=...) seeds the request issue and points
+    $GITHUB_EVENT_PATH at its payload; returns the payload (with the seeded number).
+
+    `number` given: the requester edited that request (its body in the fake is replaced). `state`,
+    `action` and `labels` override the payload's; `repo` files the request in another repository of
+    the fake (the payload's repository then says whether that one is private)."""
+    counter = iter(range(1000))
+
+    def make(
+        fixture: str = "issues.opened.new-joiner",
+        *,
+        body: str | None = None,
+        number: int | None = None,
+        state: str | None = None,
+        name: str = "issues",
+        action: str | None = None,
+        labels: list[str] | None = None,
+        repo: str = REQUESTS,
+    ) -> dict[str, Any]:
+        payload = _load_payload(fixture)
+        if action is not None:
+            payload["action"] = action
+        issue = payload.get("issue")
+        if issue is not None:
+            if body is not None:
+                issue["body"] = body
+            if labels is not None:
+                issue["labels"] = [{**issue["labels"][0], "name": label} for label in labels]
+            if number is None:
+                seeded = fake.add_issue(
+                    repo,
+                    title=issue["title"],
+                    body=issue["body"],
+                    author="Codertocat",
+                    labels=[label["name"] for label in issue["labels"]],
+                )
+                number = seeded["number"]
+            else:  # the requester edited the request
+                fake.edit_issue(repo, number, by="Codertocat", body=issue["body"])
+            issue["number"] = number
+            issue["html_url"] = f"https://github.com/{repo}/issues/{number}"
+            if state is not None:
+                issue["state"] = state
+        if repo != REQUESTS:
+            owner, short = repo.split("/", 1)
+            payload["repository"].update(full_name=repo, name=short, private=fake._repo(repo).private)
+            payload["repository"]["owner"]["login"] = owner
+        path = workdir / f"event-{next(counter)}.json"
+        path.write_text(json.dumps(payload))
+        monkeypatch.setenv("GITHUB_EVENT_PATH", str(path))
+        monkeypatch.setenv("GITHUB_EVENT_NAME", name)
+        return payload
 
     return make

@@ -9,7 +9,7 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -417,3 +417,370 @@ def test_zizmor_finds_nothing() -> None:
     )
     assert completed.returncode == 0, completed.stdout + completed.stderr
     assert json.loads(completed.stdout) == [], completed.stdout
+
+
+# --- .github/workflows/people.yml, evaluated ----------------------------------------------------
+#
+# The workflow's expressions are evaluated here as GitHub evaluates them, for the subset people.yml
+# uses: string literals, true/false/null, context references (with the .* object filter), !, ==,
+# !=, && and || (which give one of their operands, as in GitHub), parentheses and the functions
+# below. Anything else is an error, so a new construct in the workflow needs a look here first.
+
+PEOPLE_YML = WORKFLOWS_DIR / "people.yml"
+EXPRESSION_TOKEN = re.compile(
+    r"\s*(?:(?P<string>'(?:[^']|'')*')"
+    r"|(?P<op>&&|\|\||==|!=|[(),!])"
+    r"|(?P<name>[A-Za-z_][A-Za-z0-9_-]*(?:\.(?:[A-Za-z_][A-Za-z0-9_-]*|\*))*))"
+)
+TEMPLATE = re.compile(r"\$\{\{(.*?)\}\}", re.DOTALL)
+
+
+def expression_string(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def expression_equal(left: Any, right: Any) -> bool:
+    if isinstance(left, str) and isinstance(right, str):
+        return left.casefold() == right.casefold()  # GitHub compares strings ignoring case
+    return bool(left == right)
+
+
+def expression_to_json(value: Any) -> str:
+    # The runner's toJSON writes strings with Newtonsoft.Json, which escapes ", \ and control
+    # characters (as json.dumps does) and also U+0085, U+2028 and U+2029, and nothing else.
+    text = json.dumps(value, ensure_ascii=False, indent=2)
+    return text.replace("\u0085", "\\u0085").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def expression_format(template: Any, *args: Any) -> str:
+    pieces = re.split(r"(\{\{|\}\}|\{\d+\})", expression_string(template))
+    out = []
+    for piece in pieces:
+        if piece in ("{{", "}}"):
+            out.append(piece[0])
+        elif re.fullmatch(r"\{\d+\}", piece):
+            out.append(expression_string(args[int(piece[1:-1])]))
+        else:
+            out.append(piece)
+    return "".join(out)
+
+
+def expression_contains(search: Any, item: Any) -> bool:
+    if isinstance(search, list):
+        return any(expression_equal(element, item) for element in search)
+    return expression_string(item).casefold() in expression_string(search).casefold()
+
+
+EXPRESSION_FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "format": expression_format,
+    "toJSON": expression_to_json,
+    "fromJSON": lambda text: json.loads(text),
+    "contains": expression_contains,
+}
+
+
+class Expression:
+    """A recursive-descent evaluator of one GitHub Actions expression against a context."""
+
+    def __init__(self, text: str, context: Mapping[str, Any]) -> None:
+        self.tokens: list[tuple[str, str]] = []
+        position = 0
+        text = text.rstrip()
+        while position < len(text):
+            match = EXPRESSION_TOKEN.match(text, position)
+            if match is None or match.end() == position:
+                raise AssertionError(f"the test cannot read {text[position:]!r} in {text!r}")
+            kind = match.lastgroup
+            assert kind is not None
+            self.tokens.append((kind, match.group(kind)))
+            position = match.end()
+        self.context = context
+        self.at = 0
+
+    def evaluate(self) -> Any:
+        value = self.either()
+        assert self.at == len(self.tokens), f"unexpected {self.tokens[self.at :]}"
+        return value
+
+    def peek(self) -> str | None:
+        return self.tokens[self.at][1] if self.at < len(self.tokens) else None
+
+    def take(self, expected: str | None = None) -> tuple[str, str]:
+        token = self.tokens[self.at]
+        assert expected is None or token[1] == expected, f"expected {expected!r}, got {token[1]!r}"
+        self.at += 1
+        return token
+
+    def either(self) -> Any:
+        value = self.both()
+        while self.peek() == "||":
+            self.take()
+            right = self.both()
+            value = value if value else right
+        return value
+
+    def both(self) -> Any:
+        value = self.comparison()
+        while self.peek() == "&&":
+            self.take()
+            right = self.comparison()
+            value = right if value else value
+        return value
+
+    def comparison(self) -> Any:
+        value = self.unary()
+        if self.peek() in ("==", "!="):
+            operator = self.take()[1]
+            equal = expression_equal(value, self.unary())
+            return equal if operator == "==" else not equal
+        return value
+
+    def unary(self) -> Any:
+        if self.peek() == "!":
+            self.take()
+            return not self.unary()
+        return self.primary()
+
+    def primary(self) -> Any:
+        kind, text = self.take()
+        if kind == "string":
+            return text[1:-1].replace("''", "'")
+        if text == "(":
+            value = self.either()
+            self.take(")")
+            return value
+        if kind != "name":
+            raise AssertionError(f"unexpected {text!r}")
+        if self.peek() == "(":
+            self.take()
+            args = []
+            while self.peek() != ")":
+                args.append(self.either())
+                if self.peek() == ",":
+                    self.take()
+            self.take(")")
+            if text not in EXPRESSION_FUNCTIONS:
+                raise AssertionError(f"the test does not know the function {text}()")
+            return EXPRESSION_FUNCTIONS[text](*args)
+        if text in ("true", "false", "null"):
+            return {"true": True, "false": False, "null": None}[text]
+        return self.lookup(text.split("."))
+
+    def lookup(self, path: list[str]) -> Any:
+        values: list[Any] = [self.context]
+        filtered = False
+        for key in path:
+            if key == "*":
+                values = [item for value in values if isinstance(value, list) for item in value]
+                filtered = True
+            else:
+                values = [value.get(key) if isinstance(value, Mapping) else None for value in values]
+        return values if filtered else values[0]
+
+
+def evaluate(text: str, context: Mapping[str, Any]) -> Any:
+    return Expression(text, context).evaluate()
+
+
+def interpolate(text: str, context: Mapping[str, Any]) -> str:
+    """A value with ${{ }} templates in it, as the runner renders it."""
+    return TEMPLATE.sub(lambda match: expression_string(evaluate(match.group(1), context)), text)
+
+
+def test_the_expression_evaluator_agrees_with_github() -> None:
+    context = {"inputs": {"a": "x", "e": ""}, "github": {"labels": [{"name": "Bug"}, {"name": "ok"}]}}
+    assert evaluate("inputs.a && 'yes' || 'no'", context) == "yes"
+    assert evaluate("inputs.e && 'yes' || 'no'", context) == "no"
+    assert evaluate("inputs.a == 'X' && !(inputs.a != 'x')", context) is True
+    assert evaluate("contains(github.labels.*.name, 'bug') && !contains(github.labels.*.name, 'b')", context)
+    assert evaluate("format('{0}-{{1}}-{1}', 'it''s', toJSON(inputs.a))", context) == 'it\'s-{1}-"x"'
+    assert interpolate("a ${{ inputs.missing }}b ${{ fromJSON('[1]') }}", context) == "a b [1]"
+
+
+def people_workflow() -> dict[str, Any]:
+    return yaml.safe_load(PEOPLE_YML.read_text(encoding="utf-8"))
+
+
+def people_job() -> dict[str, Any]:
+    return people_workflow()["jobs"]["people"]
+
+
+def people_step(name: str) -> dict[str, Any]:
+    return next(step for step in people_job()["steps"] if step.get("name") == name)
+
+
+def dispatch_context(**inputs: str) -> dict[str, Any]:
+    defaults = {
+        "kind": "onboarding",
+        "login": "ann",
+        "name": "Ann Lee",
+        "team": "web",
+        "start": "2026-12-01",
+        "role": "engineering",
+        "buddy": "bob",
+        "last-day": "2026-12-31",
+        "leave-kind": "involuntary",
+        "manager": "carol",
+        "dry-run": False,
+    }
+    return {
+        "github": {"event_name": "workflow_dispatch", "workflow": "People", "run_id": 99, "event": {}},
+        "inputs": {**defaults, **inputs},
+    }
+
+
+def issue_context(labels: list[str], association: str = "MEMBER", number: int = 7) -> dict[str, Any]:
+    issue = {"number": number, "labels": [{"name": n} for n in labels], "author_association": association}
+    return {
+        "github": {"event_name": "issues", "workflow": "People", "run_id": 99, "event": {"issue": issue}},
+        "inputs": {},
+    }
+
+
+def manual_run_argv(context: Mapping[str, Any], monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The gh-ops argv the manual-run step of people.yml gives gh_ops.action for these inputs."""
+    monkeypatch.setattr(action, "top_level_commands", lambda: frozenset({"onboarding", "offboarding"}))
+    step_inputs = people_step("Checklist from the manual run")["with"]
+    env = {
+        "GH_OPS_COMMAND": interpolate(step_inputs["command"], context),
+        "GH_OPS_ARGS": interpolate(step_inputs["args"], context),
+        "GH_OPS_DRY_RUN": interpolate(step_inputs["dry-run"], context),
+    }
+    return build_argv(env)
+
+
+FREE_TEXT_INPUTS = ("login", "name", "team", "start", "buddy", "last-day", "manager")
+HOSTILE_VALUES = [
+    'Ann" --allow-public --repo "x/y',
+    "Ann' --allow-public --repo 'x/y",
+    'Ann\\" --allow-public --repo \\"x/y',
+    "O'Brien",
+    "back\\slash",
+    "trailing\\",
+    '"',
+    "$(id)",
+    "`id` ${HOME} $GITHUB_TOKEN",
+    "a;b && c | d",
+    "Zoë Ångström 李小龍 🎉",
+    "  spaced   out  ",
+    "--allow-public",
+    "{0} ${{ inputs.login }}",
+    "#comment",
+]
+
+
+@pytest.mark.parametrize("value", HOSTILE_VALUES)
+@pytest.mark.parametrize("kind", ["onboarding", "offboarding"])
+def test_people_manual_run_passes_every_value_as_one_argument(
+    kind: str, value: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    context = dispatch_context(kind=kind, **dict.fromkeys(FREE_TEXT_INPUTS, value))
+
+    argv = manual_run_argv(context, monkeypatch)
+
+    if kind == "onboarding":
+        expected = [
+            "onboarding", "open", "--login", value, "--name", value, "--team", value,
+            "--start", value, "--role", "engineering", "--buddy", value, "--manager", value,
+        ]  # fmt: skip
+    else:
+        expected = [
+            "offboarding", "open", "--login", value, "--name", value,
+            "--last-day", value, "--kind", "involuntary", "--manager", value,
+        ]  # fmt: skip
+    assert argv == expected
+    # No option came out of a value: each value is the one word after its own option.
+    assert "--repo" not in argv and argv.count("--name") == 1
+    assert value == "--allow-public" or "--allow-public" not in argv
+
+
+@pytest.mark.parametrize("value", ["line\nbreak --allow-public", "tab\there", "bell\x07"])
+def test_people_manual_run_keeps_control_characters_inside_one_argument(
+    value: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # toJSON escapes control characters (\n, \t, \u0007), which shlex leaves as typed: the value
+    # is not verbatim, but it is still one argument and cannot add an option.
+    argv = manual_run_argv(dispatch_context(name=value), monkeypatch)
+    escaped = json.dumps(value)[1:-1]
+    assert argv == [
+        "onboarding", "open", "--login", "ann", "--name", escaped, "--team", "web", "--start", "2026-12-01",
+        "--role", "engineering", "--buddy", "bob", "--manager", "carol",
+    ]  # fmt: skip
+
+
+def test_people_manual_run_leaves_out_empty_optional_inputs(monkeypatch: pytest.MonkeyPatch) -> None:
+    onboarding = dispatch_context(team="", start="", buddy="", manager="")
+    assert manual_run_argv(onboarding, monkeypatch) == [
+        "onboarding", "open", "--login", "ann", "--name", "Ann Lee", "--role", "engineering",
+    ]  # fmt: skip
+    offboarding = dispatch_context(kind="offboarding", **{"last-day": "", "manager": ""})
+    assert manual_run_argv(offboarding, monkeypatch) == [
+        "offboarding", "open", "--login", "ann", "--name", "Ann Lee", "--kind", "involuntary",
+    ]  # fmt: skip
+    dry = dispatch_context(**{"dry-run": True})
+    assert manual_run_argv(dry, monkeypatch)[:3] == ["--dry-run", "onboarding", "open"]
+
+
+def steps_that_run(context: Mapping[str, Any]) -> list[str] | None:
+    """The names of the people job's steps that run in this context, or None if the job is skipped."""
+    job = people_job()
+    if not evaluate(job["if"], context):
+        return None
+    return [
+        step.get("name", step.get("uses", ""))
+        for step in job["steps"]
+        if "if" not in step or evaluate(step["if"], context)
+    ]
+
+
+CHECKOUT = "actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8"
+
+
+@pytest.mark.parametrize(
+    ("labels", "association", "expected"),
+    [
+        (["new-joiner"], "MEMBER", [CHECKOUT, "Onboarding checklist from the request"]),
+        (["leaver", "urgent"], "OWNER", [CHECKOUT, "Offboarding checklist from the request"]),
+        (
+            ["leaver", "New-Joiner"],
+            "COLLABORATOR",
+            ["Refuse a request that is both a joiner and a leaver", CHECKOUT],
+        ),
+        (["new-joiner"], "CONTRIBUTOR", None),
+        (["new-joiner", "leaver"], "NONE", None),
+        (["bug"], "MEMBER", None),
+        ([], "MEMBER", None),
+    ],
+)
+def test_people_request_runs_at_most_one_checklist_step(
+    labels: list[str], association: str, expected: list[str] | None
+) -> None:
+    assert steps_that_run(issue_context(labels, association)) == expected
+
+
+def test_people_manual_run_runs_only_the_manual_step() -> None:
+    assert steps_that_run(dispatch_context()) == [CHECKOUT, "Checklist from the manual run"]
+
+
+def test_people_runs_for_the_same_person_or_request_share_a_concurrency_group() -> None:
+    concurrency = people_workflow()["concurrency"]
+    assert concurrency["cancel-in-progress"] is False
+
+    def group(context: Mapping[str, Any]) -> str:
+        return interpolate(concurrency["group"], context)
+
+    assert group(dispatch_context(login="ann")) == group(dispatch_context(login="ann", kind="offboarding"))
+    assert group(dispatch_context(login="ann")) != group(dispatch_context(login="bob"))
+    assert group(issue_context(["new-joiner"], number=7)) == group(issue_context(["leaver"], number=7))
+    assert group(issue_context(["new-joiner"], number=7)) != group(issue_context(["new-joiner"], number=8))
+
+
+def test_people_workflow_keeps_the_token_fallback() -> None:
+    gh_ops_steps = [step for step in people_job()["steps"] if step.get("uses") == "$/"]
+    assert len(gh_ops_steps) == 3
+    for step in gh_ops_steps:
+        assert step["with"]["github-token"] == "${{ secrets.PEOPLE_TOKEN || github.token }}"

@@ -781,10 +781,105 @@ def test_an_assignee_github_refuses_opens_the_issue_unassigned(
     assert [w.status for w in fake.writes] == [422, 201]
     assert issue.assignees == () and issue.labels == ("sprint",)
     assert warnings == [
-        "could not assign mallory to 'Sprint 24' (not collaborators of the repository?); "
-        "opening it unassigned"
+        "could not assign mallory to 'Sprint 24' (not a collaborator of the repository?); "
+        "opened it unassigned"
     ]
     assert clock.sleeps == [1.0]  # the second POST is a write right after the first
+
+
+def test_only_the_assignee_github_refuses_is_dropped(fake: FakeGitHub, gh: GitHub) -> None:
+    warnings: list[str] = []
+
+    issue = gh.create_issue(
+        REPO, title="Sprint 24", body="", assignees=("alice", "mallory"), on_warning=warnings.append
+    )
+
+    assert [(w.status, w.json["assignees"]) for w in fake.writes] == [
+        (422, ["alice", "mallory"]),
+        (201, ["alice"]),
+    ]
+    assert issue.assignees == ("alice",)
+    assert warnings == [
+        "could not assign mallory to 'Sprint 24' (not a collaborator of the repository?); "
+        "opened it assigned to alice"
+    ]
+
+
+def test_when_every_assignee_is_refused_the_issue_opens_unassigned(fake: FakeGitHub, gh: GitHub) -> None:
+    warnings: list[str] = []
+
+    # The fake, like GitHub, names one refused login per answer: one more POST per login.
+    issue = gh.create_issue(
+        REPO, title="T", body="", assignees=("mallory", "Eve"), on_warning=warnings.append
+    )
+
+    assert [(w.status, w.json["assignees"]) for w in fake.writes] == [
+        (422, ["mallory", "Eve"]),
+        (422, ["Eve"]),
+        (201, []),
+    ]
+    assert issue.assignees == ()
+    assert warnings == [
+        "could not assign mallory, Eve to 'T' (not collaborators of the repository?); opened it unassigned"
+    ]
+
+
+def test_a_refusal_listing_several_logins_drops_them_in_one_go(fake: FakeGitHub, gh: GitHub) -> None:
+    error = {"resource": "Issue", "field": "assignees", "code": "invalid", "value": ["Mallory", "eve"]}
+    fake.fail_next("POST", ISSUES_RE, 422, json={"message": "Validation Failed", "errors": [error]})
+    warnings: list[str] = []
+
+    issue = gh.create_issue(
+        REPO, title="T", body="", assignees=("alice", "mallory", "eve", "bob"), on_warning=warnings.append
+    )
+
+    assert [w.json["assignees"] for w in fake.writes] == [
+        ["alice", "mallory", "eve", "bob"],
+        ["alice", "bob"],
+    ]
+    assert issue.assignees == ("alice", "bob")
+    assert warnings == [
+        "could not assign mallory, eve to 'T' (not collaborators of the repository?); "
+        "opened it assigned to alice, bob"
+    ]
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        {"resource": "Issue", "field": "assignees", "code": "invalid"},
+        {"resource": "Issue", "field": "assignees", "code": "invalid", "value": ""},
+        {"resource": "Issue", "field": "assignee", "code": "invalid", "value": None},
+        {"resource": "Issue", "field": "assignees", "code": "invalid", "value": "zed"},  # not one we sent
+    ],
+    ids=["no value", "empty value", "null value", "a login not sent"],
+)
+def test_a_refusal_naming_no_login_sent_drops_every_assignee(
+    fake: FakeGitHub, gh: GitHub, error: dict[str, Any]
+) -> None:
+    fake.fail_next("POST", ISSUES_RE, 422, json={"message": "Validation Failed", "errors": [error]})
+    warnings: list[str] = []
+
+    issue = gh.create_issue(REPO, title="T", body="", assignees=("alice", "bob"), on_warning=warnings.append)
+
+    assert [w.json["assignees"] for w in fake.writes] == [["alice", "bob"], []]
+    assert issue.assignees == ()
+    assert warnings == [
+        "could not assign alice, bob to 'T' (not collaborators of the repository?); opened it unassigned"
+    ]
+
+
+def test_repeated_assignee_refusals_stop_once_no_assignee_is_left(fake: FakeGitHub, gh: GitHub) -> None:
+    error = {"resource": "Issue", "field": "assignees", "code": "invalid", "value": "alice"}
+    fake.fail_next("POST", ISSUES_RE, 422, times=10, json={"message": "Validation Failed", "errors": [error]})
+    warnings: list[str] = []
+
+    with pytest.raises(GitHubError, match="assignees invalid alice"):
+        gh.create_issue(REPO, title="T", body="", assignees=("alice", "bob"), on_warning=warnings.append)
+
+    # alice is dropped, then (named again, though no longer sent) everyone; then it is not ours to fix.
+    assert [w.json["assignees"] for w in fake.writes] == [["alice", "bob"], ["bob"], []]
+    assert warnings == []  # nothing was opened
 
 
 def test_the_assignee_fallback_needs_no_warning_callback(fake: FakeGitHub, gh: GitHub) -> None:
