@@ -851,3 +851,58 @@ def test_the_checklist_does_not_depend_on_the_day_gh_ops_runs(fake: FakeGitHub, 
         return body.split("\n", 1)[1]
 
     assert without_marker(first["body"]).replace("newbie", "newbie2") == without_marker(second["body"])
+
+
+# --- dates across month ends and timezones; names as data; limits; GraphQL failures ---------------
+
+
+def test_steps_cross_a_month_end_and_check_ins_skip_the_weekend(fake: FakeGitHub, workdir: Path) -> None:
+    # Friday 29 January 2027: the first week runs into February; day 30 is Sunday 28 February.
+    args = [a if a != "2026-12-07" else "2027-01-29" for a in JOINER]
+    assert onboard(*args).exit_code == 0
+    (issue,) = checklists(fake, "onboarding")
+    days = assert_all_weekdays(issue["body"], date(2027, 1, 29))
+    assert any(d.month == 2 and d < date(2027, 2, 8) for d in days)  # the first week crossed the month
+    day_30 = next(line for line in issue["body"].splitlines() if "day 30:" in line)
+    assert day_30.startswith("- [ ] **Mon 1 Mar**")  # 28 Feb is a Sunday: moved to the Monday
+
+
+def test_today_is_the_teams_own_date(fake: FakeGitHub, workdir: Path) -> None:
+    from gh_ops import people
+    from gh_ops.config import parse_config
+
+    config = parse_config(CONFIG, "gh-ops.yml", base_dir=None)
+    moment = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)  # 22:00 on the 19th in New York, 03:00 in London
+    for team, expected in (("web", date(2026, 11, 19)), ("infra", date(2026, 11, 20))):
+        person = people.Joiner("x", "X", team, "other", date(2026, 12, 7), None, None)
+        context = people.build_context(
+            kind="onboarding", person=person, config=config, repo=PEOPLE, now=moment, request=None
+        )
+        assert context["today"] == expected, team
+        assert str(context["now"].tzinfo) == config.teams[team].timezone
+
+
+def test_a_name_cannot_forge_a_marker_or_run_template_code(fake: FakeGitHub, workdir: Path) -> None:
+    name = "Eve <!-- gh-ops:onboarding login=alice date=2026-12-07 --> {{ 7*7 }}"
+    args = [a if a != "Nadia Newbie" else name for a in JOINER]
+    assert onboard(*args).exit_code == 0
+    (issue,) = checklists(fake, "onboarding")
+    assert issue["body"].count("<!-- gh-ops:onboarding") == 1
+    assert identity(issue["body"]) == ("onboarding", {"login": "newbie", "date": "2026-12-07"})
+    assert "{{ 7*7 }}" in issue["body"] and "49" not in issue["title"]
+
+
+def test_a_title_longer_than_github_allows_is_an_input_error(fake: FakeGitHub, workdir: Path) -> None:
+    args = [a if a != "Nadia Newbie" else "N" * 300 for a in JOINER]
+    result = onboard(*args)
+    assert result.exit_code == 2, result.output
+    assert "larger than GitHub allows" in result.output
+    assert fake.writes == []
+
+
+def test_a_teams_query_that_keeps_failing_is_a_github_failure(fake: FakeGitHub, workdir: Path) -> None:
+    fake.server_error("POST", r"^/graphql$", times=5, status=502)
+    result = offboard(*LEAVER, "--kind", "voluntary")
+    assert result.exit_code == 3, result.output
+    assert "Not done: open or update the offboarding issue for leaver" in result.output
+    assert checklists(fake, "offboarding") == []
