@@ -13,6 +13,7 @@ from gh_ops.config import Config, PeopleIssues
 from gh_ops.errors import ConfigError, GitHubError, Problem, Progress, UsageError
 from gh_ops.github import Comment, GitHub, Issue
 from gh_ops.render import RenderedIssue, Renderer, defuse_markup, marker, read_marker
+from gh_ops.trust import check_opened_by_trusted, check_token_account
 
 ROLES = ("engineering", "product", "design", "ops", "other")
 LEAVE_KINDS = ("voluntary", "involuntary")
@@ -714,10 +715,7 @@ def _create(
     say: Any,
     warn: Any,
 ) -> None:
-    if gh.has_token:  # as for sprints: an untrusted author would get a new issue every run
-        login = gh.authenticated_login()
-        if login is not None and not config.trusted(login):
-            raise config.untrusted_account_error(login, f"{kind} issue")
+    check_token_account(gh, config, f"{kind} issue")
     verb = "would open" if gh.dry_run else "opening"
     say(
         f"{verb} {rendered.title!r} in {repo} (labels: {', '.join(labels)}; assignees: "
@@ -738,10 +736,7 @@ def _create(
     if not outcome.issue.planned:
         progress.done.append(f"opened #{outcome.issue.number} in {repo}")
         say(f"opened #{outcome.issue.number} {outcome.issue.url}")
-        if not config.trusted(outcome.issue.author):
-            error = config.untrusted_account_error(outcome.issue.author or "?", f"{kind} issue")
-            error.message += f" (#{outcome.issue.number} was opened before this was known.)"
-            raise error
+        check_opened_by_trusted(outcome.issue, config, f"{kind} issue")
 
 
 def _repo_is_private(gh: GitHub, config: Config, repo: str) -> bool:

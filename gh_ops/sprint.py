@@ -12,6 +12,7 @@ from gh_ops.config import Config, SprintSchedule, Team
 from gh_ops.errors import ConfigError, GitHubError, Progress, TemplateError
 from gh_ops.github import GitHub, Issue
 from gh_ops.render import RenderedIssue, Renderer, defuse_markup, marker, read_marker
+from gh_ops.trust import check_opened_by_trusted, check_token_account
 
 KIND = "sprint"
 NEXT_LINK_MARKER = "<!-- gh-ops:next-sprint -->"
@@ -429,12 +430,8 @@ def open_sprint_issues(
             if p.rendered is not None and p.outcome.sprint
         ]
     )
-    if progress.pending and gh.has_token:
-        # Issues opened by an account whose markers the next run does not trust would be opened
-        # again every day: refuse before writing (one read, and only when something is missing).
-        login = gh.authenticated_login()
-        if login is not None and not config.trusted(login):
-            raise config.untrusted_account_error(login, "sprint issues")
+    if progress.pending:
+        check_token_account(gh, config, "sprint issues")
     try:
         for plan in plans:
             outcome, team, sprint = plan.outcome, plan.outcome.team, plan.outcome.sprint
@@ -463,11 +460,7 @@ def open_sprint_issues(
                 if not outcome.issue.planned:
                     progress.done.append(f"{step} #{outcome.issue.number}")
                     say(f"{team.key}: opened #{outcome.issue.number} {outcome.issue.url}")
-                    if not config.trusted(outcome.issue.author):
-                        # An App token: GitHub only tells who we are once we have written.
-                        error = config.untrusted_account_error(outcome.issue.author or "?", "sprint issues")
-                        error.message += f" (#{outcome.issue.number} was opened before this was known.)"
-                        raise error
+                    check_opened_by_trusted(outcome.issue, config, "sprint issues")
             else:
                 assert outcome.issue is not None
                 say(f"{team.key}: sprint {sprint.number} is already open as #{outcome.issue.number}")

@@ -15,6 +15,7 @@ import pytest
 import responses
 from fakegithub import FakeGitHub, FrozenClock
 from fakegithub import load_payload as _load_payload
+from people_data import CONFIG, PEOPLE, PUBLIC, REQUESTS, STAFF
 
 # --------------------------------------------------------------------------- hermetic environment
 
@@ -170,19 +171,7 @@ def checkout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[str, 
 
 
 # --------------------------------------------------------------------------- people checklists
-# Shared by tests/test_people_open.py and tests/test_people_lifecycle.py, which restate these names.
-
-PEOPLE = "acme/people"  # private: where the checklists go
-PUBLIC = "acme/widgets"  # the public code repository the workflow may run in
-REQUESTS = "Codertocat/Hello-World"  # private, where the issue forms are filed (the fixtures' repository)
-STAFF = ["alice", "bob", "carol", "dave", "erin"]
-
-
-def people_config() -> str:
-    """The shipped example config (teams web in New York, infra in London) plus the people repository."""
-    from gh_ops.config import embedded_example_text
-
-    return embedded_example_text() + f"people:\n  repo: {PEOPLE}\n"
+# The names and answers they use live in tests/people_data.py.
 
 
 @pytest.fixture
@@ -200,7 +189,7 @@ def fake(sleeps: list[float]) -> Iterator[FakeGitHub]:
 @pytest.fixture
 def workdir(checkout: Callable[[str, str], Path]) -> Path:
     """A checkout of the public code repository whose config sets people.repo."""
-    return checkout(people_config(), PUBLIC)
+    return checkout(CONFIG, PUBLIC)
 
 
 @pytest.fixture

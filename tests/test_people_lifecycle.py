@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 from fakegithub import FakeGitHub
+from people_data import GITHUB_TEAMS, JOINER, JOINER_FULL, LEAVER, NOW, PEOPLE, PUBLIC, REQUESTS
 
 from gh_ops.cli import main
 from gh_ops.people import KEPT_HEADING, KEPT_MARKER
@@ -23,28 +24,7 @@ from gh_ops.render import read_marker
 pytestmark = pytest.mark.usefixtures("no_wall_clock")
 
 # The same repositories as conftest's `fake` (people.repo is PEOPLE in `workdir`'s config).
-PEOPLE = "acme/people"
-PUBLIC = "acme/widgets"
-REQUESTS = "Codertocat/Hello-World"
-BOT = "github-actions[bot]"
 
-NOW = "2026-11-20T15:00:00Z"
-JOINER = ["--login", "newbie", "--name", "Nadia Newbie", "--team", "web", "--start", "2026-12-07"]
-JOINER_FULL = [*JOINER, "--role", "engineering", "--buddy", "bob", "--manager", "carol"]
-LEAVER = ["--login", "leaver", "--name", "Leo Leaver", "--last-day", "2026-12-18", "--manager", "carol"]
-
-GITHUB_TEAMS = [
-    {
-        "name": "Frontend Guild",
-        "slug": "frontend-guild",
-        "url": "https://github.com/orgs/acme/teams/frontend-guild",
-    },
-    {
-        "name": "Release Managers",
-        "slug": "release-managers",
-        "url": "https://github.com/orgs/acme/teams/release-managers",
-    },
-]
 
 # The new-joiner form as GitHub renders it, with three answers to fix.
 BAD_JOINER_BODY = (

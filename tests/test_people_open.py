@@ -19,43 +19,27 @@ import pytest
 import responses
 from click.testing import CliRunner, Result
 from fakegithub import FakeGitHub, FrozenClock
+from people_data import (
+    BASE_CONFIG,
+    BOT,
+    CONFIG,
+    GITHUB_TEAMS,
+    JOINER,
+    JOINER_FULL,
+    LEAVER,
+    NOW,
+    PEOPLE,
+    PUBLIC,
+    REQUESTS,
+    STAFF,
+)
 
 from gh_ops import dates
 from gh_ops.cli import main
-from gh_ops.config import embedded_example_text
 from gh_ops.people import REQUEST_MARKER
 from gh_ops.render import read_marker
 
 pytestmark = pytest.mark.usefixtures("no_wall_clock")
-
-PEOPLE = "acme/people"  # private: where the checklists go
-PUBLIC = "acme/widgets"  # the public code repository the workflow may run in
-REQUESTS = "Codertocat/Hello-World"  # private, where the issue forms are filed (the fixtures' repository)
-BOT = "github-actions[bot]"
-STAFF = ["alice", "bob", "carol", "dave", "erin"]
-
-# The shipped example (teams web in New York, infra in London), plus the people repository
-# (the same as conftest.people_config()).
-BASE_CONFIG = embedded_example_text()
-CONFIG = BASE_CONFIG + f"people:\n  repo: {PEOPLE}\n"
-
-NOW = "2026-11-20T15:00:00Z"
-JOINER = ["--login", "newbie", "--name", "Nadia Newbie", "--team", "web", "--start", "2026-12-07"]
-JOINER_FULL = [*JOINER, "--role", "engineering", "--buddy", "bob", "--manager", "carol"]
-LEAVER = ["--login", "leaver", "--name", "Leo Leaver", "--last-day", "2026-12-18", "--manager", "carol"]
-
-GITHUB_TEAMS = [
-    {
-        "name": "Frontend Guild",
-        "slug": "frontend-guild",
-        "url": "https://github.com/orgs/acme/teams/frontend-guild",
-    },
-    {
-        "name": "Release Managers",
-        "slug": "release-managers",
-        "url": "https://github.com/orgs/acme/teams/release-managers",
-    },
-]
 
 
 # `fake`, `workdir` and `event` are fixtures in conftest.py (shared with test_people_lifecycle.py).
