@@ -1,8 +1,13 @@
-"""Names and answers shared by the onboarding/offboarding tests (conftest and two test modules)."""
+"""Names, answers and helpers shared by the onboarding/offboarding tests."""
 
 from __future__ import annotations
 
+from click.testing import CliRunner, Result
+from fakegithub import FakeGitHub
+
+from gh_ops.cli import main
 from gh_ops.config import embedded_example_text
+from gh_ops.render import read_marker
 
 PEOPLE = "acme/people"  # private: where the checklists go
 PUBLIC = "acme/widgets"  # the public code repository the workflow may run in
@@ -31,3 +36,17 @@ GITHUB_TEAMS = [
         "url": "https://github.com/orgs/acme/teams/release-managers",
     },
 ]
+
+
+def onboard(*args: str, now: str = NOW) -> Result:
+    """`gh-ops --now NOW onboarding open ARGS` through click."""
+    return CliRunner().invoke(main, ["--now", now, "onboarding", "open", *args])
+
+
+def offboard(*args: str, now: str = NOW) -> Result:
+    return CliRunner().invoke(main, ["--now", now, "offboarding", "open", *args])
+
+
+def checklists(fake: FakeGitHub, kind: str, repo: str = PEOPLE) -> list[dict]:
+    """The issues in `repo` whose gh-ops marker is of this kind."""
+    return [i for i in fake.issues(repo) if (read_marker(i["body"]) or ("",))[0] == kind]

@@ -15,7 +15,19 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 from fakegithub import FakeGitHub
-from people_data import GITHUB_TEAMS, JOINER, JOINER_FULL, LEAVER, NOW, PEOPLE, PUBLIC, REQUESTS
+from people_data import (
+    GITHUB_TEAMS,
+    JOINER,
+    JOINER_FULL,
+    LEAVER,
+    NOW,
+    PEOPLE,
+    PUBLIC,
+    REQUESTS,
+    checklists,
+    offboard,
+    onboard,
+)
 
 from gh_ops.cli import main
 from gh_ops.people import KEPT_HEADING, KEPT_MARKER
@@ -36,18 +48,6 @@ BAD_QUESTIONS = ('"Full name"', '"Team"', '"Start date"')
 
 
 # --- helpers ------------------------------------------------------------------------------------------
-
-
-def onboard(*args: str, now: str = NOW) -> Result:
-    return CliRunner().invoke(main, ["--now", now, "onboarding", "open", *args])
-
-
-def offboard(*args: str, now: str = NOW) -> Result:
-    return CliRunner().invoke(main, ["--now", now, "offboarding", "open", *args])
-
-
-def checklists(fake: FakeGitHub, kind: str, repo: str = PEOPLE) -> list[dict]:
-    return [i for i in fake.issues(repo) if (read_marker(i["body"]) or ("",))[0] == kind]
 
 
 def marker_of(body: str) -> dict[str, str]:

@@ -32,6 +32,9 @@ from people_data import (
     PUBLIC,
     REQUESTS,
     STAFF,
+    checklists,
+    offboard,
+    onboard,
 )
 
 from gh_ops import dates
@@ -50,18 +53,6 @@ def identity(body: str) -> tuple[str, dict[str, str]]:
     mark = read_marker(body)
     assert mark is not None, body[:200]
     return mark[0], {k: v for k, v in mark[1].items() if k in ("login", "date")}
-
-
-def onboard(*args: str, now: str = NOW) -> Result:
-    return CliRunner().invoke(main, ["--now", now, "onboarding", "open", *args])
-
-
-def offboard(*args: str, now: str = NOW) -> Result:
-    return CliRunner().invoke(main, ["--now", now, "offboarding", "open", *args])
-
-
-def checklists(fake: FakeGitHub, kind: str, repo: str = PEOPLE) -> list[dict]:
-    return [i for i in fake.issues(repo) if (read_marker(i["body"]) or ("",))[0] == kind]
 
 
 def routes(requests: list[Any]) -> list[tuple[str, str]]:
