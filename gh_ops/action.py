@@ -87,6 +87,19 @@ def build_argv(env: Mapping[str, str]) -> list[str]:
     return [*global_options, *command_words, *extra_args]
 
 
+PERSONAL_COMMANDS = frozenset({"onboarding", "offboarding"})
+
+
+def shown_argv(argv: list[str]) -> list[str]:
+    """argv as it may be logged: a joiner's or leaver's details (names, dates, an involuntary
+    departure) must not reach a run log that may be public, so those values are hidden."""
+    if not PERSONAL_COMMANDS & set(argv):
+        return argv
+    return [
+        a if a.startswith("-") or a in PERSONAL_COMMANDS or a in ("open", "preview") else "…" for a in argv
+    ]
+
+
 def report_input_error(message: str) -> None:
     print(f"error: {message}", file=sys.stderr, flush=True)
     annotate("error", message, title="gh-ops")
@@ -102,7 +115,7 @@ def main() -> None:
     from gh_ops.cli import main as cli_group
 
     # Shown so a user can see how their 'args' input was split.
-    print(f"Running: {shlex.join(['gh-ops', *argv])}", file=sys.stderr, flush=True)
+    print(f"Running: {shlex.join(['gh-ops', *shown_argv(argv)])}", file=sys.stderr, flush=True)
     # Standalone mode: click raises SystemExit with the CLI's exit code, which becomes ours.
     cli_group.main(args=argv, prog_name="gh-ops")
 

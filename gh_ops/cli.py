@@ -266,6 +266,7 @@ def _open_person_issue(run: Run, kind: str, values: dict[str, Any], allow_public
     from gh_ops.render import Renderer
 
     config = run.load_config()
+    run.personal = True  # names and dates stay out of the log unless --verbose
     flag_repo = run.repo_flag()
     answers = _answers_from_flags(kind, values)
     request = None
@@ -331,10 +332,8 @@ def _open_person_issue(run: Run, kind: str, values: dict[str, Any], allow_public
     )
     if actions_io.in_actions():
         where = f"[#{issue.number}]({issue.url})" if real and issue else "(dry run)"
-        actions_io.add_summary(
-            f"### gh-ops {kind}\n\n{outcome.action}: {where} for `{person.login}` "
-            f"({person.day.isoformat()}) in {repo}\n"
-        )
+        # No name, login or date: a step summary may be readable by more people than the issue.
+        actions_io.add_summary(f"### gh-ops {kind}\n\n{outcome.action}: {where} in {repo}\n")
 
 
 def _person(config: Any, kind: str, answers: dict[str, str | None], source: str) -> Any:
@@ -465,10 +464,13 @@ def _report_requests(run: Run) -> None:
         if gh.planned:
             say(f"dry run: {len(gh.planned)} write(s) not sent:")
             for write in gh.planned:
-                say(f"  {write}")
+                personal = run.personal and not run.verbose
+                say(f"  {write.method} {write.path}" if personal else f"  {write}")
                 detail = {k: v for k, v in write.payload.items() if k != "body"}
                 if "body" in write.payload:
                     detail["body"] = f"<{len(write.payload['body'].splitlines())} lines>"
+                if run.personal and "title" in detail:
+                    detail["title"] = "<personal: shown with --verbose>"
                 say("    " + json.dumps(write.payload if run.verbose else detail, ensure_ascii=False))
         else:
             say("dry run: nothing to write")

@@ -26,6 +26,7 @@ class Run:
     dry_run: bool
     now_option: str | None
     verbose: bool
+    personal: bool = False  # the run handles personal data: keep it out of logs
     _github: GitHub | None = None
 
     def now(self, config: Config | None = None) -> datetime:

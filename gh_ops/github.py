@@ -576,6 +576,7 @@ class GitHub:
         state_reason: str | None = None,
         title: str | None = None,
         assignees: tuple[str, ...] | None = None,
+        on_warning: Callable[[str], None] | None = None,
     ) -> None:
         path = f"{self._repo_path(repo)}/issues/{number}"
         fields = {"title": title, "body": body, "state": state, "state_reason": state_reason}
@@ -585,7 +586,22 @@ class GitHub:
         if self.dry_run:
             self._plan("PATCH", path, payload, why)
             return
-        self._call("PATCH", self.api_url + path, why=why, body=payload)
+        dropped: list[str] = []
+        while True:
+            try:
+                self._call("PATCH", self.api_url + path, why=why, body=payload)
+                break
+            except _ValidationFailed as exc:
+                # As when opening: an assignee GitHub refuses must not block the rest of the edit.
+                current: list[str] = payload.get("assignees") or []
+                if not (exc.fields & _ASSIGNEE_FIELDS and current):
+                    raise
+                refused_values = exc.values_of(_ASSIGNEE_FIELDS)
+                refused = [a for a in current if refused_values and a.lower() in refused_values] or current
+                dropped.extend(refused)
+                payload["assignees"] = [a for a in current if a not in refused]
+        if dropped and on_warning:
+            on_warning(f"could not assign {', '.join(dropped)} on #{number} (not collaborators of {repo}?)")
 
     def update_comment(self, repo: str, comment_id: int, body: str, *, why: str) -> None:
         path = f"{self._repo_path(repo)}/issues/comments/{comment_id}"

@@ -12,7 +12,7 @@ from gh_ops import dates
 from gh_ops.config import Config, PeopleIssues
 from gh_ops.errors import ConfigError, GitHubError, Problem, Progress, UsageError
 from gh_ops.github import Comment, GitHub, Issue
-from gh_ops.render import RenderedIssue, Renderer, defuse_markup, marker, read_marker
+from gh_ops.render import RenderedIssue, Renderer, defuse_markup, find_marker, marker
 from gh_ops.trust import check_opened_by_trusted, check_token_account
 
 ROLES = ("engineering", "product", "design", "ops", "other")
@@ -167,6 +167,8 @@ class _Answers:
 
     def text(self, question: str, *, required: bool = True) -> str | None:
         value = self.answers.get(question)
+        if value is not None and not value.strip():
+            value = None  # a blank answer (or --name "") is no answer
         if value is None and required:
             self._problem(question, "is missing")
         return value
@@ -541,7 +543,7 @@ def find_person_issue(
     for issue in gh.list_issues(repo, state="all", creator=creator):
         if not config.trusted(issue.author):
             continue
-        mark = read_marker(issue.body)
+        mark = find_marker(issue.body)  # the author is trusted; a note may sit above it
         if not mark or mark[0] != kind:
             continue
         fields = mark[1]
@@ -605,7 +607,7 @@ def open_person_issue(
         warn(warning)
 
     existing = find_person_issue(gh, config, repo, kind, person, request)
-    existing_fields = (read_marker(existing.body) or ("", {}))[1] if existing else {}
+    existing_fields = (find_marker(existing.body) or ("", {}))[1] if existing else {}
     mark = person_marker(kind, person, request)
     if existing is not None and "request" in existing_fields and request is None:
         # Options (not the form) for a checklist a request opened: keep pointing at that request.
@@ -615,7 +617,7 @@ def open_person_issue(
     try:
         if existing is not None and existing_fields.get("answers") == answers_fingerprint(person):
             state = "open" if existing.state == "open" else "closed"
-            say(f"the {kind} issue for {person.login} is already up to date: #{existing.number} ({state})")
+            say(f"the {kind} issue is already up to date: #{existing.number} ({state})")
             progress.pending.clear()
         elif existing is not None and existing.state != "open":
             warn(f"#{existing.number}, the {kind} issue for this request, is closed: not changing it")
@@ -663,14 +665,20 @@ def open_person_issue(
                     warn,
                 )
             else:
-                before = render(_previous_person(person, existing_fields))
+                earlier = _previous_person(person, existing_fields)
+                before = render(earlier)
+                _, assigned_before = issue_fields(before, earlier, kind_settings, config)
                 body, carried, kept = merge_previous(existing.body, body, f"{mark}\n{before.body}")
                 # A title someone edited by hand is theirs; only gh-ops' own title follows the answers.
                 title = rendered.title if existing.title == before.title else None
-                old_date = existing_fields.get("date", "?")
+                moved = (
+                    "dates moved"
+                    if existing_fields.get("date") != person.day.isoformat()
+                    else "answers changed"
+                )
                 say(
-                    f"{'would update' if gh.dry_run else 'updating'} #{existing.number}: date {old_date} → "
-                    f"{person.day.isoformat()}, {carried} ticked step(s) carried over"
+                    f"{'would update' if gh.dry_run else 'updating'} #{existing.number}: {moved}, "
+                    f"{carried} ticked step(s) carried over"
                 )
                 if kept:
                     warn(
@@ -683,12 +691,23 @@ def open_person_issue(
                     why=f"bring the {kind} issue up to date",
                     title=title,
                     body=body,
-                    assignees=assignees,
+                    # Whoever gh-ops assigned for the old answers gives way to the new answers;
+                    # people assigned by hand stay.
+                    assignees=tuple(
+                        dict.fromkeys(
+                            (*(a for a in existing.assignees if a not in assigned_before), *assignees)
+                        )
+                    ),
+                    on_warning=warn,
                 )
                 outcome.action = "updated"
                 progress.pending.clear()
                 progress.done.append(f"updated #{existing.number}")
-        if request is not None and request.state == "open" and outcome.issue is not None:
+        if (
+            request is not None
+            and outcome.issue is not None
+            and (request.state == "open" or existing is None)
+        ):
             progress.pending.append(f"answer and close request #{request.number}")
             _answer_request(gh, config, request, outcome, say)
             progress.pending.clear()
@@ -717,8 +736,9 @@ def _create(
 ) -> None:
     check_token_account(gh, config, f"{kind} issue")
     verb = "would open" if gh.dry_run else "opening"
+    # Titles hold names and dates, and a run log may be public: they stay out of it.
     say(
-        f"{verb} {rendered.title!r} in {repo} (labels: {', '.join(labels)}; assignees: "
+        f"{verb} the {kind} checklist in {repo} (labels: {', '.join(labels)}; assignees: "
         f"{', '.join(assignees) or 'none'})"
     )
     outcome.issue = gh.create_issue(
@@ -777,18 +797,21 @@ def _answer_request(gh: GitHub, config: Config, request: Request, outcome: Peopl
         f"{_who(outcome.kind, outcome.person.login)} is {where}. Closing this request."
     )
     mine = _own_request_comment(gh, config, request, outcome.kind)
-    if mine is not None and mine.body == text:
+    if mine is not None and mine.body == text and request.state != "open":
         say(f"request {request.ref} was already answered")
         return
-    say(f"{'would close' if gh.dry_run else 'closing'} request {request.ref}")
-    gh.update_issue(
-        request.repo,
-        request.number,
-        why="close the answered request",
-        state="closed",
-        state_reason="completed",
-    )
+    # The link first: if closing then fails, a re-run finds the request still open and closes it;
+    # closing first could leave a closed request that nobody answered.
     _write_request_comment(gh, request, mine, text)
+    if request.state == "open":
+        say(f"{'would close' if gh.dry_run else 'closing'} request {request.ref}")
+        gh.update_issue(
+            request.repo,
+            request.number,
+            why="close the answered request",
+            state="closed",
+            state_reason="completed",
+        )
 
 
 def _own_request_comment(gh: GitHub, config: Config, request: Request, kind: str) -> Comment | None:
@@ -822,6 +845,8 @@ def report_bad_answers(gh: GitHub, config: Config, kind: str, request: Request, 
         + "\n".join(lines)
         + "\n\nI will try again as soon as the issue is edited."
     )
+    if mine is None:  # a new comment: make sure the next run will recognise it as gh-ops' own
+        check_token_account(gh, config, f"comment on {request.ref}")
     _write_request_comment(gh, request, mine, text)
 
 

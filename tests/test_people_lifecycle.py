@@ -626,8 +626,8 @@ def test_dry_run_from_the_form_writes_nothing_and_lists_each_planned_write(
     ]
     assert planned == [
         f"POST /repos/{PEOPLE}/issues",
-        f"PATCH /repos/{REQUESTS}/issues/{number}",
         f"POST /repos/{REQUESTS}/issues/{number}/comments",
+        f"PATCH /repos/{REQUESTS}/issues/{number}",
     ]
     assert '{"state": "closed", "state_reason": "completed"}' in result.output
 
@@ -651,8 +651,8 @@ def test_the_cost_of_a_form_event_and_of_the_same_event_again(
     ]
     assert routes(fake.writes) == [
         ("POST", f"/repos/{PEOPLE}/issues"),
-        ("PATCH", request_path),
         ("POST", f"{request_path}/comments"),
+        ("PATCH", request_path),
     ]
     assert "GitHub requests: 5 read(s), 3 write(s)" in result.output
 
@@ -688,8 +688,8 @@ def test_the_cost_when_the_checklists_go_in_the_private_request_repository(
     ]
     assert routes(fake.writes) == [
         ("POST", f"/repos/{REQUESTS}/issues"),
-        ("PATCH", request_path),
         ("POST", f"{request_path}/comments"),
+        ("PATCH", request_path),
     ]
 
     fake.clear_requests()

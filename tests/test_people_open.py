@@ -486,7 +486,7 @@ def test_the_form_opens_the_checklist_links_it_and_closes_the_request(
     assert checklists(fake, "onboarding", REQUESTS) == []
     # Cost: the request as it is now, people repo visibility and listing, who the token is, the
     # request's comments;
-    # checklist, close, then the comment (last, so it records that the request was answered).
+    # checklist, the link comment, then closing the request.
     assert routes(fake.reads) == [
         ("GET", f"/repos/{REQUESTS}/issues/{request['number']}"),
         ("GET", f"/repos/{PEOPLE}"),
@@ -496,8 +496,8 @@ def test_the_form_opens_the_checklist_links_it_and_closes_the_request(
     ]
     assert routes(fake.writes) == [
         ("POST", f"/repos/{PEOPLE}/issues"),
-        ("PATCH", f"/repos/{REQUESTS}/issues/{request['number']}"),
         ("POST", f"/repos/{REQUESTS}/issues/{request['number']}/comments"),
+        ("PATCH", f"/repos/{REQUESTS}/issues/{request['number']}"),
     ]
 
 
@@ -694,7 +694,32 @@ def test_dry_run_writes_nothing_and_prints_the_planned_writes(fake: FakeGitHub, 
     planned = [json.loads(line.strip()) for line in result.output.splitlines() if line.startswith("    {")]
     assert len(planned) == 1
     assert planned[0]["labels"] == ["onboarding", "team/web"] and planned[0]["assignees"] == ["bob", "carol"]
-    assert "Nadia Newbie" in planned[0]["title"]
+    # The person's name and dates stay out of the (possibly public) log...
+    assert "Nadia Newbie" not in result.output and "2026-12-07" not in result.output
+    assert planned[0]["title"] == "<personal: shown with --verbose>"
+    # ...unless asked for.
+    verbose = CliRunner().invoke(main, ["--now", NOW, "--dry-run", "-v", "onboarding", "open", *JOINER_FULL])
+    assert "Nadia Newbie" in verbose.output
+
+
+def test_the_action_log_hides_a_persons_details() -> None:
+    from gh_ops.action import shown_argv
+
+    argv = [
+        "--dry-run",
+        "offboarding",
+        "open",
+        "--login",
+        "leo",
+        "--name",
+        "Leo Leaver",
+        "--kind",
+        "involuntary",
+    ]
+    shown = " ".join(shown_argv(argv))
+    assert "Leo" not in shown and "leo" not in shown and "involuntary" not in shown
+    assert shown.startswith("--dry-run offboarding open --login … --name …")
+    assert shown_argv(["sprint", "open", "--team", "web"]) == ["sprint", "open", "--team", "web"]
 
 
 def test_dry_run_from_the_form_plans_the_checklist_the_comment_and_the_close(
