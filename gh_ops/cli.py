@@ -98,7 +98,7 @@ def main(
     \b
     Token: $GITHUB_TOKEN or $GH_TOKEN. API: $GITHUB_API_URL (GitHub Enterprise Server works).
     Exit codes: 0 done, 1 a policy check failed, 2 usage/config/template/input error,
-    3 GitHub API failure after retries.
+    3 GitHub API failure after retries, 4 internal error (a bug in gh-ops).
     """
     ctx.obj = Run(
         config_path=config_path or None,
@@ -117,6 +117,15 @@ def _set_on_run(field: str) -> Any:
     return callback
 
 
+GLOBAL_HELP = {
+    "--config": "Config file (default .github/gh-ops.yml).",
+    "--repo": "Repository to act on (default $GITHUB_REPOSITORY).",
+    "--dry-run": "Make no changes; print every change that would be made.",
+    "--now": "Act as of this ISO-8601 date/time (backfills; the future only with --dry-run).",
+    "--verbose": "Show full payloads and tracebacks.",
+}
+
+
 def global_options(command: Any) -> Any:
     """Accept the global options after the subcommand too (`gh-ops sprint open --dry-run`)."""
     for flag, field, is_flag in reversed(
@@ -128,14 +137,14 @@ def global_options(command: Any) -> Any:
             ("--verbose", "verbose", True),
         ]
     ):
+        names = (flag, "-v") if flag == "--verbose" else (flag,)
         command = click.option(
-            flag,
+            *names,
             is_flag=is_flag,
             expose_value=False,
             is_eager=True,
             callback=_set_on_run(field),
-            help="Same as the global option.",
-            hidden=True,
+            help=GLOBAL_HELP[flag],
         )(command)
     return command
 
@@ -314,7 +323,7 @@ def _open_person_issue(run: Run, kind: str, values: dict[str, Any], allow_public
             repo=repo,
             repo_private=private,
             allow_public=allow_public,
-            now=run.now(config),
+            now=run.now_for_writes(config),
             request=request,
             say=say,
             warn=warn,
@@ -431,7 +440,7 @@ def sprint_open(run: Run, teams: tuple[str, ...]) -> None:
     sprints.sprint_teams(config, teams)  # unknown or disabled teams fail before any request
     repo = run.repo()
     assert repo is not None
-    now = run.now(config)
+    now = run.now_for_writes(config)
     gh = run.github()
     try:
         outcomes = sprints.open_sprint_issues(

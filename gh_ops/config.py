@@ -516,6 +516,18 @@ def _build(data: dict[str, Any], lines: dict[str, int], file: str, base_dir: Pat
                 )
             )
 
+    joiner_label = (data.get("onboarding") or {}).get("form_label", "new-joiner")
+    if joiner_label == (data.get("offboarding") or {}).get("form_label", "leaver"):
+        key = "offboarding.form_label" if "offboarding.form_label" in lines else "onboarding.form_label"
+        problems.append(
+            Problem(
+                f"onboarding and offboarding share the form label {joiner_label!r}: every "
+                "request would carry both kinds' label",
+                file,
+                lines.get(key),
+                key,
+            )
+        )
     if problems:  # a shared sprint.* value is checked once per team: report each problem once
         unique = list({str(p): p for p in problems}.values())
         unique.sort(key=lambda p: p.line or 0)

@@ -34,6 +34,24 @@ class Run:
 
         return parse_now(self.now_option, config.timezone if config else "UTC")
 
+    def now_for_writes(self, config: Config) -> datetime:
+        """`now` for a command that writes: --now may backfill the past, not act in the future.
+
+        An issue opened "as of" a future day has a real creation time older than the listing
+        window of that day's runs, so they would not find it and would open it again.
+        """
+        from datetime import timedelta
+
+        from gh_ops import dates
+
+        now = self.now(config)
+        if self.now_option and not self.dry_run and now > dates.real_now() + timedelta(days=1):
+            raise UsageError(
+                f"--now {self.now_option} is in the future: only a --dry-run may look ahead (a write "
+                "made 'as of' a future day would be opened again when that day comes)"
+            )
+        return now
+
     def repo_flag(self) -> str | None:
         """--repo as given (not $GITHUB_REPOSITORY), checked."""
         if self.repo_option is not None and not _REPO.match(self.repo_option):

@@ -46,6 +46,11 @@ def _in_range(value: datetime, text: str) -> datetime:
     return value
 
 
+def real_now() -> datetime:
+    """The wall clock (tests pin it), to tell a backfill from a typo far in the future."""
+    return datetime.now(UTC)
+
+
 def local_date(moment: datetime, tz: str) -> date:
     """The calendar date it is in `tz` at `moment` (DST-aware)."""
     if isinstance(moment, CalendarDay):

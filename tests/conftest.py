@@ -248,3 +248,14 @@ def event(fake: FakeGitHub, workdir: Path, monkeypatch: pytest.MonkeyPatch) -> C
         return payload
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _wall_clock_far_ahead(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests use fixed dates in late 2026 and 2027 with --now; the guard against a future --now
+    compares with the wall clock, which tests pin well after all of them."""
+    from datetime import UTC, datetime
+
+    from gh_ops import dates
+
+    monkeypatch.setattr(dates, "real_now", lambda: datetime(2100, 1, 1, tzinfo=UTC))

@@ -866,3 +866,11 @@ def test_schema_rejects_what_the_cli_rejects() -> None:
     for bad in (_add_nested(ISSUE_EXAMPLE), edit(ISSUE_EXAMPLE, "every: 2w", 'every: "2 weeks"')):
         data, _ = parse_yaml(bad, CONFIG_NAME)
         assert not validator.is_valid(data)
+
+
+def test_one_form_label_for_both_kinds_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = ISSUE_EXAMPLE + "onboarding:\n  form_label: people\noffboarding:\n  form_label: people\n"
+    result = validate_text(tmp_path, monkeypatch, text)
+    assert result.exit_code == 2, result.output
+    assert "share the form label 'people'" in result.output
+    assert "(offboarding.form_label)" in result.output

@@ -557,3 +557,23 @@ def test_a_malformed_api_url_is_an_input_error(
     result = run()
     assert result.exit_code == 2, result.output
     assert "$GITHUB_API_URL" in result.output and fake.requests == []
+
+
+def test_a_future_now_is_refused_for_writes_but_not_for_a_dry_run(
+    fake: FakeGitHub, workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gh_ops import dates
+
+    monkeypatch.setattr(dates, "real_now", lambda: datetime(2026, 11, 22, 9, tzinfo=UTC))
+    result = run(now="2027-06-01")  # a typo'd backfill date
+    assert result.exit_code == 2, result.output
+    assert "is in the future" in result.output and fake.requests == []
+    assert CliRunner().invoke(main, ["--now", "2027-06-01", "--dry-run", "sprint", "open"]).exit_code == 0
+    assert fake.writes == []
+    assert run(now="2026-11-20").exit_code == 0  # the past is a backfill
+
+
+def test_verbose_after_the_subcommand(fake: FakeGitHub, workdir: Path) -> None:
+    result = CliRunner().invoke(main, ["--now", NOW, "sprint", "open", "--dry-run", "-v", "--team", "web"])
+    assert result.exit_code == 0, result.output
+    assert '"body": "<!-- gh-ops:sprint' in result.output  # --verbose prints whole payloads
