@@ -379,6 +379,12 @@ def preview(run: Run, kind: str, variables: tuple[str, ...], **values: Any) -> N
     config = run.load_config(allow_embedded=True)
     if config.embedded:
         info("(no .github/gh-ops.yml here: using the embedded example config)")
+    applies = {"sprint": ("--team",), "onboarding": JOINER_FLAGS, "offboarding": LEAVER_FLAGS}[kind]
+    stray = [f for f, param in PERSON_PARAMS.items() if values.get(param) is not None and f not in applies]
+    if stray:
+        raise UsageError(
+            f"{', '.join(stray)} does not apply to preview {kind} (it takes {', '.join(applies)})"
+        )
     team = values.get("team")
     if kind != "sprint":
         rendered = offline.preview_person(

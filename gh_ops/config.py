@@ -274,8 +274,10 @@ def load_config(explicit_path: str | Path | None, *, allow_embedded: bool = Fals
     """Load the config: an explicit path must exist; the default path may fall back to the example."""
     if explicit_path is not None:
         path = Path(explicit_path)
-        if not path.is_file():
+        if not path.exists():
             raise ConfigError(f"config file {path} not found (given with --config or GH_OPS_CONFIG)")
+        if not path.is_file():
+            raise ConfigError(f"config path {path} is not a file (given with --config or GH_OPS_CONFIG)")
         return parse_config(_read(path), str(path), base_dir=path.parent)
     if DEFAULT_CONFIG_PATH.is_file():
         return parse_config(

@@ -408,3 +408,26 @@ def test_failure_is_summarised_in_actions(empty_dir: Path, monkeypatch: pytest.M
     text = summary.read_text("utf-8")
     assert text.startswith("### gh-ops failed\n")
     assert "(colour): unknown key 'colour'" in text
+
+
+@pytest.mark.parametrize(
+    ("args", "stray"),
+    [
+        (["preview", "sprint", "--login", "x"], "--login"),
+        (["preview", "offboarding", "--team", "web"], "--team"),
+        (["preview", "onboarding", "--last-day", "2026-12-18"], "--last-day"),
+    ],
+)
+def test_preview_refuses_options_of_another_kind(
+    args: list[str], stray: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["--now", "2026-11-20", *args])
+    assert result.exit_code == 2, result.output
+    assert f"{stray} does not apply to preview" in result.output
+
+
+def test_a_config_path_that_is_a_folder_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["--now", "2026-11-20", "--config", str(tmp_path), "validate"])
+    assert result.exit_code == 2 and "is not a file" in result.output
