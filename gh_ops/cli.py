@@ -419,6 +419,68 @@ def _print_rendered(rendered: Any) -> None:
     sys.stdout.write(rendered.body if rendered.body.endswith("\n") else rendered.body + "\n")
 
 
+# --- rfc --------------------------------------------------------------------------------------------
+
+
+@main.group()
+def rfc() -> None:
+    """Requests for comments: decisions proposed in pull requests titled "RFC: ..."."""
+
+
+@rfc.command("new")
+@global_options
+@click.argument("title")
+@click.option("--decider", metavar="LOGIN", help="The one person who makes the decision.")
+@click.option(
+    "--by", "by", metavar="YYYY-MM-DD", help="Decision date. Default: today + rfc.max_decision_days."
+)
+@click.option("--out", metavar="PATH", help="File to write. Default: <rfc.folder>/<today>-<title>.md")
+@click.pass_obj
+def rfc_new(run: Run, title: str, decider: str | None, by: str | None, out: str | None) -> None:
+    """Write a new RFC document from the template, to fill in and propose in a pull request.
+
+    Local only: no token, no network. Prints the path of the file it wrote; never overwrites one.
+    With --dry-run, prints the document instead of writing it.
+    """
+    from pathlib import Path
+
+    from gh_ops import dates
+    from gh_ops import rfc as rfcs
+    from gh_ops.render import Renderer
+
+    config = run.load_config(allow_embedded=True)
+    if config.embedded:
+        info("(no .github/gh-ops.yml here: using the embedded example config)")
+    today = dates.local_date(run.now(config), config.timezone)
+    plan = rfcs.plan_new(config, title=title, decider=decider, by=by, out=out, today=today)
+    for message in plan.warnings:
+        warn(message)
+    context = rfcs.new_context(
+        config, title=plan.title, decider=plan.decider, decide_by=plan.decide_by, today=today
+    )
+    rendered = Renderer(config.templates_dir).render_issue(config.rfc.template, context)
+    text = rfcs.document_text(rendered.title, rendered.body)
+    path = Path(plan.path)
+    if path.exists():
+        raise UsageError(f"{path} already exists: gh-ops never overwrites it (choose another --out)")
+    if run.dry_run:
+        info(f"dry run: would write {path}")
+        sys.stdout.write(text)
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("x", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+    except FileExistsError:
+        raise UsageError(
+            f"{path} already exists: gh-ops never overwrites it (choose another --out)"
+        ) from None
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+    say(str(path))
+    info(f'next: fill it in, then open a pull request titled "{rendered.title}"')
+
+
 # --- sprint -----------------------------------------------------------------------------------------
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache
@@ -91,6 +92,70 @@ class PeopleIssues:
     access: tuple[str, ...] = ()
 
 
+# The sections of an RFC, by id, each with the headings that name it (compared in any case, with
+# punctuation and emoji ignored). The first heading is the one `gh-ops rfc new` writes.
+RFC_SECTIONS: dict[str, tuple[str, ...]] = {
+    "decision_to_make": (
+        "Decision to be made",
+        "Decision to make",
+        "Decision needed",
+        "The decision",
+        "What is being decided",
+        "What are we deciding",
+        "Question",
+    ),
+    "decision_maker": (
+        "Decision maker",
+        "Who decides",
+        "Who will decide",
+        "Decider",
+        "Decided by",
+    ),
+    "decision_date": (
+        "Decision date",
+        "Deadline",
+        "Decide by",
+        "Decision by",
+        "Decision deadline",
+        "By when",
+        "When",
+    ),
+    "feedback": (
+        "Feedback wanted from",
+        "Feedback needed from",
+        "Feedback from",
+        "Feedback",
+        "Reviewers",
+        "Who should give feedback",
+        "Input wanted from",
+    ),
+    "problem": ("Problem", "The problem", "Problem statement", "Motivation", "Why"),
+    "recommendation": (
+        "Recommendation",
+        "Our recommendation",
+        "Proposal",
+        "Proposed solution",
+        "Recommended option",
+    ),
+    "context": ("Context", "Background", "Useful context", "Context for reviewers"),
+    "decision": ("Decision", "Decision made", "Final decision", "Outcome", "Resolution"),
+}
+
+
+@dataclass(frozen=True)
+class RfcConfig:
+    """Requests for comments: which pull requests are RFCs, their sections and their limits."""
+
+    title_prefix: str = "RFC:"
+    label: str = "rfc"
+    folder: str = "requests-for-comments/"  # always ends with one /
+    max_decision_days: int = 7
+    remind_every: timedelta = timedelta(days=1)
+    chat_webhook_env: str = "GH_OPS_CHAT_WEBHOOK"  # the variable's name, never the URL
+    template: str = "rfc.md"
+    sections: dict[str, tuple[str, ...]] = field(default_factory=lambda: dict(RFC_SECTIONS))
+
+
 @dataclass(frozen=True)
 class Config:
     path: str  # shown in messages: the file name, or EMBEDDED_NAME
@@ -103,6 +168,7 @@ class Config:
     people_repo: str | None = None
     onboarding: PeopleIssues = PeopleIssues("onboarding.md", ("onboarding",), "new-joiner", ())
     offboarding: PeopleIssues = PeopleIssues("offboarding.md", ("offboarding",), "leaver", (), DEFAULT_ACCESS)
+    rfc: RfcConfig = field(default_factory=RfcConfig)
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -362,7 +428,7 @@ def _schema_problems(data: dict[str, Any], lines: dict[str, int], file: str) -> 
                 )
             )
             continue
-        if error.validator in ("pattern", "minLength", "maxLength") and expect:
+        if error.validator in ("pattern", "minLength", "maxLength", "minimum", "maximum") and expect:
             problems.append(Problem(f"expected {expect}, got {_describe(error.instance)}", file, line, path))
             continue
         if error.validator == "type":
@@ -379,6 +445,9 @@ def _schema_problems(data: dict[str, Any], lines: dict[str, int], file: str) -> 
             continue
         if error.validator == "uniqueItems":
             problems.append(Problem("the list has the same entry twice", file, line, path))
+            continue
+        if error.validator == "minItems":
+            problems.append(Problem("the list is empty: give at least one entry", file, line, path))
             continue
         problems.append(Problem(error.message, file, line, path or None))
     return sorted(problems, key=lambda p: p.line or 0)
@@ -530,6 +599,7 @@ def _build(data: dict[str, Any], lines: dict[str, int], file: str, base_dir: Pat
                 key,
             )
         )
+    rfc = _rfc_config(data.get("rfc") or {}, problems, file, lines)
     if problems:  # a shared sprint.* value is checked once per team: report each problem once
         unique = list({str(p): p for p in problems}.values())
         unique.sort(key=lambda p: p.line or 0)
@@ -545,6 +615,7 @@ def _build(data: dict[str, Any], lines: dict[str, int], file: str, base_dir: Pat
         people_repo=(data.get("people") or {}).get("repo"),
         onboarding=_people_issues(data.get("onboarding"), "onboarding", "new-joiner", ()),
         offboarding=_people_issues(data.get("offboarding"), "offboarding", "leaver", DEFAULT_ACCESS),
+        rfc=rfc,
         lines=lines,
     )
 
@@ -560,3 +631,89 @@ def _people_issues(
         assignees=tuple(_login(a) for a in raw.get("assignees", [])),
         access=tuple(raw.get("access", access)),
     )
+
+
+_DURATION = re.compile(r"^([1-9][0-9]*)([dh])$")
+
+
+def heading_key(text: str) -> str:
+    """A heading as RFC sections match it: lower case, words only (no punctuation, emoji or numbering)."""
+    words = "".join(ch if unicodedata.category(ch)[0] in "LN" else " " for ch in text.casefold()).split()
+    while words and words[0].isdigit():  # "1. Problem", "2) Context"
+        words.pop(0)
+    return " ".join(words)
+
+
+def _rfc_config(raw: dict[str, Any], problems: list[Problem], file: str, lines: dict[str, int]) -> RfcConfig:
+    defaults = RfcConfig()
+    folder = raw.get("folder", defaults.folder).strip().replace("\\", "/")
+    while folder.startswith("./"):
+        folder = folder[2:]
+    parts = [p for p in folder.split("/") if p not in ("", ".")]
+    if folder.startswith("/") or ".." in parts or not parts:
+        problems.append(
+            Problem(
+                f"folder {raw['folder']!r} must be a folder inside the repository, such as "
+                "requests-for-comments/ (no leading /, no ..)",
+                file,
+                lines.get("rfc.folder"),
+                "rfc.folder",
+            )
+        )
+    remind_every = defaults.remind_every
+    if "remind_every" in raw:
+        number, unit = _DURATION.match(raw["remind_every"]).groups()  # type: ignore[union-attr]
+        try:
+            remind_every = timedelta(days=int(number)) if unit == "d" else timedelta(hours=int(number))
+        except OverflowError:
+            problems.append(
+                Problem(
+                    f"remind_every {raw['remind_every']} is longer than the calendar",
+                    file,
+                    lines.get("rfc.remind_every"),
+                    "rfc.remind_every",
+                )
+            )
+    return RfcConfig(
+        title_prefix=raw.get("title_prefix", defaults.title_prefix).strip(),
+        label=raw.get("label", defaults.label),
+        folder="/".join(parts) + "/",
+        max_decision_days=raw.get("max_decision_days", defaults.max_decision_days),
+        remind_every=remind_every,
+        chat_webhook_env=raw.get("chat_webhook_env", defaults.chat_webhook_env),
+        template=raw.get("template", defaults.template),
+        sections=_rfc_sections(raw.get("sections") or {}, problems, file, lines),
+    )
+
+
+def _rfc_sections(
+    raw: dict[str, list[str]], problems: list[Problem], file: str, lines: dict[str, int]
+) -> dict[str, tuple[str, ...]]:
+    """The built-in headings plus the configured ones; a configured heading belongs to its section only."""
+    claimed: dict[str, str] = {}  # heading key -> the section the config gives it to
+    for section, headings in raw.items():
+        for i, heading in enumerate(headings):
+            key = heading_key(heading)
+            where = f"rfc.sections.{section}.{i}"
+            if not key:
+                problems.append(
+                    Problem(f"heading {heading!r} has no letters or digits", file, lines.get(where), where)
+                )
+            elif claimed.get(key, section) != section:
+                problems.append(
+                    Problem(
+                        f"heading {heading!r} is also given to section {claimed[key]}: "
+                        "a heading can name one section only",
+                        file,
+                        lines.get(where),
+                        where,
+                    )
+                )
+            else:
+                claimed[key] = section
+    merged: dict[str, tuple[str, ...]] = {}
+    for section, builtin in RFC_SECTIONS.items():
+        kept = [h for h in builtin if claimed.get(heading_key(h), section) == section]
+        added = [h for h in raw.get(section, []) if heading_key(h) not in {heading_key(k) for k in kept}]
+        merged[section] = tuple(kept + added)
+    return merged

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from gh_ops import dates, people
+from gh_ops import dates, people, rfc
 from gh_ops import sprint as sprints
 from gh_ops.config import Config, Team
 from gh_ops.errors import Problem, TemplateError, UsageError
@@ -166,6 +166,7 @@ def validate_config(config: Config, *, now: datetime, repo: str | None) -> tuple
     report: list[str] = [f"config: {config.path}"]
     renderer = Renderer(config.templates_dir)
     _validate_people(config, now, repo or "OWNER/REPO", renderer, problems, report)
+    _validate_rfc(config, now, renderer, problems, report)
     if config.sprint is None:
         report.append("sprint: not configured")
         return problems, report
@@ -229,3 +230,39 @@ def _validate_people(
                     if str(problem) not in {str(p) for p in problems}:
                         problems.append(problem)
         report.append(f"{kind}: template {template} {'has problems' if failed else 'rendered'}")
+
+
+def _validate_rfc(
+    config: Config, now: datetime, renderer: Renderer, problems: list[Problem], report: list[str]
+) -> None:
+    """Render the RFC template with and without a decider; every required section needs its heading."""
+    today = dates.local_date(now, config.timezone)
+    template = config.rfc.template
+    by = today + timedelta(days=config.rfc.max_decision_days)
+    for decider in (None, "sample-decider"):
+        context = rfc.new_context(config, title="Sample decision", decider=decider, decide_by=by, today=today)
+        try:
+            rendered = renderer.render_issue(template, context)
+        except TemplateError as exc:
+            problem = exc.problem
+            if exc.file is None:
+                problem = Problem(exc.message, config.path, config.line_of("rfc.template"), "rfc.template")
+            if str(problem) not in {str(p) for p in problems}:
+                problems.append(problem)
+            report.append(f"rfc: template {template} has problems")
+            return
+    found = rfc.parse_sections(rendered.body, config)
+    missing = [config.rfc.sections[s][0] for s in rfc.REQUIRED_SECTIONS if s not in found]
+    if missing:
+        problems.append(
+            Problem(
+                f"the RFC template {template} has no heading for: {', '.join(missing)} "
+                "(every RFC written from it would be reported as incomplete)",
+                config.path,
+                config.line_of("rfc.template"),
+                "rfc.template",
+            )
+        )
+        report.append(f"rfc: template {template} has problems")
+        return
+    report.append(f"rfc: template {template} rendered")

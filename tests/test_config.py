@@ -8,7 +8,7 @@ import os
 import subprocess
 import sys
 import time
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -18,8 +18,10 @@ from gh_ops import config as config_module
 from gh_ops.cli import main
 from gh_ops.config import (
     EMBEDDED_NAME,
+    RFC_SECTIONS,
     Config,
     PeopleIssues,
+    RfcConfig,
     SprintConfig,
     SprintSchedule,
     Team,
@@ -202,7 +204,7 @@ ERRORS = {
         _add_top,
         "colour: red",
         "colour",
-        "unknown key 'colour'; allowed here: bot, offboarding, onboarding, people, sprint, teams, "
+        "unknown key 'colour'; allowed here: bot, offboarding, onboarding, people, rfc, sprint, teams, "
         "templates_dir, timezone, trusted_authors",
     ),
     "unknown key in a team": (
@@ -330,6 +332,110 @@ ERRORS = {
         "lead: dave smith",
         "teams.infra.lead",
         "expected a GitHub login",
+    ),
+    "unknown key in rfc": (
+        lambda t: t + "rfc:\n  label: rfc\n  prefix: RFC\n",
+        "prefix: RFC",
+        "rfc.prefix",
+        "unknown key 'prefix'; allowed here: chat_webhook_env, folder, label, max_decision_days, "
+        "remind_every, sections, template, title_prefix",
+    ),
+    "reminder interval in words": (
+        lambda t: t + "rfc:\n  remind_every: daily\n",
+        "remind_every",
+        "rfc.remind_every",
+        'expected a duration in whole days or hours such as 1d or 12h, got text "daily"',
+    ),
+    "reminder interval in weeks": (
+        lambda t: t + "rfc:\n  remind_every: 1w\n",
+        "remind_every",
+        "rfc.remind_every",
+        'expected a duration in whole days or hours such as 1d or 12h, got text "1w"',
+    ),
+    "reminder interval of zero": (
+        lambda t: t + "rfc:\n  remind_every: 0h\n",
+        "remind_every",
+        "rfc.remind_every",
+        "expected a duration in whole days or hours",
+    ),
+    "absurd reminder interval": (
+        lambda t: t + "rfc:\n  remind_every: 99999999999999999999d\n",
+        "remind_every",
+        "rfc.remind_every",
+        "remind_every 99999999999999999999d is longer than the calendar",
+    ),
+    "decision days as text": (
+        lambda t: t + "rfc:\n  max_decision_days: a week\n",
+        "max_decision_days",
+        "rfc.max_decision_days",
+        'expected a whole number, got text "a week"',
+    ),
+    "negative decision days": (
+        lambda t: t + "rfc:\n  max_decision_days: -1\n",
+        "max_decision_days",
+        "rfc.max_decision_days",
+        "expected a whole number of days from 0 to 365, got integer -1",
+    ),
+    "decision days beyond a year": (
+        lambda t: t + "rfc:\n  max_decision_days: 400\n",
+        "max_decision_days",
+        "rfc.max_decision_days",
+        "expected a whole number of days from 0 to 365, got integer 400",
+    ),
+    "rfc folder outside the repository": (
+        lambda t: t + "rfc:\n  folder: ../decisions/\n",
+        "folder:",
+        "rfc.folder",
+        "folder '../decisions/' must be a folder inside the repository",
+    ),
+    "absolute rfc folder": (
+        lambda t: t + "rfc:\n  folder: /decisions\n",
+        "folder:",
+        "rfc.folder",
+        "must be a folder inside the repository",
+    ),
+    "webhook URL instead of a variable name": (
+        lambda t: t + "rfc:\n  chat_webhook_env: https://hooks.example.com/x\n",
+        "chat_webhook_env",
+        "rfc.chat_webhook_env",
+        "expected an environment variable name such as GH_OPS_CHAT_WEBHOOK",
+    ),
+    "blank title prefix": (
+        lambda t: t + "rfc:\n  title_prefix: '  '\n",
+        "title_prefix",
+        "rfc.title_prefix",
+        "expected a title prefix of 1 to 50 characters",
+    ),
+    "unknown rfc section": (
+        lambda t: t + "rfc:\n  sections:\n    summary: [TL;DR]\n",
+        "summary:",
+        "rfc.sections.summary",
+        "bad name 'summary': expected a section id: decision_to_make, decision_maker, decision_date, "
+        "feedback, problem, recommendation, context, decision",
+    ),
+    "rfc section headings that are not a list": (
+        lambda t: t + "rfc:\n  sections:\n    context: Background\n",
+        "context:",
+        "rfc.sections.context",
+        'expected a list, got text "Background"',
+    ),
+    "empty list of rfc headings": (
+        lambda t: t + "rfc:\n  sections:\n    context: []\n",
+        "context:",
+        "rfc.sections.context",
+        "the list is empty",
+    ),
+    "rfc heading given to two sections": (
+        lambda t: t + "rfc:\n  sections:\n    problem: [Why now]\n    context: ['Why now?']\n",
+        "Why now?",
+        "rfc.sections.context.0",
+        "heading 'Why now?' is also given to section problem",
+    ),
+    "rfc heading without words": (
+        lambda t: t + "rfc:\n  sections:\n    context: ['🙂']\n",
+        "🙂",
+        "rfc.sections.context.0",
+        "has no letters or digits",
     ),
 }
 
@@ -730,6 +836,15 @@ def test_templates_dir_is_relative_to_the_config_file(tmp_path: Path) -> None:
 # Dataclass fields that are not config keys, or that are spelt differently in the file.
 DERIVED = {"path", "lines", "key", "schedule", "every_weeks"}
 RENAMED = {"every_weeks": "every", "schedule": "sprint", "people_repo": "people"}
+RFC_EXAMPLE = """\
+rfc:
+  title_prefix: "RFC:"
+  label: rfc
+  folder: requests-for-comments/
+  max_decision_days: 7
+  remind_every: 1d
+  chat_webhook_env: GH_OPS_CHAT_WEBHOOK   # name of the env var holding the webhook URL
+"""
 
 
 def _schema_properties() -> dict[str, set[str]]:
@@ -743,6 +858,7 @@ def _schema_properties() -> dict[str, set[str]]:
         "people": set(schema["properties"]["people"]["properties"]),
         "onboarding": set(schema["properties"]["onboarding"]["properties"]),
         "offboarding": set(schema["properties"]["offboarding"]["properties"]),
+        "rfc": set(schema["properties"]["rfc"]["properties"]),
     }
 
 
@@ -755,6 +871,7 @@ def _schema_properties() -> dict[str, set[str]]:
         (SprintSchedule, "sprint"),
         (SprintSchedule, "team sprint"),
         (PeopleIssues, "offboarding"),
+        (RfcConfig, "rfc"),
     ],
 )
 def test_every_dataclass_field_is_a_schema_key(cls: type, where: str) -> None:
@@ -806,6 +923,16 @@ offboarding:
   form_label: leaver-request
   assignees: [pat]
   access: [Slack]
+rfc:
+  title_prefix: "Decision:"
+  label: decision
+  folder: ./docs/decisions
+  max_decision_days: 3
+  remind_every: 12h
+  chat_webhook_env: SLACK_RFC_WEBHOOK
+  template: decision.md
+  sections:
+    decision_date: [Timeline]
 """
     data, _ = parse_yaml(text, CONFIG_NAME)
     props = _schema_properties()
@@ -813,7 +940,7 @@ offboarding:
     assert set(data["teams"]["web"]) == props["team"]
     assert set(data["teams"]["web"]["sprint"]) == props["team sprint"]
     assert set(data["sprint"]) == props["sprint"]
-    for section in ("people", "onboarding", "offboarding"):
+    for section in ("people", "onboarding", "offboarding", "rfc"):
         assert set(data[section]) == props[section], section
 
     config = parse_config(text, CONFIG_NAME, base_dir=tmp_path)
@@ -837,6 +964,17 @@ offboarding:
     assert config.onboarding == PeopleIssues("joiner.md", ("joiner",), "joiner-request", ("pat",))
     assert config.offboarding == PeopleIssues(
         "leaver.md", ("leaver",), "leaver-request", ("pat",), ("Slack",)
+    )
+    sections = {**RFC_SECTIONS, "decision_date": (*RFC_SECTIONS["decision_date"], "Timeline")}
+    assert config.rfc == RfcConfig(
+        "Decision:",
+        "decision",
+        "docs/decisions/",
+        3,
+        timedelta(hours=12),
+        "SLACK_RFC_WEBHOOK",
+        "decision.md",
+        sections,
     )
 
 
@@ -874,3 +1012,80 @@ def test_one_form_label_for_both_kinds_is_refused(tmp_path: Path, monkeypatch: p
     assert result.exit_code == 2, result.output
     assert "share the form label 'people'" in result.output
     assert "(offboarding.form_label)" in result.output
+
+
+# --------------------------------------------------------------------------- the rfc section
+
+
+def test_rfc_defaults_when_the_section_is_absent() -> None:
+    config = parse_config(ISSUE_EXAMPLE, CONFIG_NAME, base_dir=None)
+    assert config.rfc == RfcConfig()
+    assert config.rfc == RfcConfig(
+        title_prefix="RFC:",
+        label="rfc",
+        folder="requests-for-comments/",
+        max_decision_days=7,
+        remind_every=timedelta(days=1),
+        chat_webhook_env="GH_OPS_CHAT_WEBHOOK",
+        template="rfc.md",
+        sections=RFC_SECTIONS,
+    )
+
+
+def test_the_issue_rfc_example_gives_the_defaults() -> None:
+    config = parse_config(ISSUE_EXAMPLE + RFC_EXAMPLE, CONFIG_NAME, base_dir=None)
+    assert config.rfc == RfcConfig()
+    assert parse_config(ISSUE_EXAMPLE + "rfc: {}\n", CONFIG_NAME, base_dir=None).rfc == RfcConfig()
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("1d", timedelta(days=1)),
+        ("3d", timedelta(days=3)),
+        ("1h", timedelta(hours=1)),
+        ("36h", timedelta(hours=36)),
+    ],
+)
+def test_rfc_reminder_interval(written: str, expected: timedelta) -> None:
+    config = parse_config(ISSUE_EXAMPLE + f"rfc:\n  remind_every: {written}\n", CONFIG_NAME, base_dir=None)
+    assert config.rfc.remind_every == expected
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("requests-for-comments/", "requests-for-comments/"),
+        ("requests-for-comments", "requests-for-comments/"),
+        ("./docs//rfcs/", "docs/rfcs/"),
+        ("docs/rfcs", "docs/rfcs/"),
+    ],
+)
+def test_rfc_folder_is_normalised(written: str, expected: str) -> None:
+    config = parse_config(ISSUE_EXAMPLE + f"rfc:\n  folder: {written}\n", CONFIG_NAME, base_dir=None)
+    assert config.rfc.folder == expected
+
+
+def test_rfc_section_headings_add_to_the_built_in_ones() -> None:
+    text = ISSUE_EXAMPLE + "rfc:\n  sections:\n    context: [Links]\n    problem: [Why, Pain point]\n"
+    sections = parse_config(text, CONFIG_NAME, base_dir=None).rfc.sections
+    assert sections["context"] == (*RFC_SECTIONS["context"], "Links")
+    assert sections["problem"] == (*RFC_SECTIONS["problem"], "Pain point")  # Why was built in already
+    assert sections["decision_maker"] == RFC_SECTIONS["decision_maker"]
+
+
+def test_an_rfc_heading_given_to_another_section_moves_there() -> None:
+    # "Deadline" is built in for the decision date; a company that means something else by it says so.
+    text = ISSUE_EXAMPLE + "rfc:\n  sections:\n    decision_to_make: [deadline]\n"
+    sections = parse_config(text, CONFIG_NAME, base_dir=None).rfc.sections
+    assert "deadline" in sections["decision_to_make"]
+    assert "Deadline" not in sections["decision_date"]
+
+
+def test_built_in_rfc_headings_name_one_section_each() -> None:
+    from gh_ops.config import heading_key
+
+    keys = [heading_key(h) for headings in RFC_SECTIONS.values() for h in headings]
+    assert len(keys) == len(set(keys))
+    ids = config_module.schema()["properties"]["rfc"]["properties"]["sections"]["propertyNames"]["enum"]
+    assert ids == list(RFC_SECTIONS)
