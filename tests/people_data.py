@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from click.testing import CliRunner, Result
 from fakegithub import FakeGitHub
 
@@ -50,3 +52,19 @@ def offboard(*args: str, now: str = NOW) -> Result:
 def checklists(fake: FakeGitHub, kind: str, repo: str = PEOPLE) -> list[dict]:
     """The issues in `repo` whose gh-ops marker is of this kind."""
     return [i for i in fake.issues(repo) if (read_marker(i["body"]) or ("",))[0] == kind]
+
+
+def identity(body: str) -> tuple[str, dict[str, str]]:
+    """The marker's kind, login and date (it also carries the request and an answers fingerprint)."""
+    mark = read_marker(body)
+    assert mark is not None, body[:200]
+    return mark[0], {k: v for k, v in mark[1].items() if k in ("login", "date")}
+
+
+def routes(requests: list[Any]) -> list[tuple[str, str]]:
+    """(method, path) of recorded requests, to compare with an expected list."""
+    return [(r.method, r.path) for r in requests]
+
+
+def assignees_of(issue: dict) -> list[str]:
+    return [a["login"] for a in issue["assignees"]]

@@ -24,9 +24,12 @@ from people_data import (
     PEOPLE,
     PUBLIC,
     REQUESTS,
+    assignees_of,
     checklists,
+    identity,
     offboard,
     onboard,
+    routes,
 )
 
 from gh_ops.cli import main
@@ -54,21 +57,6 @@ def marker_of(body: str) -> dict[str, str]:
     mark = read_marker(body)
     assert mark is not None, body[:200]
     return mark[1]
-
-
-def identity(body: str) -> tuple[str, dict[str, str]]:
-    """The marker's kind, login and date."""
-    mark = read_marker(body)
-    assert mark is not None, body[:200]
-    return mark[0], {k: v for k, v in mark[1].items() if k in ("login", "date")}
-
-
-def routes(requests: list[Any]) -> list[tuple[str, str]]:
-    return [(r.method, r.path) for r in requests]
-
-
-def assignees_of(issue: dict) -> list[str]:
-    return [a["login"] for a in issue["assignees"]]
 
 
 def starting(args: list[str], day: str) -> list[str]:

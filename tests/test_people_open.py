@@ -32,9 +32,12 @@ from people_data import (
     PUBLIC,
     REQUESTS,
     STAFF,
+    assignees_of,
     checklists,
+    identity,
     offboard,
     onboard,
+    routes,
 )
 
 from gh_ops import dates
@@ -48,23 +51,8 @@ pytestmark = pytest.mark.usefixtures("no_wall_clock")
 # `fake`, `workdir` and `event` are fixtures in conftest.py (shared with test_people_lifecycle.py).
 
 
-def identity(body: str) -> tuple[str, dict[str, str]]:
-    """The marker's kind, login and date (it also carries the request and an answers fingerprint)."""
-    mark = read_marker(body)
-    assert mark is not None, body[:200]
-    return mark[0], {k: v for k, v in mark[1].items() if k in ("login", "date")}
-
-
-def routes(requests: list[Any]) -> list[tuple[str, str]]:
-    return [(r.method, r.path) for r in requests]
-
-
 def labels_of(issue: dict) -> list[str]:
     return [label["name"] for label in issue["labels"]]
-
-
-def assignees_of(issue: dict) -> list[str]:
-    return [a["login"] for a in issue["assignees"]]
 
 
 def headings(body: str) -> set[str]:
