@@ -481,6 +481,102 @@ def rfc_new(run: Run, title: str, decider: str | None, by: str | None, out: str 
     info(f'next: fill it in, then open a pull request titled "{rendered.title}"')
 
 
+@rfc.command("check")
+@global_options
+@click.option("--pr", "number", type=click.IntRange(min=1), metavar="N", help="Check this pull request.")
+@click.pass_obj
+def rfc_check(run: Run, number: int | None) -> None:
+    """Check an RFC pull request: its sections, decision maker, date and feedback people.
+
+    \b
+    Without --pr, checks the pull request of the triggering event (pull_request, or a review or
+    comment on one). Posts a check run "RFC", keeps one comment up to date (problems, who has
+    responded, moved dates), adds the label and records the decision at merge.
+    Exit 1 when the RFC is malformed, or merged with no decision recorded.
+    A pull request that is not an RFC costs no request when its files can be read from the checkout.
+    """
+    from gh_ops import rfc_watch
+
+    config = run.load_config()
+    repo = run.repo()
+    assert repo is not None
+    now = run.now_for_writes(config)
+    event_name, payload = (None, None) if number is not None else run.event()
+    try:
+        result = rfc_watch.check(
+            run.github,
+            config,
+            repo,
+            now,
+            number=number,
+            event_name=event_name,
+            payload=payload,
+            say=say,
+            warn=warn,
+        )
+    finally:
+        _report_requests(run)
+    if not result.rfc:
+        say(f"nothing to do: #{result.number} is {result.why_not}" if result.number else result.why_not)
+        return
+    _report_rfc_check(run, result)
+
+
+def _report_rfc_check(run: Run, result: Any) -> None:
+    from gh_ops.errors import EXIT_POLICY
+
+    a, applied = result.assessment, result.applied
+    for warning in applied.warnings:
+        warn(warning)
+    actions_io.set_outputs({"result": result.status})
+    if actions_io.in_actions():
+        lines = [f"### gh-ops rfc check: #{a.pull.number}{' (dry run)' if run.dry_run else ''}", ""]
+        lines.append(f"Status: **{result.status}**")
+        lines += [f"- {p.message} {p.fix}" for p in a.problems]
+        actions_io.add_summary("\n".join(lines) + "\n")
+    if applied.failed:
+        from gh_ops.errors import GitHubError
+
+        done = "; ".join(applied.done) or "nothing"
+        raise GitHubError(
+            f"could not {'; '.join(applied.failed)} on #{a.pull.number}. Done: {done}. Re-running is safe."
+        )
+    say(f"#{a.pull.number}: {result.status}" + (f" ({len(a.problems)} problem(s))" if a.problems else ""))
+    for problem in a.problems:
+        line = f" (line {problem.line} of the description)" if problem.line else ""
+        say(f"  - {problem.message}{line} {problem.fix}")
+    if result.failed_policy:
+        actions_io.annotate("error", f"RFC #{a.pull.number} is {result.status}", title="gh-ops rfc check")
+        sys.exit(EXIT_POLICY)
+
+
+@rfc.command("remind")
+@global_options
+@click.pass_obj
+def rfc_remind(run: Run) -> None:
+    """The scheduled sweep over open RFCs (safe to run hourly, twice or late).
+
+    \b
+    The day before a decision date, mentions the required feedback people who have not responded
+    (once). After it, mentions the decision maker once per rfc.remind_every and sets the overdue
+    label (removed when the decision is recorded). Writes a digest to the step summary.
+    """
+    from gh_ops import rfc_watch
+
+    config = run.load_config()
+    repo = run.repo()
+    assert repo is not None
+    now = run.now_for_writes(config)
+    gh = run.github()
+    try:
+        result = rfc_watch.remind(gh, config, repo, now, say=say, warn=warn)
+    finally:
+        _report_requests(run)
+    text = rfc_watch.digest(result.rows, now, config, dry_run=run.dry_run)
+    say(text.rstrip())
+    actions_io.add_summary(text)
+
+
 # --- sprint -----------------------------------------------------------------------------------------
 
 
@@ -543,14 +639,28 @@ def _report_requests(run: Run) -> None:
             for write in gh.planned:
                 personal = run.personal and not run.verbose
                 say(f"  {write.method} {write.path}" if personal else f"  {write}")
-                detail = {k: v for k, v in write.payload.items() if k != "body"}
-                if "body" in write.payload:
-                    detail["body"] = f"<{len(write.payload['body'].splitlines())} lines>"
+                detail = _short_payload(write.payload)
                 if run.personal and "title" in detail:
                     detail["title"] = "<personal: shown with --verbose>"
                 say("    " + json.dumps(write.payload if run.verbose else detail, ensure_ascii=False))
         else:
             say("dry run: nothing to write")
+
+
+def _short_payload(payload: Any) -> Any:
+    """A write's payload for a dry-run listing: texts as their line counts, GraphQL as its variables."""
+    if isinstance(payload, dict):
+        if "query" in payload and "variables" in payload:
+            return _short_payload(payload["variables"])
+        return {
+            k: f"<{len(v.splitlines())} lines>"
+            if k in ("body", "summary") and isinstance(v, str)
+            else _short_payload(v)
+            for k, v in payload.items()
+        }
+    if isinstance(payload, list):
+        return [_short_payload(v) for v in payload]
+    return payload
 
 
 def _report_sprint(run: Run, outcomes: list[Any]) -> None:

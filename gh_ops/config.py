@@ -152,6 +152,9 @@ class RfcConfig:
     max_decision_days: int = 7
     remind_every: timedelta = timedelta(days=1)
     chat_webhook_env: str = "GH_OPS_CHAT_WEBHOOK"  # the variable's name, never the URL
+    assign_feedback: bool = False  # assign the feedback people (False: the comment asks the author to)
+    overdue_label: str = "rfc:overdue"
+    no_decision_label: str = "rfc:no-decision"
     template: str = "rfc.md"
     sections: dict[str, tuple[str, ...]] = field(default_factory=lambda: dict(RFC_SECTIONS))
 
@@ -681,6 +684,9 @@ def _rfc_config(raw: dict[str, Any], problems: list[Problem], file: str, lines: 
         max_decision_days=raw.get("max_decision_days", defaults.max_decision_days),
         remind_every=remind_every,
         chat_webhook_env=raw.get("chat_webhook_env", defaults.chat_webhook_env),
+        assign_feedback=raw.get("assign_feedback", defaults.assign_feedback),
+        overdue_label=raw.get("overdue_label", defaults.overdue_label),
+        no_decision_label=raw.get("no_decision_label", defaults.no_decision_label),
         template=raw.get("template", defaults.template),
         sections=_rfc_sections(raw.get("sections") or {}, problems, file, lines),
     )

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import github as pygithub  # the only import of PyGithub in gh-ops
 import requests
@@ -465,6 +465,28 @@ class GitHub:
             raise GitHubError(f"GitHub GraphQL refused the query to {why}: {messages}")
         return data.get("data") or {}
 
+    def mutate(
+        self, query: str, variables: dict[str, Any], *, why: str
+    ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        """Run a GraphQL mutation whose fields may succeed or fail one by one.
+
+        Returns the data and GitHub's errors (each with the `path` of the field that failed), so
+        the caller can say what was done and what was not. In dry-run it is recorded, not sent.
+        """
+        body = {"query": query, "variables": variables}
+        if self.dry_run:
+            self._plan("POST", _route_of(self.graphql_endpoint, self.api_url), body, why)
+            return {}, []
+        try:
+            _, data = self._call("POST", self.graphql_endpoint, why=why, body=body)
+        except _Ambiguous as exc:
+            raise GitHubError(
+                f"GitHub failed while sending the changes to {why} ({exc}); they may or may not have "
+                "been applied (re-running is safe: gh-ops finds what was applied)"
+            ) from None
+        errors = [e for e in data.get("errors") or [] if isinstance(e, dict)]
+        return data.get("data") or {}, errors
+
     # -- writes --------------------------------------------------------------------------
 
     def _plan(self, method: str, path: str, payload: dict[str, Any], why: str) -> None:
@@ -622,6 +644,43 @@ class GitHub:
                 f"GitHub failed while commenting on #{number} ({exc}); the comment may "
                 "or may not have been posted"
             ) from None
+
+    def create_label(self, repo: str, name: str, *, color: str, description: str) -> str | None:
+        """Create a label and return its node id (or the existing one's); None in dry-run."""
+        path = f"{self._repo_path(repo)}/labels"
+        payload = {"name": name, "color": color, "description": description}
+        if self.dry_run:
+            self._plan("POST", path, payload, f"create label {name!r}")
+            return None
+        try:
+            _, data = self._call("POST", self.api_url + path, why=f"create label {name!r}", body=payload)
+        except _ValidationFailed as exc:  # already_exists: someone made it since we looked
+            if not any(e.get("code") == "already_exists" for e in exc.errors):
+                raise
+            _, data = self._call(
+                "GET",
+                f"{self.api_url}{path}/{quote(name, safe='')}",
+                why=f"read label {name!r}",
+            )
+        except _Ambiguous:  # a label is unique by name, so reading it tells whether it landed
+            _, data = self._call(
+                "GET",
+                f"{self.api_url}{path}/{quote(name, safe='')}",
+                why=f"read label {name!r}",
+            )
+        return data.get("node_id")
+
+    def add_assignees(self, repo: str, number: int, logins: tuple[str, ...], *, why: str) -> tuple[str, ...]:
+        """Assign people (adding to those assigned); returns who is assigned afterwards.
+        GitHub silently skips logins that cannot be assigned, so the caller compares."""
+        path = f"{self._repo_path(repo)}/issues/{number}/assignees"
+        if self.dry_run:
+            self._plan("POST", path, {"assignees": list(logins)}, why)
+            return logins
+        _, data = self._call(
+            "POST", self.api_url + path, why=why, body={"assignees": list(logins)}, idempotent=True
+        )
+        return tuple(a["login"] for a in data.get("assignees") or [])
 
 
 # --- helpers -------------------------------------------------------------------------------

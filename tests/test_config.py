@@ -337,8 +337,8 @@ ERRORS = {
         lambda t: t + "rfc:\n  label: rfc\n  prefix: RFC\n",
         "prefix: RFC",
         "rfc.prefix",
-        "unknown key 'prefix'; allowed here: chat_webhook_env, folder, label, max_decision_days, "
-        "remind_every, sections, template, title_prefix",
+        "unknown key 'prefix'; allowed here: assign_feedback, chat_webhook_env, folder, label, "
+        "max_decision_days, no_decision_label, overdue_label, remind_every, sections, template, title_prefix",
     ),
     "reminder interval in words": (
         lambda t: t + "rfc:\n  remind_every: daily\n",
@@ -930,6 +930,9 @@ rfc:
   max_decision_days: 3
   remind_every: 12h
   chat_webhook_env: SLACK_RFC_WEBHOOK
+  assign_feedback: true
+  overdue_label: decision/late
+  no_decision_label: decision/missing
   template: decision.md
   sections:
     decision_date: [Timeline]
@@ -973,6 +976,9 @@ rfc:
         3,
         timedelta(hours=12),
         "SLACK_RFC_WEBHOOK",
+        True,
+        "decision/late",
+        "decision/missing",
         "decision.md",
         sections,
     )

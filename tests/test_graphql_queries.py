@@ -389,3 +389,52 @@ def test_discovery_finds_documents_in_a_new_module(tmp_path: Path, schema: Graph
         ("pkg/queries.py:18", True),
         ("pkg/queries.py:18", False),
     ]
+
+
+# --------------------------------------------------------------------------- composed mutations
+
+
+def _mutate_calls(package_dir: Path) -> list[str]:
+    """file:line and query argument of every `.mutate(...)` call (mutations composed at run time)."""
+    found = []
+    for _module, path in _modules(package_dir):
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        rel = path.relative_to(package_dir.parent).as_posix()
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "mutate"
+            ):
+                arg = _query_argument(node)
+                found.append(f"{rel}:{node.lineno}: {ast.unparse(arg) if arg is not None else '?'}")
+    return found
+
+
+def test_every_composed_mutation_is_built_from_the_validated_parts() -> None:
+    """`gh.mutate` is sent only documents made by rfc_queries.mutation(), validated below."""
+    calls = _mutate_calls(PACKAGE_DIR)
+    assert calls, "the scan should find the RFC writes"
+    assert all(call.split(": ", 1)[1].startswith("q.mutation(") for call in calls), calls
+
+
+def test_every_combination_of_mutation_parts_validates(schema: GraphQLSchema) -> None:
+    import itertools
+
+    from gh_ops import rfc_queries
+
+    parts = list(rfc_queries.MUTATION_PARTS)
+    combos = [list(c) for n in range(1, len(parts) + 1) for c in itertools.combinations(parts, n)]
+    assert len(combos) == 2 ** len(parts) - 1
+    for combo in combos:
+        text = rfc_queries.mutation(combo)
+        assert validation_errors(schema, text) == [], (combo, text)
+
+
+def test_a_mutation_with_no_or_unknown_parts_is_refused() -> None:
+    from gh_ops import rfc_queries
+
+    with pytest.raises(ValueError):
+        rfc_queries.mutation([])
+    with pytest.raises(ValueError):
+        rfc_queries.mutation(["checkRun", "deleteRepository"])

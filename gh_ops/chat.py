@@ -1,0 +1,57 @@
+"""Notices to a chat incoming webhook (Slack-compatible: a JSON body with `text`).
+
+The URL is a secret: it is never printed, not even in errors (they name the variable instead).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
+from gh_ops.errors import UsageError
+
+SLEEP: Callable[[float], None] = time.sleep
+ATTEMPTS = 3
+
+
+def escape(text: str) -> str:
+    """Text from GitHub made inert for Slack's markup: no links, mentions (<!channel>) or tags."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def link(url: str, text: str) -> str:
+    return f"<{url}|{escape(text).replace('|', '¦')}>"
+
+
+def webhook_url(env_name: str) -> str | None:
+    """The webhook URL from the environment variable the config names, or None when it is unset."""
+    url = (os.environ.get(env_name) or "").strip()
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme != "https" or not parts.netloc:
+        raise UsageError(f"${env_name} is not an https:// URL (its value is not shown: it is a secret)")
+    return url
+
+
+def post(url: str, text: str, *, env_name: str) -> str | None:
+    """Send one message; retries 5xx, 429 and network errors. Returns None when sent, else why not."""
+    import requests
+
+    why = "no answer"
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            response = requests.post(url, json={"text": text}, timeout=10)
+        except (requests.ConnectionError, requests.Timeout) as exc:
+            why = f"{exc.__class__.__name__}"
+        else:
+            if response.status_code < 300:
+                return None
+            why = f"HTTP {response.status_code}"
+            if response.status_code < 500 and response.status_code != 429:
+                break
+        if attempt < ATTEMPTS:
+            SLEEP(2 ** (attempt - 1))
+    return f"the chat webhook (${env_name}) refused or did not answer: {why}"
