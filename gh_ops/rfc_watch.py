@@ -370,6 +370,11 @@ def _quiet(login: str) -> str:
     return f"`@{login}`"
 
 
+def _quiet_mentions(text: str) -> str:
+    """Every @login in a text put in code, so posting it notifies nobody."""
+    return rfc._MENTION.sub(lambda m: f"`{m.group(0)}`", text)
+
+
 def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
@@ -415,10 +420,9 @@ def render_comment(a: Assessment, memory: Memory, cfg: Config, *, assigned_by_us
     lines += [" · ".join(facts), ""]
     if a.problems:
         for i, problem in enumerate(a.problems, start=1):
-            where = f" (line {problem.line} of the description)" if problem.line else ""
-            lines.append(
-                f"{i}. {defuse_markup(_capital(problem.message))}{where} {defuse_markup(problem.fix)}"
-            )
+            where = f"Line {problem.line}: " if problem.line else ""
+            text = f"{where}{_capital(problem.message)} {problem.fix}"
+            lines.append(f"{i}. {_quiet_mentions(defuse_markup(text))}")
         lines.append("")
     lines += _roster_lines(a, cfg, assigned_by_us)
     if memory.moves:
