@@ -32,7 +32,7 @@ RFC_PULL_FRAGMENT = """fragment RfcPull on PullRequest {
   }
   comments(first: 100) {
     pageInfo { hasNextPage endCursor }
-    nodes { id databaseId author { __typename login } body createdAt }
+    nodes { id author { __typename login } body createdAt }
   }
 }
 """
@@ -86,7 +86,7 @@ RFC_MORE_COMMENTS_QUERY = """query RfcMoreComments($owner: String!, $name: Strin
     pullRequest(number: $number) {
       comments(first: 100, after: $after) {
         pageInfo { hasNextPage endCursor }
-        nodes { id databaseId author { __typename login } body createdAt }
+        nodes { id author { __typename login } body createdAt }
       }
     }
   }

@@ -12,6 +12,11 @@ Object shapes are built from the real webhook payloads in tests/fixtures/webhook
 under test sees the same keys it will see from GitHub. Only behaviour the project relies on is
 modelled; anything else is deliberately absent (an unknown endpoint is not mocked at all, so
 `responses` raises ConnectionError and the gap is obvious).
+
+Pull requests are issues with PR fields (add_pull, merge_pull, add_review...). GraphQL documents
+named in STATE_OPERATIONS are answered from state by running them against GitHub's real schema
+(tests/fixtures/graphql-schema.graphql), so answers hold exactly the selected fields; other
+operations need an on_graphql handler (fake.execute_graphql answers any document from state).
 """
 
 from __future__ import annotations
@@ -19,13 +24,14 @@ from __future__ import annotations
 import base64
 import copy
 import functools
+import hashlib
 import itertools
 import json
 import math
 import re
 import threading
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -33,11 +39,30 @@ from typing import Any
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
 import responses
+from graphql import (
+    DocumentNode,
+    GraphQLError,
+    GraphQLInt,
+    GraphQLInterfaceType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLResolveInfo,
+    GraphQLScalarType,
+    GraphQLSchema,
+    OperationType,
+    build_schema,
+    execute_sync,
+    get_operation_ast,
+    parse,
+    validate,
+)
 from requests import PreparedRequest
 from requests.structures import CaseInsensitiveDict
 
 FIXTURES_DIR = Path(__file__).parent / "fixtures"
 WEBHOOKS_DIR = FIXTURES_DIR / "webhooks"
+GRAPHQL_SCHEMA_FILE = FIXTURES_DIR / "graphql-schema.graphql"
 
 PUBLIC_API_URL = "https://api.github.com"
 DEFAULT_ACTOR = "github-actions[bot]"
@@ -51,6 +76,17 @@ _KNOWN_USER_IDS = {"github-actions[bot]": 41898282, "dependabot[bot]": 49699333}
 
 # The template payload's own identity, rewritten away when deriving new objects from it.
 _TPL_API_USER = "https://api.github.com/users/Codertocat"
+
+# The GraphQL operations FakeGitHub answers from its state without per-test setup (gh_ops/rfc_queries.py).
+STATE_OPERATIONS = (
+    "RfcPullRequest",
+    "RfcOpenPullRequests",
+    "RfcRecentPullRequests",
+    "RfcMoreComments",
+    "RfcMoreReviews",
+    "RfcWrites",
+)
+REVIEW_STATES = ("APPROVED", "CHANGES_REQUESTED", "COMMENTED", "DISMISSED")
 
 _Resp = tuple[int, dict[str, str], Any]
 Clock = Callable[[], datetime]
@@ -137,12 +173,12 @@ class RecordedRequest:
         """True for POSTs to the GraphQL endpoint."""
         return self.path == "/graphql"
 
-    @property
+    @functools.cached_property
     def is_write(self) -> bool:
         """GETs and GraphQL queries are reads; everything else (incl. mutations) is a write."""
         if self.is_graphql:
-            query = self.json.get("query", "") if isinstance(self.json, dict) else ""
-            return str(query).lstrip().startswith("mutation")
+            data = self.json if isinstance(self.json, dict) else {}
+            return _operation_type(str(data.get("query", "")), data.get("operationName")) == "mutation"
         return self.method not in ("GET", "HEAD")
 
 
@@ -182,6 +218,33 @@ class _Comment:
 
 
 @dataclass
+class _Review:
+    id: int
+    author: str
+    state: str  # APPROVED, CHANGES_REQUESTED, COMMENTED or DISMISSED
+    submitted_at: datetime
+    commit_id: str | None
+    body: str = ""
+
+
+@dataclass
+class _CheckRun:
+    id: int
+    name: str
+    head_sha: str
+    status: str  # REST spelling: queued, in_progress, completed...
+    conclusion: str | None
+    title: str | None
+    summary: str | None
+    text: str | None
+    details_url: str | None
+    external_id: str | None
+    started_at: datetime | None
+    completed_at: datetime | None
+    app: str  # the login of the app (token) that created it
+
+
+@dataclass
 class _Issue:
     id: int
     number: int
@@ -200,6 +263,15 @@ class _Issue:
     closed_by: str | None = None
     is_pr: bool = False
     comment_ids: list[int] = field(default_factory=list)
+    # Pull requests only.
+    head_sha: str | None = None
+    head_ref: str | None = None
+    files: list[str] = field(default_factory=list)
+    draft: bool = False
+    merged_at: datetime | None = None
+    merged_by: str | None = None
+    merge_sha: str | None = None
+    reviews: list[_Review] = field(default_factory=list)
 
 
 @dataclass
@@ -216,6 +288,8 @@ class _Repo:
     issues: dict[int, _Issue] = field(default_factory=dict)
     milestones: dict[int, _Milestone] = field(default_factory=dict)
     comments: dict[int, _Comment] = field(default_factory=dict)
+    check_runs: list[_CheckRun] = field(default_factory=list)
+    commits: set[str] = field(default_factory=set)  # shas check runs may be created for
     next_number: int = 1
 
     @property
@@ -251,6 +325,16 @@ class _Failure:
 
     def matches(self, req: _Req) -> bool:
         return self.method in ("*", req.method) and bool(self.pattern.search(req.path))
+
+
+@dataclass
+class _FieldFailure:
+    """An injected failure of one GraphQL mutation field (by field name, not alias)."""
+
+    field_name: str
+    message: str
+    type: str
+    remaining: int
 
 
 @dataclass
@@ -312,7 +396,10 @@ class FakeGitHub:
         self.web_url, self.graphql_url = _derive_urls(self.api_url)
         self._repos: dict[str, _Repo] = {}
         self._failures: list[_Failure] = []
+        self._field_failures: list[_FieldFailure] = []
         self._graphql_handlers: list[tuple[str, Callable[[str, dict[str, Any]], dict[str, Any]]]] = []
+        # Operations answered from state by default; an on_graphql handler of the same name wins.
+        self._state_operations = set(STATE_OPERATIONS)
         self._rate_used = {"core": 0, "graphql": 0}
         self._rate_reset: int | None = None
         self._ids = {
@@ -323,12 +410,16 @@ class FakeGitHub:
                 "comment": 2_500_000_001,
                 "label": 6_000_000_001,
                 "milestone": 11_000_001,
+                "review": 2_300_000_001,
+                "check_run": 30_000_000_001,
+                "sha": 1,
                 "request": 1,
             }.items()
         }
         tpl = _load_json(WEBHOOKS_DIR / "issues.opened.json")
         self._tpl_issue: dict[str, Any] = tpl["issue"]
         self._tpl_repo: dict[str, Any] = tpl["repository"]
+        self._tpl_pull: dict[str, Any] = _load_json(WEBHOOKS_DIR / "pull_request.opened.json")["pull_request"]
         self._lock = threading.RLock()
         self._register()
 
@@ -350,8 +441,8 @@ class FakeGitHub:
 
     @property
     def pending_failures(self) -> int:
-        """How many injected failures have not fired yet."""
-        return sum(f.remaining for f in self._failures)
+        """How many injected failures (request- and mutation-field-level) have not fired yet."""
+        return sum(f.remaining for f in self._failures) + sum(f.remaining for f in self._field_failures)
 
     # ----------------------------------------------------------------- state helpers
 
@@ -444,6 +535,9 @@ class FakeGitHub:
         issue.label_ids = [self._ensure_label(repo, name).id for name in labels]
         issue.assignees = list(assignees)
         issue.is_pr = pull_request
+        if pull_request:
+            issue.head_sha = self._push(repo, None)
+            issue.head_ref = f"patch-{issue.number}"
         issue.locked = locked
         issue.milestone = milestone
         issue.updated_at = _utc(updated_at) if updated_at else created
@@ -527,15 +621,213 @@ class FakeGitHub:
         repo = self._repo(full_name)
         return [self._render_milestone(repo, m) for _, m in sorted(repo.milestones.items())]
 
+    # ----------------------------------------------------------------- pull requests
+
+    def add_pull(
+        self,
+        full_name: str,
+        *,
+        title: str,
+        body: str | None,
+        author: str,
+        created_at: datetime | None = None,
+        head_sha: str | None = None,
+        files: Iterable[str] = (),
+        draft: bool = False,
+        labels: Iterable[str] = (),
+        assignees: Iterable[str] = (),
+        head_ref: str | None = None,
+    ) -> int:
+        """Seed an open pull request (an issue with PR fields; numbers are shared with issues).
+
+        Returns its number. `head_sha` defaults to a fresh 40-hex sha; labels are created as needed.
+        """
+        repo = self._repo(full_name)
+        created = _utc(created_at or self.clock())
+        issue = self._new_issue(repo, title=title, body=body, author=author, created=created)
+        issue.is_pr = True
+        issue.label_ids = _dedupe([self._ensure_label(repo, name).id for name in labels])
+        issue.assignees = list(assignees)
+        issue.head_sha = self._push(repo, head_sha)
+        issue.head_ref = head_ref or f"patch-{issue.number}"
+        issue.files = list(files)
+        issue.draft = draft
+        return issue.number
+
+    def edit_pull(
+        self, full_name: str, number: int, *, at: datetime | None = None, **fields: Any
+    ) -> dict[str, Any]:
+        """Change a pull request out of band: title, body, labels, assignees, head_sha (a push),
+        draft, files. Bumps updated_at; returns the pull() view."""
+        allowed = {"title", "body", "labels", "assignees", "head_sha", "draft", "files"}
+        unknown = set(fields) - allowed
+        if unknown:
+            raise TypeError(
+                f"edit_pull() got unexpected fields {sorted(unknown)}; allowed: {sorted(allowed)}"
+            )
+        repo = self._repo(full_name)
+        issue = self._pull_state(repo, number)
+        if "title" in fields:
+            issue.title = fields["title"]
+        if "body" in fields:
+            issue.body = fields["body"] or None
+        if "labels" in fields:
+            issue.label_ids = _dedupe([self._ensure_label(repo, n).id for n in fields["labels"]])
+        if "assignees" in fields:
+            issue.assignees = list(fields["assignees"])
+        if "head_sha" in fields:
+            issue.head_sha = self._push(repo, fields["head_sha"])
+        if "draft" in fields:
+            issue.draft = bool(fields["draft"])
+        if "files" in fields:
+            issue.files = list(fields["files"])
+        issue.updated_at = _utc(at or self.clock())
+        return self._render_pull(repo, issue)
+
+    def merge_pull(
+        self, full_name: str, number: int, *, by: str, at: datetime | None = None
+    ) -> dict[str, Any]:
+        """Merge an open pull request: closed and merged by `by` at `at`; returns the pull() view."""
+        repo = self._repo(full_name)
+        issue = self._pull_state(repo, number)
+        if issue.state != "open":
+            raise ValueError(f"{full_name}#{number} is not open, so it cannot be merged")
+        now = _utc(at or self.clock())
+        issue.state, issue.state_reason, issue.closed_at, issue.closed_by = "closed", None, now, by
+        issue.merged_at, issue.merged_by = now, by
+        issue.merge_sha = self._push(repo, None)
+        issue.updated_at = now
+        return self._render_pull(repo, issue)
+
+    def close_pull(
+        self, full_name: str, number: int, *, by: str | None = None, at: datetime | None = None
+    ) -> dict[str, Any]:
+        """Close a pull request without merging it; returns the pull() view."""
+        repo = self._repo(full_name)
+        issue = self._pull_state(repo, number)
+        if issue.state != "open":
+            raise ValueError(f"{full_name}#{number} is already closed")
+        now = _utc(at or self.clock())
+        issue.state, issue.state_reason, issue.closed_at, issue.closed_by = (
+            "closed",
+            None,
+            now,
+            by or self.actor,
+        )
+        issue.updated_at = now
+        return self._render_pull(repo, issue)
+
+    def reopen_pull(
+        self, full_name: str, number: int, *, by: str | None = None, at: datetime | None = None
+    ) -> dict[str, Any]:
+        """Reopen a closed, unmerged pull request (GitHub cannot reopen a merged one)."""
+        del by  # GitHub records who reopened only in the timeline, which the fake does not model
+        repo = self._repo(full_name)
+        issue = self._pull_state(repo, number)
+        if issue.merged_at is not None:
+            raise ValueError(f"{full_name}#{number} is merged and cannot be reopened")
+        if issue.state != "closed":
+            raise ValueError(f"{full_name}#{number} is already open")
+        issue.state, issue.state_reason, issue.closed_at, issue.closed_by = "open", None, None, None
+        issue.updated_at = _utc(at or self.clock())
+        return self._render_pull(repo, issue)
+
+    def add_review(
+        self,
+        full_name: str,
+        number: int,
+        *,
+        author: str,
+        state: str,
+        submitted_at: datetime | None = None,
+        body: str = "",
+    ) -> dict[str, Any]:
+        """Submit a review (APPROVED, CHANGES_REQUESTED, COMMENTED or DISMISSED) on the current head.
+
+        Returns the review as the REST reviews endpoint renders it."""
+        repo = self._repo(full_name)
+        issue = self._pull_state(repo, number)
+        state = state.upper()
+        if state not in REVIEW_STATES:
+            raise ValueError(f"review state {state!r} is not one of {REVIEW_STATES}")
+        when = _utc(submitted_at or self.clock())
+        review = _Review(next(self._ids["review"]), author, state, when, issue.head_sha, body)
+        issue.reviews.append(review)
+        issue.updated_at = max(issue.updated_at, when)
+        return self._render_review(repo, issue, review)
+
+    def pull(self, full_name: str, number: int) -> dict[str, Any]:
+        """One pull request as GET /repos/{o}/{r}/pulls/{n} renders it (head.sha, merged, draft...)."""
+        repo = self._repo(full_name)
+        return self._render_pull(repo, self._pull_state(repo, number))
+
+    def reviews(self, full_name: str, number: int) -> list[dict[str, Any]]:
+        """Reviews of a pull request, oldest first, as the REST reviews endpoint renders them."""
+        repo = self._repo(full_name)
+        issue = self._pull_state(repo, number)
+        return [self._render_review(repo, issue, r) for r in issue.reviews]
+
+    def check_runs(self, full_name: str) -> list[dict[str, Any]]:
+        """Check runs created in a repository, in creation order, as the REST API renders them
+        (name, head_sha, status, conclusion, output: {title, summary, text}, ...)."""
+        repo = self._repo(full_name)
+        return [self._render_check_run(repo, run) for run in repo.check_runs]
+
+    def _pull_state(self, repo: _Repo, number: int) -> _Issue:
+        issue = repo.issues.get(int(number))
+        if issue is None or not issue.is_pr:
+            raise KeyError(f"{repo.full_name} has no pull request #{number}")
+        return issue
+
+    def _new_sha(self, repo: _Repo) -> str:
+        """A fresh, deterministic 40-hex commit sha."""
+        seed = f"{repo.full_name}:{next(self._ids['sha'])}"
+        return hashlib.sha1(seed.encode()).hexdigest()
+
+    def _push(self, repo: _Repo, sha: str | None) -> str:
+        """Record a commit (generating its sha if not given) so check runs can be created for it."""
+        sha = sha or self._new_sha(repo)
+        if not re.fullmatch(r"[0-9a-f]{40}", sha):
+            raise ValueError(f"not a 40-hex commit sha: {sha!r}")
+        repo.commits.add(sha)
+        return sha
+
     # ----------------------------------------------------------------- GraphQL
 
     def on_graphql(self, operation: str, handler: Callable[[str, dict[str, Any]], dict[str, Any]]) -> None:
         """Answer GraphQL requests whose operation name equals (or query contains) `operation`.
 
         The handler returns the response body; a dict without "data"/"errors" is wrapped in
-        {"data": ...}.
+        {"data": ...}. A handler for one of STATE_OPERATIONS, by exact name, replaces the built-in
+        answer from state; `fake.execute_graphql` may be registered to answer other operations
+        from state too.
         """
         self._graphql_handlers.append((operation, handler))
+
+    def execute_graphql(
+        self, query: str, variables: dict[str, Any] | None = None, operation_name: str | None = None
+    ) -> dict[str, Any]:
+        """Run a document against GitHub's schema (tests/fixtures/graphql-schema.graphql) and the
+        fake's state; returns the response body ({"data": ..., "errors": [...]}, GitHub-style).
+
+        The real schema decides what is valid and which fields the answer holds; the fake models
+        the fields of gh_ops/rfc_queries.py (and a few neighbours). Selecting a field or passing an
+        argument the fake does not model raises NotImplementedError, so the gap is obvious.
+        """
+        return _execute(self, query, variables or {}, operation_name)
+
+    def fail_mutation_field(
+        self,
+        field_name: str,
+        *,
+        message: str = "Resource not accessible by integration",
+        type: str = "FORBIDDEN",
+        times: int = 1,
+    ) -> None:
+        """Make the next `times` GraphQL mutation fields named `field_name` (e.g. "createCheckRun")
+        fail without applying: null in data, an error with the field's alias as path. The other
+        fields of the mutation still apply, as on GitHub."""
+        self._field_failures.append(_FieldFailure(field_name, message, type, times))
 
     # ----------------------------------------------------------------- failure injection
 
@@ -560,7 +852,10 @@ class FakeGitHub:
         )
 
     def fail_after_apply(self, method: str, path_pattern: str, status: int = 502, *, times: int = 1) -> None:
-        """Apply the next matching successful request to state, then answer with an error."""
+        """Apply the next matching successful write to state, then answer with an error.
+
+        Only writes match (reads have nothing to apply): on "/graphql" the next mutation fails,
+        while queries before it pass through."""
         self._failures.append(
             _Failure(
                 method.upper(),
@@ -648,6 +943,8 @@ class FakeGitHub:
             _Route("DELETE", rf"{r}/labels/{_SEG}", self._delete_label),
             _Route("GET", rf"{r}/milestones", self._list_milestones),
             _Route("GET", rf"{r}/milestones/{_NUM}", self._get_milestone),
+            _Route("POST", rf"{r}/issues/{_NUM}/assignees", self._add_assignees),
+            _Route("DELETE", rf"{r}/issues/{_NUM}/assignees", self._remove_assignees),
             _Route("GET", rf"{r}/assignees", self._list_assignees),
             _Route("GET", rf"{r}/assignees/{_SEG}", self._check_assignee),
         ]
@@ -676,7 +973,7 @@ class FakeGitHub:
             req = self._parse(route, prepared)
             record = RecordedRequest(req.method, req.path, dict(req.query), req.json, req.headers, req.url)
             self.requests.append(record)
-            status, headers, body = self._serve(route, req)
+            status, headers, body = self._serve(route, req, is_write=record.is_write)
             record.status = status
             return self._finish(route, status, headers, body)
 
@@ -706,7 +1003,7 @@ class FakeGitHub:
             headers=CaseInsensitiveDict(dict(prepared.headers)),
         )
 
-    def _serve(self, route: _Route, req: _Req) -> _Resp:
+    def _serve(self, route: _Route, req: _Req, *, is_write: bool = True) -> _Resp:
         """Apply injected failures, auth, routing and the handler."""
         early = self._take_failure(req, after_apply=False)
         if early is not None:
@@ -715,7 +1012,7 @@ class FakeGitHub:
             resp = self._handle(route, req)
         except _HttpError as err:
             return err.response
-        if resp[0] < 400:
+        if resp[0] < 400 and is_write:
             late = self._take_failure(req, after_apply=True)
             if late is not None:
                 return late
@@ -809,6 +1106,38 @@ class FakeGitHub:
         """Label names are case-insensitive on GitHub."""
         wanted = name.lower()
         return next((lb for lb in repo.labels.values() if lb.name.lower() == wanted), None)
+
+    def _node(self, node_id: Any) -> tuple[str, _Repo, Any] | None:
+        """(type name, repository, state object) for a node id this fake handed out, else None."""
+        try:
+            raw = base64.b64decode(str(node_id), validate=True).decode()
+            length, rest = raw.split(":", 1)
+            kind, ident = rest[: int(length)], int(rest[int(length) :])
+        except ValueError:
+            return None
+        for repo in self._repos.values():
+            if kind == "Repository" and repo.id == ident:
+                return kind, repo, repo
+            if kind in ("Issue", "PullRequest"):
+                issue = next((i for i in repo.issues.values() if i.id == ident), None)
+                if issue is not None and issue.is_pr == (kind == "PullRequest"):
+                    return kind, repo, issue
+            if kind == "IssueComment" and ident in repo.comments:
+                return kind, repo, repo.comments[ident]
+            if kind == "Label" and ident in repo.labels:
+                return kind, repo, repo.labels[ident]
+            if kind == "CheckRun":
+                run = next((r for r in repo.check_runs if r.id == ident), None)
+                if run is not None:
+                    return kind, repo, run
+        return None
+
+    def _take_field_failure(self, field_name: str) -> None:
+        """Raise the first pending injected failure for this mutation field, if any."""
+        for failure in self._field_failures:
+            if failure.field_name == field_name and failure.remaining > 0:
+                failure.remaining -= 1
+                raise _GqlError(failure.message, failure.type)
 
     def _ensure_label(self, repo: _Repo, name: str) -> _Label:
         """Find a label or create it like GitHub does for unknown names (grey, no description)."""
@@ -947,6 +1276,31 @@ class FakeGitHub:
         if self._assignable(repo, login) is None:
             raise _not_found()
         return 204, {}, None
+
+    def _assignees_payload(self, req: _Req) -> list[str]:
+        raw = self._object_body(req).get("assignees", [])
+        if not isinstance(raw, list):
+            raise _validation_failed("Issue", "assignees", "invalid", value=raw)
+        return [str(login) for login in raw]
+
+    def _add_assignees(self, req: _Req, repo: _Repo, number: str) -> _Resp:
+        """Add assignees; like GitHub, logins that cannot be assigned are silently ignored."""
+        issue = self._issue(repo, number)
+        current = {login.lower() for login in issue.assignees}
+        for login in self._assignees_payload(req):
+            canonical = self._assignable(repo, login)
+            if canonical is not None and canonical.lower() not in current:
+                issue.assignees.append(canonical)
+                current.add(canonical.lower())
+        issue.updated_at = _utc(self.clock())
+        return 201, {}, self._render_issue(repo, issue, full=True)
+
+    def _remove_assignees(self, req: _Req, repo: _Repo, number: str) -> _Resp:
+        issue = self._issue(repo, number)
+        gone = {login.lower() for login in self._assignees_payload(req)}
+        issue.assignees = [login for login in issue.assignees if login.lower() not in gone]
+        issue.updated_at = _utc(self.clock())
+        return 200, {}, self._render_issue(repo, issue, full=True)
 
     # ----------------------------------------------------------------- REST handlers: issues
 
@@ -1199,8 +1553,13 @@ class FakeGitHub:
         if not isinstance(query, str):
             raise _HttpError(400, "A query attribute must be specified and must be a string.")
         variables = data.get("variables") or {}
-        handler = self._graphql_handler(query, data.get("operationName"))
+        if not isinstance(variables, dict):
+            raise _HttpError(400, "Variables are invalid JSON.")
+        operation_name = data.get("operationName")
+        handler = self._graphql_handler(query, operation_name)
         if handler is None:
+            if (operation_name or _operation_name(query)) in self._state_operations:
+                return 200, {}, self.execute_graphql(query, variables, operation_name)
             return 200, {}, {"errors": [{"message": "no fake handler"}]}
         result = handler(query, variables)
         if isinstance(result, dict) and ("data" in result or "errors" in result):
@@ -1210,11 +1569,14 @@ class FakeGitHub:
     def _graphql_handler(
         self, query: str, operation_name: str | None
     ) -> Callable[[str, dict[str, Any]], dict[str, Any]] | None:
-        """Prefer an exact operation-name match, then the first key found in the query text."""
+        """Prefer an exact operation-name match, then (unless the fake answers the operation from
+        state) the first key found in the query text."""
         name = operation_name or _operation_name(query)
         for key, handler in self._graphql_handlers:
             if key == name:
                 return handler
+        if name in self._state_operations:
+            return None
         for key, handler in self._graphql_handlers:
             if key in query:
                 return handler
@@ -1349,7 +1711,7 @@ class FakeGitHub:
         out["reactions"]["url"] = f"{api}/reactions"
         out.pop("draft", None)  # only pull requests carry "draft"
         if issue.is_pr:
-            out["draft"] = False
+            out["draft"] = issue.draft
             out["pull_request"] = self._pr_links(repo, issue)
         if full:
             out["closed_by"] = self._user(issue.closed_by) if issue.closed_by else None
@@ -1367,8 +1729,130 @@ class FakeGitHub:
             "html_url": web,
             "diff_url": f"{web}.diff",
             "patch_url": f"{web}.patch",
-            "merged_at": None,
+            "merged_at": iso(issue.merged_at),
         }
+
+    def _render_pull(self, repo: _Repo, issue: _Issue) -> dict[str, Any]:
+        """Pull request object as GET /repos/{o}/{r}/pulls/{n} returns it, from the real payload."""
+        out = copy.deepcopy(self._tpl_pull)
+        repo_api = f"{self.api_url}/repos/{repo.full_name}"
+        api = f"{repo_api}/pulls/{issue.number}"
+        issue_api = f"{repo_api}/issues/{issue.number}"
+        web = f"{self.web_url}/{repo.full_name}/pull/{issue.number}"
+        statuses = f"{repo_api}/statuses/{issue.head_sha}"
+        rendered_repo = self._render_repo(repo)
+        links = {
+            "self": api,
+            "html": web,
+            "issue": issue_api,
+            "comments": f"{issue_api}/comments",
+            "review_comments": f"{api}/comments",
+            "review_comment": f"{repo_api}/pulls/comments{{/number}}",
+            "commits": f"{api}/commits",
+            "statuses": statuses,
+        }
+        out.update(
+            url=api,
+            id=issue.id,
+            node_id=_node_id("PullRequest", issue.id),
+            html_url=web,
+            diff_url=f"{web}.diff",
+            patch_url=f"{web}.patch",
+            issue_url=issue_api,
+            number=issue.number,
+            state=issue.state,
+            locked=issue.locked,
+            title=issue.title,
+            user=self._user(issue.author),
+            body=issue.body,
+            created_at=iso(issue.created_at),
+            updated_at=iso(issue.updated_at),
+            closed_at=iso(issue.closed_at),
+            merged_at=iso(issue.merged_at),
+            merge_commit_sha=issue.merge_sha,
+            assignee=self._user(issue.assignees[0]) if issue.assignees else None,
+            assignees=[self._user(login) for login in issue.assignees],
+            requested_reviewers=[],
+            requested_teams=[],
+            labels=self._issue_labels(repo, issue),
+            milestone=self._milestone_of(repo, issue),
+            draft=issue.draft,
+            commits_url=links["commits"],
+            review_comments_url=links["review_comments"],
+            review_comment_url=links["review_comment"],
+            comments_url=links["comments"],
+            statuses_url=statuses,
+            head={
+                "label": f"{issue.author}:{issue.head_ref}",
+                "ref": issue.head_ref,
+                "sha": issue.head_sha,
+                "user": self._user(issue.author),
+                "repo": rendered_repo,
+            },
+            base={
+                "label": f"{repo.owner}:{repo.default_branch}",
+                "ref": repo.default_branch,
+                "sha": out["base"]["sha"],
+                "user": self._user(repo.owner),
+                "repo": rendered_repo,
+            },
+            _links={rel: {"href": href} for rel, href in links.items()},
+            author_association=_association(repo, issue.author),
+            merged=issue.merged_at is not None,
+            mergeable=None,
+            rebaseable=None,
+            mergeable_state="unknown",
+            merged_by=self._user(issue.merged_by) if issue.merged_by else None,
+            comments=len(issue.comment_ids),
+            review_comments=0,
+            commits=1,
+            additions=0,
+            deletions=0,
+            changed_files=len(issue.files),
+        )
+        return out
+
+    def _render_review(self, repo: _Repo, issue: _Issue, review: _Review) -> dict[str, Any]:
+        """A review as GET /repos/{o}/{r}/pulls/{n}/reviews renders it (state upper-case)."""
+        web = f"{self.web_url}/{repo.full_name}/pull/{issue.number}#pullrequestreview-{review.id}"
+        api = f"{self.api_url}/repos/{repo.full_name}/pulls/{issue.number}"
+        return {
+            "id": review.id,
+            "node_id": _node_id("PullRequestReview", review.id),
+            "user": self._user(review.author),
+            "body": review.body,
+            "state": review.state,
+            "html_url": web,
+            "pull_request_url": api,
+            "author_association": _association(repo, review.author),
+            "_links": {"html": {"href": web}, "pull_request": {"href": api}},
+            "submitted_at": iso(review.submitted_at),
+            "commit_id": review.commit_id,
+        }
+
+    def _render_check_run(self, repo: _Repo, run: _CheckRun) -> dict[str, Any]:
+        """A check run as the REST checks API renders it (status/conclusion lower-case)."""
+        return {
+            "id": run.id,
+            "node_id": _node_id("CheckRun", run.id),
+            "name": run.name,
+            "head_sha": run.head_sha,
+            "external_id": run.external_id,
+            "url": f"{self.api_url}/repos/{repo.full_name}/check-runs/{run.id}",
+            "html_url": f"{self.web_url}/{repo.full_name}/runs/{run.id}",
+            "details_url": run.details_url,
+            "status": run.status,
+            "conclusion": run.conclusion,
+            "started_at": iso(run.started_at),
+            "completed_at": iso(run.completed_at),
+            "output": {"title": run.title, "summary": run.summary, "text": run.text},
+            "app": {"slug": run.app.removesuffix("[bot]")},
+        }
+
+    def _comment_html_url(self, repo: _Repo, comment: _Comment) -> str:
+        issue = repo.issues.get(comment.issue_number)
+        kind = "pull" if issue is not None and issue.is_pr else "issues"
+        return f"{self.web_url}/{repo.full_name}/{kind}/{comment.issue_number}#issuecomment-{comment.id}"
 
     def _render_comment(self, repo: _Repo, comment: _Comment) -> dict[str, Any]:
         """Issue comment with the keys of the real issue_comment payload."""
@@ -1376,8 +1860,7 @@ class FakeGitHub:
         reactions = dict(self._tpl_issue["reactions"], url=f"{api}/comments/{comment.id}/reactions")
         return {
             "url": f"{api}/comments/{comment.id}",
-            "html_url": f"{self.web_url}/{repo.full_name}/issues/{comment.issue_number}"
-            f"#issuecomment-{comment.id}",
+            "html_url": self._comment_html_url(repo, comment),
             "issue_url": f"{api}/{comment.issue_number}",
             "id": comment.id,
             "node_id": _node_id("IssueComment", comment.id),
@@ -1527,5 +2010,664 @@ def _association(repo: _Repo, login: str) -> str:
 
 
 def _operation_name(query: str) -> str | None:
-    match = re.match(r"\s*(?:query|mutation|subscription)\s+(\w+)", query)
+    """The name of the document's first operation (fragments may come first)."""
+    match = re.search(r"(?:^|[}\s])(?:query|mutation|subscription)\s+(\w+)", _strip_comments(query))
     return match.group(1) if match else None
+
+
+def _strip_comments(query: str) -> str:
+    return re.sub(r"#[^\n]*", "", query)
+
+
+def _operation_type(query: str, operation_name: str | None = None) -> str:
+    """ "query", "mutation" or "subscription": what GitHub would run for this document."""
+    try:
+        operation = get_operation_ast(parse(query), operation_name)
+    except GraphQLError:
+        operation = None
+    if operation is not None:
+        return operation.operation.value
+    match = re.match(r"\s*(mutation|subscription)\b", _strip_comments(query))
+    return match.group(1) if match else "query"
+
+
+# --------------------------------------------------------------------------- GraphQL from state
+#
+# Documents run against GitHub's real schema with graphql-core, so validation, variables, aliases,
+# fragments, @include/@skip and "exactly the selected fields" are the schema's business. The
+# classes below resolve fields from the fake's state: a view's attribute (or a Mapping key) of the
+# field's name answers it; a method is called with the field's arguments. A field or argument the
+# fake does not model raises NotImplementedError out of the request, so a gap is never silent.
+
+
+class _GqlError(Exception):
+    """A GitHub-style field error: the field becomes null, errors get {type, path, locations, message}."""
+
+    def __init__(self, message: str, type_: str = "NOT_FOUND") -> None:
+        super().__init__(message)
+        self.type = type_
+
+
+def _unresolvable(node_id: Any) -> _GqlError:
+    return _GqlError(f"Could not resolve to a node with the global id of '{node_id}'.")
+
+
+def _wide_int(value: Any) -> int:
+    """GitHub answers Int fields past 32 bits (IssueComment.databaseId is > 2**31 today) as they are."""
+    if isinstance(value, bool | int):
+        return int(value)
+    raise GraphQLError(f"Int cannot represent non-integer value: {value!r}")
+
+
+# graphql-core reserves the name "Int"; the name of an output scalar never reaches a response.
+_WIDE_INT = GraphQLScalarType("WideInt", serialize=_wide_int)
+
+
+def _with_wide_ints(type_: Any) -> Any:
+    if isinstance(type_, GraphQLNonNull):
+        return GraphQLNonNull(_with_wide_ints(type_.of_type))
+    if isinstance(type_, GraphQLList):
+        return GraphQLList(_with_wide_ints(type_.of_type))
+    return _WIDE_INT if type_ is GraphQLInt else type_
+
+
+@functools.cache
+def _github_schema() -> GraphQLSchema:
+    """GitHub's public schema, built once per session (about 1.5 s) on the first GraphQL request."""
+    schema = build_schema(GRAPHQL_SCHEMA_FILE.read_text(encoding="utf-8"), assume_valid_sdl=True)
+    # GitHub's own schema fails graphql-core's strict schema checks; it is GitHub's by definition.
+    schema._validation_errors = []
+    for named in schema.type_map.values():
+        if isinstance(named, GraphQLObjectType | GraphQLInterfaceType) and not named.name.startswith("__"):
+            for definition in named.fields.values():
+                definition.type = _with_wide_ints(definition.type)
+    return schema
+
+
+def _execute(
+    fake: FakeGitHub, query: str, variables: dict[str, Any], operation_name: str | None
+) -> dict[str, Any]:
+    schema = _github_schema()
+    document, problems = _prepared(query)
+    if document is None:
+        return {"errors": copy.deepcopy(problems)}
+    operation = get_operation_ast(document, operation_name)
+    mutation = operation is not None and operation.operation == OperationType.MUTATION
+    result = execute_sync(
+        schema,
+        document,
+        root_value=_GqlMutation(fake) if mutation else _GqlQuery(fake),
+        variable_values=variables,
+        operation_name=operation_name,
+        field_resolver=_resolve_field,
+        type_resolver=_resolve_type,
+    )
+    for err in result.errors or ():
+        if err.original_error is not None and not isinstance(err.original_error, _GqlError | GraphQLError):
+            raise err.original_error  # a gap or a bug in the fake: fail the test, not the query
+    body: dict[str, Any] = {}
+    if result.data is not None or not result.errors:
+        body["data"] = result.data
+    if result.errors:
+        body["errors"] = [_format_error(err) for err in result.errors]
+    return body
+
+
+@functools.lru_cache(maxsize=256)
+def _prepared(query: str) -> tuple[DocumentNode | None, list[dict[str, Any]]]:
+    """Parse and validate a document once: clients send the same few documents over and over."""
+    try:
+        document = parse(query)
+    except GraphQLError as err:
+        return None, [_format_error(err)]
+    problems = validate(_github_schema(), document)
+    if problems:
+        return None, [_format_error(err) for err in problems]
+    return document, []
+
+
+def _format_error(err: GraphQLError) -> dict[str, Any]:
+    """GitHub's error shape: {"type": "NOT_FOUND", "path": [...], "locations": [...], "message": ...}."""
+    out: dict[str, Any] = {}
+    if isinstance(err.original_error, _GqlError):
+        out["type"] = err.original_error.type
+    if err.path is not None:
+        out["path"] = list(err.path)
+    if err.locations:
+        out["locations"] = [{"line": loc.line, "column": loc.column} for loc in err.locations]
+    out["message"] = err.message
+    return out
+
+
+_MISSING = object()
+
+
+def _resolve_field(source: Any, info: GraphQLResolveInfo, **args: Any) -> Any:
+    name = info.field_name
+    if isinstance(source, _GqlMutation):
+        source._fake._take_field_failure(name)
+    if isinstance(source, Mapping):
+        value = source.get(name, _MISSING)
+    else:
+        value = _MISSING if name.startswith("_") else getattr(source, name, _MISSING)
+    if value is _MISSING:
+        raise NotImplementedError(f"FakeGitHub does not model {info.parent_type.name}.{name}")
+    if callable(value):
+        return value(info, **args)
+    _modelled(info)
+    return value
+
+
+def _resolve_type(value: Any, info: GraphQLResolveInfo, abstract_type: Any) -> str | None:
+    if isinstance(value, Mapping):
+        return value.get("__typename")
+    return getattr(value, "_typename", None)
+
+
+def _modelled(info: GraphQLResolveInfo, *names: str) -> None:
+    """Refuse arguments the query passes explicitly that the fake would otherwise ignore."""
+    given = {arg.name.value for node in info.field_nodes for arg in node.arguments or ()}
+    extra = sorted(given - set(names))
+    if extra:
+        raise NotImplementedError(
+            f"FakeGitHub does not model argument(s) {extra} of {info.parent_type.name}.{info.field_name}"
+        )
+
+
+def _cursor(index: int) -> str:
+    return base64.b64encode(f"cursor:v2:{index}".encode()).decode()
+
+
+def _cursor_index(cursor: str) -> int:
+    try:
+        prefix, _, index = base64.b64decode(cursor, validate=True).decode().rpartition(":")
+        if prefix != "cursor:v2":
+            raise ValueError(cursor)
+        return int(index)
+    except (ValueError, UnicodeDecodeError):
+        raise _GqlError(
+            f"`{cursor}` does not appear to be a valid cursor.", "INVALID_CURSOR_ARGUMENTS"
+        ) from None
+
+
+_PAGING = ("first", "after", "last", "before")
+
+
+def _connection(
+    info: GraphQLResolveInfo, items: list[Any], render: Callable[[Any], Any], args: dict[str, Any]
+) -> dict[str, Any]:
+    """A Relay connection over `items` honouring first/after/last/before like GitHub (max 100)."""
+    name = info.field_name
+    first, last = args.get("first"), args.get("last")
+    if first is None and last is None:
+        raise _GqlError(
+            f"You must provide a `first` or `last` value to properly paginate the `{name}` connection.",
+            "MISSING_PAGINATION_BOUNDARIES",
+        )
+    for arg, value in (("first", first), ("last", last)):
+        if value is not None and not 0 <= value <= 100:
+            raise _GqlError(
+                f"Requesting {value} records on the `{name}` connection exceeds the `{arg}` limit of "
+                "100 records.",
+                "EXCESSIVE_PAGINATION",
+            )
+    lo, hi = 0, len(items)
+    if args.get("after") is not None:
+        lo = min(hi, _cursor_index(args["after"]) + 1)
+    if args.get("before") is not None:
+        hi = max(lo, min(hi, _cursor_index(args["before"])))
+    if first is not None:
+        hi = min(hi, lo + first)
+    if last is not None:
+        lo = max(lo, hi - last)
+    nodes = [render(items[i]) for i in range(lo, hi)]
+    return {
+        "nodes": nodes,
+        "edges": [{"cursor": _cursor(i), "node": node} for i, node in zip(range(lo, hi), nodes, strict=True)],
+        "pageInfo": {
+            "hasNextPage": hi < len(items),
+            "hasPreviousPage": lo > 0,
+            "startCursor": _cursor(lo) if lo < hi else None,
+            "endCursor": _cursor(hi - 1) if lo < hi else None,
+        },
+        "totalCount": len(items),
+    }
+
+
+def _ordered(items: list[Any], order: Any, keys: dict[str, Callable[[Any], Any]]) -> list[Any]:
+    """Sort by an {field, direction} orderBy argument, given a key per modelled field."""
+    if order is None:
+        return items
+    if order["field"] not in keys:
+        raise NotImplementedError(f"FakeGitHub does not model ordering by {order['field']}")
+    return sorted(items, key=keys[order["field"]], reverse=order["direction"] == "DESC")
+
+
+def _gql_time(raw: Any, name: str) -> datetime:
+    try:
+        return _utc(datetime.fromisoformat(str(raw)))
+    except ValueError:
+        raise _GqlError(f"{name} is not a valid ISO-8601 date time: {raw!r}", "UNPROCESSABLE") from None
+
+
+def _gql_body(raw: Any) -> str:
+    body = str(raw)
+    if not body.strip():
+        raise _GqlError("Body can't be blank", "UNPROCESSABLE")
+    if len(body) > MAX_BODY:
+        raise _GqlError(f"Body is too long (maximum is {MAX_BODY} characters)", "UNPROCESSABLE")
+    return body
+
+
+class _GqlView:
+    """Base of the views: the fake and the repository the object lives in."""
+
+    _typename = ""
+
+    def __init__(self, fake: FakeGitHub, repo: _Repo) -> None:
+        self._fake = fake
+        self._repo = repo
+
+    def _actor(self, login: str | None) -> dict[str, Any] | None:
+        """An Actor: User, or Bot whose GraphQL login drops the REST "[bot]" suffix."""
+        if login is None:
+            return None
+        uid = _user_id(login)
+        is_bot = login.endswith("[bot]")
+        short = login.removesuffix("[bot]")
+        web = self._fake.web_url
+        return {
+            "__typename": "Bot" if is_bot else "User",
+            "id": _node_id("Bot" if is_bot else "User", uid),
+            "databaseId": uid,
+            "login": short,
+            "url": f"{web}/apps/{short}" if is_bot else f"{web}/{login}",
+        }
+
+    def _label(self, label: _Label) -> dict[str, Any]:
+        return {
+            "__typename": "Label",
+            "id": _node_id("Label", label.id),
+            "name": label.name,
+            "color": label.color,
+            "description": label.description,
+            "isDefault": label.default,
+            "url": f"{self._fake.web_url}/{self._repo.full_name}/labels/{quote(label.name, safe='')}",
+        }
+
+    def _comment(self, comment: _Comment) -> dict[str, Any]:
+        return {
+            "__typename": "IssueComment",
+            "id": _node_id("IssueComment", comment.id),
+            "databaseId": comment.id,
+            "fullDatabaseId": str(comment.id),  # BigInt is a string on GitHub
+            "author": self._actor(comment.author),
+            "body": comment.body,
+            "createdAt": iso(comment.created_at),
+            "updatedAt": iso(comment.updated_at),
+            "url": self._fake._comment_html_url(self._repo, comment),
+            "viewerDidAuthor": comment.author == self._fake.actor,
+        }
+
+    def _review(self, review: _Review) -> dict[str, Any]:
+        return {
+            "__typename": "PullRequestReview",
+            "id": _node_id("PullRequestReview", review.id),
+            "databaseId": review.id,
+            "fullDatabaseId": str(review.id),
+            "author": self._actor(review.author),
+            "state": review.state,
+            "body": review.body,
+            "submittedAt": iso(review.submitted_at),
+            "createdAt": iso(review.submitted_at),
+        }
+
+    def _check_run(self, run: _CheckRun) -> dict[str, Any]:
+        return {
+            "__typename": "CheckRun",
+            "id": _node_id("CheckRun", run.id),
+            "databaseId": run.id,
+            "name": run.name,
+            "status": run.status.upper(),
+            "conclusion": run.conclusion.upper() if run.conclusion else None,
+            "title": run.title,
+            "summary": run.summary,
+            "text": run.text,
+            "detailsUrl": run.details_url,
+            "externalId": run.external_id,
+            "startedAt": iso(run.started_at),
+            "completedAt": iso(run.completed_at),
+            "url": f"{self._fake.web_url}/{self._repo.full_name}/runs/{run.id}",
+        }
+
+
+class _GqlIssue(_GqlView):
+    """An Issue or a PullRequest (PR-only fields are only asked of PullRequests by the schema)."""
+
+    def __init__(self, fake: FakeGitHub, repo: _Repo, issue: _Issue) -> None:
+        super().__init__(fake, repo)
+        self._issue = issue
+
+    @property
+    def _typename(self) -> str:  # type: ignore[override]
+        return "PullRequest" if self._issue.is_pr else "Issue"
+
+    @property
+    def id(self) -> str:
+        return _node_id(self._typename, self._issue.id)
+
+    @property
+    def databaseId(self) -> int:
+        return self._issue.id
+
+    @property
+    def fullDatabaseId(self) -> str:
+        return str(self._issue.id)
+
+    @property
+    def number(self) -> int:
+        return self._issue.number
+
+    @property
+    def title(self) -> str:
+        return self._issue.title
+
+    @property
+    def body(self) -> str:
+        return self._issue.body or ""
+
+    @property
+    def url(self) -> str:
+        kind = "pull" if self._issue.is_pr else "issues"
+        return f"{self._fake.web_url}/{self._repo.full_name}/{kind}/{self._issue.number}"
+
+    @property
+    def createdAt(self) -> str | None:
+        return iso(self._issue.created_at)
+
+    @property
+    def updatedAt(self) -> str | None:
+        return iso(self._issue.updated_at)
+
+    @property
+    def closedAt(self) -> str | None:
+        return iso(self._issue.closed_at)
+
+    @property
+    def closed(self) -> bool:
+        return self._issue.state == "closed"
+
+    @property
+    def locked(self) -> bool:
+        return self._issue.locked
+
+    @property
+    def state(self) -> str:
+        if self._issue.merged_at is not None:
+            return "MERGED"
+        return self._issue.state.upper()
+
+    @property
+    def author(self) -> dict[str, Any] | None:
+        return self._actor(self._issue.author)
+
+    @property
+    def repository(self) -> _GqlRepository:
+        return _GqlRepository(self._fake, self._repo)
+
+    # pull requests only
+
+    @property
+    def merged(self) -> bool:
+        return self._issue.merged_at is not None
+
+    @property
+    def mergedAt(self) -> str | None:
+        return iso(self._issue.merged_at)
+
+    @property
+    def mergedBy(self) -> dict[str, Any] | None:
+        return self._actor(self._issue.merged_by)
+
+    @property
+    def isDraft(self) -> bool:
+        return self._issue.draft
+
+    @property
+    def headRefOid(self) -> str | None:
+        return self._issue.head_sha
+
+    @property
+    def headRefName(self) -> str | None:
+        return self._issue.head_ref
+
+    @property
+    def baseRefName(self) -> str:
+        return self._repo.default_branch
+
+    # connections
+
+    def labels(self, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
+        _modelled(info, *_PAGING, "orderBy")
+        labels = [self._repo.labels[i] for i in self._issue.label_ids]
+        keys = {"CREATED_AT": lambda lb: lb.id, "NAME": lambda lb: lb.name.lower()}
+        return _connection(info, _ordered(labels, args.get("orderBy"), keys), self._label, args)
+
+    def assignees(self, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
+        _modelled(info, *_PAGING)
+        return _connection(info, list(self._issue.assignees), self._actor, args)
+
+    def comments(self, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
+        _modelled(info, *_PAGING, "orderBy")
+        comments = [self._repo.comments[c] for c in self._issue.comment_ids]
+        keys = {"UPDATED_AT": lambda c: (c.updated_at, c.id)}
+        return _connection(info, _ordered(comments, args.get("orderBy"), keys), self._comment, args)
+
+    def reviews(self, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
+        _modelled(info, *_PAGING, "states", "author")
+        reviews = list(self._issue.reviews)
+        if args.get("states") is not None:
+            reviews = [r for r in reviews if r.state in args["states"]]
+        if args.get("author") is not None:
+            wanted = args["author"].lower()
+            reviews = [r for r in reviews if r.author.lower().removesuffix("[bot]") == wanted]
+        return _connection(info, reviews, self._review, args)
+
+    def files(self, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
+        _modelled(info, *_PAGING)
+        return _connection(info, list(self._issue.files), lambda path: {"path": path}, args)
+
+
+class _GqlRepository(_GqlView):
+    _typename = "Repository"
+
+    @property
+    def id(self) -> str:
+        return _node_id("Repository", self._repo.id)
+
+    @property
+    def databaseId(self) -> int:
+        return self._repo.id
+
+    @property
+    def name(self) -> str:
+        return self._repo.name
+
+    @property
+    def nameWithOwner(self) -> str:
+        return self._repo.full_name
+
+    @property
+    def url(self) -> str:
+        return f"{self._fake.web_url}/{self._repo.full_name}"
+
+    @property
+    def isPrivate(self) -> bool:
+        return self._repo.private
+
+    @property
+    def isArchived(self) -> bool:
+        return self._repo.archived
+
+    def label(self, info: GraphQLResolveInfo, name: str) -> dict[str, Any] | None:
+        found = self._fake._find_label(self._repo, name)
+        return None if found is None else self._label(found)
+
+    def pullRequest(self, info: GraphQLResolveInfo, number: int) -> _GqlIssue:
+        issue = self._repo.issues.get(number)
+        if issue is None or not issue.is_pr:
+            raise _GqlError(f"Could not resolve to a PullRequest with the number of {number}.")
+        return _GqlIssue(self._fake, self._repo, issue)
+
+    def issue(self, info: GraphQLResolveInfo, number: int) -> _GqlIssue:
+        issue = self._repo.issues.get(number)
+        if issue is None or issue.is_pr:
+            raise _GqlError(f"Could not resolve to an Issue with the number of {number}.")
+        return _GqlIssue(self._fake, self._repo, issue)
+
+    def pullRequests(self, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
+        _modelled(info, *_PAGING, "states", "orderBy")
+        pulls = [i for _, i in sorted(self._repo.issues.items()) if i.is_pr]
+        if args.get("states") is not None:
+            pulls = [p for p in pulls if _GqlIssue(self._fake, self._repo, p).state in args["states"]]
+        keys = {
+            "CREATED_AT": lambda p: (p.created_at, p.number),
+            "UPDATED_AT": lambda p: (p.updated_at, p.number),
+            "COMMENTS": lambda p: (len(p.comment_ids), p.number),
+        }
+        pulls = _ordered(pulls, args.get("orderBy"), keys)
+        return _connection(info, pulls, lambda p: _GqlIssue(self._fake, self._repo, p), args)
+
+
+class _GqlQuery:
+    """The Query root."""
+
+    def __init__(self, fake: FakeGitHub) -> None:
+        self._fake = fake
+
+    def repository(self, info: GraphQLResolveInfo, owner: str, name: str, **args: Any) -> _GqlRepository:
+        _modelled(info, "owner", "name", "followRenames")
+        repo = self._fake._repos.get(f"{owner}/{name}".lower())
+        if repo is None:
+            raise _GqlError(f"Could not resolve to a Repository with the name '{owner}/{name}'.")
+        return _GqlRepository(self._fake, repo)
+
+    def node(self, info: GraphQLResolveInfo, id: str) -> Any:
+        found = self._fake._node(id)
+        if found is None:
+            raise _unresolvable(id)
+        kind, repo, obj = found
+        view = _GqlView(self._fake, repo)
+        if kind in ("Issue", "PullRequest"):
+            return _GqlIssue(self._fake, repo, obj)
+        if kind == "Repository":
+            return _GqlRepository(self._fake, repo)
+        return {"IssueComment": view._comment, "Label": view._label, "CheckRun": view._check_run}[kind](obj)
+
+
+class _GqlMutation:
+    """The Mutation root: each field applies to state in document order (graphql-core runs mutation
+    fields serially), failing alone like on GitHub."""
+
+    def __init__(self, fake: FakeGitHub) -> None:
+        self._fake = fake
+
+    def _issue(self, node_id: str) -> tuple[_Repo, _Issue]:
+        found = self._fake._node(node_id)
+        if found is None or found[0] not in ("Issue", "PullRequest"):
+            raise _unresolvable(node_id)
+        repo = found[1]
+        if repo.archived:
+            raise _GqlError("Repository was archived so is read-only.", "UNPROCESSABLE")
+        return repo, found[2]
+
+    def _labels(self, repo: _Repo, ids: list[str]) -> list[_Label]:
+        labels = []
+        for label_id in ids:
+            found = self._fake._node(label_id)
+            if found is None or found[0] != "Label" or found[1] is not repo:
+                raise _unresolvable(label_id)
+            labels.append(found[2])
+        return labels
+
+    def createCheckRun(self, info: GraphQLResolveInfo, input: dict[str, Any]) -> dict[str, Any]:
+        fake = self._fake
+        found = fake._node(input["repositoryId"])
+        if found is None or found[0] != "Repository":
+            raise _unresolvable(input["repositoryId"])
+        repo = found[1]
+        modelled = {"repositoryId", "headSha", "name", "status", "conclusion", "output", "completedAt",
+                    "startedAt", "detailsUrl", "externalId", "clientMutationId"}  # fmt: skip
+        if set(input) - modelled:
+            raise NotImplementedError(
+                f"FakeGitHub does not model createCheckRun {sorted(set(input) - modelled)}"
+            )
+        if input["headSha"] not in repo.commits:
+            raise _GqlError(f"No commit found for SHA: {input['headSha']}", "UNPROCESSABLE")
+        status = "COMPLETED" if input.get("conclusion") else (input.get("status") or "QUEUED")
+        if status == "COMPLETED" and not input.get("conclusion"):
+            raise _GqlError("Conclusion must be set when status is completed", "UNPROCESSABLE")
+        now = _utc(fake.clock())
+        completed = input.get("completedAt")
+        output = input.get("output") or {}
+        run = _CheckRun(
+            id=next(fake._ids["check_run"]),
+            name=input["name"],
+            head_sha=input["headSha"],
+            status=status.lower(),
+            conclusion=input["conclusion"].lower() if input.get("conclusion") else None,
+            title=output.get("title"),
+            summary=output.get("summary"),
+            text=output.get("text"),
+            details_url=input.get("detailsUrl"),
+            external_id=input.get("externalId"),
+            started_at=_gql_time(input["startedAt"], "startedAt") if input.get("startedAt") else now,
+            completed_at=_gql_time(completed, "completedAt")
+            if completed
+            else (now if status == "COMPLETED" else None),
+            app=fake.actor,
+        )
+        repo.check_runs.append(run)
+        view = _GqlView(fake, repo)
+        return {"clientMutationId": input.get("clientMutationId"), "checkRun": view._check_run(run)}
+
+    def addComment(self, info: GraphQLResolveInfo, input: dict[str, Any]) -> dict[str, Any]:
+        repo, issue = self._issue(input["subjectId"])
+        body = _gql_body(input["body"])
+        comment = self._fake._new_comment(repo, issue, body, self._fake.actor, _utc(self._fake.clock()))
+        view = _GqlView(self._fake, repo)
+        return {
+            "clientMutationId": input.get("clientMutationId"),
+            "commentEdge": {"cursor": _cursor(len(issue.comment_ids) - 1), "node": view._comment(comment)},
+            "subject": _GqlIssue(self._fake, repo, issue),
+        }
+
+    def updateIssueComment(self, info: GraphQLResolveInfo, input: dict[str, Any]) -> dict[str, Any]:
+        found = self._fake._node(input["id"])
+        if found is None or found[0] != "IssueComment":
+            raise _unresolvable(input["id"])
+        repo, comment = found[1], found[2]
+        comment.body = _gql_body(input["body"])
+        comment.updated_at = _utc(self._fake.clock())
+        view = _GqlView(self._fake, repo)
+        return {"clientMutationId": input.get("clientMutationId"), "issueComment": view._comment(comment)}
+
+    def addLabelsToLabelable(self, info: GraphQLResolveInfo, input: dict[str, Any]) -> dict[str, Any]:
+        repo, issue = self._issue(input["labelableId"])
+        labels = self._labels(repo, input["labelIds"])
+        issue.label_ids = _dedupe(issue.label_ids + [label.id for label in labels])
+        issue.updated_at = _utc(self._fake.clock())
+        return {
+            "clientMutationId": input.get("clientMutationId"),
+            "labelable": _GqlIssue(self._fake, repo, issue),
+        }
+
+    def removeLabelsFromLabelable(self, info: GraphQLResolveInfo, input: dict[str, Any]) -> dict[str, Any]:
+        repo, issue = self._issue(input["labelableId"])
+        gone = {label.id for label in self._labels(repo, input["labelIds"])}
+        issue.label_ids = [i for i in issue.label_ids if i not in gone]
+        issue.updated_at = _utc(self._fake.clock())
+        return {
+            "clientMutationId": input.get("clientMutationId"),
+            "labelable": _GqlIssue(self._fake, repo, issue),
+        }
