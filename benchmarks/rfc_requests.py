@@ -1,0 +1,136 @@
+"""Count GitHub requests for `gh-ops rfc check` and `gh-ops rfc remind`.
+
+Run: .venv/bin/python benchmarks/rfc_requests.py
+Uses the tests' stateful fake GitHub (no network). Prints one line per scenario: reads, writes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import responses
+from click.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from fakegithub import FakeGitHub, FrozenClock  # noqa: E402
+from rfc_data import AUTHOR, REPO, pull_event, rfc_body  # noqa: E402
+
+from gh_ops import dates, rfc_watch  # noqa: E402
+from gh_ops import github as gh_module  # noqa: E402
+from gh_ops.cli import main  # noqa: E402
+
+OPENED = datetime(2026, 11, 24, 10, tzinfo=UTC)
+CONFIG = "timezone: Europe/London\nteams: {}\n"
+
+
+def _invoke(*args: str) -> None:
+    result = CliRunner().invoke(main, list(args))
+    if result.exit_code not in (0, 1):
+        raise SystemExit(f"gh-ops {' '.join(args)} failed: {result.output}")
+
+
+def _check_event(fake: FakeGitHub, action: str, number: int, **fields: Any) -> None:
+    pr = fake.pull(REPO, number)
+    payload = pull_event(
+        action,
+        number=number,
+        title=pr["title"],
+        body=pr["body"] or "",
+        labels=tuple(label["name"] for label in pr["labels"]),
+        head_sha=pr["head"]["sha"],
+        created_at=OPENED,
+        **fields,
+    )
+    Path("event.json").write_text(json.dumps(payload))
+    os.environ.update(GITHUB_EVENT_NAME="pull_request", GITHUB_EVENT_PATH=str(Path("event.json").resolve()))
+    _invoke("--now", "2026-11-24T11:00:00+00:00", "rfc", "check")
+
+
+def measure() -> dict[str, tuple[int, int]]:
+    """(reads, writes) per scenario, measured at the HTTP layer of the fake."""
+    saved_sleep, saved_env, old_cwd = gh_module.SLEEP, dict(os.environ), os.getcwd()
+    saved_files, saved_real_now = rfc_watch.changed_files_from_checkout, dates.real_now
+    gh_module.SLEEP = lambda _s: None
+    dates.real_now = lambda: datetime(2100, 1, 1, tzinfo=UTC)  # the scenarios' dates are fixed
+    figures: dict[str, tuple[int, int]] = {}
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        responses.RequestsMock(assert_all_requests_are_fired=False) as rsps,
+    ):
+        os.chdir(tmp)
+        os.environ.update(GITHUB_TOKEN="benchmark", GITHUB_REPOSITORY=REPO)
+        try:
+            Path(".github").mkdir()
+            Path(".github/gh-ops.yml").write_text(CONFIG)
+            fake = FakeGitHub(rsps, clock=FrozenClock(datetime(2026, 11, 24, 10, 30, tzinfo=UTC)))
+            fake.add_repo(REPO, collaborators=[AUTHOR, "alice", "bob", "carol", "dave"])
+
+            def scenario(name: str, action: Callable[[], None]) -> None:
+                fake.clear_requests()
+                action()
+                figures[name] = (len(fake.reads), len(fake.writes))
+
+            plain = fake.add_pull(REPO, title="Fix a typo", body="x", author=AUTHOR, files=["README.md"])
+            rfc_watch.changed_files_from_checkout = lambda pr, cwd=None: ("README.md",)  # type: ignore[assignment]
+            scenario(
+                "check: not an RFC, files from the checkout", lambda: _check_event(fake, "opened", plain)
+            )
+            rfc_watch.changed_files_from_checkout = lambda pr, cwd=None: None  # type: ignore[assignment]
+            scenario("check: not an RFC, no checkout", lambda: _check_event(fake, "opened", plain))
+
+            kw = {"title": "RFC: Event store", "body": rfc_body(), "author": AUTHOR, "created_at": OPENED}
+            first = fake.add_pull(REPO, **kw)
+            scenario("check: first RFC ever (creates the label)", lambda: _check_event(fake, "opened", first))
+            second = fake.add_pull(REPO, **kw)
+            scenario("check: valid RFC, opened", lambda: _check_event(fake, "opened", second))
+            scenario("check: valid RFC, nothing changed", lambda: _check_event(fake, "synchronize", second))
+            fake.edit_pull(REPO, second, body=rfc_body(date="2026-11-30"))
+            scenario(
+                "check: date moved by an edit",
+                lambda: _check_event(fake, "edited", second, body_from=rfc_body()),
+            )
+            fake.merge_pull(REPO, second, by="bob")
+            scenario(
+                "check: merged without a decision",
+                lambda: _check_event(fake, "closed", second, merged_by="bob"),
+            )
+
+            for i in range(50):
+                fake.add_pull(REPO, **{**kw, "title": f"RFC: Decision {i}"})
+            for i in range(10):
+                fake.add_pull(REPO, title=f"Change {i}", body="x", author=AUTHOR, files=[f"src/{i}.py"])
+            # 51 open RFCs, 11 other open pull requests.
+            scenario(
+                "remind: 51 RFCs, first sweep",
+                lambda: _invoke("--now", "2026-11-25T09:00:00Z", "rfc", "remind"),
+            )
+            scenario(
+                "remind: 51 RFCs, nothing due",
+                lambda: _invoke("--now", "2026-11-25T10:00:00Z", "rfc", "remind"),
+            )
+            scenario(
+                "remind: 51 RFCs, day before",
+                lambda: _invoke("--now", "2026-11-30T09:00:00Z", "rfc", "remind"),
+            )
+        finally:
+            os.chdir(old_cwd)
+            os.environ.clear()
+            os.environ.update(saved_env)
+            gh_module.SLEEP = saved_sleep
+            rfc_watch.changed_files_from_checkout = saved_files  # type: ignore[assignment]
+            dates.real_now = saved_real_now
+    return figures
+
+
+if __name__ == "__main__":
+    for name, (reads, writes) in measure().items():
+        print(f"{name:48} {reads:3} read(s) {writes:3} write(s)")
