@@ -554,3 +554,120 @@ def test_a_webhook_that_is_not_https_is_refused(
     result = check()
     assert result.exit_code == 2, result.output
     assert "not an https:// URL" in result.output and "secret-part" not in result.output
+
+
+# --- the structure, through the command ------------------------------------------------------------
+
+SECTIONS = (
+    "Decision to be made",
+    "Decision maker",
+    "Decision date",
+    "Feedback wanted from",
+    "Problem",
+    "Recommendation",
+    "Context",
+)
+
+
+@pytest.mark.parametrize("heading", SECTIONS)
+def test_each_missing_section_fails_the_check(
+    fake: FakeGitHub, on_event: Callable[..., dict[str, Any]], heading: str
+) -> None:
+    number = rfc_pull(fake, body=rfc_body(drop=(heading,)))
+    on_event("opened", number=number)
+    result = check()
+    assert result.exit_code == 1, result.output
+    assert f"the “{heading}” section is missing." in result.output
+    assert f"Add a heading `## {heading}`" in runs(fake)[-1]["output"]["summary"]
+
+
+@pytest.mark.parametrize("heading", SECTIONS)
+@pytest.mark.parametrize(
+    "placeholder", ["", "TBD", "_Say what the problem is, for whom, and why now._", "<!-- fill in -->"]
+)
+def test_each_section_left_as_a_placeholder_fails_the_check(
+    fake: FakeGitHub, on_event: Callable[..., dict[str, Any]], heading: str, placeholder: str
+) -> None:
+    number = rfc_pull(fake, body=rfc_body(replace={heading: placeholder}))
+    on_event("opened", number=number)
+    result = check()
+    assert result.exit_code == 1, result.output
+    assert f"the “{heading}” section is empty" in result.output
+
+
+def test_aliases_and_any_heading_style_count(
+    fake: FakeGitHub, on_event: Callable[..., dict[str, Any]]
+) -> None:
+    body = "\n".join(
+        [
+            "# RFC: event store",
+            "### 1. What is being decided?",
+            "Postgres or ClickHouse for events.",
+            "**Who decides**",
+            "",
+            "Decider",
+            "-------",
+            "@alice",
+            "## ⏰ DEADLINE",
+            "Dec 1, 2026 17:00 CET",
+            "## Reviewers",
+            "Required: @bob @carol",
+            "Optional: @dave",
+            "## Motivation",
+            "Slow queries.",
+            "## Proposal",
+            "ClickHouse.",
+            "## Background",
+            "Benchmarks attached.",
+        ]
+    )
+    number = rfc_pull(fake, body=body)
+    on_event("opened", number=number)
+    result = check()
+    assert result.exit_code == 0, result.output
+    comment = ours(fake, number)[0]["body"]
+    assert "2026-12-01 17:00 +0100" in comment and "required 0/2 · optional 0/1" in comment
+
+
+@pytest.mark.parametrize(
+    ("decider", "exit_code", "says"),
+    [
+        ("@alice", 0, "**Decision maker:** `@alice`"),
+        ("- @alice (owns the migration)", 0, "**Decision maker:** `@alice`"),
+        ("Alice (@alice), as the owner", 0, "**Decision maker:** `@alice`"),
+        ("alice", 1, "not named as an `@login`"),
+        ("@alice or @bob", 1, "names 2 people"),
+        ("@acme/storage", 1, "is a team"),
+    ],
+)
+def test_decision_maker_forms(
+    fake: FakeGitHub, on_event: Callable[..., dict[str, Any]], decider: str, exit_code: int, says: str
+) -> None:
+    number = rfc_pull(fake, body=rfc_body(decider=decider))
+    on_event("opened", number=number)
+    result = check()
+    assert result.exit_code == exit_code, result.output
+    assert says in ours(fake, number)[0]["body"]
+
+
+@pytest.mark.parametrize(
+    "form", ["2026-12-01", "1 December 2026", "Dec 1, 2026", "December 1 2026", "1 Dec 2026"]
+)
+def test_every_date_form_is_read(
+    fake: FakeGitHub, on_event: Callable[..., dict[str, Any]], form: str
+) -> None:
+    number = rfc_pull(fake, body=rfc_body(date=form))
+    on_event("opened", number=number)
+    assert check().exit_code == 0
+    assert "**Decision date:** 2026-12-01 (Tuesday)" in ours(fake, number)[0]["body"]
+
+
+def test_a_past_date_on_an_open_rfc_is_overdue_not_malformed(
+    fake: FakeGitHub, on_event: Callable[..., dict[str, Any]]
+) -> None:
+    number = rfc_pull(fake)
+    on_event("reopened", number=number)
+    result = check(now="2026-12-02T09:00:00+00:00")
+    assert result.exit_code == 0, result.output
+    assert runs(fake)[-1]["conclusion"] == "neutral"
+    assert "Overdue." in ours(fake, number)[0]["body"]
