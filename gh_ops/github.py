@@ -689,13 +689,15 @@ class GitHub:
             return
         self._call("PATCH", self.api_url + path, why=why, body={"body": body})
 
-    def create_comment(self, repo: str, number: int, body: str, *, why: str) -> None:
+    def create_comment(self, repo: str, number: int, body: str, *, why: str) -> Comment | None:
+        """Post a comment; the comment as GitHub made it (None in dry-run)."""
         path = f"{self._repo_path(repo)}/issues/{number}/comments"
         if self.dry_run:
             self._plan("POST", path, {"body": body}, why)
-            return
+            return None
         try:
-            self._call("POST", self.api_url + path, why=why, body={"body": body})
+            _, data = self._call("POST", self.api_url + path, why=why, body={"body": body})
+            return Comment.from_json(data)
         except _Ambiguous as exc:
             raise GitHubError(
                 f"GitHub failed while commenting on #{number} ({exc}); the comment may "

@@ -558,10 +558,10 @@ def apply_priority(
         if decision.add or decision.remove:
             outcome.action = "labelled"
         for kind, text in decision.notes.items():
-            if _write_note(gh, repo, issue.number, history.notes.get(kind), kind, text, start=True):
+            if _write_note(gh, config, repo, issue.number, history.notes.get(kind), kind, text, start=True):
                 outcome.comments.append(kind)
         for kind, text in decision.note_updates.items():
-            if _write_note(gh, repo, issue.number, history.notes.get(kind), kind, text, start=False):
+            if _write_note(gh, config, repo, issue.number, history.notes.get(kind), kind, text, start=False):
                 outcome.comments.append(kind)
         labels_now = {*history.labels, *decision.add} - set(decision.remove)
         if has_label(labels_now, SECURITY_LABEL):
@@ -572,15 +572,32 @@ def apply_priority(
     return outcome
 
 
+def _check_trusted(config: Config, comment: Comment | None) -> None:
+    """gh-ops finds its notes by marker in comments of trusted accounts only: a note written by another
+    account (a personal token) would be written again on every run. Stop after the first one."""
+    if comment is not None and not config.trusted(comment.author):
+        raise config.untrusted_account_error(comment.author or "?", "priority comments")
+
+
 def _write_note(
-    gh: GitHub, repo: str, number: int, mine: Comment | None, kind: str, text: str, *, start: bool
+    gh: GitHub,
+    config: Config,
+    repo: str,
+    number: int,
+    mine: Comment | None,
+    kind: str,
+    text: str,
+    *,
+    start: bool,
 ) -> bool:
     """One comment per kind, edited in place when its text changes; `start=False` only edits."""
     body = f"{note_marker(kind)}\n{text}"
     if mine is None:
         if not start:
             return False
-        gh.create_comment(repo, number, body, why=f"explain the priority of #{number}")
+        _check_trusted(
+            config, gh.create_comment(repo, number, body, why=f"explain the priority of #{number}")
+        )
         return True
     if mine.body == body:
         return False
@@ -619,7 +636,8 @@ def _protect_security_details(
     if NOTE_SECURITY not in history.notes:
         place = cfg.private_place or f"{gh.web_url}/{target.repo}/security/advisories/new"
         text = f"{note_marker(NOTE_SECURITY)}\n{security_note(place, transfer_to)}"
-        gh.create_comment(target.repo, number, text, why=f"ask to keep security details out of #{number}")
+        why = f"ask to keep security details out of #{number}"
+        _check_trusted(config, gh.create_comment(target.repo, number, text, why=why))
         outcome.comments.append(NOTE_SECURITY)
     if transfer_to is None:
         return
@@ -728,7 +746,8 @@ def triage(
                 untriaged.append((issue, "asked before"))
                 continue
             say(f"{repo}#{issue.number}: {'would ask' if gh.dry_run else 'asking'} for a priority")
-            gh.create_comment(repo, issue.number, text, why=f"ask for a priority on #{issue.number}")
+            why = f"ask for a priority on #{issue.number}"
+            _check_trusted(config, gh.create_comment(repo, issue.number, text, why=why))
             progress.done.append(f"asked on #{issue.number}")
             untriaged.append((issue, "would ask now" if gh.dry_run else "asked now"))
     except GitHubError as exc:

@@ -294,3 +294,12 @@ def test_github_failure_exits_3_and_says_what_was_done(fake: FakeGitHub, event) 
 
     ok(apply())
     assert labels_on(fake, number) == ["P2", "bug"]
+
+
+def test_a_token_whose_comments_gh_ops_would_not_trust_stops_after_the_first(fake: FakeGitHub, event) -> None:
+    fake.actor = "maintainer"  # a personal token, while the config trusts only github-actions[bot]
+    number = event("opened", title="Maybe", body=f"CVSS {V31_ZERO}")
+    result = apply()
+    assert result.exit_code == 2, result.output
+    assert "this token acts as maintainer" in result.output and "bot: maintainer" in result.output
+    assert len(fake.comments(REPO, number)) == 1  # not one per run, unnoticed
