@@ -126,8 +126,13 @@ GLOBAL_HELP = {
 }
 
 
-def global_options(command: Any) -> Any:
-    """Accept the global options after the subcommand too (`gh-ops sprint open --dry-run`)."""
+def global_options(command: Any = None, *, without: tuple[str, ...] = ()) -> Any:
+    """Accept the global options after the subcommand too (`gh-ops sprint open --dry-run`).
+
+    `@global_options(without=("--repo",))` leaves one out, for a command that gives it its own meaning.
+    """
+    if command is None:
+        return lambda decorated: global_options(decorated, without=without)
     for flag, field, is_flag in reversed(
         [
             ("--config", "config_path", False),
@@ -137,6 +142,8 @@ def global_options(command: Any) -> Any:
             ("--verbose", "verbose", True),
         ]
     ):
+        if flag in without:
+            continue
         names = (flag, "-v") if flag == "--verbose" else (flag,)
         command = click.option(
             *names,
@@ -695,3 +702,136 @@ def _report_sprint(run: Run, outcomes: list[Any]) -> None:
             )
         title = "### gh-ops sprint open" + (" (dry run)" if run.dry_run else "")
         actions_io.add_summary(title + "\n\n" + "\n".join(rows) + "\n")
+
+
+# --- priority -----------------------------------------------------------------------------------------
+
+
+@main.group()
+def priority() -> None:
+    """Bug priorities: one label set, one priority label per bug, CVSS for security, triage."""
+
+
+@priority.command("labels")
+@global_options(without=("--repo",))
+@click.option(
+    "--repo",
+    "repos",
+    multiple=True,
+    metavar="OWNER/NAME",
+    help="A repository to update (repeatable). Default: $GITHUB_REPOSITORY.",
+)
+@click.option("--org", metavar="ORG", help="Every repository of this organization that is not archived.")
+@click.pass_obj
+def priority_labels(run: Run, repos: tuple[str, ...], org: str | None) -> None:
+    """Create or update the priority labels (P0-P3, security-P0-P3, security, and the config's).
+
+    Touches only the labels it manages, never deletes one, and prints what it changes.
+    """
+    import re
+
+    from gh_ops import priority as priorities
+    from gh_ops.context import valid_repo
+
+    config = run.load_config(allow_embedded=True)
+    if org is not None and not re.fullmatch(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})", org):
+        raise UsageError(f"--org {org!r} is not an organization name")
+    for repo in repos:
+        if not valid_repo(repo):
+            raise UsageError(f"--repo {repo!r} is not of the form OWNER/NAME")
+    chosen = list(dict.fromkeys(repos))
+    if not chosen and org is None:
+        chosen = [run.repo()]  # type: ignore[list-item]  # required: raises when there is none
+    gh = run.github()
+    try:
+        if org is not None:
+            chosen = list(dict.fromkeys([*chosen, *priorities.org_repositories(gh, org, say=say)]))
+        changes = priorities.sync_labels(gh, chosen, config.priority.labels, say=say)
+    finally:
+        _report_requests(run)
+    made = [c for c in changes if c.action != "same"]
+    import json
+
+    actions_io.set_outputs(
+        {"result": json.dumps([{"repo": c.repo, "label": c.label.name, "action": c.action} for c in changes])}
+    )
+    if actions_io.in_actions():
+        rows = [f"| {c.repo} | `{c.label.name}` | {c.action} |" for c in made]
+        title = "### gh-ops priority labels" + (" (dry run)" if run.dry_run else "")
+        table = (
+            "| Repository | Label | Change |\n|---|---|---|\n" + "\n".join(rows) if rows else "No changes."
+        )
+        actions_io.add_summary(f"{title}\n\n{len(chosen)} repositories.\n\n{table}\n")
+
+
+@priority.command("apply")
+@global_options
+@click.option(
+    "--issue", "number", type=click.IntRange(min=1), metavar="N", help="This issue, not the event's."
+)
+@click.pass_obj
+def priority_apply(run: Run, number: int | None) -> None:
+    """Give a bug its one priority label, from the issues event (opened, edited, labeled) or --issue N.
+
+    A person's priority label is final; otherwise the issue form's answer, then a CVSS vector, then the
+    configured rules decide.
+    """
+    import json
+
+    from gh_ops import priority as priorities
+
+    config = run.load_config(allow_embedded=True)
+    if number is not None:
+        repo = run.repo()
+        assert repo is not None
+        gh = run.github()
+        try:
+            issue = gh.get_issue(repo, number)
+        except Exception:
+            _report_requests(run)
+            raise
+        if issue.is_pull_request:
+            raise UsageError(f"#{number} in {repo} is a pull request, not an issue")
+        target: Any = priorities.Target(repo, issue, None)
+    else:
+        event_name, payload = run.event()
+        target = priorities.target_from_event(event_name, payload, config)
+        if isinstance(target, str):
+            say(target)
+            return
+        gh = run.github()
+    try:
+        outcome = priorities.apply_priority(gh, config, target, say=say, warn=warn)
+    finally:
+        _report_requests(run)
+    actions_io.set_outputs({"result": json.dumps(outcome.as_json())})
+    if actions_io.in_actions():
+        title = "### gh-ops priority apply" + (" (dry run)" if run.dry_run else "")
+        actions_io.add_summary(f"{title}\n\n#{outcome.number}: {outcome.reason}\n")
+
+
+@priority.command("triage")
+@global_options
+@click.pass_obj
+def priority_triage(run: Run) -> None:
+    """Ask once for a priority on open bugs without one, older than priority.untriaged_after.
+
+    Writes counts per priority and the untriaged list to the step summary.
+    """
+    from gh_ops import priority as priorities
+
+    config = run.load_config(allow_embedded=True)
+    repo = run.repo()
+    assert repo is not None
+    now = run.now_for_writes(config)
+    gh = run.github()
+    try:
+        report = priorities.triage(gh, config, repo, now, say=say)
+    finally:
+        _report_requests(run)
+    summary = report.summary(priorities.duration_text(config.priority.untriaged_after))
+    if actions_io.in_actions():
+        actions_io.add_summary(summary)
+        say(", ".join(f"{label}: {count}" for label, count in report.counts.items()))
+    else:
+        sys.stdout.write(summary)

@@ -159,6 +159,66 @@ class RfcConfig:
     sections: dict[str, tuple[str, ...]] = field(default_factory=lambda: dict(RFC_SECTIONS))
 
 
+# Bug priorities. The priority labels are one family: a bug carries exactly one of them. The lower
+# the number, the higher the priority; a security-Pn label ranks with Pn.
+PRIORITY_LABELS = ("P0", "P1", "P2", "P3", "security-P0", "security-P1", "security-P2", "security-P3")
+SECURITY_LABEL = "security"
+
+
+@dataclass(frozen=True)
+class ManagedLabel:
+    """A label `priority labels` creates and keeps at this colour and description."""
+
+    name: str
+    color: str  # six lowercase hex digits, no #
+    description: str
+
+
+# The handbook's label set, in its order. Descriptions are at most 100 characters (GitHub's limit).
+DEFAULT_PRIORITY_LABELS = (
+    ManagedLabel("P0", "b60205", "Critical, breaking: a crash or missing functionality. Drop everything."),
+    ManagedLabel("P1", "d93f0b", "Urgent, not breaking: it works, but it is hard to use."),
+    ManagedLabel("P2", "fbca04", "Semi-urgent: it works, and the experience suffers."),
+    ManagedLabel("P3", "c5def5", "Icebox: fix when there is time."),
+    ManagedLabel("security-P0", "5c0000", "Security, critical (CVSS 9.0-10.0): e.g. remote code execution."),
+    ManagedLabel("security-P1", "a80000", "Security, high (CVSS 7.0-8.9): e.g. stored XSS."),
+    ManagedLabel("security-P2", "e4606d", "Security, medium (CVSS 4.0-6.9): e.g. reflected XSS."),
+    ManagedLabel("security-P3", "f9c4c9", "Security, low (CVSS 0.1-3.9): e.g. debug information shown."),
+    ManagedLabel("security", "ee0701", "A vulnerability: keep the details out of public issues."),
+)
+
+
+@dataclass(frozen=True)
+class PriorityRule:
+    """A regular expression searched in a bug's title and body, and the label it gives."""
+
+    match: str
+    label: str
+
+
+@dataclass(frozen=True)
+class PriorityConfig:
+    """Bug priorities: which issues are bugs, where a priority comes from, the label set, triage."""
+
+    bug_labels: tuple[str, ...] = ("bug",)
+    bug_title_prefixes: tuple[str, ...] = ()
+    bug_form_questions: tuple[str, ...] = ()
+    form_question: str = "Priority"
+    untriaged_after: timedelta = timedelta(days=2)
+    triage_team: str | None = None  # "@org/team", or a key of teams:
+    rules: tuple[PriorityRule, ...] = (PriorityRule("(?i)crash|data loss", "P0"),)
+    # (label, lowest score), highest first: a score gets the first label whose minimum it reaches.
+    cvss: tuple[tuple[str, float], ...] = (
+        ("security-P0", 9.0),
+        ("security-P1", 7.0),
+        ("security-P2", 4.0),
+        ("security-P3", 0.1),
+    )
+    private_repo: str | None = None
+    private_place: str | None = None
+    labels: tuple[ManagedLabel, ...] = DEFAULT_PRIORITY_LABELS  # the built-in ones, then the config's
+
+
 @dataclass(frozen=True)
 class Config:
     path: str  # shown in messages: the file name, or EMBEDDED_NAME
@@ -172,6 +232,7 @@ class Config:
     onboarding: PeopleIssues = PeopleIssues("onboarding.md", ("onboarding",), "new-joiner", ())
     offboarding: PeopleIssues = PeopleIssues("offboarding.md", ("offboarding",), "leaver", (), DEFAULT_ACCESS)
     rfc: RfcConfig = field(default_factory=RfcConfig)
+    priority: PriorityConfig = field(default_factory=PriorityConfig)
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -431,7 +492,7 @@ def _schema_problems(data: dict[str, Any], lines: dict[str, int], file: str) -> 
                 )
             )
             continue
-        if error.validator in ("pattern", "minLength", "maxLength", "minimum", "maximum") and expect:
+        if error.validator in ("pattern", "minLength", "maxLength", "minimum", "maximum", "enum") and expect:
             problems.append(Problem(f"expected {expect}, got {_describe(error.instance)}", file, line, path))
             continue
         if error.validator == "type":
@@ -603,6 +664,7 @@ def _build(data: dict[str, Any], lines: dict[str, int], file: str, base_dir: Pat
             )
         )
     rfc = _rfc_config(data.get("rfc") or {}, problems, file, lines)
+    priority = _priority_config(data.get("priority") or {}, teams, problems, file, lines)
     if problems:  # a shared sprint.* value is checked once per team: report each problem once
         unique = list({str(p): p for p in problems}.values())
         unique.sort(key=lambda p: p.line or 0)
@@ -619,6 +681,7 @@ def _build(data: dict[str, Any], lines: dict[str, int], file: str, base_dir: Pat
         onboarding=_people_issues(data.get("onboarding"), "onboarding", "new-joiner", ()),
         offboarding=_people_issues(data.get("offboarding"), "offboarding", "leaver", DEFAULT_ACCESS),
         rfc=rfc,
+        priority=priority,
         lines=lines,
     )
 
@@ -723,3 +786,76 @@ def _rfc_sections(
         added = [h for h in raw.get(section, []) if heading_key(h) not in {heading_key(k) for k in kept}]
         merged[section] = tuple(kept + added)
     return merged
+
+
+def _duration(text: str) -> timedelta:
+    """`2d` or `12h` (the schema has checked the form)."""
+    number, unit = _DURATION.match(text).groups()  # type: ignore[union-attr]
+    return timedelta(days=int(number)) if unit == "d" else timedelta(hours=int(number))
+
+
+def _priority_config(
+    raw: dict[str, Any], teams: dict[str, Team], problems: list[Problem], file: str, lines: dict[str, int]
+) -> PriorityConfig:
+    defaults = PriorityConfig()
+
+    def problem(message: str, key: str) -> None:
+        problems.append(Problem(message, file, lines.get(key), key))
+
+    untriaged_after = defaults.untriaged_after
+    if "untriaged_after" in raw:
+        try:
+            untriaged_after = _duration(raw["untriaged_after"])
+        except OverflowError:
+            problem(
+                f"untriaged_after {raw['untriaged_after']} is longer than the calendar",
+                "priority.untriaged_after",
+            )
+    team = raw.get("triage_team")
+    if team is not None:
+        team = team.lstrip("@")
+        if "/" not in team and team not in teams:
+            known = ", ".join(sorted(teams)) or "none defined"
+            problem(
+                f"triage_team {raw['triage_team']!r} is neither a GitHub team (@org/team) nor a team id "
+                f"from teams: ({known})",
+                "priority.triage_team",
+            )
+    rules = defaults.rules
+    if "rules" in raw:
+        rules = tuple(PriorityRule(r["match"], r["label"]) for r in raw["rules"])
+        for i, rule in enumerate(rules):
+            try:
+                re.compile(rule.match)
+            except re.error as exc:
+                problem(f"{rule.match!r} is not a regular expression: {exc}", f"priority.rules.{i}.match")
+    cvss = defaults.cvss
+    if "cvss" in raw:
+        cvss = tuple(sorted(((k, float(v)) for k, v in raw["cvss"].items()), key=lambda kv: -kv[1]))
+        seen: dict[float, str] = {}
+        for label, low in cvss:
+            if low in seen:
+                problem(
+                    f"{label} and {seen[low]} both start at {low}: give each label its own lowest score",
+                    f"priority.cvss.{label}",
+                )
+            seen[low] = label
+    labels = {label.name.casefold(): label for label in DEFAULT_PRIORITY_LABELS}
+    for name, settings in (raw.get("labels") or {}).items():
+        builtin = labels.get(name.casefold())
+        color = settings.get("color", builtin.color if builtin else "ededed").lstrip("#").lower()
+        description = settings.get("description", builtin.description if builtin else "")
+        labels[name.casefold()] = ManagedLabel(builtin.name if builtin else name, color, description)
+    return PriorityConfig(
+        bug_labels=tuple(raw.get("bug_labels", defaults.bug_labels)),
+        bug_title_prefixes=tuple(p.strip() for p in raw.get("bug_title_prefixes", ())),
+        bug_form_questions=tuple(raw.get("bug_form_questions", ())),
+        form_question=raw.get("form_question", defaults.form_question).strip(),
+        untriaged_after=untriaged_after,
+        triage_team=team,
+        rules=rules,
+        cvss=cvss,
+        private_repo=raw.get("private_repo"),
+        private_place=raw.get("private_place"),
+        labels=tuple(labels.values()),
+    )

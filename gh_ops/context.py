@@ -19,6 +19,11 @@ if TYPE_CHECKING:  # keep `gh-ops --help` free of PyGithub
 _REPO = re.compile(r"^[A-Za-z0-9-]+/(?!\.{1,2}$)[A-Za-z0-9._-]+$")
 
 
+def valid_repo(name: str) -> bool:
+    """OWNER/NAME as GitHub allows it (and not `.` or `..` as the name)."""
+    return bool(_REPO.match(name))
+
+
 @dataclass
 class Run:
     config_path: str | None

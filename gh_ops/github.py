@@ -68,6 +68,8 @@ class Issue:
     is_pull_request: bool = False
     planned: bool = False  # a dry-run stand-in, never sent to GitHub
     state_reason: str | None = None
+    node_id: str = ""  # GraphQL id (e.g. for transferIssue)
+    comments: int = 0  # how many comments it has, as the listing says
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Issue:
@@ -85,6 +87,8 @@ class Issue:
             created_at=_parse_time(data.get("created_at")),
             is_pull_request="pull_request" in data,
             state_reason=data.get("state_reason"),
+            node_id=data.get("node_id") or "",
+            comments=data.get("comments") if isinstance(data.get("comments"), int) else 0,
         )
 
 
@@ -97,6 +101,47 @@ class Comment:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Comment:
         return cls(id=data["id"], body=data.get("body") or "", author=(data.get("user") or {}).get("login"))
+
+
+@dataclass(frozen=True)
+class Label:
+    name: str
+    color: str
+    description: str
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Label:
+        return cls(
+            name=data["name"],
+            color=(data.get("color") or "").lower(),
+            description=data.get("description") or "",
+        )
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    """One item of an issue's timeline: a label added or removed (with who did it), or a comment."""
+
+    kind: str  # "labeled", "unlabeled", "commented", or another GitHub event name
+    actor: str | None
+    label: str | None = None
+    comment: Comment | None = None
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> TimelineEvent:
+        kind = str(data.get("event") or "")
+        if kind == "commented":
+            comment = Comment.from_json(data)
+            return cls(kind=kind, actor=comment.author, comment=comment)
+        label = data.get("label") if isinstance(data.get("label"), dict) else {}
+        return cls(kind=kind, actor=(data.get("actor") or {}).get("login"), label=label.get("name"))
+
+
+@dataclass(frozen=True)
+class RepositorySummary:
+    full_name: str
+    private: bool
+    archived: bool
 
 
 @dataclass(frozen=True)
@@ -444,6 +489,40 @@ class GitHub:
             found.extend(Milestone(m["number"], m["title"]) for m in page)
         return found
 
+    def list_labels(self, repo: str) -> list[Label]:
+        """Every label of a repository: one request per 100 labels."""
+        found: list[Label] = []
+        for page in self._pages(
+            f"{self._repo_path(repo)}/labels", why=f"list the labels of {repo}", params={}
+        ):
+            found.extend(Label.from_json(item) for item in page)
+        return found
+
+    def list_timeline(self, repo: str, number: int) -> list[TimelineEvent]:
+        """An issue's timeline, oldest first: who added each label, and the comments (one request per 100)."""
+        found: list[TimelineEvent] = []
+        for page in self._pages(
+            f"{self._repo_path(repo)}/issues/{number}/timeline",
+            why=f"read the history of #{number}",
+            params={},
+        ):
+            found.extend(TimelineEvent.from_json(item) for item in page if isinstance(item, dict))
+        return found
+
+    def list_org_repos(self, org: str) -> Iterator[RepositorySummary]:
+        """An organization's repositories the token can see, oldest first (one request per 100)."""
+        for page in self._pages(
+            f"/orgs/{quote(org, safe='')}/repos",
+            why=f"list the repositories of {org}",
+            params={"type": "all", "sort": "created", "direction": "asc"},
+        ):
+            for item in page:
+                yield RepositorySummary(
+                    full_name=item["full_name"],
+                    private=bool(item.get("private")),
+                    archived=bool(item.get("archived")),
+                )
+
     def graphql(self, query: str, variables: dict[str, Any], *, why: str) -> dict[str, Any]:
         """Run a GraphQL document. In dry-run a mutation is recorded, not sent, and returns {}."""
         body = {"query": query, "variables": variables}
@@ -632,21 +711,24 @@ class GitHub:
             return
         self._call("PATCH", self.api_url + path, why=why, body={"body": body})
 
-    def create_comment(self, repo: str, number: int, body: str, *, why: str) -> None:
+    def create_comment(self, repo: str, number: int, body: str, *, why: str) -> Comment | None:
+        """Post a comment; the comment as GitHub made it (None in dry-run)."""
         path = f"{self._repo_path(repo)}/issues/{number}/comments"
         if self.dry_run:
             self._plan("POST", path, {"body": body}, why)
-            return
+            return None
         try:
-            self._call("POST", self.api_url + path, why=why, body={"body": body})
+            _, data = self._call("POST", self.api_url + path, why=why, body={"body": body})
+            return Comment.from_json(data)
         except _Ambiguous as exc:
             raise GitHubError(
                 f"GitHub failed while commenting on #{number} ({exc}); the comment may "
                 "or may not have been posted"
             ) from None
 
-    def create_label(self, repo: str, name: str, *, color: str, description: str) -> str | None:
-        """Create a label and return its node id (or the existing one's); None in dry-run."""
+    def ensure_label(self, repo: str, name: str, *, color: str, description: str) -> str | None:
+        """Create a label and return its node id (or the existing one's, when someone made it
+        meanwhile); None in dry-run."""
         path = f"{self._repo_path(repo)}/labels"
         payload = {"name": name, "color": color, "description": description}
         if self.dry_run:
@@ -681,6 +763,51 @@ class GitHub:
             "POST", self.api_url + path, why=why, body={"assignees": list(logins)}, idempotent=True
         )
         return tuple(a["login"] for a in data.get("assignees") or [])
+
+    def create_label(self, repo: str, label: Label, *, why: str) -> None:
+        path = f"{self._repo_path(repo)}/labels"
+        payload = {"name": label.name, "color": label.color, "description": label.description}
+        if self.dry_run:
+            self._plan("POST", path, payload, why)
+            return
+        try:
+            self._call("POST", self.api_url + path, why=why, body=payload)
+        except _Ambiguous as exc:
+            # The label may have been created before the answer was lost: look before failing.
+            if not any(found.name.casefold() == label.name.casefold() for found in self.list_labels(repo)):
+                raise GitHubError(
+                    f"GitHub failed while creating label {label.name!r} in {repo} ({exc}); it was not created"
+                ) from None
+
+    def update_label(self, repo: str, current_name: str, label: Label, *, why: str) -> None:
+        """Give an existing label (found as `current_name`) this exact name, colour and description."""
+        path = f"{self._repo_path(repo)}/labels/{quote(current_name, safe='')}"
+        payload = {"new_name": label.name, "color": label.color, "description": label.description}
+        if self.dry_run:
+            self._plan("PATCH", path, payload, why)
+            return
+        self._call("PATCH", self.api_url + path, why=why, body=payload)
+
+    def add_labels(self, repo: str, number: int, labels: tuple[str, ...], *, why: str) -> None:
+        path = f"{self._repo_path(repo)}/issues/{number}/labels"
+        payload = {"labels": list(labels)}
+        if self.dry_run:
+            self._plan("POST", path, payload, why)
+            return
+        # Adding a label the issue already has changes nothing, so a lost answer may be retried.
+        self._call("POST", self.api_url + path, why=why, body=payload, idempotent=True)
+
+    def remove_label(self, repo: str, number: int, label: str, *, why: str) -> None:
+        """Take a label off an issue; one that is already gone is fine."""
+        path = f"{self._repo_path(repo)}/issues/{number}/labels/{quote(label, safe='')}"
+        if self.dry_run:
+            self._plan("DELETE", path, {}, why)
+            return
+        try:
+            self._call("DELETE", self.api_url + path, why=why)
+        except GitHubError as exc:
+            if exc.status != 404:
+                raise
 
 
 # --- helpers -------------------------------------------------------------------------------

@@ -272,6 +272,9 @@ class _Issue:
     merged_by: str | None = None
     merge_sha: str | None = None
     reviews: list[_Review] = field(default_factory=list)
+    # The timeline, oldest first: ("labeled" | "unlabeled", label name, actor, time, event id) or
+    # ("commented", comment id).
+    timeline: list[tuple[Any, ...]] = field(default_factory=list)
 
 
 @dataclass
@@ -413,6 +416,7 @@ class FakeGitHub:
                 "review": 2_300_000_001,
                 "check_run": 30_000_000_001,
                 "sha": 1,
+                "event": 9_000_000_001,
                 "request": 1,
             }.items()
         }
@@ -422,6 +426,7 @@ class FakeGitHub:
         self._tpl_pull: dict[str, Any] = _load_json(WEBHOOKS_DIR / "pull_request.opened.json")["pull_request"]
         self._lock = threading.RLock()
         self._register()
+        self.on_graphql("TransferIssue", self._transfer_issue)
 
     # ----------------------------------------------------------------- log views
 
@@ -532,7 +537,7 @@ class FakeGitHub:
         repo = self._repo(full_name)
         created = _utc(created_at or self.clock())
         issue = self._new_issue(repo, title=title, body=body, author=author, created=created)
-        issue.label_ids = [self._ensure_label(repo, name).id for name in labels]
+        self._relabel(repo, issue, [self._ensure_label(repo, name).id for name in labels], author, created)
         issue.assignees = list(assignees)
         issue.is_pr = pull_request
         if pull_request:
@@ -573,7 +578,9 @@ class FakeGitHub:
         if body is not None:
             issue.body = body or None
         if labels is not None:
-            issue.label_ids = _dedupe([self._ensure_label(repo, n).id for n in labels])
+            self._relabel(
+                repo, issue, [self._ensure_label(repo, n).id for n in labels], by or issue.author, now
+            )
         if assignees is not None:
             issue.assignees = list(assignees)
         self._apply_state(issue, state or issue.state, state_reason, now, by)
@@ -921,6 +928,7 @@ class FakeGitHub:
         r = rf"/repos/{_SEG}/{_SEG}"
         return [
             _Route("GET", "/user", self._get_authenticated_user, repo_scoped=False),
+            _Route("GET", rf"/orgs/{_SEG}/repos", self._list_org_repos, repo_scoped=False),
             _Route("GET", r, self._get_repo),
             _Route("GET", rf"{r}/issues", self._list_issues),
             _Route("POST", rf"{r}/issues", self._create_issue),
@@ -931,6 +939,7 @@ class FakeGitHub:
             _Route("GET", rf"{r}/issues/comments/{_NUM}", self._get_comment),
             _Route("PATCH", rf"{r}/issues/comments/{_NUM}", self._update_comment),
             _Route("DELETE", rf"{r}/issues/comments/{_NUM}", self._delete_comment),
+            _Route("GET", rf"{r}/issues/{_NUM}/timeline", self._list_timeline),
             _Route("GET", rf"{r}/issues/{_NUM}/labels", self._list_issue_labels),
             _Route("POST", rf"{r}/issues/{_NUM}/labels", self._add_issue_labels),
             _Route("PUT", rf"{r}/issues/{_NUM}/labels", self._set_issue_labels),
@@ -1168,8 +1177,24 @@ class FakeGitHub:
         comment = _Comment(next(self._ids["comment"]), issue.number, body, author, created, created)
         repo.comments[comment.id] = comment
         issue.comment_ids.append(comment.id)
+        issue.timeline.append(("commented", comment.id))
         issue.updated_at = max(issue.updated_at, created)
         return comment
+
+    def _relabel(self, repo: _Repo, issue: _Issue, label_ids: list[int], actor: str, at: datetime) -> None:
+        """Set an issue's labels, recording a labeled/unlabeled timeline event per change, as GitHub does."""
+        new = _dedupe(label_ids)
+        for label_id in new:
+            if label_id not in issue.label_ids:
+                issue.timeline.append(
+                    ("labeled", repo.labels[label_id].name, actor, at, next(self._ids["event"]))
+                )
+        for label_id in issue.label_ids:
+            if label_id not in new and label_id in repo.labels:
+                issue.timeline.append(
+                    ("unlabeled", repo.labels[label_id].name, actor, at, next(self._ids["event"]))
+                )
+        issue.label_ids = new
 
     def _assignable(self, repo: _Repo, login: str) -> str | None:
         """The canonical spelling of an assignable login, or None."""
@@ -1268,6 +1293,15 @@ class FakeGitHub:
     def _get_repo(self, req: _Req, repo: _Repo) -> _Resp:
         return 200, {}, self._render_repo(repo)
 
+    def _list_org_repos(self, req: _Req) -> _Resp:
+        org = unquote(req.path.split("/")[2]).lower()
+        repos = sorted((r for r in self._repos.values() if r.owner.lower() == org), key=lambda r: r.id)
+        if not repos:
+            raise _not_found()
+        if req.query.get("direction", "asc") == "desc":
+            repos.reverse()
+        return self._paginate(req, repos, self._render_repo)
+
     def _list_assignees(self, req: _Req, repo: _Repo) -> _Resp:
         logins = sorted(repo.collaborators.values(), key=str.lower)
         return self._paginate(req, logins, self._user)
@@ -1328,7 +1362,9 @@ class FakeGitHub:
         assignees = self._validated_assignees(repo, data) or []
         _, milestone = self._validated_milestone(repo, data)
         issue = self._new_issue(repo, title=title, body=body, author=self.actor, created=_utc(self.clock()))
-        issue.label_ids = _dedupe([self._ensure_label(repo, n).id for n in label_names])
+        self._relabel(
+            repo, issue, [self._ensure_label(repo, n).id for n in label_names], self.actor, issue.created_at
+        )
         issue.assignees = assignees
         issue.milestone = milestone
         rendered = self._render_issue(repo, issue, full=True)
@@ -1356,7 +1392,7 @@ class FakeGitHub:
         if "body" in data:
             issue.body = data["body"] or None
         if label_names is not None:
-            issue.label_ids = _dedupe([self._ensure_label(repo, n).id for n in label_names])
+            self._relabel(repo, issue, [self._ensure_label(repo, n).id for n in label_names], self.actor, now)
         if assignees is not None:
             issue.assignees = assignees
         if milestone_given:
@@ -1387,6 +1423,34 @@ class FakeGitHub:
             since = _parse_since(req.query["since"])
             comments = [c for c in comments if c.updated_at >= since]
         return self._paginate(req, comments, functools.partial(self._render_comment, repo))
+
+    def _list_timeline(self, req: _Req, repo: _Repo, number: str) -> _Resp:
+        issue = self._issue(repo, number)
+        items = [e for e in issue.timeline if e[0] != "commented" or e[1] in repo.comments]
+        return self._paginate(req, items, functools.partial(self._render_timeline_event, repo, issue))
+
+    def _render_timeline_event(self, repo: _Repo, issue: _Issue, event: tuple[Any, ...]) -> dict[str, Any]:
+        if event[0] == "commented":
+            comment = repo.comments[event[1]]
+            return {
+                **self._render_comment(repo, comment),
+                "event": "commented",
+                "actor": self._user(comment.author),
+            }
+        kind, name, actor, at, event_id = event
+        label = self._find_label(repo, name)
+        return {
+            "id": event_id,
+            "node_id": _node_id("LabeledEvent" if kind == "labeled" else "UnlabeledEvent", event_id),
+            "url": f"{self.api_url}/repos/{repo.full_name}/issues/events/{event_id}",
+            "actor": self._user(actor),
+            "event": kind,
+            "commit_id": None,
+            "commit_url": None,
+            "created_at": iso(at),
+            "label": {"name": name, "color": label.color if label else "ededed"},
+            "performed_via_github_app": None,
+        }
 
     def _create_comment(self, req: _Req, repo: _Repo, number: str) -> _Resp:
         issue = self._issue(repo, number)
@@ -1446,20 +1510,22 @@ class FakeGitHub:
         issue = self._issue(repo, number)
         names = self._labels_payload(req)
         ids = [self._ensure_label(repo, n).id for n in names]
-        issue.label_ids = _dedupe(issue.label_ids + ids)
+        self._relabel(repo, issue, issue.label_ids + ids, self.actor, _utc(self.clock()))
         issue.updated_at = _utc(self.clock())
         return 200, {}, self._issue_labels(repo, issue)
 
     def _set_issue_labels(self, req: _Req, repo: _Repo, number: str) -> _Resp:
         issue = self._issue(repo, number)
         names = self._labels_payload(req)
-        issue.label_ids = _dedupe([self._ensure_label(repo, n).id for n in names])
+        self._relabel(
+            repo, issue, [self._ensure_label(repo, n).id for n in names], self.actor, _utc(self.clock())
+        )
         issue.updated_at = _utc(self.clock())
         return 200, {}, self._issue_labels(repo, issue)
 
     def _clear_issue_labels(self, req: _Req, repo: _Repo, number: str) -> _Resp:
         issue = self._issue(repo, number)
-        issue.label_ids = []
+        self._relabel(repo, issue, [], self.actor, _utc(self.clock()))
         issue.updated_at = _utc(self.clock())
         return 204, {}, None
 
@@ -1468,7 +1534,9 @@ class FakeGitHub:
         label = self._find_label(repo, name)
         if label is None or label.id not in issue.label_ids:
             raise _HttpError(404, "Label does not exist")
-        issue.label_ids.remove(label.id)
+        self._relabel(
+            repo, issue, [i for i in issue.label_ids if i != label.id], self.actor, _utc(self.clock())
+        )
         issue.updated_at = _utc(self.clock())
         return 200, {}, self._issue_labels(repo, issue)
 
@@ -1581,6 +1649,38 @@ class FakeGitHub:
             if key in query:
                 return handler
         return None
+
+    def _transfer_issue(self, query: str, variables: dict[str, Any]) -> dict[str, Any]:
+        """transferIssue: the issue moves with its comments to a new number in the other repository."""
+        issue_id, repo_id = variables.get("issueId"), variables.get("repositoryId")
+        source = next(
+            (
+                r
+                for r in self._repos.values()
+                for i in r.issues.values()
+                if _node_id("Issue", i.id) == issue_id
+            ),
+            None,
+        )
+        target = next((r for r in self._repos.values() if _node_id("Repository", r.id) == repo_id), None)
+        if source is None or target is None:
+            return {"data": {"transferIssue": None}, "errors": [{"message": "Could not resolve to a node"}]}
+        if source.owner.lower() != target.owner.lower() or (target.private is False and source.private):
+            return {"data": {"transferIssue": None}, "errors": [{"message": "Cannot transfer this issue"}]}
+        issue = next(i for i in source.issues.values() if _node_id("Issue", i.id) == issue_id)
+        names = [source.labels[i].name for i in issue.label_ids]
+        del source.issues[issue.number]
+        issue.number = target.next_number
+        target.next_number += 1
+        target.issues[issue.number] = issue
+        for comment_id in issue.comment_ids:
+            comment = source.comments.pop(comment_id)
+            comment.issue_number = issue.number
+            target.comments[comment_id] = comment
+        issue.label_ids = [self._ensure_label(target, name).id for name in names]
+        issue.timeline = [e for e in issue.timeline if e[0] == "commented"]
+        moved = self._render_issue(target, issue)
+        return {"transferIssue": {"issue": {"number": moved["number"], "url": moved["html_url"]}}}
 
     # ----------------------------------------------------------------- rendering
 

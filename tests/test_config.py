@@ -17,10 +17,14 @@ from click.testing import CliRunner, Result
 from gh_ops import config as config_module
 from gh_ops.cli import main
 from gh_ops.config import (
+    DEFAULT_PRIORITY_LABELS,
     EMBEDDED_NAME,
     RFC_SECTIONS,
     Config,
+    ManagedLabel,
     PeopleIssues,
+    PriorityConfig,
+    PriorityRule,
     RfcConfig,
     SprintConfig,
     SprintSchedule,
@@ -204,8 +208,8 @@ ERRORS = {
         _add_top,
         "colour: red",
         "colour",
-        "unknown key 'colour'; allowed here: bot, offboarding, onboarding, people, rfc, sprint, teams, "
-        "templates_dir, timezone, trusted_authors",
+        "unknown key 'colour'; allowed here: bot, offboarding, onboarding, people, priority, rfc, sprint, "
+        "teams, templates_dir, timezone, trusted_authors",
     ),
     "unknown key in a team": (
         _add_nested,
@@ -859,6 +863,7 @@ def _schema_properties() -> dict[str, set[str]]:
         "onboarding": set(schema["properties"]["onboarding"]["properties"]),
         "offboarding": set(schema["properties"]["offboarding"]["properties"]),
         "rfc": set(schema["properties"]["rfc"]["properties"]),
+        "priority": set(schema["properties"]["priority"]["properties"]),
     }
 
 
@@ -872,6 +877,7 @@ def _schema_properties() -> dict[str, set[str]]:
         (SprintSchedule, "team sprint"),
         (PeopleIssues, "offboarding"),
         (RfcConfig, "rfc"),
+        (PriorityConfig, "priority"),
     ],
 )
 def test_every_dataclass_field_is_a_schema_key(cls: type, where: str) -> None:
@@ -936,6 +942,27 @@ rfc:
   template: decision.md
   sections:
     decision_date: [Timeline]
+priority:
+  bug_labels: [defect]
+  bug_title_prefixes: ["[Bug]"]
+  bug_form_questions: [Steps to reproduce]
+  form_question: Severity
+  untriaged_after: 12h
+  triage_team: web
+  rules:
+    - match: "(?i)outage"
+      label: P1
+  cvss:
+    security-P0: 9.5
+    security-P2: 5.0
+  private_repo: acme/security
+  private_place: security@acme.example
+  labels:
+    P3:
+      color: "#00ff00"
+    needs-repro:
+      color: 0e8a16
+      description: We could not reproduce it yet.
 """
     data, _ = parse_yaml(text, CONFIG_NAME)
     props = _schema_properties()
@@ -943,7 +970,7 @@ rfc:
     assert set(data["teams"]["web"]) == props["team"]
     assert set(data["teams"]["web"]["sprint"]) == props["team sprint"]
     assert set(data["sprint"]) == props["sprint"]
-    for section in ("people", "onboarding", "offboarding", "rfc"):
+    for section in ("people", "onboarding", "offboarding", "rfc", "priority"):
         assert set(data[section]) == props[section], section
 
     config = parse_config(text, CONFIG_NAME, base_dir=tmp_path)
@@ -981,6 +1008,25 @@ rfc:
         "decision/missing",
         "decision.md",
         sections,
+    )
+    builtin = {label.name: label for label in DEFAULT_PRIORITY_LABELS}
+    assert config.priority == PriorityConfig(
+        bug_labels=("defect",),
+        bug_title_prefixes=("[Bug]",),
+        bug_form_questions=("Steps to reproduce",),
+        form_question="Severity",
+        untriaged_after=timedelta(hours=12),
+        triage_team="web",
+        rules=(PriorityRule("(?i)outage", "P1"),),
+        cvss=(("security-P0", 9.5), ("security-P2", 5.0)),
+        private_repo="acme/security",
+        private_place="security@acme.example",
+        labels=(
+            *(builtin[n] for n in ("P0", "P1", "P2")),
+            ManagedLabel("P3", "00ff00", builtin["P3"].description),
+            *DEFAULT_PRIORITY_LABELS[4:],
+            ManagedLabel("needs-repro", "0e8a16", "We could not reproduce it yet."),
+        ),
     )
 
 

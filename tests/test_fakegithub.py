@@ -646,3 +646,49 @@ def test_edit_issue_out_of_band(fake: FakeGitHub, clock: FrozenClock) -> None:
     assert closed["closed_by"]["login"] == "alice"
     assert [lb["name"] for lb in closed["labels"]] == ["wip"]
     assert fake.requests == []
+
+
+# --------------------------------------------------------------------------- timeline, org repos, transfer
+
+
+def test_timeline_records_who_labeled_and_the_comments_in_order(fake: FakeGitHub) -> None:
+    number = fake.add_issue(REPO, title="t", author="alice", labels=["bug"])["number"]
+    requests.post(api(f"/repos/{REPO}/issues/{number}/labels"), json={"labels": ["P1"]}, headers=AUTH)
+    fake.add_comment(REPO, number, body="hi", author="bob")
+    requests.delete(api(f"/repos/{REPO}/issues/{number}/labels/P1"), headers=AUTH)
+    items = requests.get(api(f"/repos/{REPO}/issues/{number}/timeline"), headers=AUTH).json()
+    assert [(i["event"], i["actor"]["login"], (i.get("label") or {}).get("name")) for i in items] == [
+        ("labeled", "alice", "bug"),
+        ("labeled", "github-actions[bot]", "P1"),
+        ("commented", "bob", None),
+        ("unlabeled", "github-actions[bot]", "P1"),
+    ]
+    assert items[2]["body"] == "hi" and items[2]["user"]["login"] == "bob"
+
+
+def test_org_repos_are_paged_and_unknown_orgs_are_404(fake: FakeGitHub) -> None:
+    for n in range(3):
+        fake.add_repo(f"acme/r{n}", archived=n == 1)
+    page = requests.get(api("/orgs/acme/repos?per_page=2"), headers=AUTH)
+    assert [r["full_name"] for r in page.json()] == [REPO, "acme/r0"]
+    assert 'rel="next"' in page.headers["Link"]
+    assert requests.get(api("/orgs/nobody/repos"), headers=AUTH).status_code == 404
+
+
+def test_transfer_issue_moves_it_with_comments_and_labels(fake: FakeGitHub) -> None:
+    issue = fake.add_issue(REPO, title="t", labels=["security"])
+    fake.add_comment(REPO, issue["number"], body="note", author="bob")
+    target = fake.add_repo("acme/vault", private=True)
+    query = (
+        "mutation TransferIssue($issueId: ID!, $repositoryId: ID!) { transferIssue(input: "
+        "{issueId: $issueId, repositoryId: $repositoryId}) { issue { number } } }"
+    )
+    answer = requests.post(
+        api("/graphql"),
+        json={"query": query, "variables": {"issueId": issue["node_id"], "repositoryId": target["node_id"]}},
+        headers=AUTH,
+    ).json()
+    assert answer["data"]["transferIssue"]["issue"]["number"] == 1
+    assert fake.issues(REPO) == []
+    assert [label["name"] for label in fake.issue("acme/vault", 1)["labels"]] == ["security"]
+    assert [c["body"] for c in fake.comments("acme/vault", 1)] == ["note"]

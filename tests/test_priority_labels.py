@@ -1,0 +1,220 @@
+"""`gh-ops priority labels` and `priority triage` end to end, against the stateful fake GitHub."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import responses
+from click.testing import CliRunner, Result
+from fakegithub import FakeGitHub, FrozenClock
+from priority_data import BOT, CONFIG, NOW, REPO
+
+from gh_ops.cli import main
+from gh_ops.config import DEFAULT_PRIORITY_LABELS
+from gh_ops.render import read_marker
+
+pytestmark = pytest.mark.usefixtures("no_wall_clock")
+
+MANAGED = [label.name for label in DEFAULT_PRIORITY_LABELS]
+CLOCK = datetime(2026, 11, 20, 15, tzinfo=UTC)
+
+
+@pytest.fixture
+def fake(sleeps: list[float]) -> Iterator[FakeGitHub]:
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        fake = FakeGitHub(rsps, clock=FrozenClock(CLOCK))
+        fake.add_repo(REPO)
+        yield fake
+
+
+@pytest.fixture
+def workdir(checkout: Callable[[str, str], Path]) -> Path:
+    return checkout(CONFIG, REPO)
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(main, ["--now", NOW, "priority", *args])
+
+
+def ok(result: Result) -> Result:
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def label_table(fake: FakeGitHub, repo: str = REPO) -> dict[str, tuple[str, str | None]]:
+    return {label["name"]: (label["color"], label["description"]) for label in fake.labels(repo)}
+
+
+# --- priority labels ------------------------------------------------------------------------------------
+
+
+def test_creates_the_managed_set_then_an_up_to_date_repo_costs_one_read(
+    fake: FakeGitHub, workdir: Path
+) -> None:
+    fake.add_label(REPO, "wontfix", color="ffffff", description="Not planned")
+    result = ok(run("labels"))
+    table = label_table(fake)
+    for label in DEFAULT_PRIORITY_LABELS:
+        assert table[label.name] == (label.color, label.description)
+    assert table["wontfix"] == ("ffffff", "Not planned")  # not managed: untouched
+    assert f"{REPO}: 9 label change(s)" in result.output and "+ security-P0" in result.output
+
+    fake.clear_requests()
+    result = ok(run("labels"))
+    assert [(r.method, r.path) for r in fake.requests] == [("GET", f"/repos/{REPO}/labels")]
+    assert "labels up to date" in result.output
+
+
+def test_updates_only_what_differs_and_prints_the_diff(fake: FakeGitHub, workdir: Path) -> None:
+    ok(run("labels"))
+    fake.clear_requests()
+    p2 = next(label for label in fake.labels(REPO) if label["name"] == "P2")
+    # Someone renamed P2 to lower case and recoloured it in the web UI.
+    fake._repo(REPO).labels[p2["id"]].name = "p2"
+    fake._repo(REPO).labels[p2["id"]].color = "000000"
+    result = ok(run("labels"))
+    assert "~ P2  name p2 -> P2; colour #000000 -> #fbca04" in result.output
+    assert [(r.method, r.path) for r in fake.writes] == [("PATCH", f"/repos/{REPO}/labels/p2")]
+    assert label_table(fake)["P2"][0] == "fbca04"
+
+
+def test_config_labels_are_managed_too(fake: FakeGitHub, checkout: Callable[[str, str], Path]) -> None:
+    checkout(
+        CONFIG + "  labels:\n    regression:\n      color: 5319e7\n      description: It used to work\n", REPO
+    )
+    ok(run("labels"))
+    assert label_table(fake)["regression"] == ("5319e7", "It used to work")
+
+
+def test_dry_run_prints_the_diff_and_writes_nothing(fake: FakeGitHub, workdir: Path) -> None:
+    result = ok(run("labels", "--dry-run"))
+    assert fake.writes == [] and fake.labels(REPO) == []
+    assert "+ P0  #b60205" in result.output
+    assert "dry run: 9 write(s) not sent:" in result.output
+    assert f"POST /repos/{REPO}/labels" in result.output
+
+
+def test_several_repos(fake: FakeGitHub, workdir: Path) -> None:
+    fake.add_repo("acme/api")
+    ok(run("labels", "--repo", REPO, "--repo", "acme/api"))
+    assert set(MANAGED) <= set(label_table(fake, "acme/api")) and set(MANAGED) <= set(label_table(fake))
+
+
+def test_org_covers_every_unarchived_repository_across_pages(fake: FakeGitHub, workdir: Path) -> None:
+    for n in range(150):
+        fake.add_repo(f"big-org/repo-{n:03}", archived=n % 50 == 7, private=n % 2 == 0)
+    fake.add_repo("other-org/not-this-one")
+    ok(run("labels", "--org", "big-org"))
+    listings = [r for r in fake.reads if r.path == "/orgs/big-org/repos"]
+    assert len(listings) == 2  # 150 repositories, 100 per page
+    for n in range(150):
+        names = set(label_table(fake, f"big-org/repo-{n:03}"))
+        assert (MANAGED[0] in names) == (n % 50 != 7), n  # archived ones are read-only: skipped
+    assert label_table(fake, "other-org/not-this-one") == {}
+
+    fake.clear_requests()
+    result = ok(run("labels", "--org", "big-org"))
+    assert fake.writes == [] and len(fake.reads) == 2 + 147
+    assert "big-org: 147 repositories (3 archived, skipped)" in result.output
+
+
+def test_a_failing_repository_stops_with_exit_3_and_lists_what_was_done(
+    fake: FakeGitHub, workdir: Path
+) -> None:
+    fake.add_repo("acme/api")
+    fake.fail_next("POST", r"/repos/acme/api/labels$", 403, json={"message": "Resource not accessible"})
+    result = run("labels", "--repo", REPO, "--repo", "acme/api")
+    assert result.exit_code == 3, result.output
+    assert f"Done before the failure: {REPO}: created P0" in result.output
+    assert "Not done: acme/api: create P0" in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [(["--repo", "not-a-repo"], "OWNER/NAME"), (["--org", "no/slash"], "not an organization")],
+)
+def test_bad_repo_or_org_is_a_usage_error(
+    fake: FakeGitHub, workdir: Path, args: list[str], says: str
+) -> None:
+    result = run("labels", *args)
+    assert result.exit_code == 2 and says in result.output and fake.requests == []
+
+
+# --- priority triage ------------------------------------------------------------------------------------
+
+
+def seed_bugs(fake: FakeGitHub) -> dict[str, int]:
+    old = CLOCK - timedelta(days=3)
+    seeded = {
+        "old": fake.add_issue(REPO, title="Old | [link](x)", labels=["bug"], author="carol", created_at=old),
+        "new": fake.add_issue(
+            REPO, title="New", labels=["bug"], author="carol", created_at=CLOCK - timedelta(hours=5)
+        ),
+        "p1": fake.add_issue(REPO, title="Known", labels=["bug", "P1"], author="carol", created_at=old),
+        "sec": fake.add_issue(
+            REPO, title="Sec", labels=["bug", "security-P0"], author="carol", created_at=old
+        ),
+        "idea": fake.add_issue(REPO, title="Idea", labels=["enhancement"], author="carol", created_at=old),
+        "closed": fake.add_issue(REPO, title="Done", labels=["bug"], state="closed", created_at=old),
+    }
+    return {key: issue["number"] for key, issue in seeded.items()}
+
+
+def triage_notes(fake: FakeGitHub, number: int) -> list[str]:
+    return [
+        c["body"]
+        for c in fake.comments(REPO, number)
+        if (read_marker(c["body"]) or ("", {}))[1].get("note") == "triage" and c["user"]["login"] == BOT
+    ]
+
+
+def test_triage_asks_once_on_old_untriaged_bugs_and_summarises(
+    fake: FakeGitHub, workdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    numbers = seed_bugs(fake)
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    ok(run("triage"))
+    (note,) = triage_notes(fake, numbers["old"])
+    assert note.splitlines()[1].startswith("@alice @bob: this bug has no priority yet")
+    assert all(triage_notes(fake, numbers[k]) == [] for k in ("new", "p1", "sec", "idea", "closed"))
+    text = summary.read_text()
+    assert "| P1 | 1 |" in text and "| security-P0 | 1 |" in text and "| none | 2 |" in text
+    assert "| P0 | 0 |" in text
+    assert (
+        f"#{numbers['old']}](https://github.com/{REPO}/issues/{numbers['old']}) Old \\| \\[link\\]\\(x\\)"
+        in text
+    )
+    assert "(asked now)" in text and "(newer than 2 day(s))" in text
+    assert "Idea" not in text
+
+    # Someone answered on the issue; the next day's run does not ask again.
+    fake.add_comment(REPO, numbers["old"], body="Looking into it", author="alice")
+    fake.clear_requests()
+    ok(run("triage"))
+    assert fake.writes == [] and len(triage_notes(fake, numbers["old"])) == 1
+    # One listing, and the comments of the one old untriaged bug that has comments.
+    assert [r.path for r in fake.reads] == [
+        f"/repos/{REPO}/issues",
+        f"/repos/{REPO}/issues/{numbers['old']}/comments",
+    ]
+    assert "(asked before)" in summary.read_text()
+
+
+def test_triage_mentions_a_github_team(fake: FakeGitHub, checkout: Callable[[str, str], Path]) -> None:
+    checkout("priority:\n  triage_team: '@acme/bug-triage'\n  untriaged_after: 12h\n", REPO)
+    number = fake.add_issue(REPO, title="x", labels=["bug"], created_at=CLOCK - timedelta(hours=13))["number"]
+    result = ok(run("triage"))
+    assert "@acme/bug-triage: this bug" in triage_notes(fake, number)[0]
+    assert "| none | 1 |" in result.output  # outside Actions the summary goes to stdout
+
+
+def test_triage_dry_run_writes_nothing(fake: FakeGitHub, workdir: Path) -> None:
+    numbers = seed_bugs(fake)
+    result = ok(run("triage", "--dry-run"))
+    assert fake.writes == [] and f"POST /repos/{REPO}/issues/{numbers['old']}/comments" in result.output
+    assert "(would ask now)" in result.output

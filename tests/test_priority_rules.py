@@ -1,0 +1,437 @@
+"""Bug priority rules without HTTP: the config section, which issues are bugs, the form answer, CVSS
+scores at every range boundary, the rules, the decision, and the history read from the timeline."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from fakegithub import load_payload
+
+from gh_ops.cli import main
+from gh_ops.config import (
+    DEFAULT_PRIORITY_LABELS,
+    PRIORITY_LABELS,
+    ManagedLabel,
+    PriorityConfig,
+    PriorityRule,
+    parse_config,
+)
+from gh_ops.errors import ConfigError
+from gh_ops.github import Comment, Label, TimelineEvent
+from gh_ops.priority import (
+    NOTE_CONFLICT,
+    NOTE_CVSS,
+    cvss_score,
+    decide,
+    find_cvss_vector,
+    form_answers,
+    is_bug,
+    label_changes,
+    label_for_score,
+    markdown_text,
+    note_marker,
+    priority_from_form,
+    priority_from_rules,
+    priority_labels_of,
+    read_history,
+)
+
+BOT = "github-actions[bot]"
+CFG = PriorityConfig()
+CONFIG_NAME = "gh-ops.yml"
+
+
+def trusted(login: str | None) -> bool:
+    return login == BOT
+
+
+# --- config -------------------------------------------------------------------------------------------
+
+
+def load(text: str) -> PriorityConfig:
+    return parse_config(text, CONFIG_NAME, base_dir=None).priority
+
+
+def test_the_section_may_be_absent_and_defaults_are_the_issues() -> None:
+    assert load("timezone: UTC\n") == PriorityConfig()
+    # The issue's example, as written there, is exactly the defaults.
+    issue_example = """\
+priority:
+  bug_labels: [bug]            # what makes an issue a bug (forms and title prefixes may be added)
+  untriaged_after: 2d          # triage nags bugs with no priority older than this
+  rules:                       # regular expression on title/body -> label
+    - match: "(?i)crash|data loss"
+      label: P0
+  private_repo: null           # where security issues may be transferred
+"""
+    assert load(issue_example) == PriorityConfig()
+    assert CFG.untriaged_after == timedelta(days=2)
+    assert CFG.cvss == (
+        ("security-P0", 9.0),
+        ("security-P1", 7.0),
+        ("security-P2", 4.0),
+        ("security-P3", 0.1),
+    )
+    assert [label.name for label in CFG.labels] == [*PRIORITY_LABELS, "security"]
+
+
+def test_default_labels_have_github_valid_colours_and_descriptions() -> None:
+    for label in DEFAULT_PRIORITY_LABELS:
+        assert len(label.color) == 6 and int(label.color, 16) >= 0
+        assert 0 < len(label.description) <= 100  # GitHub's limit
+
+
+@pytest.mark.parametrize(
+    ("snippet", "line", "key", "says"),
+    [
+        ("  untriaged_after: 2 days\n", 2, "priority.untriaged_after", "a duration in whole days or hours"),
+        ("  rules:\n    - match: '(crash'\n      label: P0\n", 3, "priority.rules.0.match", "not a regular"),
+        ("  rules:\n    - match: crash\n      label: P9\n", 4, "priority.rules.0.label", "a priority label"),
+        ("  rules:\n    - label: P1\n", 3, "priority.rules.0", "missing required key 'match'"),
+        ("  cvss:\n    security-P0: 11\n", 3, "priority.cvss.security-P0", "a CVSS score from 0.1 to 10.0"),
+        ("  cvss:\n    P1: 7.0\n    security-P1: 7.0\n", 4, "priority.cvss.security-P1", "both start at 7.0"),
+        ("  cvss:\n    urgent: 7.0\n", 3, "priority.cvss.urgent", "a priority label"),
+        ("  private_repo: security\n", 2, "priority.private_repo", "OWNER/NAME"),
+        ("  triage_team: nobody\n", 2, "priority.triage_team", "neither a GitHub team"),
+        ("  labels:\n    P0:\n      color: red\n", 4, "priority.labels.P0.color", "six hex digits"),
+        ("  colour: red\n", 2, "priority.colour", "unknown key 'colour'"),
+    ],
+)
+def test_bad_priority_config_is_one_problem_naming_line_and_key(
+    snippet: str, line: int, key: str, says: str
+) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load("priority:\n" + snippet)
+    (problem,) = caught.value.problems
+    assert (problem.file, problem.line, problem.key) == (CONFIG_NAME, line, key)
+    assert says in problem.message
+
+
+def test_bad_priority_config_through_the_cli_exits_2_without_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / CONFIG_NAME).write_text("priority:\n  rules:\n    - match: '(crash'\n      label: P0\n")
+    result = CliRunner().invoke(main, ["--config", CONFIG_NAME, "priority", "labels", "--dry-run"])
+    assert result.exit_code == 2, result.output
+    assert "gh-ops.yml:3 (priority.rules.0.match)" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_config_labels_add_to_and_restyle_the_managed_set() -> None:
+    cfg = load('priority:\n  labels:\n    p0:\n      color: "#FF0000"\n    regression: {}\n')
+    by_name = {label.name: label for label in cfg.labels}
+    assert by_name["P0"] == ManagedLabel("P0", "ff0000", DEFAULT_PRIORITY_LABELS[0].description)
+    assert by_name["regression"] == ManagedLabel("regression", "ededed", "")
+    assert len(cfg.labels) == len(DEFAULT_PRIORITY_LABELS) + 1
+
+
+def test_triage_team_may_be_a_config_team_or_a_github_team() -> None:
+    teams = "teams:\n  web:\n    lead: alice\n"
+    assert (
+        parse_config(
+            teams + "priority:\n  triage_team: web\n", CONFIG_NAME, base_dir=None
+        ).priority.triage_team
+        == "web"
+    )
+    assert load("priority:\n  triage_team: '@acme/triage'\n").triage_team == "acme/triage"
+
+
+# --- which issues are bugs ------------------------------------------------------------------------
+
+
+def test_a_bug_by_label_title_prefix_or_form_question() -> None:
+    cfg = PriorityConfig(
+        bug_labels=("bug", "defect"),
+        bug_title_prefixes=("[Bug]",),
+        bug_form_questions=("Steps to reproduce",),
+    )
+    assert is_bug("Anything", "", ["Defect"], cfg)  # label names compare in any case
+    assert is_bug("[bug] login fails", "", [], cfg)
+    assert is_bug("Login fails", "### Steps to reproduce\n\n1. log in", [], cfg)
+    assert not is_bug("Add dark mode", "### What would you like?\n\nDark mode", ["enhancement"], cfg)
+    assert not is_bug("Login fails [Bug]", "", [], cfg)  # a prefix, not anywhere in the title
+
+
+def test_the_real_payload_is_a_bug_by_its_label() -> None:
+    issue = load_payload("issues.opened")["issue"]
+    assert is_bug(issue["title"], issue["body"], [label["name"] for label in issue["labels"]], CFG)
+
+
+# --- the issue form's answer ------------------------------------------------------------------------
+
+FORM = "### What happened?\n\nIt broke.\n\n### Priority\n\n{answer}\n\n### Version\n\n1.2\n"
+
+
+@pytest.mark.parametrize(
+    ("answer", "label"),
+    [
+        ("P1", "P1"),
+        ("P2 - Semi-urgent, non-breaking, affects UX but functional", "P2"),
+        ("p0: critical", "P0"),
+        ("security-P1", "security-P1"),
+        ("_No response_", None),
+        ("Not sure", None),
+        ("P12", None),
+        ("P1-ish", None),
+    ],
+)
+def test_form_answer_gives_the_label_it_starts_with(answer: str, label: str | None) -> None:
+    assert priority_from_form(FORM.format(answer=answer), CFG) == label
+
+
+def test_form_question_is_configurable_and_found_in_any_case() -> None:
+    body = "### severity\n\nP3 - Icebox\n"
+    assert priority_from_form(body, PriorityConfig(form_question="Severity")) == "P3"
+    assert priority_from_form(body, CFG) is None
+    assert form_answers("no form here") == {}
+
+
+# --- CVSS --------------------------------------------------------------------------------------------
+
+# Real vectors scoring exactly each boundary, computed with the cvss library. CVSS 3.1 base scores
+# cannot be 0.1 (the smallest non-zero one is 1.6); CVSS 4.0 reaches 3.9 and 0.1 only with threat
+# metrics (E:U), which the library includes in the 4.0 score.
+V31 = {
+    10.0: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:C/C:H/I:H/A:H",
+    9.0: "CVSS:3.1/AV:N/AC:L/PR:L/UI:R/S:C/C:H/I:H/A:H",
+    8.9: "CVSS:3.1/AV:N/AC:L/PR:L/UI:R/S:C/C:H/I:H/A:L",
+    7.0: "CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:U/C:H/I:L/A:L",
+    6.9: "CVSS:3.1/AV:N/AC:L/PR:H/UI:R/S:C/C:H/I:L/A:N",
+    4.0: "CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:C/C:L/I:N/A:N",
+    3.9: "CVSS:3.1/AV:N/AC:H/PR:H/UI:R/S:U/C:L/I:L/A:L",
+    0.0: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:N",
+}
+V40 = {
+    10.0: "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:H/SI:H/SA:H",
+    9.0: "CVSS:4.0/AV:N/AC:L/AT:P/PR:N/UI:N/VC:H/VI:L/VA:H/SC:H/SI:N/SA:N",
+    8.9: "CVSS:4.0/AV:N/AC:L/AT:P/PR:N/UI:N/VC:H/VI:N/VA:N/SC:H/SI:N/SA:N",
+    7.0: "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:A/VC:H/VI:L/VA:L/SC:L/SI:L/SA:L",
+    6.9: "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:L/VI:L/VA:L/SC:L/SI:L/SA:L",
+    4.0: "CVSS:4.0/AV:N/AC:L/AT:P/PR:H/UI:A/VC:L/VI:L/VA:L/SC:H/SI:N/SA:N",
+    3.9: "CVSS:4.0/AV:N/AC:L/AT:P/PR:N/UI:P/VC:H/VI:L/VA:N/SC:H/SI:N/SA:N/E:U",
+    0.1: "CVSS:4.0/AV:A/AC:L/AT:P/PR:L/UI:P/VC:L/VI:L/VA:L/SC:L/SI:L/SA:L/E:U",
+    0.0: "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:N/VI:N/VA:N/SC:N/SI:N/SA:N",
+}
+EXPECTED = {
+    10.0: "security-P0",
+    9.0: "security-P0",
+    8.9: "security-P1",
+    7.0: "security-P1",
+    6.9: "security-P2",
+    4.0: "security-P2",
+    3.9: "security-P3",
+    0.1: "security-P3",
+    0.0: None,
+}
+BOUNDARIES = [("3.1", score, vector) for score, vector in V31.items()] + [
+    ("4.0", score, vector) for score, vector in V40.items()
+]
+
+
+@pytest.mark.parametrize(
+    ("version", "score", "vector"), BOUNDARIES, ids=[f"v{v}-{s}" for v, s, _ in BOUNDARIES]
+)
+def test_cvss_vectors_at_each_boundary_score_and_map_as_the_handbook_says(
+    version: str, score: float, vector: str
+) -> None:
+    result = cvss_score(vector)
+    assert (result.version, result.score) == (version, score)
+    assert label_for_score(score, CFG) == EXPECTED[score]
+
+
+def test_every_boundary_is_covered_by_both_versions_where_the_version_can_reach_it() -> None:
+    assert set(V40) == set(EXPECTED)
+    assert set(V31) == set(EXPECTED) - {0.1}
+
+
+@pytest.mark.parametrize(
+    ("vector", "problem"),
+    [
+        ("CVSS:3.1/AV:N/AC:L", "a mandatory base metric is missing"),
+        ("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:Q", "a metric or value is not valid"),
+        ("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/AV:L", "given twice"),
+        ("CVSS:4.0/AV:N/AC:L", "a mandatory base metric is missing"),
+        ("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:X", "not valid"),
+        ("CVSS:2.0/AV:N/AC:L/Au:N/C:P/I:P/A:P", "version 2.0 is not supported"),
+    ],
+)
+def test_malformed_vectors_have_no_score_and_a_reason_that_does_not_repeat_them(
+    vector: str, problem: str
+) -> None:
+    result = cvss_score(vector)
+    assert result.score is None and problem in (result.problem or "")
+    assert "AV" not in (result.problem or "")  # the vector's details stay out of public comments
+
+
+def test_cvss_3_0_is_read_too() -> None:
+    assert cvss_score("CVSS:3.0/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H").score == 9.8
+
+
+def test_the_vector_is_found_in_prose_and_code() -> None:
+    vector = V31[9.0]
+    assert find_cvss_vector(f"Severity: `{vector}`.") == vector
+    assert find_cvss_vector(f"({vector}), see above") == vector
+    assert find_cvss_vector("We use CVSS scores.") is None
+
+
+def test_configured_ranges_change_the_mapping() -> None:
+    cfg = PriorityConfig(cvss=(("P0", 9.5), ("P1", 5.0)))
+    assert [label_for_score(s, cfg) for s in (10.0, 9.5, 9.4, 5.0, 4.9, 0.0)] == [
+        "P0",
+        "P0",
+        "P1",
+        "P1",
+        None,
+        None,
+    ]
+
+
+# --- rules -----------------------------------------------------------------------------------------
+
+
+def test_the_first_matching_rule_gives_its_label() -> None:
+    cfg = PriorityConfig(rules=(PriorityRule("(?i)crash|data loss", "P0"), PriorityRule("(?i)slow", "P2")))
+    assert priority_from_rules("App is slow and crashes", "", cfg) == ("P0", 0)
+    assert priority_from_rules("Search", "It is SLOW", cfg) == ("P2", 1)
+    assert priority_from_rules("Typo", "in the README", cfg) is None
+
+
+# --- the decision --------------------------------------------------------------------------------
+
+
+def decision(body: str = "", labels: tuple[str, ...] = ("bug",), by: dict[str, str] | None = None, **kw):  # type: ignore[no-untyped-def]
+    return decide(
+        title=kw.pop("title", "Spelling error in the README file"),
+        body=body,
+        labels=labels,
+        added_by=by or {},
+        trusted=trusted,
+        cfg=kw.pop("cfg", CFG),
+        bug=kw.pop("bug", True),
+    )
+
+
+def test_a_persons_label_is_final_whatever_the_sources_say() -> None:
+    d = decision(FORM.format(answer="P0") + V31[10.0], ("bug", "P3"), {"P3": "alice"}, title="crash")
+    assert (d.keep, d.source, d.add, d.remove) == ("P3", "person", ("security",), ())
+    assert NOTE_CONFLICT not in d.notes
+
+
+def test_a_label_of_unknown_origin_counts_as_a_persons() -> None:
+    d = decision(FORM.format(answer="P0"), ("bug", "P2"), {})
+    assert (d.keep, d.source, d.remove) == ("P2", "person", ())
+
+
+def test_conflict_person_and_gh_ops_keeps_the_persons_and_says_why() -> None:
+    d = decision("", ("bug", "P0", "P2"), {"P0": BOT, "P2": "alice"})
+    assert (d.keep, d.remove) == ("P2", ("P0",))
+    assert (
+        "`P2`, which a person set" in d.notes[NOTE_CONFLICT]
+        and "`P0`, which I had set" in d.notes[NOTE_CONFLICT]
+    )
+
+
+def test_conflict_between_people_keeps_the_highest_and_says_why() -> None:
+    d = decision("", ("bug", "P2", "P1"), {"P1": "alice", "P2": "bob"})
+    assert (d.keep, d.remove) == ("P1", ("P2",))
+    assert "`P1`, the highest" in d.notes[NOTE_CONFLICT]
+
+
+def test_form_answer_replaces_gh_ops_own_label_and_never_leaves_two() -> None:
+    d = decision(FORM.format(answer="P2"), ("bug", "P1"), {"P1": BOT})
+    assert (d.keep, d.source, d.add, d.remove) == ("P2", "form", ("P2",), ("P1",))
+
+
+def test_form_answer_already_applied_changes_nothing() -> None:
+    d = decision(FORM.format(answer="P2"), ("bug", "P2"), {"P2": BOT})
+    assert (d.keep, d.add, d.remove, d.notes) == ("P2", (), (), {})
+
+
+def test_form_comes_before_cvss_and_cvss_before_rules() -> None:
+    assert decision(FORM.format(answer="P3") + V31[9.0], title="crash").keep == "P3"
+    d = decision("Details: " + V40[7.0], title="crash")
+    assert (d.keep, d.source, d.add) == ("security-P1", "cvss", ("security-P1", "security"))
+    assert "score 7.0 (High)" in d.reason
+    assert decision("no vector", title="App crash").keep == "P0"
+
+
+def test_rules_apply_to_bugs_only() -> None:
+    assert decision("", ("question",), title="crash", bug=False).keep is None
+
+
+@pytest.mark.parametrize("vector", [V31[0.0], V40[0.0], "CVSS:3.1/AV:N/AC:L"])
+def test_zero_or_invalid_vector_gives_no_label_and_one_note(vector: str) -> None:
+    d = decision(f"Vector: {vector}", title="crash")
+    assert (d.keep, d.add) == (None, ())
+    note = d.notes[NOTE_CVSS]
+    assert vector not in note and "AV:" not in note
+    if "AC:L/PR" in vector:
+        assert "scores 0.0 (severity: None)" in note
+
+
+def test_gh_ops_label_stays_when_its_source_goes_away() -> None:
+    d = decision("", ("bug", "P1"), {"P1": BOT})
+    assert (d.keep, d.source, d.remove) == ("P1", "kept", ())
+
+
+def test_a_corrected_vector_updates_the_note_it_had_left() -> None:
+    d = decision(V31[8.9])
+    assert NOTE_CVSS not in d.notes
+    assert d.note_updates[NOTE_CVSS].endswith("now scores 8.9 (High): labelled `security-P1`.")
+
+
+def test_priority_labels_are_one_family_compared_in_any_case() -> None:
+    assert priority_labels_of(["bug", "p2", "Security-P1", "P2"]) == ["security-P1", "P2"]
+
+
+# --- history from the timeline ------------------------------------------------------------------
+
+
+def test_history_replays_the_timeline_over_an_older_payload() -> None:
+    note = Comment(7, f"{note_marker(NOTE_CVSS)}\ntext", BOT)
+    forged = Comment(8, f"{note_marker(NOTE_CONFLICT)}\nfake", "mallory")
+    events = [
+        TimelineEvent("labeled", "Codertocat", "bug"),
+        TimelineEvent("labeled", BOT, "P1"),
+        TimelineEvent("commented", BOT, comment=note),
+        TimelineEvent("commented", "mallory", comment=forged),
+        TimelineEvent("unlabeled", BOT, "P1"),
+        TimelineEvent("labeled", "alice", "p2"),
+    ]
+    history = read_history(events, ["bug", "P1"], trusted)
+    assert history.labels == ("bug", "p2")
+    assert history.added_by == {"bug": "Codertocat", "P1": BOT, "P2": "alice"}
+    assert history.notes == {NOTE_CVSS: note}  # a marker in someone else's comment is not ours
+
+
+# --- label sync diff -------------------------------------------------------------------------------
+
+
+def test_label_changes_create_update_and_leave_others_alone() -> None:
+    managed = DEFAULT_PRIORITY_LABELS[:3]
+    existing = [
+        Label("p0", managed[0].color, managed[0].description),  # wrong case
+        Label("P1", "000000", managed[1].description),
+        Label("wontfix", "ffffff", ""),
+    ]
+    changes = label_changes("acme/widgets", managed, existing)
+    assert [(c.label.name, c.action) for c in changes] == [
+        ("P0", "update"),
+        ("P1", "update"),
+        ("P2", "create"),
+    ]
+    assert changes[0].line() == "~ P0  name p0 -> P0"
+    assert changes[1].line() == f"~ P1  colour #000000 -> #{managed[1].color}"
+    assert changes[2].line().startswith("+ P2  #fbca04")
+
+
+def test_markdown_text_cannot_inject_links_html_or_break_a_line() -> None:
+    text = markdown_text("[click](https://evil) <img src=x> | a\nb")
+    unescaped = re.compile(r"(?<!\\)[\[\]()<>|]")
+    assert unescaped.findall(text) == [] and "\n" not in text
+    assert text.replace("\\", "") == "[click](https://evil) <img src=x> | a b"
