@@ -8,20 +8,15 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-import responses
 from click.testing import CliRunner
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-
-from fakegithub import FakeGitHub, FrozenClock  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from harness import fake_checkout, print_figures  # noqa: E402 (it also puts tests/ on the path)
 from priority_data import CONFIG, FORM, NOW, REPO, send_event  # noqa: E402
 
-from gh_ops import github as gh_module  # noqa: E402
 from gh_ops.cli import main  # noqa: E402
 
 VECTOR = "CVSS:3.1/AV:N/AC:L/PR:L/UI:R/S:C/C:H/I:H/A:L"  # 8.9: security-P1
@@ -35,58 +30,41 @@ def _run(*args: str) -> None:
 
 def measure() -> dict[str, tuple[int, int]]:
     """(reads, writes) per scenario, measured at the HTTP layer of the fake."""
-    saved_sleep, saved_env, old_cwd = gh_module.SLEEP, dict(os.environ), os.getcwd()
-    gh_module.SLEEP = lambda _s: None  # write spacing is real in production; not worth waiting here
     figures: dict[str, tuple[int, int]] = {}
-    with (
-        tempfile.TemporaryDirectory() as tmp,
-        responses.RequestsMock(assert_all_requests_are_fired=False) as rsps,
-    ):
-        os.chdir(tmp)
-        os.environ.update(GITHUB_TOKEN="benchmark", GITHUB_REPOSITORY=REPO)
-        try:
-            Path(".github").mkdir()
-            Path(".github/gh-ops.yml").write_text(CONFIG)
-            fake = FakeGitHub(rsps, clock=FrozenClock(datetime(2026, 11, 20, 15, tzinfo=UTC)))
-            fake.add_repo(REPO)
-            for n in range(250):  # a repository with many labels of its own
-                fake.add_label(REPO, f"area/{n:03}")
+    with fake_checkout(CONFIG, REPO, datetime(2026, 11, 20, 15, tzinfo=UTC)) as (fake, tmp):
+        fake.add_repo(REPO)
+        for n in range(250):  # a repository with many labels of its own
+            fake.add_label(REPO, f"area/{n:03}")
 
-            def scenario(name: str, *args: str) -> None:
-                fake.clear_requests()
-                _run(*args)
-                figures[name] = (len(fake.reads), len(fake.writes))
+        def scenario(name: str, *args: str) -> None:
+            fake.clear_requests()
+            _run(*args)
+            figures[name] = (len(fake.reads), len(fake.writes))
 
-            def event(action: str, **kwargs: object) -> int:
-                return send_event(fake, Path(tmp), action, setenv=os.environ.__setitem__, **kwargs)  # type: ignore[arg-type]
+        def event(action: str, **kwargs: object) -> int:
+            return send_event(fake, tmp, action, setenv=os.environ.__setitem__, **kwargs)  # type: ignore[arg-type]
 
-            scenario("labels: first run (259 labels)", "labels")
-            scenario("labels: up to date (259 labels)", "labels")
-            fake.add_repo("acme/small")
-            scenario("labels: first run (new repo)", "labels", "--repo", "acme/small")
-            scenario("labels: up to date (9 labels)", "labels", "--repo", "acme/small")
+        scenario("labels: first run (259 labels)", "labels")
+        scenario("labels: up to date (259 labels)", "labels")
+        fake.add_repo("acme/small")
+        scenario("labels: first run (new repo)", "labels", "--repo", "acme/small")
+        scenario("labels: up to date (9 labels)", "labels", "--repo", "acme/small")
 
-            number = event("opened", body=FORM.format(answer="P1"))
-            scenario("apply: opened, form answer", "apply")
-            scenario("apply: the same event again", "apply")
-            event("edited", number=number, body=FORM.format(answer="P2"))
-            scenario("apply: edited answer (replace P1 by P2)", "apply")
-            event("labeled", number=number, label="P0", sender="alice")
-            scenario("apply: a person adds P0 (conflict note)", "apply")
-            event("opened", title="XSS", body=f"Vector: {VECTOR}")
-            scenario("apply: CVSS in a public repo (labels + note)", "apply")
-            event("opened", title="Add dark mode", labels=("enhancement",))
-            scenario("apply: not a bug", "apply")
-            event("opened", title="Typo", body=FORM.format(answer="_No response_"))
-            scenario("apply: a bug with no priority source", "apply")
-        finally:
-            os.chdir(old_cwd)
-            os.environ.clear()
-            os.environ.update(saved_env)
-            gh_module.SLEEP = saved_sleep
+        number = event("opened", body=FORM.format(answer="P1"))
+        scenario("apply: opened, form answer", "apply")
+        scenario("apply: the same event again", "apply")
+        event("edited", number=number, body=FORM.format(answer="P2"))
+        scenario("apply: edited answer (replace P1 by P2)", "apply")
+        event("labeled", number=number, label="P0", sender="alice")
+        scenario("apply: a person adds P0 (conflict note)", "apply")
+        event("opened", title="XSS", body=f"Vector: {VECTOR}")
+        scenario("apply: CVSS in a public repo (labels + note)", "apply")
+        event("opened", title="Add dark mode", labels=("enhancement",))
+        scenario("apply: not a bug", "apply")
+        event("opened", title="Typo", body=FORM.format(answer="_No response_"))
+        scenario("apply: a bug with no priority source", "apply")
     return figures
 
 
 if __name__ == "__main__":
-    for name, (reads, writes) in measure().items():
-        print(f"{name:48} {reads} read(s) {writes:3} write(s)")
+    print_figures(measure())

@@ -9,23 +9,18 @@ from __future__ import annotations
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import responses
 from click.testing import CliRunner
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-
-from fakegithub import FakeGitHub, FrozenClock  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from harness import FakeGitHub, fake_checkout, print_figures  # noqa: E402 (it also puts tests/ on the path)
 from rfc_data import AUTHOR, REPO, pull_event, rfc_body  # noqa: E402
 
-from gh_ops import dates, rfc_watch  # noqa: E402
-from gh_ops import github as gh_module  # noqa: E402
+from gh_ops import rfc_watch  # noqa: E402
 from gh_ops.cli import main  # noqa: E402
 
 OPENED = datetime(2026, 11, 24, 10, tzinfo=UTC)
@@ -57,21 +52,10 @@ def _check_event(fake: FakeGitHub, action: str, number: int, **fields: Any) -> N
 
 def measure() -> dict[str, tuple[int, int]]:
     """(reads, writes) per scenario, measured at the HTTP layer of the fake."""
-    saved_sleep, saved_env, old_cwd = gh_module.SLEEP, dict(os.environ), os.getcwd()
-    saved_files, saved_real_now = rfc_watch.changed_files_from_checkout, dates.real_now
-    gh_module.SLEEP = lambda _s: None
-    dates.real_now = lambda: datetime(2100, 1, 1, tzinfo=UTC)  # the scenarios' dates are fixed
+    saved_files = rfc_watch.changed_files_from_checkout
     figures: dict[str, tuple[int, int]] = {}
-    with (
-        tempfile.TemporaryDirectory() as tmp,
-        responses.RequestsMock(assert_all_requests_are_fired=False) as rsps,
-    ):
-        os.chdir(tmp)
-        os.environ.update(GITHUB_TOKEN="benchmark", GITHUB_REPOSITORY=REPO)
+    with fake_checkout(CONFIG, REPO, datetime(2026, 11, 24, 10, 30, tzinfo=UTC)) as (fake, _):
         try:
-            Path(".github").mkdir()
-            Path(".github/gh-ops.yml").write_text(CONFIG)
-            fake = FakeGitHub(rsps, clock=FrozenClock(datetime(2026, 11, 24, 10, 30, tzinfo=UTC)))
             fake.add_repo(REPO, collaborators=[AUTHOR, "alice", "bob", "carol", "dave"])
 
             def scenario(name: str, action: Callable[[], None]) -> None:
@@ -122,15 +106,9 @@ def measure() -> dict[str, tuple[int, int]]:
                 lambda: _invoke("--now", "2026-11-30T09:00:00Z", "rfc", "remind"),
             )
         finally:
-            os.chdir(old_cwd)
-            os.environ.clear()
-            os.environ.update(saved_env)
-            gh_module.SLEEP = saved_sleep
             rfc_watch.changed_files_from_checkout = saved_files  # type: ignore[assignment]
-            dates.real_now = saved_real_now
     return figures
 
 
 if __name__ == "__main__":
-    for name, (reads, writes) in measure().items():
-        print(f"{name:48} {reads:3} read(s) {writes:3} write(s)")
+    print_figures(measure())

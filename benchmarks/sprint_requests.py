@@ -6,21 +6,15 @@ Uses the tests' stateful fake GitHub (no network). Prints one line per scenario.
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-import responses
 from click.testing import CliRunner
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from harness import fake_checkout, print_figures  # noqa: E402 (it also puts tests/ on the path)
 
-from fakegithub import FakeGitHub, FrozenClock  # noqa: E402
-
-from gh_ops import github as gh_module  # noqa: E402
 from gh_ops.cli import main  # noqa: E402
 
 TEAMS = ["web", "infra", "data", "growth", "platform"]
@@ -41,47 +35,30 @@ def _run(now: str) -> int:
 
 def measure() -> dict[str, tuple[int, int]]:
     """(reads, writes) per scenario, measured at the HTTP layer of the fake."""
-    saved_sleep, saved_env, old_cwd = gh_module.SLEEP, dict(os.environ), os.getcwd()
-    gh_module.SLEEP = lambda _s: None  # write spacing is real in production; not worth waiting here
     figures: dict[str, tuple[int, int]] = {}
-    with (
-        tempfile.TemporaryDirectory() as tmp,
-        responses.RequestsMock(assert_all_requests_are_fired=False) as rsps,
-    ):
-        os.chdir(tmp)
-        os.environ.update(GITHUB_TOKEN="benchmark", GITHUB_REPOSITORY=REPO)
-        try:
-            Path(".github").mkdir()
-            Path(".github/gh-ops.yml").write_text(CONFIG)
-            fake = FakeGitHub(rsps, clock=FrozenClock(datetime(2026, 11, 6, 6, tzinfo=UTC)))
-            fake.add_repo(REPO, collaborators=[f"{t}-lead" for t in TEAMS])
-            for n in range(300):  # a repository with history: other issues by people and the bot
-                fake.add_issue(
-                    REPO,
-                    title=f"issue {n}",
-                    author="github-actions[bot]" if n % 3 else "someone",
-                    created_at=datetime(2025, 6, 1, tzinfo=UTC),
-                )
-            scenarios = [
-                ("first run (5 teams, no previous issue)", "2026-11-06T06:00:00Z"),
-                ("repeated run (same day)", "2026-11-06T07:00:00Z"),
-                ("repeated run (next day)", "2026-11-07T06:00:00Z"),
-                ("next sprint (5 opens + 5 link-and-close)", "2026-11-20T06:00:00Z"),
-                ("repeated run after next sprint", "2026-11-21T06:00:00Z"),
-            ]
-            for name, now in scenarios:
-                fake.clock.now = datetime.fromisoformat(now.replace("Z", "+00:00"))
-                fake.clear_requests()
-                _run(now)
-                figures[name] = (len(fake.reads), len(fake.writes))
-        finally:
-            os.chdir(old_cwd)
-            os.environ.clear()
-            os.environ.update(saved_env)
-            gh_module.SLEEP = saved_sleep
+    with fake_checkout(CONFIG, REPO, datetime(2026, 11, 6, 6, tzinfo=UTC)) as (fake, _):
+        fake.add_repo(REPO, collaborators=[f"{t}-lead" for t in TEAMS])
+        for n in range(300):  # a repository with history: other issues by people and the bot
+            fake.add_issue(
+                REPO,
+                title=f"issue {n}",
+                author="github-actions[bot]" if n % 3 else "someone",
+                created_at=datetime(2025, 6, 1, tzinfo=UTC),
+            )
+        scenarios = [
+            ("first run (5 teams, no previous issue)", "2026-11-06T06:00:00Z"),
+            ("repeated run (same day)", "2026-11-06T07:00:00Z"),
+            ("repeated run (next day)", "2026-11-07T06:00:00Z"),
+            ("next sprint (5 opens + 5 link-and-close)", "2026-11-20T06:00:00Z"),
+            ("repeated run after next sprint", "2026-11-21T06:00:00Z"),
+        ]
+        for name, now in scenarios:
+            fake.clock.now = datetime.fromisoformat(now.replace("Z", "+00:00"))
+            fake.clear_requests()
+            _run(now)
+            figures[name] = (len(fake.reads), len(fake.writes))
     return figures
 
 
 if __name__ == "__main__":
-    for scenario, (reads, writes) in measure().items():
-        print(f"{scenario:45} {reads} read(s) {writes:3} write(s)")
+    print_figures(measure())

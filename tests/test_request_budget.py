@@ -1,15 +1,16 @@
-"""The request budget of `sprint open` over 5 teams, as measured by benchmarks/sprint_requests.py."""
+"""Request budgets, as measured by the scripts in benchmarks/ (the README quotes these figures)."""
 
 from __future__ import annotations
 
 import importlib.util
 from pathlib import Path
 
-BENCHMARK = Path(__file__).resolve().parent.parent / "benchmarks" / "sprint_requests.py"
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 
 
-def _measure() -> dict[str, tuple[int, int]]:
-    spec = importlib.util.spec_from_file_location("sprint_requests", BENCHMARK)
+def measure(name: str) -> dict[str, tuple[int, int]]:
+    """(reads, writes) per scenario from benchmarks/<name>.py."""
+    spec = importlib.util.spec_from_file_location(name, BENCHMARKS / f"{name}.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -17,7 +18,7 @@ def _measure() -> dict[str, tuple[int, int]]:
 
 
 def test_sprint_open_for_five_teams_stays_within_budget() -> None:
-    figures = _measure()
+    figures = measure("sprint_requests")
     # A repeated run costs at most 2 requests, all reads.
     for scenario in ("repeated run (same day)", "repeated run (next day)", "repeated run after next sprint"):
         reads, writes = figures[scenario]
@@ -28,15 +29,8 @@ def test_sprint_open_for_five_teams_stays_within_budget() -> None:
     assert figures["next sprint (5 opens + 5 link-and-close)"] == (2, 10)
 
 
-RFC_BENCHMARK = BENCHMARK.parent / "rfc_requests.py"
-
-
 def test_rfc_check_and_remind_stay_within_budget() -> None:
-    spec = importlib.util.spec_from_file_location("rfc_requests", RFC_BENCHMARK)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    figures = module.measure()
+    figures = measure("rfc_requests")
     # The issue's budget: a non-RFC pull request costs 0 requests (when the checkout shows its
     # files; one read otherwise), a valid RFC at most 3.
     assert figures["check: not an RFC, files from the checkout"] == (0, 0)
@@ -49,3 +43,19 @@ def test_rfc_check_and_remind_stay_within_budget() -> None:
     assert figures["remind: 51 RFCs, nothing due"] == (4, 0)
     reads, writes = figures["remind: 51 RFCs, day before"]
     assert reads == 4 and writes == 51
+
+
+def test_priority_requests_stay_within_budget() -> None:
+    figures = measure("priority_requests")
+    # apply on an event: at most one read (the payload holds the issue), and only the writes needed.
+    assert figures["apply: opened, form answer"] == (1, 1)
+    assert figures["apply: the same event again"] == (1, 0)
+    assert figures["apply: edited answer (replace P1 by P2)"] == (1, 2)  # remove, then add
+    assert figures["apply: a person adds P0 (conflict note)"] == (1, 2)  # remove gh-ops' P2, note
+    assert figures["apply: CVSS in a public repo (labels + note)"] == (1, 2)  # both labels in one POST
+    assert figures["apply: not a bug"] == (0, 0)
+    assert figures["apply: a bug with no priority source"] == (0, 0)
+    # labels: one read per 100 labels; no write when up to date.
+    assert figures["labels: up to date (9 labels)"] == (1, 0)
+    assert figures["labels: up to date (259 labels)"] == (3, 0)
+    assert figures["labels: first run (new repo)"] == (1, 9)
