@@ -30,9 +30,14 @@ def webhook_url(env_name: str) -> str | None:
     url = (os.environ.get(env_name) or "").strip()
     if not url:
         return None
-    parts = urlsplit(url)
-    if parts.scheme != "https" or not parts.netloc:
-        raise UsageError(f"${env_name} is not an https:// URL (its value is not shown: it is a secret)")
+    refused = UsageError(f"${env_name} is not an https:// URL (its value is not shown: it is a secret)")
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises on a port that is not a number from 0 to 65535
+    except ValueError:
+        raise refused from None
+    if parts.scheme != "https" or not parts.hostname or any(ch.isspace() for ch in url):
+        raise refused
     return url
 
 
@@ -44,8 +49,10 @@ def post(url: str, text: str, *, env_name: str) -> str | None:
     for attempt in range(1, ATTEMPTS + 1):
         try:
             response = requests.post(url, json={"text": text}, timeout=10)
-        except (requests.ConnectionError, requests.Timeout) as exc:
-            why = f"{exc.__class__.__name__}"
+        except (requests.RequestException, ValueError) as exc:  # never the message: it holds the URL
+            why = exc.__class__.__name__
+            if not isinstance(exc, (requests.ConnectionError, requests.Timeout)):
+                break
         else:
             if response.status_code < 300:
                 return None

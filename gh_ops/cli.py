@@ -581,7 +581,10 @@ def rfc_remind(run: Run) -> None:
         _report_requests(run)
     text = rfc_watch.digest(result.rows, now, config, dry_run=run.dry_run)
     say(text.rstrip())
-    actions_io.add_summary(text)
+    actions_io.add_summary(text)  # also when some RFCs failed: the others are still reported
+    failure = result.error()
+    if failure is not None:
+        raise failure
 
 
 # --- sprint -----------------------------------------------------------------------------------------

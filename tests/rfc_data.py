@@ -66,6 +66,7 @@ def pull_event(
     sender: str = AUTHOR,
     body_from: str | None = None,
     merged_by: str | None = None,
+    head_repo: str = REPO,
 ) -> dict[str, Any]:
     """A real pull_request.<action> payload about pull request `number` of REPO."""
     source = "opened" if action == "edited" else action
@@ -88,6 +89,8 @@ def pull_event(
     if merged_by is not None:
         pr["merged"] = True
         pr["merged_by"] = {"login": merged_by}
+    pr["base"]["repo"]["full_name"] = REPO
+    pr["head"]["repo"]["full_name"] = head_repo  # another repository: a pull request from a fork
     payload["sender"]["login"] = sender
     owner, name = REPO.split("/")
     payload["repository"]["full_name"] = REPO

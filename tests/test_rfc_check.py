@@ -671,3 +671,80 @@ def test_a_past_date_on_an_open_rfc_is_overdue_not_malformed(
     assert result.exit_code == 0, result.output
     assert runs(fake)[-1]["conclusion"] == "neutral"
     assert "Overdue." in ours(fake, number)[0]["body"]
+
+
+def test_a_decision_section_does_not_turn_a_malformed_rfc_green(
+    fake: FakeGitHub, on_event: Callable[..., dict[str, Any]]
+) -> None:
+    number = rfc_pull(fake, body=rfc_body(drop=("Problem",), decision="We do it."))
+    on_event("opened", number=number)
+    result = check()
+    assert result.exit_code == 1, result.output
+    assert runs(fake)[-1]["conclusion"] == "failure"
+
+
+def test_a_pull_request_from_a_fork_with_a_read_only_token_exits_on_the_check_alone(
+    fake: FakeGitHub, on_event: Callable[..., dict[str, Any]]
+) -> None:
+    fake.add_label(REPO, "rfc")
+    number = rfc_pull(fake)
+    on_event("opened", number=number, head_repo="mallory/handbook")
+    for name in ("createCheckRun", "addComment", "addLabelsToLabelable"):
+        fake.fail_mutation_field(name)
+    result = check()
+    assert result.exit_code == 0, result.output
+    assert "the token may only read" in result.output and "from a fork" in result.output
+    assert ours(fake, number) == []
+
+
+def test_quick_edits_record_each_move_from_their_own_event(
+    fake: FakeGitHub, on_event: Callable[..., dict[str, Any]]
+) -> None:
+    number = rfc_pull(fake)
+    on_event("opened", number=number)
+    check()
+    fake.edit_pull(REPO, number, body=rfc_body(date="2026-11-28"))
+    fake.edit_pull(REPO, number, body=rfc_body(date="2026-11-30"))  # before the first run starts
+    first = {
+        "body": rfc_body(date="2026-11-28"),
+        "body_from": rfc_body(),
+        "updated_at": OPENED + timedelta(hours=1),
+    }
+    on_event("edited", number=number, **first)
+    check()
+    on_event(
+        "edited", number=number, body_from=rfc_body(date="2026-11-28"), updated_at=OPENED + timedelta(hours=2)
+    )
+    check()
+    on_event("edited", number=number, **first)  # the first run, re-run by hand later
+    check()
+    body = ours(fake, number)[0]["body"]
+    assert "Decision date moved 2 times:" in body
+    assert "| 2026-12-01 | 2026-11-28 |" in body and "| 2026-11-28 | 2026-11-30 |" in body
+
+
+def test_a_webhook_url_with_a_bad_port_is_refused_without_showing_it(
+    fake: FakeGitHub, on_event: Callable[..., dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GH_OPS_CHAT_WEBHOOK", "https://hooks.slack.com:99999/services/XXXXSECRET")
+    number = rfc_pull(fake)
+    on_event("opened", number=number)
+    result = check()
+    assert result.exit_code == 2, result.output
+    assert "XXXXSECRET" not in result.output
+
+
+def test_a_webhook_that_cannot_be_reached_is_a_warning_without_the_url(
+    fake: FakeGitHub, on_event: Callable[..., dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import requests
+
+    monkeypatch.setenv("GH_OPS_CHAT_WEBHOOK", WEBHOOK)
+    monkeypatch.setattr(chat, "SLEEP", lambda _s: None)
+    fake.rsps.add(responses.POST, WEBHOOK, body=requests.ConnectionError(f"cannot reach {WEBHOOK}"))
+    number = rfc_pull(fake)
+    on_event("opened", number=number)
+    result = check()
+    assert result.exit_code == 0, result.output
+    assert "not sent to chat" in result.output and "ConnectionError" in result.output
+    assert "XXXXSECRET" not in result.output

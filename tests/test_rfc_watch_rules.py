@@ -223,34 +223,41 @@ def test_text_from_the_description_cannot_forge_a_marker_in_the_comment() -> Non
 # --- moved dates --------------------------------------------------------------------------------
 
 
-def _edited(old_date: str, sender: str = DECIDER, when: datetime | None = None) -> EventInfo:
-    return EventInfo("pull_request", "edited", sender, rfc_body(date=old_date), when or at(26))
+def _edited(old_date: str, new_date: str, sender: str = DECIDER, when: datetime | None = None) -> EventInfo:
+    return EventInfo(
+        "pull_request", "edited", sender, rfc_body(date=new_date), rfc_body(date=old_date), when or at(26)
+    )
 
 
 def test_an_edit_that_moves_the_date_is_recorded_once_with_who_and_how_many_times() -> None:
     moved = pull(body=rfc_body(date="2026-11-30"))
     a = assess(moved, CFG, at(26))
-    text = plan(a, CFG, at(26), event=_edited("2026-12-01")).comment or ""
+    text = plan(a, CFG, at(26), event=_edited("2026-12-01", "2026-11-30")).comment or ""
     assert "Decision date moved 1 time:" in text
     assert "| 2026-11-26 | 2026-12-01 | 2026-11-30 | `@alice` |" in text
     memory = read_memory(text)
     assert memory.moves == (Move("2026-12-01", "2026-11-30", DECIDER, at(26).isoformat()),)
     # The same event again (a re-run) adds nothing.
     again = assess(pull(body=rfc_body(date="2026-11-30"), comments=(comment(text),)), CFG, at(26))
-    assert plan(again, CFG, at(26), event=_edited("2026-12-01")).comment is None
+    assert plan(again, CFG, at(26), event=_edited("2026-12-01", "2026-11-30")).comment is None
     # A second move is the second line, and the count says so.
     back = assess(pull(body=rfc_body(date="2026-12-01"), comments=(comment(text),)), CFG, at(27))
-    text2 = plan(back, CFG, at(27), event=_edited("2026-11-30", sender="maya", when=at(27))).comment or ""
+    text2 = (
+        plan(back, CFG, at(27), event=_edited("2026-11-30", "2026-12-01", sender="maya", when=at(27))).comment
+        or ""
+    )
     assert "Decision date moved 2 times:" in text2
     assert "| 2026-11-27 | 2026-11-30 | 2026-12-01 | `@maya` |" in text2
 
 
 def test_an_edit_that_keeps_the_date_or_had_none_records_no_move() -> None:
     a = assess(pull(), CFG, at(26))
-    assert "moved" not in (plan(a, CFG, at(26), event=_edited("2026-12-01")).comment or "")
-    no_date = EventInfo("pull_request", "edited", DECIDER, rfc_body(drop=("Decision date",)), at(26))
+    assert "moved" not in (plan(a, CFG, at(26), event=_edited("2026-12-01", "2026-12-01")).comment or "")
+    no_date = EventInfo(
+        "pull_request", "edited", DECIDER, rfc_body(), rfc_body(drop=("Decision date",)), at(26)
+    )
     assert "moved" not in (plan(a, CFG, at(26), event=no_date).comment or "")
-    title_only = EventInfo("pull_request", "edited", DECIDER, None, at(26))
+    title_only = EventInfo("pull_request", "edited", DECIDER, rfc_body(), None, at(26))
     assert "moved" not in (plan(a, CFG, at(26), event=title_only).comment or "")
 
 
@@ -341,7 +348,7 @@ def test_nobody_is_nagged_when_everyone_required_answered_or_it_is_decided_or_dr
 
 def test_the_decision_maker_is_reminded_once_per_interval_after_the_date() -> None:
     p = pull()
-    assert reminder(p, at(1, 23)) is None or "rfc-due-soon" in (reminder(p, at(1, 23)) or "")
+    assert "rfc-due-soon" in (reminder(p, at(1, 23)) or "")  # still before the end of the day
     first_time = datetime(2026, 12, 2, 0, 30, tzinfo=UTC)
     text = reminder(p, first_time)
     assert text is not None and text.startswith(
@@ -485,3 +492,47 @@ def test_changed_files_come_from_the_pull_requests_merge_commit(tmp_path: Path) 
     assert changed_files_from_checkout({"head": {"sha": "f" * 40}}, str(tmp_path)) is None  # another PR
     assert changed_files_from_checkout({"head": {}}, str(tmp_path)) is None
     assert changed_files_from_checkout({"head": {"sha": head}}, str(tmp_path / "nowhere")) is None
+
+
+def test_a_filled_decision_does_not_excuse_a_malformed_open_rfc() -> None:
+    body = rfc_body(drop=("Problem", "Context"), decider="TBD", decision="We do it.")
+    a = assess(pull(body=body), CFG, at(25))
+    assert a.status == rfc.MALFORMED and len(a.problems) == 3
+
+
+def test_a_reopened_rfc_has_its_outcome_told_again() -> None:
+    closed = pull(state="CLOSED", closed_at=at(27))
+    (declined,), memory = chat_messages(assess(closed, CFG, at(27)), at(27))
+    assert declined.startswith("RFC declined") and memory.outcome_announced
+    kept = comment("<!-- gh-ops:rfc -->\n" + memory_text(memory))
+    reopened = assess(pull(comments=(kept,)), CFG, at(28))
+    assert chat_messages(reopened, at(28))[1].outcome_announced is False
+    merged = pull(state="MERGED", merged_at=at(29), body=rfc_body(decision="Yes"), comments=(kept,))
+    from dataclasses import replace
+
+    again = replace(assess(merged, CFG, at(29)), memory=replace(memory, outcome_announced=False))
+    assert chat_messages(again, at(29))[0][0].startswith("RFC decided and merged")
+
+
+def test_drafts_are_neither_announced_nor_labelled_overdue() -> None:
+    draft = assess(pull(draft=True), CFG, at(25))
+    assert chat_messages(draft, at(25))[0] == []
+    late = plan(assess(pull(draft=True, labels={"rfc": "L1"}), CFG, at(3)), CFG, at(3), reminders=True)
+    assert late.add_labels == [] and late.notice is None
+
+
+def test_a_date_with_its_own_zone_says_which() -> None:
+    text = plan(assess(pull(body=rfc_body(date="2026-12-01 CET")), CFG, at(25)), CFG, at(25)).comment or ""
+    assert "2026-12-01 (Tuesday), end of the day (UTC+01:00)" in text
+
+
+def test_two_racing_rfc_comments_pool_their_memory() -> None:
+    one = Memory((Move("2026-12-01", "2026-11-30", "alice", "2026-11-26T09:00:00+00:00"),))
+    two = Memory((Move("2026-11-30", "2026-11-29", "bob", "2026-11-27T09:00:00+00:00"),), announced=True)
+    comments = (
+        comment("<!-- gh-ops:rfc -->\n" + memory_text(one), node_id="IC_1"),
+        comment("<!-- gh-ops:rfc -->\n" + memory_text(two), node_id="IC_2"),
+    )
+    a = assess(pull(comments=comments), CFG, at(28))
+    assert a.kept is not None and a.kept.node_id == "IC_1"
+    assert a.memory == Memory(one.moves + two.moves, announced=True)
