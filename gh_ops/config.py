@@ -832,6 +832,13 @@ def _priority_config(
     cvss = defaults.cvss
     if "cvss" in raw:
         cvss = tuple(sorted(((k, float(v)) for k, v in raw["cvss"].items()), key=lambda kv: -kv[1]))
+        if cvss and cvss[-1][1] > 0.1:
+            # The map replaces the defaults: a gap at the bottom would leave low scores unlabelled.
+            problem(
+                f"no label starts at 0.1: scores from 0.1 to below {cvss[-1][1]} would get none "
+                f"(give the lowest label, {cvss[-1][0]}, 0.1, or list every label)",
+                f"priority.cvss.{cvss[-1][0]}",
+            )
         seen: dict[float, str] = {}
         for label, low in cvss:
             if low in seen:

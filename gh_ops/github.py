@@ -126,15 +126,17 @@ class TimelineEvent:
     actor: str | None
     label: str | None = None
     comment: Comment | None = None
+    at: datetime | None = None
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> TimelineEvent:
         kind = str(data.get("event") or "")
+        at = _parse_time(data.get("created_at"))
         if kind == "commented":
             comment = Comment.from_json(data)
-            return cls(kind=kind, actor=comment.author, comment=comment)
+            return cls(kind=kind, actor=comment.author, comment=comment, at=at)
         label = data.get("label") if isinstance(data.get("label"), dict) else {}
-        return cls(kind=kind, actor=(data.get("actor") or {}).get("login"), label=label.get("name"))
+        return cls(kind=kind, actor=(data.get("actor") or {}).get("login"), label=label.get("name"), at=at)
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -140,7 +141,7 @@ def find_cvss_vector(text: str) -> str | None:
 
 
 def cvss_score(vector: str) -> CvssScore:
-    """The base score and severity with the `cvss` library (for 4.0, the score of the metrics given)."""
+    """The base score and severity with the `cvss` library (for 4.0, of the base metrics alone)."""
     from cvss import CVSS3, CVSS4, CVSSError  # imported when needed: only security issues pay for it
 
     version = vector.split("/", 1)[0].removeprefix("CVSS:")
@@ -149,11 +150,21 @@ def cvss_score(vector: str) -> CvssScore:
             v3 = CVSS3(vector)
             return CvssScore(version, float(v3.scores()[0]), v3.severities()[0])
         if version == "4.0":
-            v4 = CVSS4(vector)
-            return CvssScore(version, float(v4.base_score), v4.severity)
+            CVSS4(vector)  # validates every metric given, threat and environmental ones too
+            base = CVSS4(_v4_base(vector))  # the library's score would include them
+            return CvssScore(version, float(base.base_score), base.severity)
     except CVSSError as exc:
         return CvssScore(version, None, None, _cvss_problem(exc))
     return CvssScore(version, None, None, f"CVSS version {version} is not supported (use 3.0, 3.1 or 4.0)")
+
+
+_V4_BASE = ("AV", "AC", "AT", "PR", "UI", "VC", "VI", "VA", "SC", "SI", "SA")
+
+
+def _v4_base(vector: str) -> str:
+    """A CVSS 4.0 vector with only its base metrics: the base score (CVSS-B) is what the ranges use."""
+    metrics = dict(part.split(":", 1) for part in vector.split("/")[1:] if ":" in part)
+    return "CVSS:4.0/" + "/".join(f"{m}:{metrics[m]}" for m in _V4_BASE if m in metrics)
 
 
 def _cvss_problem(exc: Exception) -> str:
@@ -473,6 +484,7 @@ class Target:
     repo: str
     issue: Issue
     private: bool | None  # None: not known yet (read only if a security note may be needed)
+    updated_at: datetime | None = None  # when the payload's copy of the issue was current
 
 
 def target_from_event(event_name: str | None, payload: dict[str, Any], config: Config) -> Target | str:
@@ -489,7 +501,7 @@ def target_from_event(event_name: str | None, payload: dict[str, Any], config: C
     if action not in EVENT_ACTIONS:
         return f"nothing to do on an issue {action or 'event'} event"
     sender = (payload.get("sender") or {}).get("login")
-    if action == "labeled" and config.trusted(sender):
+    if action == "labeled" and _is_gh_ops(config, sender):
         return f"nothing to do: the label was added by {sender} (gh-ops itself)"
     try:
         issue = Issue.from_json(issue_data)
@@ -497,7 +509,9 @@ def target_from_event(event_name: str | None, payload: dict[str, Any], config: C
     except (KeyError, TypeError, ValueError):
         raise UsageError("the issues event payload lacks the issue number or repository name") from None
     private = repository.get("private")
-    return Target(repo, issue, private if isinstance(private, bool) else None)
+    updated = issue_data.get("updated_at")
+    when = datetime.fromisoformat(updated.replace("Z", "+00:00")) if isinstance(updated, str) else None
+    return Target(repo, issue, private if isinstance(private, bool) else None, when)
 
 
 def apply_priority(
@@ -529,13 +543,20 @@ def apply_priority(
         # Costs no request: triage asks for a priority later.
         return nothing_to_do("no priority label, and nothing in the issue gives one")
 
-    history = read_history(gh.list_timeline(repo, issue.number), issue.labels, config.trusted)
+    timeline = list(gh.list_timeline(repo, issue.number))
+    if target.updated_at is not None and any(e.at and e.at > target.updated_at for e in timeline):
+        # A re-run of an older event: its copy of the title and body may be out of date.
+        issue = gh.get_issue(repo, issue.number)
+        bug = is_bug(issue.title, issue.body, issue.labels, cfg)
+        target = dataclasses.replace(target, issue=issue)
+    history = read_history(timeline, issue.labels, config.trusted)
     decision = decide(
         title=issue.title,
         body=issue.body,
         labels=history.labels,
         added_by=history.added_by,
-        trusted=config.trusted,
+        # Only labels gh-ops' own account added are its own: a trusted author is still a person.
+        trusted=lambda login: _is_gh_ops(config, login),
         cfg=cfg,
         bug=bug,
     )
@@ -570,6 +591,11 @@ def apply_priority(
         exc.progress = progress
         raise
     return outcome
+
+
+def _is_gh_ops(config: Config, login: str | None) -> bool:
+    """The account gh-ops writes as (`bot`): a label it added is gh-ops' own, not a person's."""
+    return login is not None and login.casefold() == config.bot.casefold()
 
 
 def _check_trusted(config: Config, comment: Comment | None) -> None:

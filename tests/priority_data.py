@@ -68,6 +68,7 @@ def send_event(
         node_id=now["node_id"],
         html_url=now["html_url"],
         labels=[{**template_label, "name": item["name"]} for item in now["labels"]],
+        updated_at=now["updated_at"],  # the payload is the issue as it was when the event fired
     )
     if label is not None:
         payload["label"] = {**template_label, "name": label}

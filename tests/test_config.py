@@ -955,6 +955,7 @@ priority:
   cvss:
     security-P0: 9.5
     security-P2: 5.0
+    P3: 0.1
   private_repo: acme/security
   private_place: security@acme.example
   labels:
@@ -1018,7 +1019,7 @@ priority:
         untriaged_after=timedelta(hours=12),
         triage_team="web",
         rules=(PriorityRule("(?i)outage", "P1"),),
-        cvss=(("security-P0", 9.5), ("security-P2", 5.0)),
+        cvss=(("security-P0", 9.5), ("security-P2", 5.0), ("P3", 0.1)),
         private_repo="acme/security",
         private_place="security@acme.example",
         labels=(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -303,3 +304,42 @@ def test_a_token_whose_comments_gh_ops_would_not_trust_stops_after_the_first(fak
     assert result.exit_code == 2, result.output
     assert "this token acts as maintainer" in result.output and "bot: maintainer" in result.output
     assert len(fake.comments(REPO, number)) == 1  # not one per run, unnoticed
+
+
+# --- review findings: a trusted author is a person; an old event re-run reads the issue anew -------
+
+
+def test_a_trusted_authors_label_is_a_persons_and_is_never_replaced(
+    fake: FakeGitHub, event: Callable[..., int], workdir: Path
+) -> None:
+    (workdir / ".github/gh-ops.yml").write_text(CONFIG + "trusted_authors: [alice]\n")
+    number = event("opened", body=FORM.format(answer="P2"))
+    ok(apply())
+    assert labels_on(fake, number) == ["P2", "bug"]
+    fake.clock.advance(minutes=5)
+    event("labeled", number=number, label="P0", sender="alice")
+    ok(apply())
+    assert labels_on(fake, number) == ["P0", "bug"]  # alice's P0 stands; gh-ops' P2 made way
+    fake.clock.advance(minutes=5)
+    event("edited", number=number, body=FORM.format(answer="P3"))
+    ok(apply())
+    assert labels_on(fake, number) == ["P0", "bug"]
+
+
+def test_a_rerun_of_an_old_event_reads_the_issue_as_it_is_now(
+    fake: FakeGitHub, event: Callable[..., int], workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    number = event("opened", body=FORM.format(answer="P1"))
+    old_payload = Path(os.environ["GITHUB_EVENT_PATH"]).read_text()
+    ok(apply())
+    fake.clock.advance(minutes=5)
+    event("edited", number=number, body=FORM.format(answer="P2"))
+    ok(apply())
+    assert labels_on(fake, number) == ["P2", "bug"]
+    stale = workdir / "old-event.json"
+    stale.write_text(old_payload)
+    monkeypatch.setenv("GITHUB_EVENT_PATH", str(stale))
+    fake.clear_requests()
+    ok(apply())
+    assert labels_on(fake, number) == ["P2", "bug"]  # not P1 again
+    assert [r.method for r in fake.requests] == ["GET", "GET"]  # the timeline, then the issue

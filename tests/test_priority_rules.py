@@ -92,9 +92,20 @@ def test_default_labels_have_github_valid_colours_and_descriptions() -> None:
         ("  rules:\n    - match: '(crash'\n      label: P0\n", 3, "priority.rules.0.match", "not a regular"),
         ("  rules:\n    - match: crash\n      label: P9\n", 4, "priority.rules.0.label", "a priority label"),
         ("  rules:\n    - label: P1\n", 3, "priority.rules.0", "missing required key 'match'"),
-        ("  cvss:\n    security-P0: 11\n", 3, "priority.cvss.security-P0", "a CVSS score from 0.1 to 10.0"),
-        ("  cvss:\n    P1: 7.0\n    security-P1: 7.0\n", 4, "priority.cvss.security-P1", "both start at 7.0"),
-        ("  cvss:\n    urgent: 7.0\n", 3, "priority.cvss.urgent", "a priority label"),
+        (
+            "  cvss:\n    security-P0: 11\n    P3: 0.1\n",
+            3,
+            "priority.cvss.security-P0",
+            "a CVSS score from 0.1 to 10.0",
+        ),
+        (
+            "  cvss:\n    P1: 7.0\n    security-P1: 7.0\n    P3: 0.1\n",
+            4,
+            "priority.cvss.security-P1",
+            "both start at 7.0",
+        ),
+        ("  cvss:\n    urgent: 7.0\n    P3: 0.1\n", 3, "priority.cvss.urgent", "a priority label"),
+        ("  cvss:\n    security-P0: 9.5\n", 3, "priority.cvss.security-P0", "no label starts at 0.1"),
         ("  private_repo: security\n", 2, "priority.private_repo", "OWNER/NAME"),
         ("  triage_team: nobody\n", 2, "priority.triage_team", "neither a GitHub team"),
         ("  labels:\n    P0:\n      color: red\n", 4, "priority.labels.P0.color", "six hex digits"),
@@ -194,8 +205,8 @@ def test_form_question_is_configurable_and_found_in_any_case() -> None:
 # --- CVSS --------------------------------------------------------------------------------------------
 
 # Real vectors scoring exactly each boundary, computed with the cvss library. CVSS 3.1 base scores
-# cannot be 0.1 (the smallest non-zero one is 1.6); CVSS 4.0 reaches 3.9 and 0.1 only with threat
-# metrics (E:U), which the library includes in the 4.0 score.
+# cannot be 0.1 (the smallest non-zero one is 1.6), and no CVSS 4.0 base vector scores 3.9 or 0.1
+# (all 104,976 were scored): those two are checked on the score-to-label mapping alone.
 V31 = {
     10.0: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:C/C:H/I:H/A:H",
     9.0: "CVSS:3.1/AV:N/AC:L/PR:L/UI:R/S:C/C:H/I:H/A:H",
@@ -213,8 +224,6 @@ V40 = {
     7.0: "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:A/VC:H/VI:L/VA:L/SC:L/SI:L/SA:L",
     6.9: "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:L/VI:L/VA:L/SC:L/SI:L/SA:L",
     4.0: "CVSS:4.0/AV:N/AC:L/AT:P/PR:H/UI:A/VC:L/VI:L/VA:L/SC:H/SI:N/SA:N",
-    3.9: "CVSS:4.0/AV:N/AC:L/AT:P/PR:N/UI:P/VC:H/VI:L/VA:N/SC:H/SI:N/SA:N/E:U",
-    0.1: "CVSS:4.0/AV:A/AC:L/AT:P/PR:L/UI:P/VC:L/VI:L/VA:L/SC:L/SI:L/SA:L/E:U",
     0.0: "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:N/VI:N/VA:N/SC:N/SI:N/SA:N",
 }
 EXPECTED = {
@@ -245,8 +254,17 @@ def test_cvss_vectors_at_each_boundary_score_and_map_as_the_handbook_says(
 
 
 def test_every_boundary_is_covered_by_both_versions_where_the_version_can_reach_it() -> None:
-    assert set(V40) == set(EXPECTED)
+    assert set(V40) == set(EXPECTED) - {3.9, 0.1}
     assert set(V31) == set(EXPECTED) - {0.1}
+    assert (label_for_score(3.9, CFG), label_for_score(0.1, CFG)) == ("security-P3", "security-P3")
+
+
+def test_cvss_4_is_scored_on_its_base_metrics_alone() -> None:
+    base = "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N"
+    assert cvss_score(base).score == 9.3
+    assert cvss_score(base + "/E:U").score == 9.3  # threat metrics would make it 8.1
+    assert cvss_score(base + "/E:U/CR:L/MAV:P").score == 9.3
+    assert cvss_score(base + "/E:Q").problem  # still validated
 
 
 @pytest.mark.parametrize(
