@@ -120,6 +120,12 @@ def co_authors(message: str) -> tuple[str, ...]:
     return tuple(f for f in found if f)
 
 
+def login_from_email(email: str) -> str | None:
+    """The login in a GitHub noreply address (`123+login@users.noreply.github.com`), else None."""
+    match = _NOREPLY.match(email.strip())
+    return match.group("login") if match else None
+
+
 def is_base_merge(commit: PullCommit, base: str) -> bool:
     """A merge of the base branch into the pull request ("Update branch", `git merge main`, `git
     pull origin main`): it brings in reviewed code only, so it does not make an approval stale."""
