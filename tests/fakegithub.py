@@ -419,6 +419,7 @@ class FakeGitHub:
         self._graphql_handlers: list[tuple[str, Callable[[str, dict[str, Any]], dict[str, Any]]]] = []
         # Operations answered from state by default; an on_graphql handler of the same name wins.
         self._state_operations = set(STATE_OPERATIONS)
+        self._association_cache: dict[str, tuple[Any, dict[str, list[_Issue]]]] = {}
         self._rate_used = {"core": 0, "graphql": 0}
         self._rate_reset: int | None = None
         self._ids = {
@@ -803,6 +804,33 @@ class FakeGitHub:
     def history(self, full_name: str) -> list[str]:
         """The default branch's commit shas, oldest first."""
         return list(self._repo(full_name).history)
+
+    def _associated(self, repo: _Repo) -> dict[str, list[_Issue]]:
+        """sha -> pull requests GitHub associates with the commit: merged ones whose commits, merge
+        commit or rebased copies it is, then open ones holding it. Cached until the state changes."""
+        pulls = [i for _, i in sorted(repo.issues.items()) if i.is_pr]
+        version = (len(repo.history), len(repo.commit_objects), tuple(p.merge_sha for p in pulls))
+        cached = self._association_cache.get(repo.full_name)
+        if cached is not None and cached[0] == version:
+            return cached[1]
+        index: dict[str, list[_Issue]] = {}
+        position = {sha: i for i, sha in enumerate(repo.history)}
+        for pull in pulls:
+            if pull.merged_at is None:
+                continue
+            shas = [*pull.commit_oids, pull.merge_sha]
+            if pull.merge_method == "rebase" and pull.merge_sha in position:
+                end = position[pull.merge_sha]
+                shas += repo.history[max(0, end - len(pull.commit_oids) + 1) : end + 1]
+            for sha in dict.fromkeys(shas):
+                if sha is not None:
+                    index.setdefault(sha, []).append(pull)
+        for pull in pulls:
+            if pull.merged_at is None:
+                for sha in pull.commit_oids:
+                    index.setdefault(sha, []).append(pull)
+        self._association_cache[repo.full_name] = (version, index)
+        return index
 
     def _record_commit(
         self, repo: _Repo, sha: str, message: str, author: str | None, at: datetime, parents: int = 1
@@ -2758,26 +2786,8 @@ class _GqlCommit(_GqlView):
     def associatedPullRequests(self, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
         """Merged pull requests whose commits (or merge commit) this is, then open ones holding it."""
         _modelled(info, *_PAGING)
-        pulls = [i for _, i in sorted(self._repo.issues.items()) if i.is_pr]
-        merged = [
-            p for p in pulls if p.merged_at and (p.merge_sha == self._oid or self._oid in p.commit_oids)
-        ]
-        rebased = [
-            p
-            for p in pulls
-            if p.merged_at and p.merge_method == "rebase" and p not in merged and self._is_copy_of(p)
-        ]
-        others = [p for p in pulls if not p.merged_at and self._oid in p.commit_oids]
-        found = merged + rebased + others
+        found = self._fake._associated(self._repo).get(self._oid, [])
         return _connection(info, found, lambda p: _GqlIssue(self._fake, self._repo, p), args)
-
-    def _is_copy_of(self, pull: _Issue) -> bool:
-        """A rebase-merged commit: GitHub associates the copies with their pull request."""
-        history = self._repo.history
-        if pull.merge_sha not in history or self._oid not in history:
-            return False
-        end = history.index(pull.merge_sha)
-        return end - len(pull.commit_oids) < history.index(self._oid) <= end
 
     def history(self, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
         """The default branch from this commit back, newest first (since: committed at or after)."""
