@@ -314,6 +314,7 @@ def test_an_emergency_label_opens_one_follow_up_issue_for_the_merger(
     send("pull_request", closed_event(fake, number))
     result = check("--fail-on-yolo")
     assert result.exit_code == 0, result.output  # an emergency is excused
+    assert (len(fake.reads), len(fake.writes)) == (1, 2)  # the issue, then the comment
     (issue,) = follow_ups(fake)
     assert issue["title"] == f"Post-merge review needed: #{number} Fix export"
     assert [a["login"] for a in issue["assignees"]] == ["bob"]
@@ -354,7 +355,7 @@ def test_a_post_merge_approval_clears_the_flag_and_closes_the_follow_up(
     (comment,) = ours(fake, number)
     assert "@alice approved it after the merge" in comment["body"]
     assert fake.issue(REPO, issue["number"])["state"] == "closed"
-    assert len(fake.reads) == 1
+    assert (len(fake.reads), len(fake.writes)) == (1, 2)  # the comment; closing the issue
 
 
 def test_a_post_merge_approval_removes_the_label(fake: FakeGitHub, send: Callable[..., None]) -> None:
