@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import responses
 from click.testing import CliRunner, Result
-from fakegithub import FakeGitHub, FrozenClock, iso, load_payload
+from fakegithub import FakeGitHub, FrozenClock, load_payload
 
 from gh_ops.cli import main
 from gh_ops.render import marker, read_marker
@@ -474,7 +474,3 @@ def test_pr_option_checks_one_merged_pull_request(fake: FakeGitHub, workdir: Pat
     assert result.exit_code == 0 and labels(fake, number) == {"yolo-merge"}
     result = check("--pr", "999")
     assert result.exit_code == 2 and "no pull request #999" in result.output
-
-
-def test_iso_helper_is_used_for_timestamps() -> None:
-    assert iso(MERGED) == "2026-11-24T13:00:00Z"
