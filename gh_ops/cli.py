@@ -838,3 +838,159 @@ def priority_triage(run: Run) -> None:
         say(", ".join(f"{label}: {count}" for label, count in report.counts.items()))
     else:
         sys.stdout.write(summary)
+
+
+# --- yolo -----------------------------------------------------------------------------------------
+
+
+@main.group()
+def yolo() -> None:
+    """Yolo merges: changes that reach the default branch without someone else checking them."""
+
+
+@yolo.command("check")
+@global_options
+@click.option(
+    "--pr", "number", type=click.IntRange(min=1), metavar="N", help="Check this merged pull request."
+)
+@click.option("--fail-on-yolo", is_flag=True, help="Exit 1 when a yolo merge is not declared an emergency.")
+@click.pass_obj
+def yolo_check(run: Run, number: int | None, fail_on_yolo: bool) -> None:
+    """Check the event's change: a merged pull request, a push to the default branch, or a review.
+
+    \b
+    pull_request closed and merged: label a merge without a valid review (yolo-merge), keep one
+    comment mentioning the merger up to date, and open a follow-up issue for an emergency merge.
+    push: report every commit without a merged pull request (direct push) and force-pushes.
+    pull_request_review submitted after the merge: a valid approval clears the flag.
+    """
+    from gh_ops import yolo_watch
+
+    config = run.load_config(allow_embedded=True)
+    repo = run.repo()
+    assert repo is not None
+    event_name, payload = (None, None) if number is not None else run.event()
+    try:
+        result = yolo_watch.check(
+            run.github, config, repo, number=number, event_name=event_name, payload=payload, say=say
+        )
+    finally:
+        _report_requests(run)
+    if not result.outcomes:
+        say(f"nothing to do: {result.why_not}" if result.why_not else "nothing to do: no yolo merge")
+        actions_io.set_outputs({"result": "[]"})
+        return
+    _report_yolo(run, "gh-ops yolo check", result.outcomes, fail_on_yolo)
+
+
+def _report_yolo(run: Run, title: str, outcomes: list[Any], fail_on_yolo: bool) -> None:
+    import json
+
+    from gh_ops.errors import EXIT_POLICY
+
+    actions_io.set_outputs({"result": json.dumps([o.as_json() for o in outcomes])})
+    lines = []
+    for o in outcomes:
+        change = f"#{o.number}" if o.number is not None else o.sha[:7]
+        v = o.verdict
+        if not v.yolo:
+            text = f"{change}: " + ("reviewed" if o.number is not None else "pushed by an allowed bot")
+        elif v.cleared:
+            who = ", ".join(v.post_merge_reviewers)
+            text = f"{change}: {', '.join(v.reasons)}; reviewed after the merge by {who}"
+        else:
+            kind = "emergency merge, review needed" if v.emergency else "yolo merge"
+            text = f"{change}: {kind} ({', '.join(v.reasons)})"
+            if o.before or o.after:
+                text += f", {o.before or '?'}...{o.after or '?'}"
+            if o.follow_up:
+                text += f"; follow-up #{o.follow_up}"
+        lines.append(text)
+        say(text)
+        if v.yolo and not v.cleared:
+            actions_io.annotate("warning" if v.emergency else "error", text, title=title)
+    if actions_io.in_actions():
+        heading = f"### {title}" + (" (dry run)" if run.dry_run else "")
+        actions_io.add_summary(heading + "\n\n" + "\n".join(f"- {line}" for line in lines) + "\n")
+    if fail_on_yolo and any(o.verdict.unexcused and not o.verdict.cleared for o in outcomes):
+        sys.exit(EXIT_POLICY)
+
+
+@yolo.command("audit")
+@global_options(without=("--repo",))
+@click.option("--since", required=True, metavar="30d|YYYY-MM-DD", help="The start of the period.")
+@click.option(
+    "--repo",
+    "repos",
+    multiple=True,
+    metavar="OWNER/NAME",
+    help="A repository to audit (repeatable). Default: $GITHUB_REPOSITORY.",
+)
+@click.option("--org", metavar="ORG", help="Every repository of this organization that is not archived.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["markdown", "json", "csv"]), default="markdown", show_default=True
+)
+@click.option("--fail-on-yolo", is_flag=True, help="Exit 1 when a yolo merge is not declared an emergency.")
+@click.pass_obj
+def yolo_audit(
+    run: Run, since: str, repos: tuple[str, ...], org: str | None, fmt: str, fail_on_yolo: bool
+) -> None:
+    """Report every change to the default branch since a date: reviewed, yolo, emergency.
+
+    Reads 100 commits per request, each with its pull request and reviews.
+    """
+    import re
+
+    from gh_ops import priority as priorities
+    from gh_ops import yolo_watch
+    from gh_ops.context import valid_repo
+    from gh_ops.errors import EXIT_POLICY
+
+    config = run.load_config(allow_embedded=True)
+    start = _since(since, run.now(config))
+    if org is not None and not re.fullmatch(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})", org):
+        raise UsageError(f"--org {org!r} is not an organization name")
+    for repo in repos:
+        if not valid_repo(repo):
+            raise UsageError(f"--repo {repo!r} is not of the form OWNER/NAME")
+    chosen = list(dict.fromkeys(repos))
+    if not chosen and org is None:
+        chosen = [run.repo()]  # type: ignore[list-item]  # required: raises when there is none
+    gh = run.github()
+    try:
+        if org is not None:
+            chosen = list(dict.fromkeys([*chosen, *priorities.org_repositories(gh, org, say=info)]))
+        result = yolo_watch.audit(gh, config, chosen, start, say=info)
+    finally:
+        _report_requests(run)
+    text = {
+        "json": yolo_watch.report_json,
+        "csv": yolo_watch.report_csv,
+        "markdown": yolo_watch.report_markdown,
+    }[fmt](result)
+    sys.stdout.write(text)
+    if actions_io.in_actions():
+        actions_io.add_summary(yolo_watch.report_markdown(result))
+    if fail_on_yolo and result.unexcused:
+        info(f"{len(result.unexcused)} yolo merge(s) not declared an emergency")
+        sys.exit(EXIT_POLICY)
+
+
+def _since(text: str, now: Any) -> Any:
+    """`30d` (days before now) or a date YYYY-MM-DD (midnight UTC)."""
+    import re
+    from datetime import UTC, datetime, timedelta
+
+    days = re.fullmatch(r"([1-9][0-9]{0,4})d", text.strip())
+    if days:
+        return now.astimezone(UTC) - timedelta(days=int(days.group(1)))
+    try:
+        day = datetime.strptime(text.strip(), "%Y-%m-%d")
+    except ValueError:
+        raise UsageError(
+            f"--since {text!r}: expected a number of days such as 30d, or a date YYYY-MM-DD"
+        ) from None
+    start = day.replace(tzinfo=UTC)
+    if start > now.astimezone(UTC):
+        raise UsageError(f"--since {text} is in the future: nothing to audit")
+    return start

@@ -219,6 +219,20 @@ class PriorityConfig:
     labels: tuple[ManagedLabel, ...] = DEFAULT_PRIORITY_LABELS  # the built-in ones, then the config's
 
 
+APPROVAL_MODES = ("latest-on-head", "any-approval")
+
+
+@dataclass(frozen=True)
+class YoloConfig:
+    """Yolo merges: what counts as reviewed, which bots pass, and the labels gh-ops uses."""
+
+    emergency_label: str = "emergency"
+    allow_bots: tuple[str, ...] = ("dependabot[bot]",)
+    approval: str = "latest-on-head"  # or "any-approval" (see APPROVAL_MODES)
+    label: str = "yolo-merge"
+    follow_up_issue: bool = False  # emergency merges always get one
+
+
 @dataclass(frozen=True)
 class Config:
     path: str  # shown in messages: the file name, or EMBEDDED_NAME
@@ -233,6 +247,7 @@ class Config:
     offboarding: PeopleIssues = PeopleIssues("offboarding.md", ("offboarding",), "leaver", (), DEFAULT_ACCESS)
     rfc: RfcConfig = field(default_factory=RfcConfig)
     priority: PriorityConfig = field(default_factory=PriorityConfig)
+    yolo: YoloConfig = field(default_factory=YoloConfig)
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -375,6 +390,8 @@ def parse_yaml(text: str, file: str) -> tuple[Any, dict[str, int]]:
         reason = exc.problem or str(exc)
         if exc.context and exc.context_mark is not None and exc.context_mark.line + 1 != line:
             reason += f" ({exc.context} that starts on line {exc.context_mark.line + 1})"
+        if "but got '['" in reason:  # `allow_bots: [dependabot[bot]]`: [ ] inside a [ ] list
+            reason += "; a login with [bot] inside [ ] must be quoted, e.g. allow_bots: ['dependabot[bot]']"
         if "'@'" in reason:  # `lead: @alice`: YAML reserves @, so such a login needs quotes
             reason += "; a value that starts with @ must be quoted, e.g. lead: '@alice'"
         raise ConfigError(
@@ -665,6 +682,7 @@ def _build(data: dict[str, Any], lines: dict[str, int], file: str, base_dir: Pat
         )
     rfc = _rfc_config(data.get("rfc") or {}, problems, file, lines)
     priority = _priority_config(data.get("priority") or {}, teams, problems, file, lines)
+    yolo = _yolo_config(data.get("yolo") or {}, problems, file, lines)
     if problems:  # a shared sprint.* value is checked once per team: report each problem once
         unique = list({str(p): p for p in problems}.values())
         unique.sort(key=lambda p: p.line or 0)
@@ -682,6 +700,7 @@ def _build(data: dict[str, Any], lines: dict[str, int], file: str, base_dir: Pat
         offboarding=_people_issues(data.get("offboarding"), "offboarding", "leaver", DEFAULT_ACCESS),
         rfc=rfc,
         priority=priority,
+        yolo=yolo,
         lines=lines,
     )
 
@@ -865,4 +884,31 @@ def _priority_config(
         private_repo=raw.get("private_repo"),
         private_place=raw.get("private_place"),
         labels=tuple(labels.values()),
+    )
+
+
+def _yolo_config(
+    raw: dict[str, Any], problems: list[Problem], file: str, lines: dict[str, int]
+) -> YoloConfig:
+    """The schema has checked every value; logins lose a leading @ like everywhere else."""
+    defaults = YoloConfig()
+    label = raw.get("label", defaults.label)
+    emergency = raw.get("emergency_label", defaults.emergency_label)
+    if label.casefold() == emergency.casefold():
+        key = "yolo.label" if "yolo.label" in lines else "yolo.emergency_label"
+        problems.append(
+            Problem(
+                f"label and emergency_label are both {label!r}: gh-ops would take its own yolo-merge "
+                "label for an emergency. Give them different names",
+                file,
+                lines.get(key),
+                key,
+            )
+        )
+    return YoloConfig(
+        emergency_label=raw.get("emergency_label", defaults.emergency_label),
+        allow_bots=tuple(_login(b) for b in raw.get("allow_bots", defaults.allow_bots)),
+        approval=raw.get("approval", defaults.approval),
+        label=raw.get("label", defaults.label),
+        follow_up_issue=raw.get("follow_up_issue", defaults.follow_up_issue),
     )

@@ -85,6 +85,9 @@ STATE_OPERATIONS = (
     "RfcMoreComments",
     "RfcMoreReviews",
     "RfcWrites",
+    "YoloPullRequest",
+    "YoloPush",
+    "YoloHistory",
 )
 REVIEW_STATES = ("APPROVED", "CHANGES_REQUESTED", "COMMENTED", "DISMISSED")
 
@@ -228,6 +231,15 @@ class _Review:
 
 
 @dataclass
+class _Commit:
+    oid: str
+    message: str
+    author: str | None  # the git author's GitHub login (None: an address GitHub does not know)
+    committed_at: datetime
+    parents: int = 1
+
+
+@dataclass
 class _CheckRun:
     id: int
     name: str
@@ -271,6 +283,8 @@ class _Issue:
     merged_at: datetime | None = None
     merged_by: str | None = None
     merge_sha: str | None = None
+    merge_method: str | None = None  # "merge", "squash" or "rebase"
+    commit_oids: list[str] = field(default_factory=list)  # the pull request's commits, oldest first
     reviews: list[_Review] = field(default_factory=list)
     # The timeline, oldest first: ("labeled" | "unlabeled", label name, actor, time, event id) or
     # ("commented", comment id).
@@ -293,6 +307,8 @@ class _Repo:
     comments: dict[int, _Comment] = field(default_factory=dict)
     check_runs: list[_CheckRun] = field(default_factory=list)
     commits: set[str] = field(default_factory=set)  # shas check runs may be created for
+    commit_objects: dict[str, _Commit] = field(default_factory=dict)  # sha -> commit, when modelled
+    history: list[str] = field(default_factory=list)  # the default branch, oldest first
     next_number: int = 1
 
     @property
@@ -403,6 +419,7 @@ class FakeGitHub:
         self._graphql_handlers: list[tuple[str, Callable[[str, dict[str, Any]], dict[str, Any]]]] = []
         # Operations answered from state by default; an on_graphql handler of the same name wins.
         self._state_operations = set(STATE_OPERATIONS)
+        self._association_cache: dict[str, tuple[Any, dict[str, list[_Issue]]]] = {}
         self._rate_used = {"core": 0, "graphql": 0}
         self._rate_reset: int | None = None
         self._ids = {
@@ -656,6 +673,8 @@ class FakeGitHub:
         issue.label_ids = _dedupe([self._ensure_label(repo, name).id for name in labels])
         issue.assignees = list(assignees)
         issue.head_sha = self._push(repo, head_sha)
+        self._record_commit(repo, issue.head_sha, title, author, created)
+        issue.commit_oids = [issue.head_sha]
         issue.head_ref = head_ref or f"patch-{issue.number}"
         issue.files = list(files)
         issue.draft = draft
@@ -684,6 +703,8 @@ class FakeGitHub:
             issue.assignees = list(fields["assignees"])
         if "head_sha" in fields:
             issue.head_sha = self._push(repo, fields["head_sha"])
+            self._record_commit(repo, issue.head_sha, "Push", issue.author, _utc(at or self.clock()))
+            issue.commit_oids.append(issue.head_sha)
         if "draft" in fields:
             issue.draft = bool(fields["draft"])
         if "files" in fields:
@@ -692,19 +713,129 @@ class FakeGitHub:
         return self._render_pull(repo, issue)
 
     def merge_pull(
-        self, full_name: str, number: int, *, by: str, at: datetime | None = None
+        self,
+        full_name: str,
+        number: int,
+        *,
+        by: str,
+        at: datetime | None = None,
+        method: str = "merge",
+        sha: str | None = None,
     ) -> dict[str, Any]:
-        """Merge an open pull request: closed and merged by `by` at `at`; returns the pull() view."""
+        """Merge an open pull request: closed and merged by `by` at `at`; returns the pull() view.
+
+        The default branch gains what the merge method puts there: "merge" the pull request's
+        commits and a merge commit (two parents), "squash" one new commit, "rebase" a copy of
+        each commit (the last copy is the merge sha). `sha` fixes the merge sha."""
         repo = self._repo(full_name)
         issue = self._pull_state(repo, number)
         if issue.state != "open":
             raise ValueError(f"{full_name}#{number} is not open, so it cannot be merged")
+        if method not in ("merge", "squash", "rebase"):
+            raise ValueError(f"merge method {method!r} is not merge, squash or rebase")
         now = _utc(at or self.clock())
         issue.state, issue.state_reason, issue.closed_at, issue.closed_by = "closed", None, now, by
-        issue.merged_at, issue.merged_by = now, by
-        issue.merge_sha = self._push(repo, None)
+        issue.merged_at, issue.merged_by, issue.merge_method = now, by, method
+        title = f"{issue.title} (#{issue.number})"
+        if method == "merge":
+            repo.history.extend(issue.commit_oids)
+            issue.merge_sha = self._push(repo, sha)
+            message = f"Merge pull request #{issue.number} from {repo.owner}/{issue.head_ref}"
+            self._record_commit(repo, issue.merge_sha, message, by, now, parents=2)
+        elif method == "squash":
+            issue.merge_sha = self._push(repo, sha)
+            self._record_commit(repo, issue.merge_sha, title, issue.author, now)
+        else:
+            for i, oid in enumerate(issue.commit_oids):
+                original = repo.commit_objects[oid]
+                last = i == len(issue.commit_oids) - 1
+                copy_sha = self._push(repo, sha if last else None)
+                self._record_commit(repo, copy_sha, original.message, original.author, now)
+                issue.merge_sha = copy_sha
+                if not last:
+                    repo.history.append(copy_sha)
+        repo.history.append(issue.merge_sha)
         issue.updated_at = now
         return self._render_pull(repo, issue)
+
+    def add_pull_commit(
+        self,
+        full_name: str,
+        number: int,
+        *,
+        message: str = "More changes",
+        author: str | None = None,
+        parents: int = 1,
+        sha: str | None = None,
+        at: datetime | None = None,
+    ) -> str:
+        """Push a commit to an open pull request's branch (it becomes the head); returns its sha.
+        `parents=2` with a message like "Merge branch 'main' into ..." is a merge of the base."""
+        repo = self._repo(full_name)
+        issue = self._pull_state(repo, number)
+        now = _utc(at or self.clock())
+        issue.head_sha = self._push(repo, sha)
+        self._record_commit(repo, issue.head_sha, message, author or issue.author, now, parents=parents)
+        issue.commit_oids.append(issue.head_sha)
+        issue.updated_at = now
+        return issue.head_sha
+
+    def push_commit(
+        self,
+        full_name: str,
+        *,
+        message: str = "Direct change",
+        author: str | None,
+        sha: str | None = None,
+        at: datetime | None = None,
+    ) -> str:
+        """A commit pushed straight to the default branch (no pull request); returns its sha."""
+        repo = self._repo(full_name)
+        sha = self._push(repo, sha)
+        self._record_commit(repo, sha, message, author, _utc(at or self.clock()))
+        repo.history.append(sha)
+        return sha
+
+    def rewrite_history(self, full_name: str, keep: int) -> None:
+        """A force-push that drops all but the first `keep` commits of the default branch."""
+        repo = self._repo(full_name)
+        del repo.history[keep:]
+
+    def history(self, full_name: str) -> list[str]:
+        """The default branch's commit shas, oldest first."""
+        return list(self._repo(full_name).history)
+
+    def _associated(self, repo: _Repo) -> dict[str, list[_Issue]]:
+        """sha -> pull requests GitHub associates with the commit: merged ones whose commits, merge
+        commit or rebased copies it is, then open ones holding it. Cached until the state changes."""
+        pulls = [i for _, i in sorted(repo.issues.items()) if i.is_pr]
+        version = (len(repo.history), len(repo.commit_objects), tuple(p.merge_sha for p in pulls))
+        cached = self._association_cache.get(repo.full_name)
+        if cached is not None and cached[0] == version:
+            return cached[1]
+        index: dict[str, list[_Issue]] = {}
+        position = {sha: i for i, sha in enumerate(repo.history)}
+        for pull in pulls:
+            if pull.merged_at is None:
+                continue
+            shas = [*pull.commit_oids, pull.merge_sha]
+            if pull.merge_method == "rebase" and pull.merge_sha in position:
+                end = position[pull.merge_sha]
+                shas += repo.history[max(0, end - len(pull.commit_oids) + 1) : end + 1]
+            for sha in dict.fromkeys(shas):
+                if sha is not None:
+                    index.setdefault(sha, []).append(pull)
+        for pull in pulls:
+            if pull.merged_at is None:
+                for sha in pull.commit_oids:
+                    index.setdefault(sha, []).append(pull)
+        self._association_cache[repo.full_name] = (version, index)
+        return index
+
+    def _record_commit(
+        self, repo: _Repo, sha: str, message: str, author: str | None, at: datetime, parents: int = 1
+    ) -> None:
+        repo.commit_objects[sha] = _Commit(sha, message, author, at, parents)
 
     def close_pull(
         self, full_name: str, number: int, *, by: str | None = None, at: datetime | None = None
@@ -2420,6 +2551,9 @@ class _GqlView:
             "body": review.body,
             "submittedAt": iso(review.submitted_at),
             "createdAt": iso(review.submitted_at),
+            "commit": None
+            if review.commit_id is None
+            else _GqlCommit(self._fake, self._repo, review.commit_id),
         }
 
     def _check_run(self, run: _CheckRun) -> dict[str, Any]:
@@ -2577,6 +2711,95 @@ class _GqlIssue(_GqlView):
         _modelled(info, *_PAGING)
         return _connection(info, list(self._issue.files), lambda path: {"path": path}, args)
 
+    def commits(self, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
+        _modelled(info, *_PAGING)
+
+        def render(oid: str) -> dict[str, Any]:
+            return {"__typename": "PullRequestCommit", "commit": _GqlCommit(self._fake, self._repo, oid)}
+
+        return _connection(info, list(self._issue.commit_oids), render, args)
+
+    @property
+    def mergeCommit(self) -> _GqlCommit | None:
+        if self._issue.merge_sha is None:
+            return None
+        return _GqlCommit(self._fake, self._repo, self._issue.merge_sha)
+
+
+class _GqlCommit(_GqlView):
+    """A commit the fake knows (default-branch history, a pull request's commits, a merge)."""
+
+    _typename = "Commit"
+
+    def __init__(self, fake: FakeGitHub, repo: _Repo, oid: str) -> None:
+        super().__init__(fake, repo)
+        self._oid = oid
+        self._commit = repo.commit_objects.get(oid) or _Commit(oid, "Change", None, fake.clock())
+
+    @property
+    def id(self) -> str:
+        return base64.b64encode(f"06:Commit{self._repo.id}:{self._oid}".encode()).decode()
+
+    @property
+    def oid(self) -> str:
+        return self._oid
+
+    @property
+    def abbreviatedOid(self) -> str:
+        return self._oid[:7]
+
+    @property
+    def message(self) -> str:
+        return self._commit.message
+
+    @property
+    def messageHeadline(self) -> str:
+        return self._commit.message.splitlines()[0] if self._commit.message else ""
+
+    @property
+    def committedDate(self) -> str | None:
+        return iso(self._commit.committed_at)
+
+    @property
+    def url(self) -> str:
+        return f"{self._fake.web_url}/{self._repo.full_name}/commit/{self._oid}"
+
+    @property
+    def author(self) -> dict[str, Any]:
+        """A GitActor: bots are not Users, so GitHub gives them no `user`, only name and email."""
+        login = self._commit.author
+        is_bot = bool(login) and str(login).endswith("[bot]")
+        return {
+            "name": login or "Someone",
+            "email": f"{_user_id(login)}+{login}@users.noreply.github.com"
+            if login
+            else "someone@example.com",
+            "date": iso(self._commit.committed_at),
+            "user": None if login is None or is_bot else self._actor(login),
+        }
+
+    def parents(self, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
+        _modelled(info, *_PAGING)
+        fake_parents = [f"{i}" * 40 for i in range(self._commit.parents)]
+        return _connection(info, fake_parents, lambda oid: _GqlCommit(self._fake, self._repo, oid), args)
+
+    def associatedPullRequests(self, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
+        """Merged pull requests whose commits (or merge commit) this is, then open ones holding it."""
+        _modelled(info, *_PAGING)
+        found = self._fake._associated(self._repo).get(self._oid, [])
+        return _connection(info, found, lambda p: _GqlIssue(self._fake, self._repo, p), args)
+
+    def history(self, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
+        """The default branch from this commit back, newest first (since: committed at or after)."""
+        _modelled(info, *_PAGING, "since")
+        line = self._repo.history
+        upto = line.index(self._oid) + 1 if self._oid in line else 0
+        oids = list(reversed(line[:upto]))
+        if args.get("since") is not None:
+            since = _gql_time(args["since"], "since")
+            oids = [o for o in oids if self._repo.commit_objects[o].committed_at >= since]
+        return _connection(info, oids, lambda oid: _GqlCommit(self._fake, self._repo, oid), args)
+
 
 class _GqlRepository(_GqlView):
     _typename = "Repository"
@@ -2608,6 +2831,21 @@ class _GqlRepository(_GqlView):
     @property
     def isArchived(self) -> bool:
         return self._repo.archived
+
+    def object(self, info: GraphQLResolveInfo, **args: Any) -> _GqlCommit | None:
+        _modelled(info, "oid")
+        oid = args.get("oid")
+        return _GqlCommit(self._fake, self._repo, oid) if oid in self._repo.commit_objects else None
+
+    @property
+    def defaultBranchRef(self) -> dict[str, Any] | None:
+        tip = self._repo.history[-1] if self._repo.history else None
+        return {
+            "__typename": "Ref",
+            "name": self._repo.default_branch,
+            "prefix": "refs/heads/",
+            "target": None if tip is None else _GqlCommit(self._fake, self._repo, tip),
+        }
 
     def label(self, info: GraphQLResolveInfo, name: str) -> dict[str, Any] | None:
         found = self._fake._find_label(self._repo, name)

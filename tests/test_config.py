@@ -29,6 +29,7 @@ from gh_ops.config import (
     SprintConfig,
     SprintSchedule,
     Team,
+    YoloConfig,
     embedded_example_text,
     load_config,
     parse_config,
@@ -209,7 +210,7 @@ ERRORS = {
         "colour: red",
         "colour",
         "unknown key 'colour'; allowed here: bot, offboarding, onboarding, people, priority, rfc, sprint, "
-        "teams, templates_dir, timezone, trusted_authors",
+        "teams, templates_dir, timezone, trusted_authors, yolo",
     ),
     "unknown key in a team": (
         _add_nested,
@@ -440,6 +441,36 @@ ERRORS = {
         "🙂",
         "rfc.sections.context.0",
         "has no letters or digits",
+    ),
+    "unknown key in yolo": (
+        lambda t: t + "yolo:\n  label: yolo-merge\n  bots: ['renovate[bot]']\n",
+        "bots:",
+        "yolo.bots",
+        "unknown key 'bots'; allowed here: allow_bots, approval, emergency_label, follow_up_issue, label",
+    ),
+    "unknown yolo approval mode": (
+        lambda t: t + "yolo:\n  approval: latest\n",
+        "approval:",
+        "yolo.approval",
+        'expected latest-on-head or any-approval, got text "latest"',
+    ),
+    "yolo bot that is not a login": (
+        lambda t: t + "yolo:\n  allow_bots: ['dependabot[bot]', 'renovate bot']\n",
+        "allow_bots",
+        "yolo.allow_bots.1",
+        "expected a GitHub login",
+    ),
+    "yolo labels with the same name": (
+        lambda t: t + "yolo:\n  emergency_label: hotfix\n  label: Hotfix\n",
+        "label: Hotfix",
+        "yolo.label",
+        "label and emergency_label are both 'Hotfix'",
+    ),
+    "yolo follow-up issue not a boolean": (
+        lambda t: t + "yolo:\n  follow_up_issue: sometimes\n",
+        "follow_up_issue",
+        "yolo.follow_up_issue",
+        'expected true or false, got text "sometimes"',
     ),
 }
 
@@ -864,6 +895,7 @@ def _schema_properties() -> dict[str, set[str]]:
         "offboarding": set(schema["properties"]["offboarding"]["properties"]),
         "rfc": set(schema["properties"]["rfc"]["properties"]),
         "priority": set(schema["properties"]["priority"]["properties"]),
+        "yolo": set(schema["properties"]["yolo"]["properties"]),
     }
 
 
@@ -878,6 +910,7 @@ def _schema_properties() -> dict[str, set[str]]:
         (PeopleIssues, "offboarding"),
         (RfcConfig, "rfc"),
         (PriorityConfig, "priority"),
+        (YoloConfig, "yolo"),
     ],
 )
 def test_every_dataclass_field_is_a_schema_key(cls: type, where: str) -> None:
@@ -964,6 +997,14 @@ priority:
     needs-repro:
       color: 0e8a16
       description: We could not reproduce it yet.
+yolo:
+  emergency_label: hotfix
+  allow_bots:
+    - renovate[bot]
+    - "@dependabot[bot]"
+  approval: any-approval
+  label: unreviewed
+  follow_up_issue: true
 """
     data, _ = parse_yaml(text, CONFIG_NAME)
     props = _schema_properties()
@@ -971,7 +1012,7 @@ priority:
     assert set(data["teams"]["web"]) == props["team"]
     assert set(data["teams"]["web"]["sprint"]) == props["team sprint"]
     assert set(data["sprint"]) == props["sprint"]
-    for section in ("people", "onboarding", "offboarding", "rfc", "priority"):
+    for section in ("people", "onboarding", "offboarding", "rfc", "priority", "yolo"):
         assert set(data[section]) == props[section], section
 
     config = parse_config(text, CONFIG_NAME, base_dir=tmp_path)
@@ -1029,6 +1070,26 @@ priority:
             ManagedLabel("needs-repro", "0e8a16", "We could not reproduce it yet."),
         ),
     )
+    assert config.yolo == YoloConfig(
+        "hotfix", ("renovate[bot]", "dependabot[bot]"), "any-approval", "unreviewed", True
+    )
+
+
+def test_a_bot_login_unquoted_in_a_flow_list_says_to_quote_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`allow_bots: [dependabot[bot]]` is not YAML (a [ ] list cannot hold a bare [); say the fix."""
+    text = ISSUE_EXAMPLE + "yolo:\n  allow_bots: [dependabot[bot]]\n"
+    result = validate_text(tmp_path, monkeypatch, text)
+    assert result.exit_code == 2
+    assert f"{CONFIG_NAME}:{line_of(text, 'allow_bots')}:" in result.output
+    assert "must be quoted, e.g. allow_bots: ['dependabot[bot]']" in result.output
+
+
+def test_the_yolo_section_has_the_issues_defaults() -> None:
+    config = parse_config("teams: {}\n", CONFIG_NAME, base_dir=None)
+    assert config.yolo == YoloConfig("emergency", ("dependabot[bot]",), "latest-on-head", "yolo-merge", False)
+    assert parse_config("yolo: {}\n", CONFIG_NAME, base_dir=None).yolo == config.yolo
 
 
 def test_schema_is_a_valid_draft_2020_12_schema() -> None:

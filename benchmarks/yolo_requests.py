@@ -1,0 +1,129 @@
+"""Count GitHub requests for `gh-ops yolo audit` and `gh-ops yolo check`.
+
+Run: .venv/bin/python benchmarks/yolo_requests.py
+Uses the tests' stateful fake GitHub (no network). Prints one line per scenario: reads, writes.
+
+The audit's repository has 1,000 merged pull requests in the period, merged the three ways
+GitHub offers (700 squashed: one commit each; 200 with a merge commit: two commits and the merge;
+100 rebased: two commits each), half of them reviewed, and 20 direct pushes: 1,520 commits on the
+default branch, read 100 per request. A per-pull-request REST loop would need at least two
+requests per pull request (the pull request and its reviews): 2,000 or more.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import responses
+from click.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from fakegithub import FakeGitHub, FrozenClock, load_payload  # noqa: E402
+
+from gh_ops import dates  # noqa: E402
+from gh_ops import github as gh_module  # noqa: E402
+from gh_ops.cli import main  # noqa: E402
+
+REPO = "acme/shop"
+START = datetime(2026, 9, 1, tzinfo=UTC)
+CONFIG = "timezone: UTC\nteams: {}\n"
+PULLS = 1000
+
+
+def _invoke(*args: str) -> str:
+    result = CliRunner().invoke(main, list(args))
+    if result.exit_code not in (0, 1):
+        raise SystemExit(f"gh-ops {' '.join(args)} failed: {result.output}")
+    return result.output
+
+
+def seed(fake: FakeGitHub, pulls: int = PULLS, direct: int = 20) -> None:
+    """`pulls` merged pull requests (7 in 10 squashed, 2 with a merge commit, 1 rebased; every
+    other one approved) and `direct` direct pushes, a few hours apart from START on."""
+    fake.push_commit(REPO, author="maya", at=START - timedelta(days=1))  # before the period
+    for i in range(pulls):
+        at = START + timedelta(hours=2 * i)
+        number = fake.add_pull(REPO, title=f"Change {i}", body="x", author="maya", created_at=at)
+        method = "squash" if i % 10 < 7 else ("merge" if i % 10 < 9 else "rebase")
+        if method != "squash":
+            fake.add_pull_commit(REPO, number, message="Second step", at=at + timedelta(minutes=5))
+        if i % 2 == 0:
+            fake.add_review(
+                REPO, number, author="alice", state="APPROVED", submitted_at=at + timedelta(minutes=30)
+            )
+        fake.merge_pull(REPO, number, by="maya", at=at + timedelta(hours=1), method=method)
+        if i % (pulls // direct) == 0 and i // (pulls // direct) < direct:
+            fake.push_commit(REPO, author="bob", message="Quick fix", at=at + timedelta(hours=1, minutes=30))
+
+
+def measure(pulls: int = PULLS) -> dict[str, tuple[int, int]]:
+    """(reads, writes) per scenario, measured at the HTTP layer of the fake."""
+    saved_sleep, saved_env, old_cwd, saved_real_now = (
+        gh_module.SLEEP,
+        dict(os.environ),
+        os.getcwd(),
+        dates.real_now,
+    )
+    gh_module.SLEEP = lambda _s: None
+    dates.real_now = lambda: datetime(2100, 1, 1, tzinfo=UTC)
+    figures: dict[str, tuple[int, int]] = {}
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        responses.RequestsMock(assert_all_requests_are_fired=False) as rsps,
+    ):
+        os.chdir(tmp)
+        os.environ.update(GITHUB_TOKEN="benchmark", GITHUB_REPOSITORY=REPO)
+        try:
+            Path(".github").mkdir()
+            Path(".github/gh-ops.yml").write_text(CONFIG)
+            fake = FakeGitHub(rsps, clock=FrozenClock(START))
+            fake.add_repo(REPO, collaborators=["maya", "alice", "bob"])
+            fake.add_label(REPO, "yolo-merge")
+            seed(fake, pulls)
+            now = "2026-12-31T00:00:00Z"
+
+            def scenario(name: str, action: Callable[[], None]) -> None:
+                fake.clear_requests()
+                action()
+                figures[name] = (len(fake.reads), len(fake.writes))
+
+            scenario(
+                f"audit: {pulls} merged pull requests",
+                lambda: _invoke("--now", now, "yolo", "audit", "--since", "2026-09-01", "--format", "json"),
+            )
+
+            def merged_event(number: int) -> None:
+                payload = load_payload("pull_request.closed")
+                payload["pull_request"]["number"] = number
+                payload["pull_request"]["merged"] = True
+                payload["pull_request"]["base"]["ref"] = "main"
+                payload["repository"]["default_branch"] = "main"
+                Path("event.json").write_text(json.dumps(payload))
+                os.environ.update(
+                    GITHUB_EVENT_NAME="pull_request", GITHUB_EVENT_PATH=str(Path("event.json").resolve())
+                )
+                _invoke("--now", now, "yolo", "check")
+
+            scenario("check: reviewed merge", lambda: merged_event(1))
+            scenario("check: yolo merge", lambda: merged_event(2))
+            scenario("check: yolo merge, re-run", lambda: merged_event(2))
+        finally:
+            os.chdir(old_cwd)
+            os.environ.clear()
+            os.environ.update(saved_env)
+            gh_module.SLEEP = saved_sleep
+            dates.real_now = saved_real_now
+    return figures
+
+
+if __name__ == "__main__":
+    for name, (reads, writes) in measure().items():
+        print(f"{name:48} {reads:3} read(s) {writes:3} write(s)")

@@ -1,0 +1,283 @@
+"""Yolo merges, the rules: was a change checked by someone other than its author before it reached
+the default branch? Pure functions over plain data; GitHub is read and written in yolo_watch.py."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from gh_ops.config import YoloConfig
+
+# The reason codes, in the order they are reported. A change with none was reviewed.
+NO_APPROVAL = "no-approval"
+SELF_APPROVAL_ONLY = "self-approval-only"
+STALE_APPROVAL = "stale-approval"
+CHANGES_REQUESTED = "changes-requested"
+BOT_NOT_ALLOWED = "bot-not-allowed"
+DIRECT_PUSH = "direct-push"
+FORCE_PUSH = "force-push"
+REASONS = (
+    NO_APPROVAL,
+    SELF_APPROVAL_ONLY,
+    STALE_APPROVAL,
+    CHANGES_REQUESTED,
+    BOT_NOT_ALLOWED,
+    DIRECT_PUSH,
+    FORCE_PUSH,
+)
+REASON_TEXT = {
+    NO_APPROVAL: "no approving review from someone other than its authors",
+    SELF_APPROVAL_ONLY: "approved only by its own author or a co-author",
+    STALE_APPROVAL: "approved only on older code: commits other than merges of the base branch came after",
+    CHANGES_REQUESTED: "a reviewer's latest review asks for changes",
+    BOT_NOT_ALLOWED: "made by a bot that is not in yolo.allow_bots",
+    DIRECT_PUSH: "pushed to the default branch without a pull request",
+    FORCE_PUSH: "force-pushed over the default branch's history",
+}
+
+# Reviews that state an opinion; COMMENTED ones do not change a reviewer's standing.
+OPINIONS = ("APPROVED", "CHANGES_REQUESTED", "DISMISSED")
+
+_CO_AUTHOR = re.compile(r"^\s*co-authored-by:\s*(?P<name>[^<\n]*?)\s*<(?P<email>[^>\n]*)>\s*$", re.I | re.M)
+_NOREPLY = re.compile(r"^(?:\d+\+)?(?P<login>[A-Za-z0-9-]+(?:\[bot\])?)@users\.noreply\.github\.com$", re.I)
+_EMERGENCY_LINE = re.compile(
+    r"^[ \t>*_-]*emergency[*_]*[ \t]*:[*_]*[ \t]*(?P<reason>\S.*?)[ \t]*$", re.I | re.M
+)
+
+
+@dataclass(frozen=True)
+class Review:
+    author: str | None  # as REST spells it: bots end in [bot]
+    state: str  # APPROVED, CHANGES_REQUESTED, COMMENTED, DISMISSED
+    commit: str | None  # the commit the review was given on
+    submitted_at: datetime | None
+
+
+@dataclass(frozen=True)
+class PullCommit:
+    oid: str
+    message: str
+    author: str | None  # the git author's GitHub login, when GitHub knows it
+    parents: int = 1
+
+
+@dataclass(frozen=True)
+class MergedPull:
+    """What the rules need to know about one merged pull request."""
+
+    number: int
+    author: str | None
+    merged_by: str | None
+    merged_at: datetime | None
+    head: str  # the head commit that was merged
+    base: str  # the base branch's name
+    body: str = ""
+    labels: tuple[str, ...] = ()
+    commits: tuple[PullCommit, ...] = ()  # oldest first
+    reviews: tuple[Review, ...] = ()  # oldest first
+
+
+@dataclass(frozen=True)
+class Verdict:
+    reasons: tuple[str, ...]  # empty: reviewed
+    emergency: bool = False
+    emergency_reason: str | None = None
+    approvers: tuple[str, ...] = ()  # valid approvals given before the merge
+    post_merge_reviewers: tuple[str, ...] = ()  # valid approvals given after it
+
+    @property
+    def yolo(self) -> bool:
+        return bool(self.reasons)
+
+    @property
+    def unexcused(self) -> bool:
+        """A yolo change that was not declared an emergency."""
+        return self.yolo and not self.emergency
+
+    @property
+    def cleared(self) -> bool:
+        """A yolo change that has since been approved by a valid reviewer."""
+        return self.yolo and bool(self.post_merge_reviewers)
+
+
+def is_bot(login: str | None) -> bool:
+    return bool(login) and str(login).casefold().endswith("[bot]")
+
+
+def bot_allowed(login: str | None, cfg: YoloConfig) -> bool:
+    return is_bot(login) and str(login).casefold() in {b.casefold() for b in cfg.allow_bots}
+
+
+def co_authors(message: str) -> tuple[str, ...]:
+    """The identities named by a commit message's `Co-authored-by:` trailers: the login of a GitHub
+    noreply address, else the name as written (a name that is a login matches that login)."""
+    found = []
+    for match in _CO_AUTHOR.finditer(message or ""):
+        noreply = _NOREPLY.match(match.group("email").strip())
+        found.append(noreply.group("login") if noreply else match.group("name").strip())
+    return tuple(f for f in found if f)
+
+
+def login_from_email(email: str) -> str | None:
+    """The login in a GitHub noreply address (`123+login@users.noreply.github.com`), else None."""
+    match = _NOREPLY.match(email.strip())
+    return match.group("login") if match else None
+
+
+def is_base_merge(commit: PullCommit, base: str) -> bool:
+    """A merge of the base branch into the pull request ("Update branch", `git merge main`, `git
+    pull origin main`): it brings in reviewed code only, so it does not make an approval stale."""
+    if commit.parents < 2:
+        return False
+    first = (commit.message or "").splitlines()[0] if commit.message else ""
+    pattern = rf"^Merge (?:remote-tracking )?branch '(?:[^'/]+/)?{re.escape(base)}'"
+    return re.match(pattern, first) is not None
+
+
+def authors_of(pull: MergedPull) -> set[str]:
+    """Everyone who wrote the change: the pull request's author, its commits' authors (merges of the
+    base branch aside) and their co-authors; casefolded."""
+    people = {pull.author} if pull.author else set()
+    for commit in pull.commits:
+        if is_base_merge(commit, pull.base):
+            continue
+        if commit.author:
+            people.add(commit.author)
+        people.update(co_authors(commit.message))
+    return {p.casefold() for p in people}
+
+
+def emergency_of(body: str, labels: Iterable[str], cfg: YoloConfig) -> tuple[bool, str | None]:
+    """Declared an emergency: the configured label, or an `Emergency: <reason>` line in the body."""
+    match = _EMERGENCY_LINE.search(body or "")
+    if match:
+        return True, match.group("reason")
+    if any(label.casefold() == cfg.emergency_label.casefold() for label in labels):
+        return True, None
+    return False, None
+
+
+def latest_opinions(reviews: Iterable[Review]) -> dict[str, Review]:
+    """Each human reviewer's latest review that states an opinion (by submission time)."""
+    latest: dict[str, Review] = {}
+    ordered = sorted(
+        (r for r in reviews if r.author and not is_bot(r.author) and r.state in OPINIONS),
+        key=lambda r: (r.submitted_at is None, r.submitted_at),
+    )
+    for review in ordered:
+        latest[str(review.author).casefold()] = review
+    return latest
+
+
+def is_fresh(review: Review, pull: MergedPull, cfg: YoloConfig) -> bool:
+    """On the merged head, or on a commit after which only merges of the base branch came."""
+    if cfg.approval == "any-approval":
+        return True
+    if review.commit is None:
+        return False
+    if review.commit == pull.head:
+        return True
+    oids = [c.oid for c in pull.commits]
+    if review.commit not in oids:
+        return False  # force-pushed away: the approval was on code that is no longer there
+    after = pull.commits[oids.index(review.commit) + 1 :]
+    return all(is_base_merge(c, pull.base) for c in after)
+
+
+def _approval_reasons(
+    pull: MergedPull, reviews: tuple[Review, ...], cfg: YoloConfig
+) -> tuple[list[str], list[str]]:
+    """(reasons, valid approvers) from these reviews."""
+    authors = authors_of(pull)
+    latest = latest_opinions(reviews)
+    valid, stale, own, changes = [], [], [], []
+    for who, review in latest.items():
+        login = str(review.author)
+        if review.state == "CHANGES_REQUESTED" and who not in authors:
+            changes.append(login)
+        if review.state != "APPROVED":
+            continue
+        if who in authors:
+            own.append(login)
+        elif is_fresh(review, pull, cfg):
+            valid.append(login)
+        else:
+            stale.append(login)
+    if valid:
+        return [], valid
+    reasons = []
+    if stale:
+        reasons.append(STALE_APPROVAL)
+    elif own:
+        reasons.append(SELF_APPROVAL_ONLY)
+    else:
+        reasons.append(NO_APPROVAL)
+    if changes:
+        reasons.append(CHANGES_REQUESTED)
+    return reasons, []
+
+
+def evaluate(pull: MergedPull, cfg: YoloConfig) -> Verdict:
+    """Was this merged pull request reviewed? A merge by someone other than the author is not a
+    review; only an approving review is."""
+    emergency, why = emergency_of(pull.body, pull.labels, cfg)
+    if bot_allowed(pull.author, cfg):
+        return Verdict((), emergency, why)
+    before = tuple(
+        r
+        for r in pull.reviews
+        if pull.merged_at is None or r.submitted_at is None or r.submitted_at <= pull.merged_at
+    )
+    reasons, approvers = _approval_reasons(pull, before, cfg)
+    if reasons and is_bot(pull.author):
+        reasons = [BOT_NOT_ALLOWED, *(r for r in reasons if r != NO_APPROVAL)]
+    post: list[str] = []
+    if reasons:
+        later, post = _approval_reasons(pull, pull.reviews, cfg)
+        post = [] if later else post
+    return Verdict(_ordered(reasons), emergency, why, tuple(approvers), tuple(post))
+
+
+def evaluate_push(*, author: str | None, message: str, cfg: YoloConfig, forced: bool = False) -> Verdict:
+    """A commit on the default branch with no merged pull request: a direct push (an allowed bot's
+    passes). A force-push is reported as such whatever was pushed."""
+    emergency, why = emergency_of(message, (), cfg)
+    reasons = [FORCE_PUSH] if forced else []
+    if not bot_allowed(author, cfg):
+        reasons.append(DIRECT_PUSH)
+        if is_bot(author):
+            reasons.append(BOT_NOT_ALLOWED)
+    return Verdict(_ordered(reasons), emergency, why)
+
+
+def _ordered(reasons: Iterable[str]) -> tuple[str, ...]:
+    chosen = set(reasons)
+    return tuple(r for r in REASONS if r in chosen)
+
+
+@dataclass
+class Tally:
+    """Counts for the audit's report, per repository or per person."""
+
+    changes: int = 0
+    reviewed: int = 0
+    yolo: int = 0
+    emergency: int = 0
+    by_reason: dict[str, int] = field(default_factory=dict)
+
+    def add(self, verdict: Verdict) -> None:
+        self.changes += 1
+        if verdict.yolo:
+            self.yolo += 1
+            for reason in verdict.reasons:
+                self.by_reason[reason] = self.by_reason.get(reason, 0) + 1
+        else:
+            self.reviewed += 1
+        if verdict.emergency and verdict.yolo:
+            self.emergency += 1
+
+    @property
+    def reviewed_share(self) -> float:
+        return self.reviewed / self.changes if self.changes else 1.0
