@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT / "tests") not in sys.path:
     sys.path.insert(0, str(ROOT / "tests"))
 
-from fakegithub import FakeGitHub, FrozenClock  # noqa: E402
+from fakegithub import FakeGitHub, FrozenClock, load_payload  # noqa: E402, F401 (load_payload: for the benchmarks)
 
 from gh_ops import dates  # noqa: E402
 from gh_ops import github as gh_module  # noqa: E402

@@ -15,21 +15,15 @@ from __future__ import annotations
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import responses
 from click.testing import CliRunner
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from harness import FakeGitHub, fake_checkout, load_payload, print_figures  # noqa: E402 (also puts tests/ on the path)
 
-from fakegithub import FakeGitHub, FrozenClock, load_payload  # noqa: E402
-
-from gh_ops import dates  # noqa: E402
-from gh_ops import github as gh_module  # noqa: E402
 from gh_ops.cli import main  # noqa: E402
 
 REPO = "acme/shop"
@@ -66,64 +60,40 @@ def seed(fake: FakeGitHub, pulls: int = PULLS, direct: int = 20) -> None:
 
 def measure(pulls: int = PULLS) -> dict[str, tuple[int, int]]:
     """(reads, writes) per scenario, measured at the HTTP layer of the fake."""
-    saved_sleep, saved_env, old_cwd, saved_real_now = (
-        gh_module.SLEEP,
-        dict(os.environ),
-        os.getcwd(),
-        dates.real_now,
-    )
-    gh_module.SLEEP = lambda _s: None
-    dates.real_now = lambda: datetime(2100, 1, 1, tzinfo=UTC)
     figures: dict[str, tuple[int, int]] = {}
-    with (
-        tempfile.TemporaryDirectory() as tmp,
-        responses.RequestsMock(assert_all_requests_are_fired=False) as rsps,
-    ):
-        os.chdir(tmp)
-        os.environ.update(GITHUB_TOKEN="benchmark", GITHUB_REPOSITORY=REPO)
-        try:
-            Path(".github").mkdir()
-            Path(".github/gh-ops.yml").write_text(CONFIG)
-            fake = FakeGitHub(rsps, clock=FrozenClock(START))
-            fake.add_repo(REPO, collaborators=["maya", "alice", "bob"])
-            fake.add_label(REPO, "yolo-merge")
-            seed(fake, pulls)
-            now = "2026-12-31T00:00:00Z"
+    with fake_checkout(CONFIG, REPO, START) as (fake, _):
+        fake.add_repo(REPO, collaborators=["maya", "alice", "bob"])
+        fake.add_label(REPO, "yolo-merge")
+        seed(fake, pulls)
+        now = "2026-12-31T00:00:00Z"
 
-            def scenario(name: str, action: Callable[[], None]) -> None:
-                fake.clear_requests()
-                action()
-                figures[name] = (len(fake.reads), len(fake.writes))
+        def scenario(name: str, action: Callable[[], None]) -> None:
+            fake.clear_requests()
+            action()
+            figures[name] = (len(fake.reads), len(fake.writes))
 
-            scenario(
-                f"audit: {pulls} merged pull requests",
-                lambda: _invoke("--now", now, "yolo", "audit", "--since", "2026-09-01", "--format", "json"),
+        scenario(
+            f"audit: {pulls} merged pull requests",
+            lambda: _invoke("--now", now, "yolo", "audit", "--since", "2026-09-01", "--format", "json"),
+        )
+
+        def merged_event(number: int) -> None:
+            payload = load_payload("pull_request.closed")
+            payload["pull_request"]["number"] = number
+            payload["pull_request"]["merged"] = True
+            payload["pull_request"]["base"]["ref"] = "main"
+            payload["repository"]["default_branch"] = "main"
+            Path("event.json").write_text(json.dumps(payload))
+            os.environ.update(
+                GITHUB_EVENT_NAME="pull_request", GITHUB_EVENT_PATH=str(Path("event.json").resolve())
             )
+            _invoke("--now", now, "yolo", "check")
 
-            def merged_event(number: int) -> None:
-                payload = load_payload("pull_request.closed")
-                payload["pull_request"]["number"] = number
-                payload["pull_request"]["merged"] = True
-                payload["pull_request"]["base"]["ref"] = "main"
-                payload["repository"]["default_branch"] = "main"
-                Path("event.json").write_text(json.dumps(payload))
-                os.environ.update(
-                    GITHUB_EVENT_NAME="pull_request", GITHUB_EVENT_PATH=str(Path("event.json").resolve())
-                )
-                _invoke("--now", now, "yolo", "check")
-
-            scenario("check: reviewed merge", lambda: merged_event(1))
-            scenario("check: yolo merge", lambda: merged_event(2))
-            scenario("check: yolo merge, re-run", lambda: merged_event(2))
-        finally:
-            os.chdir(old_cwd)
-            os.environ.clear()
-            os.environ.update(saved_env)
-            gh_module.SLEEP = saved_sleep
-            dates.real_now = saved_real_now
+        scenario("check: reviewed merge", lambda: merged_event(1))
+        scenario("check: yolo merge", lambda: merged_event(2))
+        scenario("check: yolo merge, re-run", lambda: merged_event(2))
     return figures
 
 
 if __name__ == "__main__":
-    for name, (reads, writes) in measure().items():
-        print(f"{name:48} {reads:3} read(s) {writes:3} write(s)")
+    print_figures(measure())

@@ -106,7 +106,7 @@ RFC_MORE_REVIEWS_QUERY = """query RfcMoreReviews($owner: String!, $name: String!
 }
 """
 
-# The writes for one pull request, as fields of one mutation (GitHub runs them in order and
+# The writes for one pull request (RFCs, yolo merges), as fields of one mutation (GitHub runs them in order and
 # answers for each): a run that creates a check run, a comment and a label costs one request.
 # alias -> (input type, field with its selection). tests/test_graphql_queries.py validates every
 # combination against the schema.
@@ -137,4 +137,4 @@ def mutation(aliases: list[str]) -> str:
         raise ValueError(f"unknown or no mutation parts: {sorted(unknown) or aliases}")
     params = ", ".join(f"${a}: {MUTATION_PARTS[a][0]}!" for a in chosen)
     fields = "\n".join(f"  {a}: {MUTATION_PARTS[a][1]}" for a in chosen)
-    return f"mutation RfcWrites({params}) {{\n{fields}\n}}\n"
+    return f"mutation GhOpsWrites({params}) {{\n{fields}\n}}\n"

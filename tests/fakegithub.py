@@ -84,7 +84,7 @@ STATE_OPERATIONS = (
     "RfcRecentPullRequests",
     "RfcMoreComments",
     "RfcMoreReviews",
-    "RfcWrites",
+    "GhOpsWrites",
     "YoloPullRequest",
     "YoloPush",
     "YoloHistory",

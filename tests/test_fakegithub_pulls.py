@@ -407,7 +407,7 @@ def test_a_registered_handler_replaces_the_state_answer(fake: FakeGitHub) -> Non
 
 
 def writes_for(fake: FakeGitHub, number: int) -> dict[str, Any]:
-    """Variables for every part of RfcWrites, aimed at pull request `number`."""
+    """Variables for every part of GhOpsWrites, aimed at pull request `number`."""
     pr = pull_query(number)["data"]["repository"]
     node = pr["pullRequest"]
     return {

@@ -59,3 +59,13 @@ def test_priority_requests_stay_within_budget() -> None:
     assert figures["labels: up to date (9 labels)"] == (1, 0)
     assert figures["labels: up to date (259 labels)"] == (3, 0)
     assert figures["labels: first run (new repo)"] == (1, 9)
+
+
+def test_the_audit_of_1000_merged_pull_requests_stays_within_25_requests() -> None:
+    figures = measure("yolo_requests")
+    reads, writes = figures["audit: 1000 merged pull requests"]
+    assert reads <= 25 and writes == 0, (reads, writes)
+    # yolo check on a merged-pull-request event: one read, and only the writes it needs.
+    assert figures["check: reviewed merge"] == (1, 0)
+    assert figures["check: yolo merge"] == (1, 1)
+    assert figures["check: yolo merge, re-run"] == (1, 0)

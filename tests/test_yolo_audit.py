@@ -198,20 +198,3 @@ def test_a_bad_since_is_one_clear_error(fake: FakeGitHub, workdir: Path, since: 
 def test_a_bad_repository_name_is_a_usage_error(fake: FakeGitHub, workdir: Path) -> None:
     result = audit("--since", "30d", "--repo", "not a repo")
     assert result.exit_code == 2 and "is not of the form OWNER/NAME" in result.output
-
-
-def test_the_audit_of_1000_merged_pull_requests_stays_within_25_requests() -> None:
-    import importlib.util
-
-    path = Path(__file__).resolve().parent.parent / "benchmarks" / "yolo_requests.py"
-    spec = importlib.util.spec_from_file_location("yolo_requests", path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    figures = module.measure()
-    reads, writes = figures["audit: 1000 merged pull requests"]
-    assert reads <= 25 and writes == 0, (reads, writes)
-    # yolo check on a merged-pull-request event: one read, and only the writes it needs.
-    assert figures["check: reviewed merge"] == (1, 0)
-    assert figures["check: yolo merge"] == (1, 1)
-    assert figures["check: yolo merge, re-run"] == (1, 0)
