@@ -106,8 +106,9 @@ RFC_MORE_REVIEWS_QUERY = """query RfcMoreReviews($owner: String!, $name: String!
 }
 """
 
-# The writes for one pull request (RFCs, yolo merges), as fields of one mutation (GitHub runs them in order and
-# answers for each): a run that creates a check run, a comment and a label costs one request.
+# The writes for one pull request (RFCs, yolo merges), as fields of one mutation (GitHub runs them
+# in order and answers for each): a run that creates a check run, a comment and a label costs one
+# request.
 # alias -> (input type, field with its selection). tests/test_graphql_queries.py validates every
 # combination against the schema.
 MUTATION_PARTS: dict[str, tuple[str, str]] = {
