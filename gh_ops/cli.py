@@ -632,6 +632,33 @@ def sprint_open(run: Run, teams: tuple[str, ...]) -> None:
     _report_sprint(run, outcomes)
 
 
+def _given_repos(run: Run, repos: tuple[str, ...], org: str | None) -> list[str]:
+    """The repositories of repeatable --repo options, checked (with --org: maybe none; with
+    neither: the current one)."""
+    import re
+
+    from gh_ops.context import valid_repo
+
+    if org is not None and not re.fullmatch(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})", org):
+        raise UsageError(f"--org {org!r} is not an organization name")
+    for repo in repos:
+        if not valid_repo(repo):
+            raise UsageError(f"--repo {repo!r} is not of the form OWNER/NAME")
+    chosen = list(dict.fromkeys(repos))
+    if not chosen and org is None:
+        chosen = [run.repo()]  # type: ignore[list-item]  # required: raises when there is none
+    return chosen
+
+
+def _with_org_repos(gh: Any, chosen: list[str], org: str | None, say_: Any) -> list[str]:
+    """`chosen` and, with --org, every repository of the organization that is not archived."""
+    if org is None:
+        return chosen
+    from gh_ops import priority as priorities
+
+    return list(dict.fromkeys([*chosen, *priorities.org_repositories(gh, org, say=say_)]))
+
+
 def _report_requests(run: Run) -> None:
     import json
 
@@ -731,24 +758,13 @@ def priority_labels(run: Run, repos: tuple[str, ...], org: str | None) -> None:
 
     Touches only the labels it manages, never deletes one, and prints what it changes.
     """
-    import re
-
     from gh_ops import priority as priorities
-    from gh_ops.context import valid_repo
 
     config = run.load_config(allow_embedded=True)
-    if org is not None and not re.fullmatch(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})", org):
-        raise UsageError(f"--org {org!r} is not an organization name")
-    for repo in repos:
-        if not valid_repo(repo):
-            raise UsageError(f"--repo {repo!r} is not of the form OWNER/NAME")
-    chosen = list(dict.fromkeys(repos))
-    if not chosen and org is None:
-        chosen = [run.repo()]  # type: ignore[list-item]  # required: raises when there is none
+    chosen = _given_repos(run, repos, org)
     gh = run.github()
     try:
-        if org is not None:
-            chosen = list(dict.fromkeys([*chosen, *priorities.org_repositories(gh, org, say=say)]))
+        chosen = _with_org_repos(gh, chosen, org, say)
         changes = priorities.sync_labels(gh, chosen, config.priority.labels, say=say)
     finally:
         _report_requests(run)
@@ -939,27 +955,15 @@ def yolo_audit(
 
     Reads 100 commits per request, each with its pull request and reviews.
     """
-    import re
-
-    from gh_ops import priority as priorities
     from gh_ops import yolo_watch
-    from gh_ops.context import valid_repo
     from gh_ops.errors import EXIT_POLICY
 
     config = run.load_config(allow_embedded=True)
     start = _since(since, run.now(config))
-    if org is not None and not re.fullmatch(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})", org):
-        raise UsageError(f"--org {org!r} is not an organization name")
-    for repo in repos:
-        if not valid_repo(repo):
-            raise UsageError(f"--repo {repo!r} is not of the form OWNER/NAME")
-    chosen = list(dict.fromkeys(repos))
-    if not chosen and org is None:
-        chosen = [run.repo()]  # type: ignore[list-item]  # required: raises when there is none
+    chosen = _given_repos(run, repos, org)
     gh = run.github()
     try:
-        if org is not None:
-            chosen = list(dict.fromkeys([*chosen, *priorities.org_repositories(gh, org, say=info)]))
+        chosen = _with_org_repos(gh, chosen, org, info)
         result = yolo_watch.audit(gh, config, chosen, start, say=info)
     finally:
         _report_requests(run)

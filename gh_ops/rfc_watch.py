@@ -24,6 +24,8 @@ from gh_ops import rfc_queries as q
 from gh_ops.config import Config
 from gh_ops.dates import local_now
 from gh_ops.errors import GitHubError, UsageError
+from gh_ops.gql import login as _login
+from gh_ops.gql import parse_time as _time
 from gh_ops.render import defuse_markup, marker, read_marker
 
 if TYPE_CHECKING:
@@ -50,20 +52,6 @@ Say = Callable[[str], None]
 
 
 # --- what GitHub says about a pull request -----------------------------------------------------
-
-
-def _time(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
-
-
-def _login(actor: dict[str, Any] | None) -> str | None:
-    """A login as REST spells it: GraphQL leaves "[bot]" off bots' logins."""
-    if not actor or not actor.get("login"):
-        return None
-    login = str(actor["login"])
-    if actor.get("__typename") == "Bot" and not login.endswith("[bot]"):
-        login += "[bot]"
-    return login
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,8 @@ from gh_ops import yolo
 from gh_ops import yolo_queries as yq
 from gh_ops.config import Config
 from gh_ops.errors import GitHubError, UsageError
+from gh_ops.gql import login as _login
+from gh_ops.gql import parse_time as _time
 from gh_ops.render import defuse_markup, marker, read_marker
 
 if TYPE_CHECKING:
@@ -37,20 +39,6 @@ PUSH_MAX = 100  # commits of one push read at once; a bigger push is read up to 
 
 
 # --- what GitHub says ----------------------------------------------------------------------------
-
-
-def _time(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
-
-
-def _login(actor: dict[str, Any] | None) -> str | None:
-    """A login as REST spells it: GraphQL leaves "[bot]" off bots' logins."""
-    if not actor or not actor.get("login"):
-        return None
-    login = str(actor["login"])
-    if actor.get("__typename") == "Bot" and not login.endswith("[bot]"):
-        login += "[bot]"
-    return login
 
 
 def git_author(actor: dict[str, Any] | None) -> str | None:
