@@ -30,6 +30,7 @@ REPO = "acme/shop"
 START = datetime(2026, 9, 1, tzinfo=UTC)
 CONFIG = "timezone: UTC\nteams: {}\n"
 PULLS = 1000
+LATENCY = 0.25  # seconds per answer: GitHub's GraphQL answers for 100 commits take about this long
 
 
 def _invoke(*args: str) -> str:
@@ -56,6 +57,20 @@ def seed(fake: FakeGitHub, pulls: int = PULLS, direct: int = 20) -> None:
         fake.merge_pull(REPO, number, by="maya", at=at + timedelta(hours=1), method=method)
         if i % (pulls // direct) == 0 and i // (pulls // direct) < direct:
             fake.push_commit(REPO, author="bob", message="Quick fix", at=at + timedelta(hours=1, minutes=30))
+
+
+def timed_audit(latency: float = LATENCY, pulls: int = PULLS) -> tuple[int, float]:
+    """Requests and wall-clock seconds of the audit against a fake that answers in `latency` s."""
+    import time
+
+    with fake_checkout(CONFIG, REPO, START) as (fake, _):
+        fake.add_repo(REPO, collaborators=["maya", "alice", "bob"])
+        seed(fake, pulls)
+        fake.clear_requests()
+        fake.latency = latency
+        started = time.perf_counter()
+        _invoke("--now", "2026-12-31T00:00:00Z", "yolo", "audit", "--since", "2026-09-01", "--format", "json")
+        return len(fake.requests), time.perf_counter() - started
 
 
 def measure(pulls: int = PULLS) -> dict[str, tuple[int, int]]:
@@ -97,3 +112,9 @@ def measure(pulls: int = PULLS) -> dict[str, tuple[int, int]]:
 
 if __name__ == "__main__":
     print_figures(measure())
+    requests, seconds = timed_audit()
+    rest = 2 * PULLS  # a REST loop: at least the pull request and its reviews, for each
+    print(
+        f"audit with {LATENCY * 1000:.0f} ms per answer: {requests} requests in {seconds:.1f} s; "
+        f"a REST loop of {rest}+ requests would wait {rest * LATENCY:.0f}+ s"
+    )

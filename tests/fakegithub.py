@@ -30,6 +30,7 @@ import json
 import math
 import re
 import threading
+import time
 import zlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -411,6 +412,7 @@ class FakeGitHub:
         self.actor = actor
         self.clock: Clock = clock or (lambda: datetime.now(UTC))
         self.require_auth = True
+        self.latency = 0.0  # seconds each answer takes (benchmarks set a realistic one)
         self.requests: list[RecordedRequest] = []
         self.web_url, self.graphql_url = _derive_urls(self.api_url)
         self._repos: dict[str, _Repo] = {}
@@ -1109,6 +1111,8 @@ class FakeGitHub:
 
     def _dispatch(self, route: _Route, prepared: PreparedRequest) -> tuple[int, dict[str, str], str]:
         """The `responses` callback: record, serve, and decorate with GitHub headers."""
+        if self.latency:
+            time.sleep(self.latency)  # outside the lock: like GitHub, answers may overlap
         with self._lock:
             req = self._parse(route, prepared)
             record = RecordedRequest(req.method, req.path, dict(req.query), req.json, req.headers, req.url)
