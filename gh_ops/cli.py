@@ -928,7 +928,7 @@ def _report_yolo(run: Run, title: str, outcomes: list[Any], fail_on_yolo: bool) 
     if actions_io.in_actions():
         heading = f"### {title}" + (" (dry run)" if run.dry_run else "")
         actions_io.add_summary(heading + "\n\n" + "\n".join(f"- {line}" for line in lines) + "\n")
-    if fail_on_yolo and any(o.verdict.unexcused and not o.verdict.cleared for o in outcomes):
+    if fail_on_yolo and any(o.verdict.unexcused for o in outcomes):
         sys.exit(EXIT_POLICY)
 
 
@@ -976,7 +976,7 @@ def yolo_audit(
     if actions_io.in_actions():
         actions_io.add_summary(yolo_watch.report_markdown(result))
     if fail_on_yolo and result.unexcused:
-        info(f"{len(result.unexcused)} yolo merge(s) not declared an emergency")
+        info(f"{len(result.unexcused)} yolo merge(s) neither declared an emergency nor reviewed since")
         sys.exit(EXIT_POLICY)
 
 

@@ -42,6 +42,8 @@ OPINIONS = ("APPROVED", "CHANGES_REQUESTED", "DISMISSED")
 
 _CO_AUTHOR = re.compile(r"^\s*co-authored-by:\s*(?P<name>[^<\n]*?)\s*<(?P<email>[^>\n]*)>\s*$", re.I | re.M)
 _NOREPLY = re.compile(r"^(?:\d+\+)?(?P<login>[A-Za-z0-9-]+(?:\[bot\])?)@users\.noreply\.github\.com$", re.I)
+# What a pull request template's "Emergency:" line holds when there is none.
+_NOT_A_REASON = re.compile(r"|no|none|n/?a|false|nope|not applicable|not an emergency|-+|tbd|\.\.\.|<[^>]*>")
 _EMERGENCY_LINE = re.compile(
     r"^[ \t>*_-]*emergency[*_]*[ \t]*:[*_]*[ \t]*(?P<reason>\S.*?)[ \t]*$", re.I | re.M
 )
@@ -61,6 +63,7 @@ class PullCommit:
     message: str
     author: str | None  # the git author's GitHub login, when GitHub knows it
     parents: int = 1
+    authors: tuple[str, ...] = ()  # every login GitHub matched to the author and Co-authored-by emails
 
 
 @dataclass(frozen=True)
@@ -93,8 +96,8 @@ class Verdict:
 
     @property
     def unexcused(self) -> bool:
-        """A yolo change that was not declared an emergency."""
-        return self.yolo and not self.emergency
+        """A yolo change that was neither declared an emergency nor reviewed after the merge."""
+        return self.yolo and not self.emergency and not self.cleared
 
     @property
     def cleared(self) -> bool:
@@ -146,14 +149,17 @@ def authors_of(pull: MergedPull) -> set[str]:
         if commit.author:
             people.add(commit.author)
         people.update(co_authors(commit.message))
+        people.update(commit.authors)  # co-authors with a work email, matched to their account
     return {p.casefold() for p in people}
 
 
 def emergency_of(body: str, labels: Iterable[str], cfg: YoloConfig) -> tuple[bool, str | None]:
     """Declared an emergency: the configured label, or an `Emergency: <reason>` line in the body."""
-    match = _EMERGENCY_LINE.search(body or "")
-    if match:
-        return True, match.group("reason")
+    text = re.sub(r"<!--.*?(?:-->|\Z)", "", body or "", flags=re.S)  # template prompts are not reasons
+    for match in _EMERGENCY_LINE.finditer(text):
+        reason = match.group("reason")
+        if _NOT_A_REASON.fullmatch(reason.strip(" \t*_`.").casefold()) is None:
+            return True, reason
     if any(label.casefold() == cfg.emergency_label.casefold() for label in labels):
         return True, None
     return False, None

@@ -22,7 +22,15 @@ YOLO_PULL_FRAGMENT = """fragment YoloPull on PullRequest {
   mergedBy { __typename login }
   labels(first: 100) { nodes { id name } }
   commits(last: 100) {
-    nodes { commit { oid message author { name email user { login } } parents(first: 2) { totalCount } } }
+    nodes {
+      commit {
+        oid
+        message
+        author { name email user { login } }
+        authors(first: 10) { nodes { user { login } } }
+        parents(first: 2) { totalCount }
+      }
+    }
   }
   reviews(last: 100) {
     nodes { author { __typename login } state submittedAt commit { oid } }

@@ -83,6 +83,11 @@ def pull_from_json(node: dict[str, Any]) -> PullInfo:
                 message=c.get("message") or "",
                 author=git_author(c.get("author")),
                 parents=((c.get("parents") or {}).get("totalCount")) or 1,
+                authors=tuple(
+                    str(user["login"])
+                    for n in (c.get("authors") or {}).get("nodes") or []
+                    if (user := (n or {}).get("user")) and user.get("login")
+                ),
             )
         )
     reviews = tuple(
@@ -132,26 +137,31 @@ def _owner_name(repo: str) -> dict[str, str]:
 # --- the kept comment and the follow-up issue ----------------------------------------------------
 
 
-def kept_comment(pull: PullInfo, cfg: Config) -> tuple[Comment | None, int | None]:
-    """gh-ops' comment on the pull request (only a trusted author's counts) and the follow-up issue
-    number it remembers."""
+def kept_comment(pull: PullInfo, cfg: Config) -> tuple[Comment | None, int | None, bool]:
+    """gh-ops' comment on the pull request (only a trusted author's counts), the follow-up issue
+    number it remembers, and whether gh-ops closed that issue already."""
     for comment in pull.comments:
         if not cfg.trusted(comment.author):
             continue
         found = read_marker(comment.body)
         if found is not None and found[0] == COMMENT_KIND:
             number = found[1].get("issue", "")
-            return comment, int(number) if number.isdigit() else None
-    return None, None
+            closed = found[1].get("closed") == "yes"
+            return comment, int(number) if number.isdigit() else None, closed
+    return None, None, False
 
 
 def _mention(login: str | None) -> str:
     return f"@{login}" if login else "someone"
 
 
-def render_comment(pull: PullInfo, verdict: yolo.Verdict, follow_up: int | None) -> str:
+def render_comment(
+    pull: PullInfo, verdict: yolo.Verdict, follow_up: int | None, *, follow_up_closed: bool = False
+) -> str:
     p = pull.rules
     fields = {"issue": str(follow_up)} if follow_up else {}
+    if follow_up and follow_up_closed:
+        fields["closed"] = "yes"  # closed once: a re-run (or a person reopening it) is left alone
     lines = [marker(COMMENT_KIND, **fields)]
     merger = _mention(p.merged_by)
     if verdict.cleared:
@@ -222,7 +232,7 @@ class Writes:
 
 def plan(pull: PullInfo, verdict: yolo.Verdict, cfg: Config) -> Writes:
     writes = Writes()
-    kept, follow_up = kept_comment(pull, cfg)
+    kept, follow_up, closed = kept_comment(pull, cfg)
     has_label = any(n.casefold() == cfg.yolo.label.casefold() for n in pull.label_ids)
     flagged = verdict.yolo and not verdict.cleared
     if flagged and not verdict.emergency and not has_label:
@@ -232,11 +242,16 @@ def plan(pull: PullInfo, verdict: yolo.Verdict, cfg: Config) -> Writes:
     wants_issue = verdict.emergency or cfg.yolo.follow_up_issue
     if flagged and wants_issue and follow_up is None:
         writes.open_follow_up = True
-    if verdict.cleared and follow_up is not None:
+    if verdict.cleared and follow_up is not None and not closed:
         writes.close_follow_up = follow_up
     if not verdict.yolo and kept is None:
         return writes  # reviewed, and never flagged: nothing to say
-    body = render_comment(pull, verdict, follow_up if not writes.open_follow_up else 0)
+    body = render_comment(
+        pull,
+        verdict,
+        follow_up if not writes.open_follow_up else 0,
+        follow_up_closed=closed or writes.close_follow_up is not None,
+    )
     if kept is None or kept.body.strip() != body.strip() or writes.open_follow_up:
         writes.comment = body
     return writes
@@ -286,7 +301,7 @@ def apply(
     label and the comment as one mutation, then closing a follow-up issue."""
     done: list[str] = []
     p = pull.rules
-    kept, follow_up = kept_comment(pull, cfg)
+    kept, follow_up, _closed = kept_comment(pull, cfg)
     if writes.open_follow_up:
         issue = gh.create_issue(
             repo,
@@ -519,11 +534,16 @@ def audit_repo(gh: GitHub, cfg: Config, repo: str, since: datetime, *, say: Say)
     after = None
     stamp = since.isoformat(timespec="seconds")
     while True:
-        data = gh.graphql(
-            yq.YOLO_HISTORY_QUERY + yq.YOLO_COMMIT_FRAGMENT + yq.YOLO_PULL_FRAGMENT,
-            {**_owner_name(repo), "since": stamp, "after": after, "pageSize": HISTORY_PAGE},
-            why=f"read the history of {repo}",
-        )
+        try:
+            data = gh.graphql(
+                yq.YOLO_HISTORY_QUERY + yq.YOLO_COMMIT_FRAGMENT + yq.YOLO_PULL_FRAGMENT,
+                {**_owner_name(repo), "since": stamp, "after": after, "pageSize": HISTORY_PAGE},
+                why=f"read the history of {repo}",
+            )
+        except GitHubError as exc:
+            if "Could not resolve to a" in exc.message:
+                raise UsageError(f"{repo} does not exist or the token cannot see it") from None
+            raise
         repository = data.get("repository")
         if not repository:
             raise UsageError(f"{repo} does not exist or the token cannot see it")

@@ -413,6 +413,7 @@ class FakeGitHub:
         self.clock: Clock = clock or (lambda: datetime.now(UTC))
         self.require_auth = True
         self.latency = 0.0  # seconds each answer takes (benchmarks set a realistic one)
+        self.emails: dict[str, str] = {}  # lower-cased email -> login: whose account an email is
         self.requests: list[RecordedRequest] = []
         self.web_url, self.graphql_url = _derive_urls(self.api_url)
         self._repos: dict[str, _Repo] = {}
@@ -2781,6 +2782,23 @@ class _GqlCommit(_GqlView):
             "date": iso(self._commit.committed_at),
             "user": None if login is None or is_bot else self._actor(login),
         }
+
+    def authors(self, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
+        """GitHub's list: the git author first, then each Co-authored-by trailer, each a GitActor
+        whose `user` is the account that email belongs to (noreply addresses, or fake.emails)."""
+        _modelled(info, *_PAGING)
+        actors = [self.author]
+        for name, email in re.findall(
+            r"(?im)^\s*co-authored-by:\s*([^<\n]*?)\s*<([^>\n]*)>\s*$", self._commit.message
+        ):
+            noreply = re.match(
+                r"^(?:\d+\+)?([A-Za-z0-9-]+)@users\.noreply\.github\.com$", email.strip(), re.I
+            )
+            login = noreply.group(1) if noreply else self._fake.emails.get(email.strip().casefold())
+            actors.append(
+                {"name": name, "email": email, "date": None, "user": self._actor(login) if login else None}
+            )
+        return _connection(info, actors, lambda actor: actor, args)
 
     def parents(self, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
         _modelled(info, *_PAGING)

@@ -126,10 +126,13 @@ def test_fail_on_yolo_exits_1_for_an_unexcused_yolo_merge_only(fake: FakeGitHub,
     merge(fake, START + timedelta(hours=1))
     result = audit("--since", "2026-10-01", "--fail-on-yolo")
     assert result.exit_code == 0, result.output
-    merge(fake, START + timedelta(hours=2), reviewer=None)
+    merge(fake, START + timedelta(hours=2), reviewer="alice", review_after=True)  # reviewed since
+    result = audit("--since", "2026-10-01", "--fail-on-yolo")
+    assert result.exit_code == 0, result.output
+    merge(fake, START + timedelta(hours=3), reviewer=None)
     result = audit("--since", "2026-10-01", "--fail-on-yolo")
     assert result.exit_code == 1
-    assert "1 yolo merge(s) not declared an emergency" in result.output
+    assert "1 yolo merge(s) neither declared an emergency nor reviewed since" in result.output
 
 
 def test_the_markdown_report_shares_emergencies_and_groups(fake: FakeGitHub, workdir: Path) -> None:
@@ -198,3 +201,9 @@ def test_a_bad_since_is_one_clear_error(fake: FakeGitHub, workdir: Path, since: 
 def test_a_bad_repository_name_is_a_usage_error(fake: FakeGitHub, workdir: Path) -> None:
     result = audit("--since", "30d", "--repo", "not a repo")
     assert result.exit_code == 2 and "is not of the form OWNER/NAME" in result.output
+
+
+def test_an_unknown_repository_is_a_usage_error(fake: FakeGitHub, workdir: Path) -> None:
+    result = audit("--since", "30d", "--repo", "acme/nothing-here")
+    assert result.exit_code == 2, result.output
+    assert "acme/nothing-here does not exist or the token cannot see it" in result.output

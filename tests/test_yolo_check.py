@@ -245,6 +245,26 @@ def test_a_co_authors_approval_is_self_approval(fake: FakeGitHub, send: Callable
     assert "`self-approval-only`" in ours(fake, number)[0]["body"]
 
 
+@pytest.mark.parametrize("known", [True, False])
+def test_a_co_author_with_a_work_email_is_matched_to_their_account(
+    fake: FakeGitHub, send: Callable[..., None], known: bool
+) -> None:
+    if known:
+        fake.emails["alice.smith@acme.example"] = "alice"  # GitHub knows whose address it is
+    number = fake.add_pull(REPO, title="Fix", body="x", author=AUTHOR, created_at=OPENED)
+    fake.add_pull_commit(
+        REPO, number, message="Pair on it\n\nCo-authored-by: Alice Smith <alice.smith@acme.example>"
+    )
+    fake.add_review(REPO, number, author="alice", state="APPROVED", submitted_at=OPENED + timedelta(hours=1))
+    fake.merge_pull(REPO, number, by=AUTHOR, at=MERGED)
+    send("pull_request", closed_event(fake, number))
+    assert check().exit_code == 0
+    if known:
+        assert "`self-approval-only`" in ours(fake, number)[0]["body"]
+    else:  # an address no account claims: the approval is a stranger's, and counts
+        assert ours(fake, number) == [] and labels(fake, number) == set()
+
+
 def test_a_dismissed_approval_does_not_count(fake: FakeGitHub, send: Callable[..., None]) -> None:
     number = fake.add_pull(REPO, title="Fix", body="x", author=AUTHOR, created_at=OPENED)
     fake.add_review(REPO, number, author="alice", state="DISMISSED", submitted_at=OPENED + timedelta(hours=1))
@@ -356,6 +376,11 @@ def test_a_post_merge_approval_clears_the_flag_and_closes_the_follow_up(
     assert "@alice approved it after the merge" in comment["body"]
     assert fake.issue(REPO, issue["number"])["state"] == "closed"
     assert (len(fake.reads), len(fake.writes)) == (1, 2)  # the comment; closing the issue
+    # A person reopens the issue; a re-run of the review's check leaves it open and writes nothing.
+    fake.edit_issue(REPO, issue["number"], by="bob", state="open")
+    fake.clear_requests()
+    assert check().exit_code == 0
+    assert fake.writes == [] and fake.issue(REPO, issue["number"])["state"] == "open"
 
 
 def test_a_post_merge_approval_removes_the_label(fake: FakeGitHub, send: Callable[..., None]) -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from gh_ops import yolo
 from gh_ops.config import YoloConfig
-from gh_ops.yolo import MergedPull, PullCommit, Review
+from gh_ops.yolo import MergedPull, PullCommit, Review, emergency_of
 
 CFG = YoloConfig()
 T0 = datetime(2026, 11, 24, 9, tzinfo=UTC)
@@ -288,3 +288,23 @@ def test_every_reason_code_is_produced_by_some_rule() -> None:
         produced.update(reasons(p))
     produced.update(yolo.evaluate_push(author="x", message="", cfg=CFG, forced=True).reasons)
     assert produced == set(yolo.REASONS)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Emergency: no",
+        "Emergency: N/A",
+        "**Emergency:** none",
+        "Emergency: <!-- why this could not wait for a review -->",
+        "Emergency: -",
+        "Emergency: <reason>",
+    ],
+)
+def test_a_template_emergency_line_without_a_reason_is_no_emergency(body: str) -> None:
+    assert emergency_of(body, (), YoloConfig()) == (False, None)
+
+
+def test_an_emergency_line_with_a_reason_is_one() -> None:
+    body = "Emergency: no\n\nEmergency: checkout is down for every customer"
+    assert emergency_of(body, (), YoloConfig()) == (True, "checkout is down for every customer")
