@@ -108,3 +108,8 @@ class GitHubError(GhOpsError):
             out.append("Not done: " + ("; ".join(self.progress.pending) or "nothing"))
             out.append("Re-running is safe: gh-ops skips what already exists.")
         return out
+
+
+class GraphQLNotFound(GitHubError):
+    """GitHub's GraphQL could not resolve what a query named (a repository, a pull request): the
+    caller usually turns it into a usage error naming what the user gave."""

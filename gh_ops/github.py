@@ -16,7 +16,7 @@ import github as pygithub  # the only import of PyGithub in gh-ops
 import requests
 from github import GithubException
 
-from gh_ops.errors import GitHubError
+from gh_ops.errors import GitHubError, GraphQLNotFound
 
 DEFAULT_API_URL = "https://api.github.com"
 
@@ -542,7 +542,10 @@ class GitHub:
         else:
             _, data = self._call("POST", self.graphql_endpoint, why=why, body=body)
         if data.get("errors"):
-            messages = "; ".join(e.get("message", "?") for e in data["errors"])
+            errors = [e for e in data["errors"] if isinstance(e, dict)]
+            messages = "; ".join(str(e.get("message", "?")) for e in errors) or "no message"
+            if errors and all(e.get("type") == "NOT_FOUND" for e in errors):
+                raise GraphQLNotFound(f"GitHub GraphQL found nothing to {why}: {messages}")
             raise GitHubError(f"GitHub GraphQL refused the query to {why}: {messages}")
         return data.get("data") or {}
 

@@ -23,7 +23,7 @@ from gh_ops import chat, rfc
 from gh_ops import rfc_queries as q
 from gh_ops.config import Config
 from gh_ops.dates import local_now
-from gh_ops.errors import GitHubError, UsageError
+from gh_ops.errors import GitHubError, GraphQLNotFound, UsageError
 from gh_ops.gql import login as _login
 from gh_ops.gql import parse_time as _time
 from gh_ops.render import defuse_markup, marker, read_marker
@@ -923,10 +923,8 @@ def read_pull(gh: GitHub, repo: str, number: int, cfg: Config, *, with_files: bo
             {**_owner_name(repo), "number": number, "withFiles": with_files, **_label_vars(cfg)},
             why=f"read pull request #{number}",
         )
-    except GitHubError as exc:
-        if "Could not resolve to a" in exc.message:
-            raise UsageError(f"{repo} has no pull request #{number}, or the token cannot see it") from None
-        raise
+    except GraphQLNotFound:
+        raise UsageError(f"{repo} has no pull request #{number}, or the token cannot see it") from None
     repository = data.get("repository")
     if not repository or not repository.get("pullRequest"):
         raise UsageError(f"{repo} has no pull request #{number}")

@@ -19,7 +19,7 @@ from gh_ops import rfc_queries as q
 from gh_ops import yolo
 from gh_ops import yolo_queries as yq
 from gh_ops.config import Config
-from gh_ops.errors import GitHubError, UsageError
+from gh_ops.errors import GitHubError, GraphQLNotFound, UsageError
 from gh_ops.gql import login as _login
 from gh_ops.gql import parse_time as _time
 from gh_ops.render import defuse_markup, marker, read_marker
@@ -371,10 +371,8 @@ def read_pull(gh: GitHub, repo: str, number: int, cfg: Config) -> tuple[dict[str
             {**_owner_name(repo), "number": number, "label": cfg.yolo.label},
             why=f"read pull request #{number}",
         )
-    except GitHubError as exc:
-        if "Could not resolve to a" in exc.message:
-            raise UsageError(f"{repo} has no pull request #{number}, or the token cannot see it") from None
-        raise
+    except GraphQLNotFound:
+        raise UsageError(f"{repo} has no pull request #{number}, or the token cannot see it") from None
     repository = data.get("repository") or {}
     if not repository.get("pullRequest"):
         raise UsageError(f"{repo} has no pull request #{number}")
@@ -540,10 +538,8 @@ def audit_repo(gh: GitHub, cfg: Config, repo: str, since: datetime, *, say: Say)
                 {**_owner_name(repo), "since": stamp, "after": after, "pageSize": HISTORY_PAGE},
                 why=f"read the history of {repo}",
             )
-        except GitHubError as exc:
-            if "Could not resolve to a" in exc.message:
-                raise UsageError(f"{repo} does not exist or the token cannot see it") from None
-            raise
+        except GraphQLNotFound:
+            raise UsageError(f"{repo} does not exist or the token cannot see it") from None
         repository = data.get("repository")
         if not repository:
             raise UsageError(f"{repo} does not exist or the token cannot see it")
