@@ -731,32 +731,6 @@ class GitHub:
                 "or may not have been posted"
             ) from None
 
-    def ensure_label(self, repo: str, name: str, *, color: str, description: str) -> str | None:
-        """Create a label and return its node id (or the existing one's, when someone made it
-        meanwhile); None in dry-run."""
-        path = f"{self._repo_path(repo)}/labels"
-        payload = {"name": name, "color": color, "description": description}
-        if self.dry_run:
-            self._plan("POST", path, payload, f"create label {name!r}")
-            return None
-        try:
-            _, data = self._call("POST", self.api_url + path, why=f"create label {name!r}", body=payload)
-        except _ValidationFailed as exc:  # already_exists: someone made it since we looked
-            if not any(e.get("code") == "already_exists" for e in exc.errors):
-                raise
-            _, data = self._call(
-                "GET",
-                f"{self.api_url}{path}/{quote(name, safe='')}",
-                why=f"read label {name!r}",
-            )
-        except _Ambiguous:  # a label is unique by name, so reading it tells whether it landed
-            _, data = self._call(
-                "GET",
-                f"{self.api_url}{path}/{quote(name, safe='')}",
-                why=f"read label {name!r}",
-            )
-        return data.get("node_id")
-
     def add_assignees(self, repo: str, number: int, logins: tuple[str, ...], *, why: str) -> tuple[str, ...]:
         """Assign people (adding to those assigned); returns who is assigned afterwards.
         GitHub silently skips logins that cannot be assigned, so the caller compares."""
@@ -769,20 +743,34 @@ class GitHub:
         )
         return tuple(a["login"] for a in data.get("assignees") or [])
 
-    def create_label(self, repo: str, label: Label, *, why: str) -> None:
+    def create_label(
+        self, repo: str, name: str, *, color: str, description: str, why: str | None = None
+    ) -> str | None:
+        """Create a label and return its node id; None in dry-run. A label someone made meanwhile
+        (already_exists), or one whose creation lost its answer, is read back by name instead."""
         path = f"{self._repo_path(repo)}/labels"
-        payload = {"name": label.name, "color": label.color, "description": label.description}
+        payload = {"name": name, "color": color, "description": description}
+        why = why or f"create label {name!r}"
         if self.dry_run:
             self._plan("POST", path, payload, why)
-            return
+            return None
+        read_back = f"{self.api_url}{path}/{quote(name, safe='')}"
         try:
-            self._call("POST", self.api_url + path, why=why, body=payload)
-        except _Ambiguous as exc:
-            # The label may have been created before the answer was lost: look before failing.
-            if not any(found.name.casefold() == label.name.casefold() for found in self.list_labels(repo)):
+            _, data = self._call("POST", self.api_url + path, why=why, body=payload)
+        except _ValidationFailed as exc:
+            if not any(e.get("code") == "already_exists" for e in exc.errors):
+                raise
+            _, data = self._call("GET", read_back, why=f"read label {name!r}")
+        except _Ambiguous as exc:  # a label is unique by name, so reading it tells whether it landed
+            try:
+                _, data = self._call("GET", read_back, why=f"read label {name!r}")
+            except GitHubError as lookup:
+                if lookup.status != 404:
+                    raise
                 raise GitHubError(
-                    f"GitHub failed while creating label {label.name!r} in {repo} ({exc}); it was not created"
+                    f"GitHub failed while creating label {name!r} in {repo} ({exc}); it was not created"
                 ) from None
+        return data.get("node_id")
 
     def update_label(self, repo: str, current_name: str, label: Label, *, why: str) -> None:
         """Give an existing label (found as `current_name`) this exact name, colour and description."""

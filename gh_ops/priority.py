@@ -418,7 +418,13 @@ def sync_labels(
                 say("  " + change.line())
                 label = Label(change.label.name, change.label.color, change.label.description)
                 if change.action == "create":
-                    gh.create_label(repo, label, why=f"create label {label.name} in {repo}")
+                    gh.create_label(
+                        repo,
+                        label.name,
+                        color=label.color,
+                        description=label.description,
+                        why=f"create label {label.name} in {repo}",
+                    )
                 else:
                     assert change.current is not None
                     gh.update_label(

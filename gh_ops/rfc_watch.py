@@ -761,7 +761,7 @@ def apply(
                 label_id = info.labels.get(name)
                 if label_id is None:
                     key = next(k for k, v in _label_names(cfg).items() if v == name)
-                    label_id = gh.ensure_label(
+                    label_id = gh.create_label(
                         repo, name, color=LABEL_COLORS[key], description=LABEL_DESCRIPTIONS[key]
                     )
                     info.labels[name] = label_id

@@ -319,7 +319,7 @@ def apply(
     if writes.add_label:
         label_id = info.get("label_id")
         if label_id is None:
-            label_id = gh.ensure_label(repo, cfg.yolo.label, color=LABEL_COLOR, description=LABEL_DESCRIPTION)
+            label_id = gh.create_label(repo, cfg.yolo.label, color=LABEL_COLOR, description=LABEL_DESCRIPTION)
             info["label_id"] = label_id
         variables["addLabels"] = {"labelableId": pull.node_id, "labelIds": [label_id or "(new label)"]}
         lines["addLabels"] = f"add label {cfg.yolo.label} to #{p.number}"

@@ -1179,3 +1179,28 @@ def test_dry_run_records_a_mutation_and_still_sends_queries(fake: FakeGitHub, cl
     ]
     assert fake.writes == [] and len(fake.reads) == 1
     assert (gh.counter.reads, gh.counter.writes) == (1, 0)
+
+
+# --- labels -------------------------------------------------------------------------------------------
+
+
+def test_create_label_returns_its_node_id_and_reads_back_a_lost_answer(fake: FakeGitHub, gh: GitHub) -> None:
+    made = gh.create_label(REPO, "rfc", color="5319e7", description="A request for comments")
+    assert made == {label["name"]: label["node_id"] for label in fake.labels(REPO)}["rfc"]
+    fake.fail_after_apply("POST", r"/labels$")  # created, but the answer is lost
+    lost = gh.create_label(REPO, "rfc:overdue", color="d93f0b", description="Past its date")
+    names = [label["name"] for label in fake.labels(REPO)]
+    assert names.count("rfc:overdue") == 1
+    assert lost == {label["name"]: label["node_id"] for label in fake.labels(REPO)}["rfc:overdue"]
+
+
+def test_create_label_that_someone_made_meanwhile_is_read_back(fake: FakeGitHub, gh: GitHub) -> None:
+    fake.add_label(REPO, "rfc")
+    found = gh.create_label(REPO, "rfc", color="5319e7", description="x")
+    assert found == fake.labels(REPO)[0]["node_id"]
+
+
+def test_create_label_whose_answer_is_lost_before_it_lands_says_so(fake: FakeGitHub, gh: GitHub) -> None:
+    fake.server_error("POST", r"/labels$", times=1)
+    with pytest.raises(GitHubError, match="it was not created"):
+        gh.create_label(REPO, "rfc", color="5319e7", description="x")
