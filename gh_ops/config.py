@@ -310,7 +310,7 @@ class _Loader(yaml.SafeLoader):
     though the file is small. Anchors alone (`&name`) do no harm and are left alone.
     """
 
-    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
         if self.check_event(yaml.AliasEvent):
             raise _AliasRefused(self.peek_event().start_mark)
         return super().compose_node(parent, index)

@@ -88,7 +88,7 @@ class Issue:
             is_pull_request="pull_request" in data,
             state_reason=data.get("state_reason"),
             node_id=data.get("node_id") or "",
-            comments=data.get("comments") if isinstance(data.get("comments"), int) else 0,
+            comments=comments if isinstance(comments := data.get("comments"), int) else 0,
         )
 
 
@@ -135,7 +135,7 @@ class TimelineEvent:
         if kind == "commented":
             comment = Comment.from_json(data)
             return cls(kind=kind, actor=comment.author, comment=comment, at=at)
-        label = data.get("label") if isinstance(data.get("label"), dict) else {}
+        label = found if isinstance(found := data.get("label"), dict) else {}
         return cls(kind=kind, actor=(data.get("actor") or {}).get("login"), label=label.get("name"), at=at)
 
 

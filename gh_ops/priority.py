@@ -225,7 +225,7 @@ def decide(
 
     vector = find_cvss_vector(body)
     cvss = cvss_score(vector) if vector else None
-    cvss_label = label_for_score(cvss.score, cfg) if cvss and cvss.scores_above_zero else None
+    cvss_label = label_for_score(cvss.score, cfg) if cvss and cvss.score and cvss.scores_above_zero else None
     if cvss is not None and cvss.score is not None and cvss.scores_above_zero:
         if not has_label(labels, SECURITY_LABEL):
             add.append(SECURITY_LABEL)

@@ -132,12 +132,12 @@ class _FrontMatterLoader(jinja2.FileSystemLoader):
 
     def get_source(
         self, environment: jinja2.Environment, template: str
-    ) -> tuple[str, str | None, Callable[[], bool] | None]:
+    ) -> tuple[str, str, Callable[[], bool]]:
         try:
             source, filename, uptodate = super().get_source(environment, template)
         except UnicodeDecodeError as exc:
             raise self._not_utf8(template, exc) from None
-        front, body = split_front_matter(source, filename or template)
+        front, body = split_front_matter(source, filename)
         self.front_matter[template] = front
         return body, filename, uptodate
 
@@ -180,7 +180,7 @@ def split_front_matter(source: str, file: str) -> tuple[_FrontMatter, str]:
                 raise TemplateError(
                     "YAML aliases are not supported in front matter; write the value out",
                     file=file,
-                    line=event.start_mark.line + 2,
+                    line=event.start_mark.line + 2 if event.start_mark else None,
                 )
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         values = yaml.safe_load(text) or {}

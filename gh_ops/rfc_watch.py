@@ -305,7 +305,8 @@ def assess(pull: Pull, cfg: Config, now: datetime) -> Assessment:
         status = MERGED_UNDECIDED
     else:
         status = report.status
-    kept, memory, notices = None, Memory(), {}
+    kept, memory = None, Memory()
+    notices: dict[str, list[PullComment]] = {}
     for comment in pull.comments:
         if not cfg.trusted(comment.author):
             continue
@@ -658,7 +659,8 @@ def _reminder(a: Assessment, cfg: Config, now: datetime) -> tuple[str, str] | No
         return None
     tz = ZoneInfo(cfg.timezone)
     if a.overdue:
-        last = max((_marker_time(c) for c in a.notices.get("rfc-overdue", [])), default=None)
+        times = (_marker_time(c) for c in a.notices.get("rfc-overdue", []))
+        last = max((at for at in times if at is not None), default=None)
         if last is None or _interval_passed(last, now, cfg.rfc.remind_every, tz):
             return ("remind the decision maker", overdue_notice(a, cfg, now))
         return None
@@ -1028,7 +1030,7 @@ def event_target(event_name: str | None, payload: dict[str, Any]) -> tuple[int, 
         target = payload.get("pull_request")
     if not isinstance(target, dict) or not isinstance(target.get("number"), int):
         raise UsageError(f"the {event_name} event payload has no pull request number (.pull_request.number)")
-    changes = payload.get("changes") if isinstance(payload.get("changes"), dict) else {}
+    changes = found if isinstance(found := payload.get("changes"), dict) else {}
     body_from = (changes.get("body") or {}).get("from") if isinstance(changes.get("body"), dict) else None
     sender = (payload.get("sender") or {}).get("login")
     at = _time(target.get("updated_at")) if isinstance(target.get("updated_at"), str) else None

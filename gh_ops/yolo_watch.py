@@ -495,7 +495,7 @@ def check(
     if not isinstance(target, dict) or not isinstance(target.get("number"), int):
         raise UsageError(f"the {event_name} event payload has no pull request number (.pull_request.number)")
     if event_name == "pull_request_review":
-        review = payload.get("review") if isinstance(payload.get("review"), dict) else {}
+        review = found if isinstance(found := payload.get("review"), dict) else {}
         if payload.get("action") != "submitted" or str(review.get("state", "")).lower() != "approved":
             return CheckResult(why_not="the review is not an approval")
         if target.get("state") == "open":

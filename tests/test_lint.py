@@ -1,4 +1,4 @@
-"""The code stays lint-clean and formatted (ruff, configured in pyproject.toml)."""
+"""The code stays lint-clean, formatted and type-checked (ruff and mypy, configured in pyproject.toml)."""
 
 from __future__ import annotations
 
@@ -27,6 +27,23 @@ def test_code_is_formatted() -> None:
     assert result.returncode == 0, "run `ruff format gh_ops tests benchmarks`:\n" + result.stdout
 
 
+def test_mypy_finds_no_type_error() -> None:
+    # Settings (check_untyped_defs, disallow_incomplete_defs, warn_unused_ignores) and the files it
+    # checks (gh_ops/) live in pyproject.toml, so `mypy` on its own checks the same.
+    result = subprocess.run([sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith("Success: no issues found"), result.stdout
+
+
+def test_mypy_is_configured_strictly_enough() -> None:
+    import tomllib
+
+    settings = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["tool"]["mypy"]
+    assert settings["files"] == ["gh_ops"]
+    for flag in ("check_untyped_defs", "disallow_incomplete_defs", "warn_unused_ignores"):
+        assert settings[flag] is True, flag
+
+
 def test_linters_are_pinned_to_the_installed_versions() -> None:
     # A new ruff or zizmor release adds rules; unpinned, CI could turn red on an unchanged commit.
     import tomllib
@@ -35,6 +52,6 @@ def test_linters_are_pinned_to_the_installed_versions() -> None:
     test_extra = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"][
         "optional-dependencies"
     ]["test"]
-    for linter in ("ruff", "zizmor"):
+    for linter in ("ruff", "zizmor", "mypy"):
         pins = [req for req in test_extra if req.startswith(f"{linter}==")]
         assert pins == [f"{linter}=={version(linter)}"], (linter, test_extra)
