@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from typing import Any
 
 import click
@@ -279,6 +280,7 @@ def _open_person_issue(run: Run, kind: str, values: dict[str, Any], allow_public
 
     from gh_ops import people
     from gh_ops.errors import GitHubError
+    from gh_ops.forms import parse_form
     from gh_ops.render import Renderer
 
     config = run.load_config()
@@ -306,7 +308,7 @@ def _open_person_issue(run: Run, kind: str, values: dict[str, Any], allow_public
             if kind == "offboarding" and request.private is False:
                 warn(f"the leaver request {request.ref} is in a public repository, where anyone can read it")
             try:
-                person = _person(config, kind, people.parse_form(request.body), "form")
+                person = _person(config, kind, parse_form(request.body), "form")
             except people.AnswersError as exc:
                 try:
                     people.report_bad_answers(gh, config, kind, request, exc)
@@ -352,7 +354,7 @@ def _open_person_issue(run: Run, kind: str, values: dict[str, Any], allow_public
         actions_io.add_summary(f"### gh-ops {kind}\n\n{outcome.action}: {where} in {repo}\n")
 
 
-def _person(config: Any, kind: str, answers: dict[str, str | None], source: str) -> Any:
+def _person(config: Any, kind: str, answers: Mapping[str, str | None], source: str) -> Any:
     from gh_ops import people
 
     if kind == "onboarding":

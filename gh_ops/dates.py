@@ -1,4 +1,5 @@
-"""Calendar helpers shared by capabilities: local dates in a timezone, workdays, ISO weeks, --now."""
+"""Calendar helpers shared by capabilities: local dates in a timezone, workdays, ISO weeks, --now,
+GitHub's timestamps."""
 
 from __future__ import annotations
 
@@ -44,6 +45,11 @@ def _in_range(value: datetime, text: str) -> datetime:
     if not 1970 <= value.year <= 2999:
         raise UsageError(f"--now {text!r} is out of range: use a date between 1970 and 2999")
     return value
+
+
+def parse_time(value: str | None) -> datetime | None:
+    """A timestamp as GitHub writes it (ISO 8601, `Z` for UTC), or None when there is none."""
+    return datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
 
 
 def real_now() -> datetime:

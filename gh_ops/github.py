@@ -17,6 +17,7 @@ import requests
 from github import GithubException
 
 from gh_ops.errors import GitHubError, GraphQLNotFound
+from gh_ops.models import Comment, Issue, Label, Milestone, RepositorySummary, TimelineEvent
 
 DEFAULT_API_URL = "https://api.github.com"
 
@@ -43,113 +44,6 @@ def web_url_for(api_url: str) -> str:
     if host.startswith("api."):
         host = host[len("api.") :]  # GHE.com data residency: api.acme.ghe.com -> acme.ghe.com
     return f"{parts.scheme}://{host}"
-
-
-# --- plain objects returned to the rest of gh-ops ---------------------------------------
-
-
-def _parse_time(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
-
-
-@dataclass(frozen=True)
-class Issue:
-    number: int
-    title: str
-    body: str
-    state: str
-    labels: tuple[str, ...]
-    assignees: tuple[str, ...]
-    author: str | None
-    url: str
-    created_at: datetime | None
-    is_pull_request: bool = False
-    planned: bool = False  # a dry-run stand-in, never sent to GitHub
-    state_reason: str | None = None
-    node_id: str = ""  # GraphQL id (e.g. for transferIssue)
-    comments: int = 0  # how many comments it has, as the listing says
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Issue:
-        return cls(
-            number=data["number"],
-            title=data.get("title") or "",
-            body=data.get("body") or "",
-            state=data.get("state") or "open",
-            labels=tuple(
-                label["name"] if isinstance(label, dict) else str(label) for label in data.get("labels") or []
-            ),
-            assignees=tuple(a["login"] for a in data.get("assignees") or []),
-            author=(data.get("user") or {}).get("login"),
-            url=data.get("html_url") or "",
-            created_at=_parse_time(data.get("created_at")),
-            is_pull_request="pull_request" in data,
-            state_reason=data.get("state_reason"),
-            node_id=data.get("node_id") or "",
-            comments=comments if isinstance(comments := data.get("comments"), int) else 0,
-        )
-
-
-@dataclass(frozen=True)
-class Comment:
-    id: int
-    body: str
-    author: str | None
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Comment:
-        return cls(id=data["id"], body=data.get("body") or "", author=(data.get("user") or {}).get("login"))
-
-
-@dataclass(frozen=True)
-class Label:
-    name: str
-    color: str
-    description: str
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Label:
-        return cls(
-            name=data["name"],
-            color=(data.get("color") or "").lower(),
-            description=data.get("description") or "",
-        )
-
-
-@dataclass(frozen=True)
-class TimelineEvent:
-    """One item of an issue's timeline: a label added or removed (with who did it), or a comment."""
-
-    kind: str  # "labeled", "unlabeled", "commented", or another GitHub event name
-    actor: str | None
-    label: str | None = None
-    comment: Comment | None = None
-    at: datetime | None = None
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> TimelineEvent:
-        kind = str(data.get("event") or "")
-        at = _parse_time(data.get("created_at"))
-        if kind == "commented":
-            comment = Comment.from_json(data)
-            return cls(kind=kind, actor=comment.author, comment=comment, at=at)
-        label = found if isinstance(found := data.get("label"), dict) else {}
-        return cls(kind=kind, actor=(data.get("actor") or {}).get("login"), label=label.get("name"), at=at)
-
-
-@dataclass(frozen=True)
-class RepositorySummary:
-    full_name: str
-    private: bool
-    archived: bool
-
-
-@dataclass(frozen=True)
-class Milestone:
-    number: int
-    title: str
 
 
 @dataclass(frozen=True)

@@ -1,13 +1,9 @@
-"""Reading GitHub's GraphQL answers: times and logins as the rest of gh-ops spells them."""
+"""GraphQL helpers every capability shares: logins as REST spells them, a repository's owner and name,
+the one composed mutation for a pull request's writes, and the one reader of its partial failures."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
-
-
-def parse_time(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
 
 
 def login(actor: dict[str, Any] | None) -> str | None:
@@ -18,3 +14,69 @@ def login(actor: dict[str, Any] | None) -> str | None:
     if actor.get("__typename") == "Bot" and not name.endswith("[bot]"):
         name += "[bot]"
     return name
+
+
+def owner_name(repo: str) -> dict[str, str]:
+    """The `$owner` and `$name` variables of a query about OWNER/NAME."""
+    owner, name = repo.split("/", 1)
+    return {"owner": owner, "name": name}
+
+
+# --- composed mutations ------------------------------------------------------------------------
+
+# The writes for one pull request (RFCs, yolo merges), as fields of one mutation (GitHub runs them
+# in order and answers for each): a run that creates a check run, a comment and a label costs one
+# request.
+# alias -> (input type, field with its selection). tests/test_graphql_queries.py validates every
+# combination against the schema.
+MUTATION_PARTS: dict[str, tuple[str, str]] = {
+    "checkRun": ("CreateCheckRunInput", "createCheckRun(input: $checkRun) { checkRun { id } }"),
+    "newComment": ("AddCommentInput", "addComment(input: $newComment) { commentEdge { node { id } } }"),
+    "editComment": (
+        "UpdateIssueCommentInput",
+        "updateIssueComment(input: $editComment) { issueComment { id } }",
+    ),
+    "notice": ("AddCommentInput", "addComment(input: $notice) { commentEdge { node { id } } }"),
+    "addLabels": (
+        "AddLabelsToLabelableInput",
+        "addLabelsToLabelable(input: $addLabels) { clientMutationId }",
+    ),
+    "removeLabels": (
+        "RemoveLabelsFromLabelableInput",
+        "removeLabelsFromLabelable(input: $removeLabels) { clientMutationId }",
+    ),
+}
+
+
+def mutation(aliases: list[str]) -> str:
+    """The mutation document with the given parts, in MUTATION_PARTS order."""
+    chosen = [a for a in MUTATION_PARTS if a in aliases]
+    unknown = set(aliases) - set(chosen)
+    if unknown or not chosen:
+        raise ValueError(f"unknown or no mutation parts: {sorted(unknown) or aliases}")
+    params = ", ".join(f"${a}: {MUTATION_PARTS[a][0]}!" for a in chosen)
+    fields = "\n".join(f"  {a}: {MUTATION_PARTS[a][1]}" for a in chosen)
+    return f"mutation GhOpsWrites({params}) {{\n{fields}\n}}\n"
+
+
+def failed_parts(
+    errors: list[dict[str, Any]], aliases: list[str], data: dict[str, Any], *, dry_run: bool
+) -> dict[str, tuple[str, str]]:
+    """Which parts of a composed mutation failed: alias -> (GitHub's message, its error type).
+
+    GitHub names the failed field in each error's `path`; an error without one is counted against
+    every part not already failed. A part with no answer failed too (except in a dry run, which sends
+    nothing).
+    """
+    failed: dict[str, tuple[str, str]] = {}
+    for error in errors:
+        path = error.get("path") or []
+        alias = path[0] if path and path[0] in aliases else None
+        targets = [alias] if alias else [a for a in aliases if a not in failed]
+        for target in targets:
+            failed.setdefault(target, (str(error.get("message") or "refused"), str(error.get("type") or "")))
+    if not dry_run:
+        for alias in aliases:
+            if alias not in failed and data.get(alias) is None:
+                failed[alias] = ("no answer", "")
+    return failed

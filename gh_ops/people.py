@@ -4,20 +4,24 @@ from __future__ import annotations
 
 import contextlib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gh_ops import dates
 from gh_ops.config import Config, PeopleIssues
 from gh_ops.errors import ConfigError, GitHubError, Problem, Progress, UsageError
-from gh_ops.github import Comment, GitHub, Issue
-from gh_ops.render import RenderedIssue, Renderer, defuse_markup, find_marker, marker
+from gh_ops.markup import defuse_markup, find_marker, marker
+from gh_ops.models import Comment, Issue
+from gh_ops.render import RenderedIssue, Renderer
 from gh_ops.trust import check_opened_by_trusted, check_token_account
+
+if TYPE_CHECKING:
+    from gh_ops.github import GitHub
 
 ROLES = ("engineering", "product", "design", "ops", "other")
 LEAVE_KINDS = ("voluntary", "involuntary")
-NO_RESPONSE = "_No response_"  # what GitHub renders for an unanswered optional question
 REQUEST_MARKER = "<!-- gh-ops:people-request"  # + " kind=onboarding -->": one comment per kind
 BODY_LIMIT = 65536
 
@@ -109,32 +113,6 @@ class AnswersError(UsageError):
         super().__init__(f"{len(problems)} answer(s) need fixing", problems=problems)
 
 
-_HEADING = re.compile(r"^###\s+(.+?)\s*$")
-
-
-def parse_form(body: str) -> dict[str, str | None]:
-    """The answers of an issue form as GitHub renders them: `### Question`, a blank line, the answer."""
-    answers: dict[str, str | None] = {}
-    question: str | None = None
-    lines: list[str] = []
-    for line in (body or "").splitlines():
-        heading = _HEADING.match(line)
-        if heading:
-            if question is not None:
-                answers[question] = _answer(lines)
-            question, lines = heading.group(1), []
-        elif question is not None:
-            lines.append(line)
-    if question is not None:
-        answers[question] = _answer(lines)
-    return answers
-
-
-def _answer(lines: list[str]) -> str | None:
-    text = "\n".join(lines).strip()
-    return None if not text or text == NO_RESPONSE else text
-
-
 _LOGIN = re.compile(r"^@?([A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38})$")
 _DAY_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d %b %Y", "%B %d, %Y", "%b %d, %Y", "%B %d %Y", "%b %d %Y")
 
@@ -153,7 +131,7 @@ def parse_day(text: str) -> date | None:
 class _Answers:
     """Reads answers by question, collecting every problem instead of stopping at the first."""
 
-    def __init__(self, answers: dict[str, str | None], flags: dict[str, str], source: str) -> None:
+    def __init__(self, answers: Mapping[str, str | None], flags: dict[str, str], source: str) -> None:
         self.answers = answers
         self.flags = flags
         self.source = source  # "form" or "flags": decides how a problem names its question
@@ -209,7 +187,7 @@ class _Answers:
         return value.strip().lower()
 
 
-def joiner_from_answers(answers: dict[str, str | None], config: Config, *, source: str) -> Joiner:
+def joiner_from_answers(answers: Mapping[str, str | None], config: Config, *, source: str) -> Joiner:
     read = _Answers(answers, JOINER_QUESTIONS, source)
     login = read.login("GitHub username")
     name = read.text("Full name")
@@ -230,7 +208,7 @@ def joiner_from_answers(answers: dict[str, str | None], config: Config, *, sourc
     return Joiner(login, " ".join(name.split()), team, role, start, buddy, manager)
 
 
-def leaver_from_answers(answers: dict[str, str | None], config: Config, *, source: str) -> Leaver:
+def leaver_from_answers(answers: Mapping[str, str | None], config: Config, *, source: str) -> Leaver:
     read = _Answers(answers, LEAVER_QUESTIONS, source)
     login = read.login("GitHub username")
     name = read.text("Full name")

@@ -7,12 +7,16 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gh_ops.config import PRIORITY_LABELS, SECURITY_LABEL, Config, ManagedLabel, PriorityConfig
 from gh_ops.errors import GitHubError, Progress, UsageError
-from gh_ops.github import Comment, GitHub, Issue, Label, TimelineEvent
-from gh_ops.render import marker, read_marker
+from gh_ops.forms import parse_form
+from gh_ops.markup import marker, read_marker
+from gh_ops.models import Comment, Issue, Label, TimelineEvent
+
+if TYPE_CHECKING:
+    from gh_ops.github import GitHub
 
 # Shared with the schema harness: every GraphQL document gh-ops sends is validated in tests.
 TRANSFER_ISSUE_MUTATION = """mutation TransferIssue($issueId: ID!, $repositoryId: ID!) {
@@ -23,7 +27,6 @@ TRANSFER_ISSUE_MUTATION = """mutation TransferIssue($issueId: ID!, $repositoryId
 
 EVENT_ACTIONS = ("opened", "edited", "labeled", "reopened")
 CVSS_CALCULATOR = "https://www.first.org/cvss/calculator/{version}"
-NO_RESPONSE = "_No response_"  # what GitHub renders for an unanswered optional form question
 
 # The notes gh-ops leaves on an issue, one of each kind at most, found again by their marker.
 NOTE_CONFLICT = "conflict"
@@ -58,26 +61,6 @@ def has_label(labels: Iterable[str], name: str) -> bool:
 
 # --- which issues are bugs (pure) ------------------------------------------------------------
 
-_HEADING = re.compile(r"^###\s+(.+?)\s*$")
-
-
-def form_answers(body: str) -> dict[str, str]:
-    """An issue form's answers as GitHub renders them: `### Question`, then the answer, by question."""
-    answers: dict[str, str] = {}
-    question: str | None = None
-    lines: list[str] = []
-    for line in (body or "").splitlines():
-        heading = _HEADING.match(line)
-        if heading:
-            if question is not None:
-                answers.setdefault(question, "\n".join(lines).strip())
-            question, lines = heading.group(1).casefold(), []
-        elif question is not None:
-            lines.append(line)
-    if question is not None:
-        answers.setdefault(question, "\n".join(lines).strip())
-    return answers
-
 
 def is_bug(title: str, body: str, labels: Iterable[str], cfg: PriorityConfig) -> bool:
     """A bug by label, by title prefix, or by answering one of the bug form's questions."""
@@ -87,8 +70,8 @@ def is_bug(title: str, body: str, labels: Iterable[str], cfg: PriorityConfig) ->
     if any(folded.startswith(prefix.casefold()) for prefix in cfg.bug_title_prefixes):
         return True
     if cfg.bug_form_questions:
-        answered = form_answers(body)
-        return any(question.strip().casefold() in answered for question in cfg.bug_form_questions)
+        answered = parse_form(body)
+        return any(question in answered for question in cfg.bug_form_questions)
     return False
 
 
@@ -99,8 +82,8 @@ _CHOICE = re.compile(r"^\s*(security-p[0-3]|p[0-3])(?![\w-])", re.IGNORECASE)
 
 def priority_from_form(body: str, cfg: PriorityConfig) -> str | None:
     """The priority label the form's answer starts with ("P1", "P1 - Urgent, non-breaking"), or None."""
-    answer = form_answers(body).get(cfg.form_question.casefold())
-    if not answer or answer == NO_RESPONSE:
+    answer = parse_form(body).get(cfg.form_question)
+    if not answer:
         return None
     match = _CHOICE.match(answer)
     return _CANONICAL[match.group(1).casefold()] if match else None

@@ -1,8 +1,7 @@
-"""Issue templates: sandboxed Jinja2 with YAML front matter, lookup order, filters and hidden markers."""
+"""Issue templates: sandboxed Jinja2 with YAML front matter, lookup order and filters."""
 
 from __future__ import annotations
 
-import re
 import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -25,47 +24,6 @@ def default_templates_dir() -> Path:
     package = Path(__file__).resolve().parent
     installed = package / "templates"
     return installed if installed.is_dir() else package.parent / "templates"
-
-
-# --- hidden markers ----------------------------------------------------------------------------
-
-_MARKER = re.compile(r"\A\s*<!-- gh-ops:(?P<kind>[a-z-]+)(?P<fields>(?: [a-z_]+=[^\s>]+)*) -->")
-_SAFE_VALUE = re.compile(r"^[^\s<>]+$")
-
-
-def marker(kind: str, **fields: str) -> str:
-    """The hidden comment that identifies what gh-ops opened, e.g. `<!-- gh-ops:sprint team=web ... -->`."""
-    for key, value in fields.items():
-        if not _SAFE_VALUE.match(value):
-            raise ValueError(f"marker field {key}={value!r} must be one word")
-    parts = "".join(f" {k}={v}" for k, v in fields.items())
-    return f"<!-- gh-ops:{kind}{parts} -->"
-
-
-def read_marker(body: str | None) -> tuple[str, dict[str, str]] | None:
-    """The marker at the very start of a body, or None. Markers elsewhere in a body are ignored."""
-    match = _MARKER.match(body or "")
-    if not match:
-        return None
-    fields = dict(pair.split("=", 1) for pair in match.group("fields").split())
-    return match.group("kind"), fields
-
-
-_MARKER_ANYWHERE = re.compile(r"<!-- gh-ops:(?P<kind>[a-z-]+)(?P<fields>(?: [a-z_]+=[^\s>]+)*) -->")
-
-
-def find_marker(body: str | None) -> tuple[str, dict[str, str]] | None:
-    """The first marker anywhere in a body: for issues whose author is already trusted, where
-    people may have added a line above it. Never use this for deciding whom to trust."""
-    match = _MARKER_ANYWHERE.search(body or "")
-    if not match:
-        return None
-    return match.group("kind"), dict(pair.split("=", 1) for pair in match.group("fields").split())
-
-
-def defuse_markup(text: str) -> str:
-    """Make text from GitHub safe to embed: it can no longer open an HTML comment (and so fake a marker)."""
-    return text.replace("<!--", "<\u200b!--").replace("-->", "--\u200b>")
 
 
 # --- filters ---------------------------------------------------------------------------------

@@ -105,37 +105,3 @@ RFC_MORE_REVIEWS_QUERY = """query RfcMoreReviews($owner: String!, $name: String!
   }
 }
 """
-
-# The writes for one pull request (RFCs, yolo merges), as fields of one mutation (GitHub runs them
-# in order and answers for each): a run that creates a check run, a comment and a label costs one
-# request.
-# alias -> (input type, field with its selection). tests/test_graphql_queries.py validates every
-# combination against the schema.
-MUTATION_PARTS: dict[str, tuple[str, str]] = {
-    "checkRun": ("CreateCheckRunInput", "createCheckRun(input: $checkRun) { checkRun { id } }"),
-    "newComment": ("AddCommentInput", "addComment(input: $newComment) { commentEdge { node { id } } }"),
-    "editComment": (
-        "UpdateIssueCommentInput",
-        "updateIssueComment(input: $editComment) { issueComment { id } }",
-    ),
-    "notice": ("AddCommentInput", "addComment(input: $notice) { commentEdge { node { id } } }"),
-    "addLabels": (
-        "AddLabelsToLabelableInput",
-        "addLabelsToLabelable(input: $addLabels) { clientMutationId }",
-    ),
-    "removeLabels": (
-        "RemoveLabelsFromLabelableInput",
-        "removeLabelsFromLabelable(input: $removeLabels) { clientMutationId }",
-    ),
-}
-
-
-def mutation(aliases: list[str]) -> str:
-    """The mutation document with the given parts, in MUTATION_PARTS order."""
-    chosen = [a for a in MUTATION_PARTS if a in aliases]
-    unknown = set(aliases) - set(chosen)
-    if unknown or not chosen:
-        raise ValueError(f"unknown or no mutation parts: {sorted(unknown) or aliases}")
-    params = ", ".join(f"${a}: {MUTATION_PARTS[a][0]}!" for a in chosen)
-    fields = "\n".join(f"  {a}: {MUTATION_PARTS[a][1]}" for a in chosen)
-    return f"mutation GhOpsWrites({params}) {{\n{fields}\n}}\n"

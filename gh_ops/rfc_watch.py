@@ -23,10 +23,12 @@ from gh_ops import chat, rfc
 from gh_ops import rfc_queries as q
 from gh_ops.config import Config
 from gh_ops.dates import local_now
+from gh_ops.dates import parse_time as _time
 from gh_ops.errors import GitHubError, GraphQLNotFound, UsageError
+from gh_ops.gql import failed_parts, mutation, owner_name
 from gh_ops.gql import login as _login
-from gh_ops.gql import parse_time as _time
-from gh_ops.render import defuse_markup, marker, read_marker
+from gh_ops.markup import defuse_markup, marker, read_marker
+from gh_ops.models import Comment, Review
 
 if TYPE_CHECKING:
     from gh_ops.github import GitHub
@@ -55,21 +57,6 @@ Say = Callable[[str], None]
 
 
 @dataclass(frozen=True)
-class PullComment:
-    node_id: str
-    author: str | None
-    body: str
-    created_at: datetime | None
-
-
-@dataclass(frozen=True)
-class Review:
-    author: str | None
-    state: str  # APPROVED, CHANGES_REQUESTED, COMMENTED, DISMISSED (PENDING ones are not shown)
-    submitted_at: datetime | None
-
-
-@dataclass(frozen=True)
 class Pull:
     node_id: str
     number: int
@@ -89,7 +76,7 @@ class Pull:
     assignees: tuple[str, ...]
     files: tuple[str, ...] | None  # None: not fetched
     reviews: tuple[Review, ...]
-    comments: tuple[PullComment, ...]
+    comments: tuple[Comment, ...]
 
     @property
     def open(self) -> bool:
@@ -101,16 +88,6 @@ class Pull:
 
     def has_label(self, name: str) -> bool:
         return any(n.casefold() == name.casefold() for n in self.labels)
-
-
-def _review(node: dict[str, Any]) -> Review:
-    return Review(_login(node.get("author")), node.get("state") or "", _time(node.get("submittedAt")))
-
-
-def _comment(node: dict[str, Any]) -> PullComment:
-    return PullComment(
-        node["id"], _login(node.get("author")), node.get("body") or "", _time(node.get("createdAt"))
-    )
 
 
 def pull_from_json(node: dict[str, Any]) -> Pull:
@@ -133,8 +110,8 @@ def pull_from_json(node: dict[str, Any]) -> Pull:
         labels={n["name"]: n["id"] for n in (node.get("labels") or {}).get("nodes") or []},
         assignees=tuple(n["login"] for n in (node.get("assignees") or {}).get("nodes") or []),
         files=None if files is None else tuple(n["path"] for n in files.get("nodes") or []),
-        reviews=tuple(_review(n) for n in (node.get("reviews") or {}).get("nodes") or [] if n),
-        comments=tuple(_comment(n) for n in (node.get("comments") or {}).get("nodes") or [] if n),
+        reviews=tuple(Review.from_graphql(n) for n in (node.get("reviews") or {}).get("nodes") or [] if n),
+        comments=tuple(Comment.from_graphql(n) for n in (node.get("comments") or {}).get("nodes") or [] if n),
     )
 
 
@@ -167,7 +144,7 @@ RESPONSES = {
 }
 
 
-def decision_comment(pull: Pull, decider: str | None) -> PullComment | None:
+def decision_comment(pull: Pull, decider: str | None) -> Comment | None:
     """The decision maker's first comment starting with `Decision:` (bold or not, any case)."""
     if decider is None:
         return None
@@ -257,9 +234,9 @@ class Assessment:
     status: str  # rfc.VALID, rfc.OVERDUE, rfc.MALFORMED, rfc.DECIDED, MERGED_UNDECIDED or DECLINED
     decided_in: str | None  # "section", "comment" or None
     roster: tuple[RosterEntry, ...]
-    kept: PullComment | None  # gh-ops' comment on this pull request
+    kept: Comment | None  # gh-ops' comment on this pull request
     memory: Memory
-    notices: dict[str, list[PullComment]]  # gh-ops' other comments by marker kind
+    notices: dict[str, list[Comment]]  # gh-ops' other comments by marker kind
 
     @property
     def decider(self) -> str | None:
@@ -306,7 +283,7 @@ def assess(pull: Pull, cfg: Config, now: datetime) -> Assessment:
     else:
         status = report.status
     kept, memory = None, Memory()
-    notices: dict[str, list[PullComment]] = {}
+    notices: dict[str, list[Comment]] = {}
     for comment in pull.comments:
         if not cfg.trusted(comment.author):
             continue
@@ -677,7 +654,7 @@ def _reminder(a: Assessment, cfg: Config, now: datetime) -> tuple[str, str] | No
     return None
 
 
-def _marker_time(comment: PullComment) -> datetime | None:
+def _marker_time(comment: Comment) -> datetime | None:
     found = read_marker(comment.body)
     try:
         return datetime.fromisoformat(found[1]["at"]) if found else None
@@ -775,8 +752,8 @@ def apply(
             variables["removeLabels"] = {"labelableId": a.pull.node_id, "labelIds": ids}
         if variables:
             why = "; ".join(line for alias, line in lines.items() if alias in variables)
-            data, errors = gh.mutate(q.mutation(list(variables)), variables, why=why)
-            failed = _failed_parts(errors, list(variables), gh.dry_run, data)
+            data, errors = gh.mutate(mutation(list(variables)), variables, why=why)
+            failed = failed_parts(errors, list(variables), data, dry_run=gh.dry_run)
             for alias in variables:
                 line = lines.get(alias, alias)
                 if alias not in failed:
@@ -865,31 +842,6 @@ def _alias_lines(writes: Writes, a: Assessment) -> dict[str, str]:
     return lines
 
 
-def _failed_parts(
-    errors: list[dict[str, Any]], aliases: list[str], dry_run: bool, data: dict[str, Any]
-) -> dict[str, tuple[str, str]]:
-    failed: dict[str, tuple[str, str]] = {}
-    for error in errors:
-        path = error.get("path") or []
-        alias = path[0] if path and path[0] in aliases else None
-        targets = [alias] if alias else [a for a in aliases if a not in failed]
-        for target in targets:
-            failed.setdefault(target, (str(error.get("message") or "refused"), str(error.get("type") or "")))
-    if not dry_run:
-        for alias in aliases:
-            if alias not in failed and data.get(alias) is None:
-                failed[alias] = ("no answer", "")
-    return failed
-
-
-# --- reading ------------------------------------------------------------------------------------
-
-
-def _owner_name(repo: str) -> dict[str, str]:
-    owner, name = repo.split("/", 1)
-    return {"owner": owner, "name": name}
-
-
 def _label_vars(cfg: Config) -> dict[str, str]:
     return {
         "rfcLabel": cfg.rfc.label,
@@ -905,7 +857,7 @@ def _complete(gh: GitHub, repo: str, node: dict[str, Any]) -> dict[str, Any]:
         nodes = list(page.get("nodes") or [])
         info = page.get("pageInfo") or {}
         while info.get("hasNextPage") and info.get("endCursor"):
-            variables = {**_owner_name(repo), "number": node["number"], "after": info["endCursor"]}
+            variables = {**owner_name(repo), "number": node["number"], "after": info["endCursor"]}
             why = f"read more {key} of #{node['number']}"
             if key == "comments":
                 data = gh.graphql(q.RFC_MORE_COMMENTS_QUERY, variables, why=why)
@@ -922,7 +874,7 @@ def read_pull(gh: GitHub, repo: str, number: int, cfg: Config, *, with_files: bo
     try:
         data = gh.graphql(
             q.RFC_PULL_QUERY + q.RFC_PULL_FRAGMENT,
-            {**_owner_name(repo), "number": number, "withFiles": with_files, **_label_vars(cfg)},
+            {**owner_name(repo), "number": number, "withFiles": with_files, **_label_vars(cfg)},
             why=f"read pull request #{number}",
         )
     except GraphQLNotFound:
@@ -1174,7 +1126,7 @@ def remind(
         for warning in applied.warnings:
             warn(warning)
 
-    variables = {**_owner_name(repo), "withFiles": True, **_label_vars(cfg)}
+    variables = {**owner_name(repo), "withFiles": True, **_label_vars(cfg)}
     info = None
     for repository in _pages(gh, recent=False, variables=variables):
         if not repository.get("id"):
@@ -1184,7 +1136,7 @@ def remind(
             handle(info, node, reminders=True)
     recent = now - timedelta(days=RECENT_DAYS)
     assert info is not None
-    for repository in _pages(gh, recent=True, variables={**_owner_name(repo), "withFiles": True}):
+    for repository in _pages(gh, recent=True, variables={**owner_name(repo), "withFiles": True}):
         nodes = (repository.get("pullRequests") or {}).get("nodes") or []
         for node in nodes:
             ended = _time(node.get("closedAt") or node.get("mergedAt"))

@@ -5,14 +5,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gh_ops import dates
 from gh_ops.config import Config, SprintSchedule, Team
 from gh_ops.errors import ConfigError, GitHubError, Progress, TemplateError
-from gh_ops.github import GitHub, Issue
-from gh_ops.render import RenderedIssue, Renderer, defuse_markup, marker, read_marker
+from gh_ops.markup import defuse_markup, marker, read_marker
+from gh_ops.models import Issue
+from gh_ops.render import RenderedIssue, Renderer
 from gh_ops.trust import check_opened_by_trusted, check_token_account
+
+if TYPE_CHECKING:
+    from gh_ops.github import GitHub
 
 KIND = "sprint"
 NEXT_LINK_MARKER = "<!-- gh-ops:next-sprint -->"

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from gh_ops.config import Config
-from gh_ops.github import GitHub, Issue
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from gh_ops.config import Config
+    from gh_ops.github import GitHub
+    from gh_ops.models import Issue
 
 
 def check_token_account(gh: GitHub, config: Config, what: str) -> None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from gh_ops.config import YoloConfig
+from gh_ops.models import Review
 
 # The reason codes, in the order they are reported. A change with none was reviewed.
 NO_APPROVAL = "no-approval"
@@ -47,14 +48,6 @@ _NOT_A_REASON = re.compile(r"|no|none|n/?a|false|nope|not applicable|not an emer
 _EMERGENCY_LINE = re.compile(
     r"^[ \t>*_-]*emergency[*_]*[ \t]*:[*_]*[ \t]*(?P<reason>\S.*?)[ \t]*$", re.I | re.M
 )
-
-
-@dataclass(frozen=True)
-class Review:
-    author: str | None  # as REST spells it: bots end in [bot]
-    state: str  # APPROVED, CHANGES_REQUESTED, COMMENTED, DISMISSED
-    commit: str | None  # the commit the review was given on
-    submitted_at: datetime | None
 
 
 @dataclass(frozen=True)

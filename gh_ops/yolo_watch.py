@@ -15,14 +15,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from gh_ops import rfc_queries as q
 from gh_ops import yolo
 from gh_ops import yolo_queries as yq
 from gh_ops.config import Config
+from gh_ops.dates import parse_time as _time
 from gh_ops.errors import GitHubError, GraphQLNotFound, UsageError
+from gh_ops.gql import failed_parts, mutation, owner_name
 from gh_ops.gql import login as _login
-from gh_ops.gql import parse_time as _time
-from gh_ops.render import defuse_markup, marker, read_marker
+from gh_ops.markup import defuse_markup, marker, read_marker
+from gh_ops.models import Comment, Review
 
 if TYPE_CHECKING:
     from gh_ops.github import GitHub
@@ -50,13 +51,6 @@ def git_author(actor: dict[str, Any] | None) -> str | None:
     if user.get("login"):
         return str(user["login"])
     return yolo.login_from_email(actor.get("email") or "")
-
-
-@dataclass(frozen=True)
-class Comment:
-    node_id: str
-    author: str | None
-    body: str
 
 
 @dataclass(frozen=True)
@@ -90,22 +84,9 @@ def pull_from_json(node: dict[str, Any]) -> PullInfo:
                 ),
             )
         )
-    reviews = tuple(
-        yolo.Review(
-            author=_login(r.get("author")),
-            state=r.get("state") or "",
-            commit=(r.get("commit") or {}).get("oid"),
-            submitted_at=_time(r.get("submittedAt")),
-        )
-        for r in (node.get("reviews") or {}).get("nodes") or []
-        if r
-    )
+    reviews = tuple(Review.from_graphql(r) for r in (node.get("reviews") or {}).get("nodes") or [] if r)
     labels = {n["name"]: n["id"] for n in (node.get("labels") or {}).get("nodes") or []}
-    comments = tuple(
-        Comment(n["id"], _login(n.get("author")), n.get("body") or "")
-        for n in (node.get("comments") or {}).get("nodes") or []
-        if n
-    )
+    comments = tuple(Comment.from_graphql(n) for n in (node.get("comments") or {}).get("nodes") or [] if n)
     return PullInfo(
         node_id=node.get("id") or "",
         title=node.get("title") or "",
@@ -127,11 +108,6 @@ def pull_from_json(node: dict[str, Any]) -> PullInfo:
             reviews=reviews,
         ),
     )
-
-
-def _owner_name(repo: str) -> dict[str, str]:
-    owner, name = repo.split("/", 1)
-    return {"owner": owner, "name": name}
 
 
 # --- the kept comment and the follow-up issue ----------------------------------------------------
@@ -335,14 +311,15 @@ def apply(
             variables["editComment"] = {"id": kept.node_id, "body": writes.comment}
             lines["editComment"] = f"update the yolo comment on #{p.number}"
     if variables:
-        why = "; ".join(lines.values())
-        data, errors = gh.mutate(q.mutation(list(variables)), variables, why=why)
-        if errors:
-            messages = "; ".join(str(e.get("message") or "refused") for e in errors)
+        data, errors = gh.mutate(mutation(list(variables)), variables, why="; ".join(lines.values()))
+        failed = failed_parts(errors, list(variables), data, dry_run=gh.dry_run)
+        done += [line for alias, line in lines.items() if alias not in failed]
+        if failed:
+            what = "; ".join(lines[alias] for alias in failed)
+            messages = "; ".join(dict.fromkeys(message for message, _kind in failed.values()))
             raise GitHubError(
-                f"could not {why}: {messages}. Done: {'; '.join(done) or 'nothing'}. Re-running is safe."
+                f"could not {what}: {messages}. Done: {'; '.join(done) or 'nothing'}. Re-running is safe."
             )
-        done += list(lines.values())
     if writes.close_follow_up:
         gh.update_issue(
             repo,
@@ -368,7 +345,7 @@ def read_pull(gh: GitHub, repo: str, number: int, cfg: Config) -> tuple[dict[str
     try:
         data = gh.graphql(
             yq.YOLO_PULL_QUERY + yq.YOLO_PULL_FRAGMENT,
-            {**_owner_name(repo), "number": number, "label": cfg.yolo.label},
+            {**owner_name(repo), "number": number, "label": cfg.yolo.label},
             why=f"read pull request #{number}",
         )
     except GraphQLNotFound:
@@ -431,7 +408,7 @@ def check_push(gh: GitHub, cfg: Config, repo: str, payload: dict[str, Any], *, s
     count = max(1, min(PUSH_MAX, len(shas) or 1))
     data = gh.graphql(
         yq.YOLO_PUSH_QUERY + yq.YOLO_COMMIT_FRAGMENT + yq.YOLO_PULL_FRAGMENT,
-        {**_owner_name(repo), "after": after, "count": count},
+        {**owner_name(repo), "after": after, "count": count},
         why=f"read the {count} commit(s) of the push to {ref}",
     )
     nodes = ((((data.get("repository") or {}).get("object") or {}).get("history")) or {}).get("nodes") or []
@@ -535,7 +512,7 @@ def audit_repo(gh: GitHub, cfg: Config, repo: str, since: datetime, *, say: Say)
         try:
             data = gh.graphql(
                 yq.YOLO_HISTORY_QUERY + yq.YOLO_COMMIT_FRAGMENT + yq.YOLO_PULL_FRAGMENT,
-                {**_owner_name(repo), "since": stamp, "after": after, "pageSize": HISTORY_PAGE},
+                {**owner_name(repo), "since": stamp, "after": after, "pageSize": HISTORY_PAGE},
                 why=f"read the history of {repo}",
             )
         except GraphQLNotFound:

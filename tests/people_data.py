@@ -9,7 +9,7 @@ from fakegithub import FakeGitHub
 
 from gh_ops.cli import main
 from gh_ops.config import embedded_example_text
-from gh_ops.render import read_marker
+from gh_ops.markup import read_marker
 
 PEOPLE = "acme/people"  # private: where the checklists go
 PUBLIC = "acme/widgets"  # the public code repository the workflow may run in

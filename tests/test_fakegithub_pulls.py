@@ -13,6 +13,7 @@ import responses
 from fakegithub import FakeGitHub, FrozenClock, load_payload
 from graphql import FieldNode, parse
 
+from gh_ops import gql as ghql
 from gh_ops import rfc_queries as q
 
 API = "https://api.github.com"
@@ -439,10 +440,10 @@ def test_every_mutation_part_applies_in_one_request(fake: FakeGitHub, clock: Fro
     fake.clear_requests()
     clock.advance(hours=1)
 
-    body = gql(q.mutation(list(q.MUTATION_PARTS)), variables)
+    body = gql(ghql.mutation(list(ghql.MUTATION_PARTS)), variables)
     assert "errors" not in body
     data = body["data"]
-    assert list(data) == list(q.MUTATION_PARTS)
+    assert list(data) == list(ghql.MUTATION_PARTS)
     (run,) = fake.check_runs(REPO)
     assert data["checkRun"] == {"checkRun": {"id": run["node_id"]}}
     assert (run["name"], run["head_sha"], run["status"], run["conclusion"]) == (
@@ -475,7 +476,7 @@ def test_a_failing_field_is_null_and_the_others_still_apply(fake: FakeGitHub) ->
     variables = writes_for(fake, number)
     fake.fail_mutation_field("createCheckRun")
     assert fake.pending_failures == 1
-    document = q.mutation(["checkRun", "newComment"])
+    document = ghql.mutation(["checkRun", "newComment"])
     parts = {"checkRun": variables["checkRun"], "newComment": variables["newComment"]}
 
     body = gql(document, parts)
@@ -503,7 +504,7 @@ def test_mutation_fields_fail_alone_on_unknown_ids(fake: FakeGitHub) -> None:
     variables["addLabels"]["labelIds"] = [fake.labels("acme/other")[0]["node_id"]]
     variables["removeLabels"]["labelableId"] = variables["checkRun"]["repositoryId"]
 
-    body = gql(q.mutation(list(q.MUTATION_PARTS)), variables)
+    body = gql(ghql.mutation(list(ghql.MUTATION_PARTS)), variables)
     errors = {e["path"][0]: (e["type"], e["message"]) for e in body["errors"]}
     assert errors == {
         "checkRun": ("UNPROCESSABLE", f"No commit found for SHA: {variables['checkRun']['headSha']}"),
@@ -529,7 +530,7 @@ def other_label(fake: FakeGitHub) -> str:
 def test_request_level_failures_apply_to_the_mutation(fake: FakeGitHub) -> None:
     number = seeded(fake)
     parts = {"newComment": writes_for(fake, number)["newComment"]}
-    document = q.mutation(["newComment"])
+    document = ghql.mutation(["newComment"])
 
     fake.server_error("POST", "^/graphql$")
     assert post(document, parts).status_code == 502
@@ -562,7 +563,7 @@ def test_add_issue_pull_requests_have_a_head_for_check_runs(fake: FakeGitHub) ->
         "name": "x",
         "status": "IN_PROGRESS",
     }
-    body = gql(q.mutation(["checkRun"]), {"checkRun": run})
+    body = gql(ghql.mutation(["checkRun"]), {"checkRun": run})
     assert "errors" not in body
     (made,) = fake.check_runs(REPO)
     assert (made["status"], made["conclusion"], made["completed_at"]) == ("in_progress", None, None)

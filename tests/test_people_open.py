@@ -42,8 +42,8 @@ from people_data import (
 
 from gh_ops import dates
 from gh_ops.cli import main
+from gh_ops.markup import read_marker
 from gh_ops.people import REQUEST_MARKER
-from gh_ops.render import read_marker
 
 pytestmark = pytest.mark.usefixtures("no_wall_clock")
 

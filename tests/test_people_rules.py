@@ -9,6 +9,8 @@ from fakegithub import load_payload
 
 from gh_ops.config import Config, embedded_example_text, parse_config
 from gh_ops.errors import UsageError
+from gh_ops.forms import parse_form
+from gh_ops.markup import read_marker
 from gh_ops.people import (
     AnswersError,
     Joiner,
@@ -18,11 +20,9 @@ from gh_ops.people import (
     joiner_from_answers,
     leaver_from_answers,
     parse_day,
-    parse_form,
     person_marker,
     privacy_verdict,
 )
-from gh_ops.render import read_marker
 
 JOINER_BODY = load_payload("issues.opened.new-joiner")["issue"]["body"]
 LEAVER_BODY = load_payload("issues.opened.leaver")["issue"]["body"]

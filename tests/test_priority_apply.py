@@ -16,7 +16,7 @@ from fakegithub import FakeGitHub, FrozenClock
 from priority_data import BOT, CONFIG, FORM, NOW, PRIVATE, REPO, labels_on, send_event
 
 from gh_ops.cli import main
-from gh_ops.render import read_marker
+from gh_ops.markup import read_marker
 
 pytestmark = pytest.mark.usefixtures("no_wall_clock")
 

@@ -14,7 +14,7 @@ from priority_data import BOT, CONFIG, NOW, REPO
 
 from gh_ops.cli import main
 from gh_ops.config import DEFAULT_PRIORITY_LABELS
-from gh_ops.render import read_marker
+from gh_ops.markup import read_marker
 
 pytestmark = pytest.mark.usefixtures("no_wall_clock")
 

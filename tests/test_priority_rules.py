@@ -21,14 +21,14 @@ from gh_ops.config import (
     parse_config,
 )
 from gh_ops.errors import ConfigError
-from gh_ops.github import Comment, Label, TimelineEvent
+from gh_ops.forms import parse_form
+from gh_ops.models import Comment, Label, TimelineEvent
 from gh_ops.priority import (
     NOTE_CONFLICT,
     NOTE_CVSS,
     cvss_score,
     decide,
     find_cvss_vector,
-    form_answers,
     is_bug,
     label_changes,
     label_for_score,
@@ -199,7 +199,7 @@ def test_form_question_is_configurable_and_found_in_any_case() -> None:
     body = "### severity\n\nP3 - Icebox\n"
     assert priority_from_form(body, PriorityConfig(form_question="Severity")) == "P3"
     assert priority_from_form(body, CFG) is None
-    assert form_answers("no form here") == {}
+    assert parse_form("no form here") == {}
 
 
 # --- CVSS --------------------------------------------------------------------------------------------
@@ -411,8 +411,8 @@ def test_priority_labels_are_one_family_compared_in_any_case() -> None:
 
 
 def test_history_replays_the_timeline_over_an_older_payload() -> None:
-    note = Comment(7, f"{note_marker(NOTE_CVSS)}\ntext", BOT)
-    forged = Comment(8, f"{note_marker(NOTE_CONFLICT)}\nfake", "mallory")
+    note = Comment(id=7, body=f"{note_marker(NOTE_CVSS)}\ntext", author=BOT)
+    forged = Comment(id=8, body=f"{note_marker(NOTE_CONFLICT)}\nfake", author="mallory")
     events = [
         TimelineEvent("labeled", "Codertocat", "bug"),
         TimelineEvent("labeled", BOT, "P1"),

@@ -9,13 +9,8 @@ from typing import Any
 import pytest
 
 from gh_ops.errors import TemplateError
-from gh_ops.render import (
-    Renderer,
-    default_templates_dir,
-    defuse_markup,
-    marker,
-    read_marker,
-)
+from gh_ops.markup import defuse_markup, marker, read_marker
+from gh_ops.render import Renderer, default_templates_dir
 
 
 def write(folder: Path, name: str, text: str) -> Path:

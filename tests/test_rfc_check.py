@@ -20,7 +20,7 @@ from rfc_data import AUTHOR, DECIDER, REPO, pull_event, rfc_body, write_event
 
 from gh_ops import chat
 from gh_ops.cli import main
-from gh_ops.render import read_marker
+from gh_ops.markup import read_marker
 
 pytestmark = pytest.mark.usefixtures("no_wall_clock")
 

@@ -15,7 +15,7 @@ from fakegithub import FakeGitHub, FrozenClock
 from rfc_data import AUTHOR, DECIDER, REPO, rfc_body
 
 from gh_ops.cli import main
-from gh_ops.render import read_marker
+from gh_ops.markup import read_marker
 
 pytestmark = pytest.mark.usefixtures("no_wall_clock")
 

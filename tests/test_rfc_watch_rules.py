@@ -14,6 +14,7 @@ from rfc_data import AUTHOR, DECIDER, rfc_body
 
 from gh_ops import rfc
 from gh_ops.config import Config, parse_config
+from gh_ops.models import Comment, Review
 from gh_ops.rfc_watch import (
     DECLINED,
     MERGED_UNDECIDED,
@@ -21,8 +22,6 @@ from gh_ops.rfc_watch import (
     Memory,
     Move,
     Pull,
-    PullComment,
-    Review,
     assess,
     changed_files_from_checkout,
     chat_messages,
@@ -71,8 +70,8 @@ def pull(**fields: Any) -> Pull:
     return Pull(**base)
 
 
-def comment(body: str, author: str = BOT, at: datetime = OPENED, node_id: str = "IC_1") -> PullComment:
-    return PullComment(node_id, author, body, at)
+def comment(body: str, author: str = BOT, at: datetime = OPENED, node_id: str = "IC_1") -> Comment:
+    return Comment(body=body, author=author, node_id=node_id, created_at=at)
 
 
 def at(day: int, hour: int = 9) -> datetime:
@@ -299,7 +298,7 @@ def test_a_merge_without_decision_asks_the_merger_once() -> None:
     assert plan(assess(fixed, CFG, at(3)), CFG, at(3)).remove_labels == ["rfc:no-decision"]
 
 
-def replace_comments(p: Pull, *comments: PullComment) -> Pull:
+def replace_comments(p: Pull, *comments: Comment) -> Pull:
     from dataclasses import replace
 
     return replace(p, comments=p.comments + comments)

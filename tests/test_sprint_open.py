@@ -15,7 +15,7 @@ from fakegithub import FakeGitHub, FrozenClock
 from gh_ops import github as gh_module
 from gh_ops.cli import main
 from gh_ops.config import embedded_example_text
-from gh_ops.render import read_marker
+from gh_ops.markup import read_marker
 
 REPO = "acme/widgets"
 BOT = "github-actions[bot]"

@@ -8,7 +8,7 @@ import pytest
 
 from gh_ops import dates
 from gh_ops.config import SprintSchedule
-from gh_ops.render import read_marker
+from gh_ops.markup import read_marker
 from gh_ops.sprint import (
     Goal,
     due_sprint,

@@ -15,7 +15,7 @@ from click.testing import CliRunner, Result
 from fakegithub import FakeGitHub, FrozenClock, load_payload
 
 from gh_ops.cli import main
-from gh_ops.render import marker, read_marker
+from gh_ops.markup import marker, read_marker
 
 pytestmark = pytest.mark.usefixtures("no_wall_clock")
 
@@ -164,6 +164,22 @@ def test_a_merge_without_review_is_labelled_and_the_merger_asked_for_a_review(
     assert f"#{number}: yolo merge (no-approval)" in summary.read_text()
     # The budget: one read, one mutation for the label and the comment.
     assert (len(fake.reads), len(fake.writes)) == (1, 1)
+
+
+def test_a_partly_refused_write_says_what_landed_and_a_rerun_finishes(
+    fake: FakeGitHub, send: Callable[..., None]
+) -> None:
+    # GitHub runs the label and the comment as fields of one mutation and answers for each.
+    number = merged_pull(fake)
+    send("pull_request", closed_event(fake, number))
+    fake.fail_mutation_field("addComment", message="Something went wrong", type="INTERNAL")
+    result = check()
+    assert result.exit_code == 3, result.output
+    assert f"could not comment on #{number}: Something went wrong" in result.output
+    assert f"Done: add label yolo-merge to #{number}." in result.output
+    assert labels(fake, number) == {"yolo-merge"} and ours(fake, number) == []
+    assert check().exit_code == 0
+    assert labels(fake, number) == {"yolo-merge"} and len(ours(fake, number)) == 1
 
 
 def test_a_rerun_adds_nothing(fake: FakeGitHub, send: Callable[..., None]) -> None:

@@ -10,7 +10,8 @@ import pytest
 
 from gh_ops import yolo
 from gh_ops.config import YoloConfig
-from gh_ops.yolo import MergedPull, PullCommit, Review, emergency_of
+from gh_ops.models import Review
+from gh_ops.yolo import MergedPull, PullCommit, emergency_of
 
 CFG = YoloConfig()
 T0 = datetime(2026, 11, 24, 9, tzinfo=UTC)
@@ -29,7 +30,7 @@ def commit(
 
 
 def review(author: str, state: str = "APPROVED", on: str = HEAD, hours: float = 2) -> Review:
-    return Review(author, state, on * 40 if len(on) == 1 else on, at(hours))
+    return Review(author=author, state=state, submitted_at=at(hours), commit=on * 40 if len(on) == 1 else on)
 
 
 def pull(*reviews: Review, **fields: object) -> MergedPull:
