@@ -20,8 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from harness import FakeGitHub, fake_checkout, print_figures  # noqa: E402 (it also puts tests/ on the path)
 from rfc_data import AUTHOR, REPO, pull_event, rfc_body  # noqa: E402
 
-from gh_ops import rfc_watch  # noqa: E402
 from gh_ops.cli import main  # noqa: E402
+from gh_ops.rfc import run as rfc_run  # noqa: E402
 
 OPENED = datetime(2026, 11, 24, 10, tzinfo=UTC)
 CONFIG = "timezone: Europe/London\nteams: {}\n"
@@ -52,7 +52,7 @@ def _check_event(fake: FakeGitHub, action: str, number: int, **fields: Any) -> N
 
 def measure() -> dict[str, tuple[int, int]]:
     """(reads, writes) per scenario, measured at the HTTP layer of the fake."""
-    saved_files = rfc_watch.changed_files_from_checkout
+    saved_files = rfc_run.changed_files_from_checkout
     figures: dict[str, tuple[int, int]] = {}
     with fake_checkout(CONFIG, REPO, datetime(2026, 11, 24, 10, 30, tzinfo=UTC)) as (fake, _):
         try:
@@ -64,11 +64,11 @@ def measure() -> dict[str, tuple[int, int]]:
                 figures[name] = (len(fake.reads), len(fake.writes))
 
             plain = fake.add_pull(REPO, title="Fix a typo", body="x", author=AUTHOR, files=["README.md"])
-            rfc_watch.changed_files_from_checkout = lambda pr, cwd=None: ("README.md",)  # type: ignore[assignment]
+            rfc_run.changed_files_from_checkout = lambda pr, cwd=None: ("README.md",)  # type: ignore[assignment]
             scenario(
                 "check: not an RFC, files from the checkout", lambda: _check_event(fake, "opened", plain)
             )
-            rfc_watch.changed_files_from_checkout = lambda pr, cwd=None: None  # type: ignore[assignment]
+            rfc_run.changed_files_from_checkout = lambda pr, cwd=None: None  # type: ignore[assignment]
             scenario("check: not an RFC, no checkout", lambda: _check_event(fake, "opened", plain))
 
             kw = {"title": "RFC: Event store", "body": rfc_body(), "author": AUTHOR, "created_at": OPENED}
@@ -106,7 +106,7 @@ def measure() -> dict[str, tuple[int, int]]:
                 lambda: _invoke("--now", "2026-11-30T09:00:00Z", "rfc", "remind"),
             )
         finally:
-            rfc_watch.changed_files_from_checkout = saved_files  # type: ignore[assignment]
+            rfc_run.changed_files_from_checkout = saved_files  # type: ignore[assignment]
     return figures
 
 

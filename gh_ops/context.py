@@ -1,13 +1,16 @@
-"""The run: global options resolved from flags and the Actions environment, and the GitHub client."""
+"""The run: global options resolved from flags and the Actions environment, the GitHub client, the
+repositories a command acts on, the context handed to every capability's run functions, and the
+closing report of requests."""
 
 from __future__ import annotations
 
 import os
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from gh_ops import actions_io
 from gh_ops.errors import UsageError
@@ -15,6 +18,8 @@ from gh_ops.errors import UsageError
 if TYPE_CHECKING:  # keep `gh-ops --help` free of PyGithub
     from gh_ops.config import Config
     from gh_ops.github import GitHub
+
+Say = Callable[[str], None]
 
 _REPO = re.compile(r"^[A-Za-z0-9-]+/(?!\.{1,2}$)[A-Za-z0-9._-]+$")
 
@@ -24,8 +29,26 @@ def valid_repo(name: str) -> bool:
     return bool(_REPO.match(name))
 
 
+@dataclass(frozen=True)
+class Context:
+    """What a capability's run functions are handed: the validated config, the moment the run acts
+    as of, the GitHub client (made on first use, so a run that needs none costs nothing), and where
+    to report. `say` goes to stdout, `info` and `warn` to stderr (warn also as an annotation)."""
+
+    config: Config
+    now: datetime
+    dry_run: bool
+    github: Callable[[], GitHub]
+    say: Say
+    warn: Say
+    info: Say
+
+
 @dataclass
 class Run:
+    """The command line as given: global options, resolved on demand (config, repository, event,
+    clock, client)."""
+
     config_path: str | None
     repo_option: str | None
     dry_run: bool
@@ -93,6 +116,22 @@ class Run:
             raise UsageError(f"{path}: the event payload is not a JSON object")
         return os.environ.get("GITHUB_EVENT_NAME") or None, payload
 
+    def context(self, config: Config, now: datetime) -> Context:
+        return Context(config, now, self.dry_run, self.github, say, warn, info)
+
+    def repositories(self, repos: tuple[str, ...], org: str | None) -> list[str]:
+        """The repositories of repeatable --repo options, checked (with --org: maybe none; with
+        neither: the current one)."""
+        if org is not None and not re.fullmatch(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})", org):
+            raise UsageError(f"--org {org!r} is not an organization name")
+        for repo in repos:
+            if not valid_repo(repo):
+                raise UsageError(f"--repo {repo!r} is not of the form OWNER/NAME")
+        chosen = list(dict.fromkeys(repos))
+        if not chosen and org is None:
+            chosen = [self.repo()]  # type: ignore[list-item]  # required: raises when there is none
+        return chosen
+
     def load_config(self, *, allow_embedded: bool = False) -> Config:
         from gh_ops.config import load_config
 
@@ -119,6 +158,60 @@ class Run:
                 on_wait=info,
             )
         return self._github
+
+    def report_requests(self) -> None:
+        """The closing lines of a command that used GitHub: requests made and, in a dry run, every
+        write that was not sent."""
+        import json
+
+        gh = self._github
+        if gh is None:
+            return
+        c = gh.counter
+        info(
+            f"GitHub requests: {c.reads} read(s), {c.writes} write(s)"
+            + (f", {c.retries} retried" if c.retries else "")
+        )
+        if gh.dry_run:
+            if gh.planned:
+                say(f"dry run: {len(gh.planned)} write(s) not sent:")
+                for write in gh.planned:
+                    personal = self.personal and not self.verbose
+                    say(f"  {write.method} {write.path}" if personal else f"  {write}")
+                    detail = _short_payload(write.payload)
+                    if self.personal and "title" in detail:
+                        detail["title"] = "<personal: shown with --verbose>"
+                    say("    " + json.dumps(write.payload if self.verbose else detail, ensure_ascii=False))
+            else:
+                say("dry run: nothing to write")
+
+
+def org_repositories(gh: GitHub, org: str, *, say: Say) -> list[str]:
+    """Every repository of an organization that is not archived (archived ones are read-only)."""
+    repos, archived = [], 0
+    for repo in gh.list_org_repos(org):
+        if repo.archived:
+            archived += 1
+        else:
+            repos.append(repo.full_name)
+    say(f"{org}: {len(repos)} repositories" + (f" ({archived} archived, skipped)" if archived else ""))
+    return repos
+
+
+def _short_payload(payload: Any) -> Any:
+    """A write's payload for a dry-run listing: texts as their line counts, GraphQL as its variables."""
+    if isinstance(payload, dict):
+        if "query" in payload and "variables" in payload:
+            return _short_payload(payload["variables"])
+        return {
+            k: f"<{len(v.splitlines())} lines>"
+            if k in ("body", "summary") and isinstance(v, str)
+            else _short_payload(v)
+            for k, v in payload.items()
+        }
+    if isinstance(payload, list):
+        return [_short_payload(v) for v in payload]
+    return payload
 
 
 def _http_url(name: str) -> str | None:

@@ -149,3 +149,19 @@ class RepositorySummary:
 class Milestone:
     number: int
     title: str
+
+
+# GitHub's limits for an issue, checked before writing so that they are input errors, not API ones.
+TITLE_LIMIT = 256
+BODY_LIMIT = 65536
+
+
+@dataclass(frozen=True)
+class RenderedIssue:
+    """An issue as a template renders it, before it is opened."""
+
+    title: str
+    body: str
+    labels: tuple[str, ...]
+    assignees: tuple[str, ...]
+    milestone: str | None

@@ -1,51 +1,90 @@
-"""Offline rendering: preview one issue, and validate every configured template against sample data."""
+"""Offline rendering: `gh-ops preview KIND` renders one issue, `gh-ops validate` checks the config and
+renders every configured template. Each capability contributes its kinds and its template checks
+(sample data of its own); this module knows none of them by name. No token, no network."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
-from typing import Any
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
-from gh_ops import dates, people, rfc
-from gh_ops import sprint as sprints
-from gh_ops.config import Config, Team
-from gh_ops.errors import Problem, TemplateError, UsageError
-from gh_ops.github import web_url_for
-from gh_ops.render import RenderedIssue, Renderer
+import click
 
-SAMPLE_WEB_URL = web_url_for("https://api.github.com")
+from gh_ops.context import Run, info, say
+from gh_ops.errors import ConfigError, Problem, TemplateError, UsageError
+from gh_ops.options import global_options
 
+if TYPE_CHECKING:
+    from gh_ops.config import Config
+    from gh_ops.registry import Capability
+    from gh_ops.render import RenderedIssue, Renderer
 
-def _sprint_for_preview(team: Team, now: datetime) -> sprints.Sprint:
-    """The sprint `sprint open` would open now, or sprint 1 before the calendar starts."""
-    assert team.schedule is not None
-    due = sprints.due_sprint(team.schedule, dates.local_date(now, team.timezone))
-    return due or sprints.sprint_by_number(team.schedule, 1)
-
-
-def sprint_context(
-    team: Team, now: datetime, repo: str, *, with_previous: bool, sprint: sprints.Sprint | None = None
-) -> dict[str, Any]:
-    sprint = sprint or _sprint_for_preview(team, now)
-    previous = None
-    if with_previous and sprint.number > 1:
-        previous = sprints.sample_previous_issue(repo, SAMPLE_WEB_URL, sprint.number - 1)
-    return sprints.build_context(team=team, sprint=sprint, repo=repo, now=now, previous_issue=previous)
+SAMPLE_REPO = "OWNER/REPO"  # when neither --repo nor $GITHUB_REPOSITORY names one
+SAMPLE_WEB_URL = "https://github.com"
 
 
-def validation_contexts(team: Team, now: datetime, repo: str) -> list[dict[str, Any]]:
-    """Every shape the sprint template meets, whatever today is: a first sprint, a later sprint
-    with a previous issue (and goals), and a later sprint whose previous issue is missing."""
-    assert team.schedule is not None
-    first = sprints.sprint_by_number(team.schedule, 1)
-    later = _sprint_for_preview(team, now)
-    if later.number < 2:
-        later = sprints.sprint_by_number(team.schedule, 2)
-    return [
-        sprint_context(team, now, repo, with_previous=False, sprint=first),
-        sprint_context(team, now, repo, with_previous=True, sprint=later),
-        sprint_context(team, now, repo, with_previous=False, sprint=later),
-    ]
+@dataclass(frozen=True)
+class PreviewOption:
+    """An option of `gh-ops preview` that some kind takes (e.g. `--team`)."""
+
+    flag: str
+    param: str
+    metavar: str
+    help: str
+
+
+@dataclass(frozen=True)
+class PreviewRequest:
+    """What a kind's renderer gets: the options given (by parameter name, None when not given)."""
+
+    config: Config
+    kind: str
+    values: dict[str, Any]
+    now: datetime
+    repo: str
+    overrides: dict[str, str]
+    note: Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class PreviewKind:
+    """A kind of issue `gh-ops preview KIND` renders, the options it takes and how it renders."""
+
+    name: str
+    options: tuple[PreviewOption, ...]
+    usage: str  # one line of the command's help, e.g. "--team NAME"
+    render: Callable[[PreviewRequest], RenderedIssue]
+    note: str = ""  # a line for the command's help
+
+
+@dataclass
+class TemplateCheck:
+    """What `validate` hands each capability: a renderer that collects every problem (a template
+    that is not found points at the config key naming it) and the report lines."""
+
+    config: Config
+    now: datetime
+    repo: str
+    renderer: Renderer
+    problems: list[Problem] = field(default_factory=list)
+    report: list[str] = field(default_factory=list)
+
+    def render(self, template: str, context: dict[str, Any], *, key: str) -> RenderedIssue | None:
+        """The rendered issue, or None after recording the problem (once) under `key`."""
+        try:
+            return self.renderer.render_issue(template, context)
+        except TemplateError as exc:
+            problem = exc.problem
+            if exc.file is None:  # not found: point at the config key that names it
+                problem = Problem(exc.message, self.config.path, self.config.line_of(key), key)
+            self.add(problem)
+            return None
+
+    def add(self, problem: Problem) -> None:
+        if str(problem) not in {str(p) for p in self.problems}:
+            self.problems.append(problem)
 
 
 def apply_overrides(context: dict[str, Any], overrides: dict[str, str]) -> dict[str, Any]:
@@ -64,205 +103,102 @@ def apply_overrides(context: dict[str, Any], overrides: dict[str, str]) -> dict[
     return context
 
 
-SAMPLE_JOINER = {
-    "GitHub username": "sample-joiner",
-    "Full name": "Sam Sample",
-    "Role": "engineering",
-    "Buddy": None,
-    "Manager": None,
-}
-SAMPLE_LEAVER = {
-    "GitHub username": "sample-leaver",
-    "Full name": "Lee Sample",
-    "Kind": "voluntary",
-    "Manager": None,
-}
-SAMPLE_GITHUB_TEAMS = [
-    {"name": "(sample) Team Web", "slug": "team-web", "url": "https://github.com/orgs/OWNER/teams/team-web"},
-]
+def _parse_vars(pairs: tuple[str, ...]) -> dict[str, str]:
+    parsed: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise UsageError(f"--var {pair!r}: expected KEY=VALUE (e.g. --var sprint.number=7)")
+        parsed[key.strip()] = value
+    return parsed
 
 
-def sample_answers(kind: str, config: Config, today: date) -> dict[str, str | None]:
-    """A made-up person, for previews without options and for `validate`."""
-    if kind == "onboarding":
-        team = next(iter(config.teams), None)
-        return {**SAMPLE_JOINER, "Team": team, "Start date": (today + timedelta(days=14)).isoformat()}
-    return {**SAMPLE_LEAVER, "Last day": (today + timedelta(days=21)).isoformat()}
+# --- the commands -------------------------------------------------------------------------------
 
 
-def person_context(
-    config: Config, kind: str, answers: dict[str, str | None], *, now: datetime, repo: str, source: str
-) -> tuple[people.Person, dict[str, Any]]:
-    if kind == "onboarding":
-        person: people.Person = people.joiner_from_answers(answers, config, source=source)
-    else:
-        person = people.leaver_from_answers(answers, config, source=source)
-    context = people.build_context(
-        kind=kind,
-        person=person,
-        config=config,
-        repo=repo,
-        now=now,
-        request=None,
-        github_teams=SAMPLE_GITHUB_TEAMS if kind == "offboarding" else None,
-    )
-    return person, context
+def validate_command(capabilities: tuple[Capability, ...]) -> click.Command:
+    @click.command("validate")
+    @global_options
+    @click.pass_obj
+    def validate(run: Run) -> None:
+        """Check the config and render every configured template against sample data.
 
+        Needs no token and no network. Uses the embedded example when .github/gh-ops.yml is absent.
+        """
+        from gh_ops.render import Renderer
 
-def preview_person(
-    config: Config,
-    kind: str,
-    *,
-    answers: dict[str, str | None] | None,
-    now: datetime,
-    repo: str,
-    overrides: dict[str, str],
-    note: Callable[[str], None],
-) -> RenderedIssue:
-    if answers is None:
-        note(f"(no person given: previewing the {kind} issue for a sample person)")
-        answers = sample_answers(kind, config, dates.local_date(now, config.timezone))
-    if kind == "onboarding" and not config.teams:
-        raise UsageError(f"{config.path} defines no teams, and a joiner needs one")
-    person, context = person_context(config, kind, answers, now=now, repo=repo, source="flags")
-    if kind == "offboarding":
-        note("(preview is offline: the GitHub teams listed are sample data)")
-    context = apply_overrides(context, overrides)
-    kind_settings = people.settings(config, kind)
-    rendered = Renderer(config.templates_dir).render_issue(kind_settings.template, context)
-    labels, assignees = people.issue_fields(rendered, person, kind_settings, config)
-    return RenderedIssue(rendered.title, rendered.body, labels, assignees, rendered.milestone)
-
-
-def preview_issue(
-    config: Config,
-    kind: str,
-    *,
-    team_key: str | None,
-    now: datetime,
-    repo: str,
-    overrides: dict[str, str],
-    note: Callable[[str], None],
-) -> RenderedIssue:
-    if kind != "sprint":
-        raise UsageError(f"cannot preview {kind!r}")
-    teams = sprints.sprint_teams(config, (team_key,) if team_key else ())
-    if not teams:
-        raise UsageError(f"no team in {config.path} holds sprints")
-    team = teams[0]
-    context = sprint_context(team, now, repo, with_previous=True)
-    if context["previous_issue"] is not None:
-        note("(preview is offline: the previous sprint issue and its goals are sample data)")
-    context = apply_overrides(context, overrides)
-    assert config.sprint is not None
-    rendered = Renderer(config.templates_dir).render_issue(config.sprint.template, context)
-    labels, assignees = sprints.issue_fields(rendered, team, config.sprint.labels)
-    return RenderedIssue(rendered.title, rendered.body, labels, assignees, rendered.milestone)
-
-
-def validate_config(config: Config, *, now: datetime, repo: str | None) -> tuple[list[Problem], list[str]]:
-    """Render every configured template for every team, with and without a previous issue."""
-    problems: list[Problem] = []
-    report: list[str] = [f"config: {config.path}"]
-    renderer = Renderer(config.templates_dir)
-    _validate_people(config, now, repo or "OWNER/REPO", renderer, problems, report)
-    _validate_rfc(config, now, renderer, problems, report)
-    if config.sprint is None:
-        report.append("sprint: not configured")
-        return problems, report
-    seen: set[str] = set()
-    rendered_for: list[str] = []
-    for team in config.teams.values():
-        if team.schedule is None:
-            continue
-        failed = False
-        for context in validation_contexts(team, now, repo or "OWNER/REPO"):
-            try:
-                renderer.render_issue(config.sprint.template, context)
-            except TemplateError as exc:
-                failed = True
-                problem = exc.problem
-                if exc.file is None:  # not found: point at the config key that names it
-                    problem = Problem(
-                        exc.message, config.path, config.line_of("sprint.template"), "sprint.template"
-                    )
-                if str(problem) not in seen:
-                    seen.add(str(problem))
-                    problems.append(problem)
-        if not failed:
-            rendered_for.append(team.key)
-    report.append(
-        f"sprint: template {config.sprint.template} rendered for "
-        f"{', '.join(rendered_for) or 'no team'} (from {renderer.where()})"
-    )
-    return problems, report
-
-
-def _validate_people(
-    config: Config, now: datetime, repo: str, renderer: Renderer, problems: list[Problem], report: list[str]
-) -> None:
-    """Render the onboarding template for every role and the offboarding one for both kinds."""
-    today = dates.local_date(now, config.timezone)
-    for kind, variants in (
-        ("onboarding", [{"Role": role} for role in people.ROLES] + [{"Buddy": "bud", "Manager": "boss"}]),
-        ("offboarding", [{"Kind": k, "Manager": "boss"} for k in people.LEAVE_KINDS]),
-    ):
-        if kind == "onboarding" and not config.teams:
-            report.append("onboarding: no teams configured, template not checked")
-            continue
-        template = people.settings(config, kind).template
-        failed = False
-        for variant in variants:
-            answers = {**sample_answers(kind, config, today), **variant}
-            _, context = person_context(config, kind, answers, now=now, repo=repo, source="flags")
-            for github_teams in ([], SAMPLE_GITHUB_TEAMS) if kind == "offboarding" else ([],):
-                if kind == "offboarding":
-                    context = {**context, "github_teams": github_teams}
-                try:
-                    renderer.render_issue(template, context)
-                except TemplateError as exc:
-                    failed = True
-                    problem = exc.problem
-                    if exc.file is None:
-                        problem = Problem(
-                            exc.message, config.path, config.line_of(f"{kind}.template"), f"{kind}.template"
-                        )
-                    if str(problem) not in {str(p) for p in problems}:
-                        problems.append(problem)
-        report.append(f"{kind}: template {template} {'has problems' if failed else 'rendered'}")
-
-
-def _validate_rfc(
-    config: Config, now: datetime, renderer: Renderer, problems: list[Problem], report: list[str]
-) -> None:
-    """Render the RFC template with and without a decider; every required section needs its heading."""
-    today = dates.local_date(now, config.timezone)
-    template = config.rfc.template
-    by = today + timedelta(days=config.rfc.max_decision_days)
-    for decider in (None, "sample-decider"):
-        context = rfc.new_context(config, title="Sample decision", decider=decider, decide_by=by, today=today)
-        try:
-            rendered = renderer.render_issue(template, context)
-        except TemplateError as exc:
-            problem = exc.problem
-            if exc.file is None:
-                problem = Problem(exc.message, config.path, config.line_of("rfc.template"), "rfc.template")
-            if str(problem) not in {str(p) for p in problems}:
-                problems.append(problem)
-            report.append(f"rfc: template {template} has problems")
-            return
-    found = rfc.parse_sections(rendered.body, config)
-    missing = [config.rfc.sections[s][0] for s in rfc.REQUIRED_SECTIONS if s not in found]
-    if missing:
-        problems.append(
-            Problem(
-                f"the RFC template {template} has no heading for: {', '.join(missing)} "
-                "(every RFC written from it would be reported as incomplete)",
-                config.path,
-                config.line_of("rfc.template"),
-                "rfc.template",
+        config = run.load_config(allow_embedded=True)
+        repo = run.repo(required=False) or SAMPLE_REPO
+        check = TemplateCheck(config, run.now(config), repo, Renderer(config.templates_dir))
+        check.report.append(f"config: {config.path}")
+        for capability in capabilities:
+            if capability.check_templates is not None:
+                capability.check_templates(check)
+        for line in check.report:
+            say(line)
+        if check.problems:
+            raise ConfigError(
+                f"{config.path}: {len(check.problems)} problem(s) found", problems=check.problems
             )
+        say(f"{config.path}: OK")
+
+    return validate
+
+
+def preview_command(capabilities: tuple[Capability, ...]) -> click.Command:
+    kinds = {kind.name: kind for capability in capabilities for kind in capability.previews}
+    options = {o.flag: o for kind in kinds.values() for o in kind.options}  # first spelling wins
+    lines = [f"{(name + ':').ljust(13)}{kind.usage}" for name, kind in kinds.items()]
+    notes = dict.fromkeys(kind.note for kind in kinds.values() if kind.note)
+
+    @click.pass_obj
+    def preview(run: Run, kind: str, variables: tuple[str, ...], **values: Any) -> None:
+        config = run.load_config(allow_embedded=True)
+        if config.embedded:
+            info("(no .github/gh-ops.yml here: using the embedded example config)")
+        chosen = kinds[kind]
+        takes = [o.flag for o in chosen.options]
+        stray = [flag for flag, o in options.items() if values.get(o.param) is not None and flag not in takes]
+        if stray:
+            raise UsageError(
+                f"{', '.join(stray)} does not apply to preview {kind} (it takes {', '.join(takes)})"
+            )
+        request = PreviewRequest(
+            config=config,
+            kind=kind,
+            values=values,
+            now=run.now(config),
+            repo=run.repo(required=False) or SAMPLE_REPO,
+            overrides=_parse_vars(variables),
+            note=info,
         )
-        report.append(f"rfc: template {template} has problems")
-        return
-    report.append(f"rfc: template {template} rendered")
+        rendered = chosen.render(request)
+        say(f"title: {rendered.title}")
+        say(f"labels: {', '.join(rendered.labels) or '-'}")
+        say(f"assignees: {', '.join(rendered.assignees) or '-'}")
+        say(f"milestone: {rendered.milestone or '-'}")
+        say("---")
+        sys.stdout.write(rendered.body if rendered.body.endswith("\n") else rendered.body + "\n")
+
+    preview.__doc__ = "\n".join(
+        [
+            "Render an issue (title, labels, assignees, body) to stdout. No token, no network.",
+            "",
+            "\b",
+            *lines,
+            *notes,
+        ]
+    )
+    command: Any = preview
+    command = click.option(
+        "--var",
+        "variables",
+        multiple=True,
+        metavar="KEY=VALUE",
+        help="Override a template variable (dotted keys reach inside: sprint.number=7). Repeatable.",
+    )(command)
+    for option in reversed(options.values()):
+        command = click.option(option.flag, option.param, metavar=option.metavar, help=option.help)(command)
+    command = click.argument("kind", type=click.Choice(list(kinds)))(command)
+    command = global_options(command)
+    return click.command("preview")(command)

@@ -15,6 +15,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from gh_ops import dates
 from gh_ops.errors import TemplateError
+from gh_ops.models import RenderedIssue
 
 FRONT_MATTER_KEYS = ("title", "labels", "assignees", "milestone")
 
@@ -63,15 +64,6 @@ FILTERS: dict[str, Callable[..., Any]] = {
 
 
 # --- rendering -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RenderedIssue:
-    title: str
-    body: str
-    labels: tuple[str, ...]
-    assignees: tuple[str, ...]
-    milestone: str | None
 
 
 @dataclass(frozen=True)

@@ -176,10 +176,10 @@ def test_scanner_allows_deferred_imports_at_module_level_only(source: str) -> No
 
 
 def test_closure_follows_gh_ops_imports(monkeypatch: pytest.MonkeyPatch) -> None:
-    # A light module that imports gh_ops.config at module level drags in yaml and jsonschema.
-    monkeypatch.setitem(SOURCE_OVERRIDES, "gh_ops.cli", "from gh_ops.config import load_config\n")
+    # A light module that imports gh_ops.yamlfile at module level drags in PyYAML.
+    monkeypatch.setitem(SOURCE_OVERRIDES, "gh_ops.cli", "from gh_ops.yamlfile import parse_yaml\n")
     chains = import_time_closure("gh_ops.cli")
-    assert chains["gh_ops.config"] == ["gh_ops.cli", "gh_ops.config"]
+    assert chains["gh_ops.yamlfile"] == ["gh_ops.cli", "gh_ops.yamlfile"]
     assert chains["gh_ops"] == ["gh_ops.cli", "gh_ops"]
-    with pytest.raises(AssertionError, match=r"gh_ops\.cli -> gh_ops\.config imports yaml"):
+    with pytest.raises(AssertionError, match=r"gh_ops\.cli -> gh_ops\.yamlfile imports yaml"):
         test_light_modules_import_no_heavy_library_at_import_time("gh_ops.cli")

@@ -8,8 +8,10 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -17,25 +19,20 @@ from click.testing import CliRunner, Result
 from gh_ops import config as config_module
 from gh_ops.cli import main
 from gh_ops.config import (
-    DEFAULT_PRIORITY_LABELS,
     EMBEDDED_NAME,
-    RFC_SECTIONS,
     Config,
-    ManagedLabel,
-    PeopleIssues,
-    PriorityConfig,
-    PriorityRule,
-    RfcConfig,
-    SprintConfig,
-    SprintSchedule,
     Team,
-    YoloConfig,
     embedded_example_text,
     load_config,
     parse_config,
-    parse_yaml,
 )
 from gh_ops.errors import ConfigError
+from gh_ops.people.settings import PeopleIssues, PeopleSettings
+from gh_ops.priority.settings import DEFAULT_PRIORITY_LABELS, ManagedLabel, PriorityRule, PrioritySettings
+from gh_ops.rfc.settings import RFC_SECTIONS, RfcSettings
+from gh_ops.sprint.settings import SprintSchedule, SprintSettings
+from gh_ops.yamlfile import parse_yaml
+from gh_ops.yolo.settings import YoloSettings
 
 # The example configuration from the issue (and the README), as written there.
 ISSUE_EXAMPLE = """\
@@ -137,9 +134,13 @@ def test_issue_example_loads_into_teams_and_schedule() -> None:
     assert infra.timezone == "Europe/London"  # inherits the top-level timezone
     assert infra.labels == ()
     expected = SprintSchedule(every_weeks=2, anchor=date(2026, 1, 5), open_days_before=3)
-    assert web.schedule == expected and infra.schedule == expected
-    assert config.sprint == SprintConfig(
-        template="sprint.md", labels=("sprint",), close_previous=True, goals_heading="Goals"
+    assert config.section(SprintSettings) == SprintSettings(
+        configured=True,
+        template="sprint.md",
+        labels=("sprint",),
+        close_previous=True,
+        goals_heading="Goals",
+        schedules={"web": expected, "infra": expected},
     )
 
 
@@ -159,8 +160,9 @@ def test_defaults_fill_in_what_the_file_leaves_out() -> None:
     assert config.bot == "github-actions[bot]"
     team = config.teams["web"]
     assert (team.name, team.members, team.timezone) == ("web", (), "UTC")
-    assert team.schedule == SprintSchedule(1, date(2026, 1, 5), 3)
-    assert config.sprint == SprintConfig("sprint.md", ("sprint",), True, "Goals")
+    assert config.section(SprintSettings) == SprintSettings(
+        True, "sprint.md", ("sprint",), True, "Goals", {"web": SprintSchedule(1, date(2026, 1, 5), 3)}
+    )
 
 
 def test_example_validates_through_the_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -796,9 +798,9 @@ WEEKLY_INFRA = edit(
 
 
 def test_team_sprint_override_changes_only_that_team() -> None:
-    config = parse_config(WEEKLY_INFRA, CONFIG_NAME, base_dir=None)
-    assert config.teams["infra"].schedule == SprintSchedule(1, date(2026, 1, 5), 3)
-    assert config.teams["web"].schedule == SprintSchedule(2, date(2026, 1, 5), 3)
+    schedules = parse_config(WEEKLY_INFRA, CONFIG_NAME, base_dir=None).section(SprintSettings).schedules
+    assert schedules["infra"] == SprintSchedule(1, date(2026, 1, 5), 3)
+    assert schedules["web"] == SprintSchedule(2, date(2026, 1, 5), 3)
 
 
 def test_team_sprint_override_shows_in_the_preview(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -818,9 +820,9 @@ def test_team_with_sprints_disabled(tmp_path: Path, monkeypatch: pytest.MonkeyPa
         "    members: [dave, erin]\n",
         "    members: [dave, erin]\n    sprint:\n      enabled: false\n",
     )
-    config = parse_config(text, CONFIG_NAME, base_dir=None)
-    assert config.teams["infra"].schedule is None
-    assert config.teams["web"].schedule is not None
+    schedules = parse_config(text, CONFIG_NAME, base_dir=None).section(SprintSettings).schedules
+    assert "infra" not in schedules
+    assert "web" in schedules
 
     monkeypatch.chdir(tmp_path)
     (tmp_path / CONFIG_NAME).write_text(text, encoding="utf-8")
@@ -869,8 +871,18 @@ def test_templates_dir_is_relative_to_the_config_file(tmp_path: Path) -> None:
 
 
 # Dataclass fields that are not config keys, or that are spelt differently in the file.
-DERIVED = {"path", "lines", "key", "schedule", "every_weeks"}
-RENAMED = {"every_weeks": "every", "schedule": "sprint", "people_repo": "people"}
+DERIVED = {
+    "path",
+    "lines",
+    "key",
+    "every_weeks",
+    "sections",
+    "configured",
+    "schedules",
+    "onboarding",
+    "offboarding",
+}
+RENAMED = {"every_weeks": "every"}
 RFC_EXAMPLE = """\
 rfc:
   title_prefix: "RFC:"
@@ -904,13 +916,14 @@ def _schema_properties() -> dict[str, set[str]]:
     [
         (Config, "top"),
         (Team, "team"),
-        (SprintConfig, "sprint"),
+        (SprintSettings, "sprint"),
         (SprintSchedule, "sprint"),
         (SprintSchedule, "team sprint"),
+        (PeopleSettings, "people"),
         (PeopleIssues, "offboarding"),
-        (RfcConfig, "rfc"),
-        (PriorityConfig, "priority"),
-        (YoloConfig, "yolo"),
+        (RfcSettings, "rfc"),
+        (PrioritySettings, "priority"),
+        (YoloSettings, "yolo"),
     ],
 )
 def test_every_dataclass_field_is_a_schema_key(cls: type, where: str) -> None:
@@ -1022,23 +1035,17 @@ yolo:
         ("maintainer",),
     )
     assert config.templates_dir == tmp_path / "tpl"
-    assert config.teams["web"] == Team(
-        "web",
-        "Web",
-        "alice",
-        ("alice",),
-        ("team/web",),
-        "UTC",
-        SprintSchedule(3, date(2026, 2, 2), 5),
+    assert config.teams["web"] == Team("web", "Web", "alice", ("alice",), ("team/web",), "UTC")
+    assert config.section(SprintSettings) == SprintSettings(
+        True, "retro.md", ("ritual",), False, "Objectives", {"web": SprintSchedule(3, date(2026, 2, 2), 5)}
     )
-    assert config.sprint == SprintConfig("retro.md", ("ritual",), False, "Objectives")
-    assert config.people_repo == "acme/people"
-    assert config.onboarding == PeopleIssues("joiner.md", ("joiner",), "joiner-request", ("pat",))
-    assert config.offboarding == PeopleIssues(
-        "leaver.md", ("leaver",), "leaver-request", ("pat",), ("Slack",)
+    assert config.section(PeopleSettings) == PeopleSettings(
+        "acme/people",
+        PeopleIssues("joiner.md", ("joiner",), "joiner-request", ("pat",)),
+        PeopleIssues("leaver.md", ("leaver",), "leaver-request", ("pat",), ("Slack",)),
     )
     sections = {**RFC_SECTIONS, "decision_date": (*RFC_SECTIONS["decision_date"], "Timeline")}
-    assert config.rfc == RfcConfig(
+    assert config.section(RfcSettings) == RfcSettings(
         "Decision:",
         "decision",
         "docs/decisions/",
@@ -1052,7 +1059,7 @@ yolo:
         sections,
     )
     builtin = {label.name: label for label in DEFAULT_PRIORITY_LABELS}
-    assert config.priority == PriorityConfig(
+    assert config.section(PrioritySettings) == PrioritySettings(
         bug_labels=("defect",),
         bug_title_prefixes=("[Bug]",),
         bug_form_questions=("Steps to reproduce",),
@@ -1070,7 +1077,7 @@ yolo:
             ManagedLabel("needs-repro", "0e8a16", "We could not reproduce it yet."),
         ),
     )
-    assert config.yolo == YoloConfig(
+    assert config.section(YoloSettings) == YoloSettings(
         "hotfix", ("renovate[bot]", "dependabot[bot]"), "any-approval", "unreviewed", True
     )
 
@@ -1088,8 +1095,12 @@ def test_a_bot_login_unquoted_in_a_flow_list_says_to_quote_it(
 
 def test_the_yolo_section_has_the_issues_defaults() -> None:
     config = parse_config("teams: {}\n", CONFIG_NAME, base_dir=None)
-    assert config.yolo == YoloConfig("emergency", ("dependabot[bot]",), "latest-on-head", "yolo-merge", False)
-    assert parse_config("yolo: {}\n", CONFIG_NAME, base_dir=None).yolo == config.yolo
+    assert config.section(YoloSettings) == YoloSettings(
+        "emergency", ("dependabot[bot]",), "latest-on-head", "yolo-merge", False
+    )
+    assert parse_config("yolo: {}\n", CONFIG_NAME, base_dir=None).section(YoloSettings) == config.section(
+        YoloSettings
+    )
 
 
 def test_schema_is_a_valid_draft_2020_12_schema() -> None:
@@ -1099,6 +1110,67 @@ def test_schema_is_a_valid_draft_2020_12_schema() -> None:
     schema = json.loads(schema_path.read_text("utf-8"))
     Draft202012Validator.check_schema(schema)
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+
+
+def test_the_published_schema_is_the_composed_one() -> None:
+    """Editors read gh_ops/data/gh-ops.schema.json; the CLI checks against the schema composed from
+    the shared keys and each capability's section. Regenerate with `python -m gh_ops.config`."""
+    published = Path(config_module.__file__).parent / config_module.PUBLISHED_SCHEMA
+    assert published.read_text("utf-8") == config_module.published_schema_text(), (
+        "the published schema is out of date: run `python -m gh_ops.config`"
+    )
+
+
+def _defaults(
+    node: dict[str, Any], path: tuple[str, ...], defs: dict[str, Any]
+) -> Iterator[tuple[tuple[str, ...], Any]]:
+    """(key path, default) of every key whose schema documents a default; a team stands for every team."""
+    if "$ref" in node:
+        node = {**defs[node["$ref"].rsplit("/", 1)[-1]], **{k: v for k, v in node.items() if k != "$ref"}}
+    if "default" in node and path:
+        yield path, node["default"]
+    for key, child in node.get("properties", {}).items():
+        yield from _defaults(child, (*path, key), defs)
+    if path == ("teams",):
+        yield from _defaults(node["additionalProperties"], (*path, "web"), defs)
+
+
+# The smallest config in which every section's defaults apply: one team, and a sprint calendar.
+MINIMAL = {"teams": {"web": {"lead": "alice"}}, "sprint": {"every": "2w", "anchor": "2026-01-05"}}
+
+
+def test_every_default_the_schema_documents_is_the_one_the_code_applies(tmp_path: Path) -> None:
+    """Leaving a key out and writing it with the schema's default give the same config."""
+    import copy
+
+    import yaml
+
+    (tmp_path / "gh-ops" / "templates").mkdir(parents=True)  # templates_dir's default exists
+    schema = config_module.schema()
+    found = list(_defaults(schema, (), schema["$defs"]))
+    assert len(found) >= 45, found  # the walk reaches every section (not vacuous)
+    for path, default in found:
+        base = {} if path == ("teams",) else copy.deepcopy(MINIMAL)
+        explicit = copy.deepcopy(base)
+        target = explicit
+        for key in path[:-1]:
+            target = target.setdefault(key, {})
+        target[path[-1]] = default
+        left_out = parse_config(yaml.safe_dump(base), CONFIG_NAME, base_dir=tmp_path)
+        written = parse_config(yaml.safe_dump(explicit), CONFIG_NAME, base_dir=tmp_path)
+        assert written == left_out, ".".join(path)
+
+
+def test_a_default_that_differs_from_the_code_is_caught(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The check above, on a schema that documents a wrong default: the two configs differ.
+    import yaml
+
+    base = {"teams": {"web": {"lead": "alice"}}}
+    explicit = {**base, "yolo": {"label": "not-the-default"}}
+    left_out = parse_config(yaml.safe_dump(base), CONFIG_NAME, base_dir=tmp_path)
+    assert parse_config(yaml.safe_dump(explicit), CONFIG_NAME, base_dir=tmp_path) != left_out
 
 
 @pytest.mark.parametrize("text", [ISSUE_EXAMPLE, embedded_example_text()], ids=["issue", "shipped"])
@@ -1133,8 +1205,8 @@ def test_one_form_label_for_both_kinds_is_refused(tmp_path: Path, monkeypatch: p
 
 def test_rfc_defaults_when_the_section_is_absent() -> None:
     config = parse_config(ISSUE_EXAMPLE, CONFIG_NAME, base_dir=None)
-    assert config.rfc == RfcConfig()
-    assert config.rfc == RfcConfig(
+    assert config.section(RfcSettings) == RfcSettings()
+    assert config.section(RfcSettings) == RfcSettings(
         title_prefix="RFC:",
         label="rfc",
         folder="requests-for-comments/",
@@ -1148,8 +1220,11 @@ def test_rfc_defaults_when_the_section_is_absent() -> None:
 
 def test_the_issue_rfc_example_gives_the_defaults() -> None:
     config = parse_config(ISSUE_EXAMPLE + RFC_EXAMPLE, CONFIG_NAME, base_dir=None)
-    assert config.rfc == RfcConfig()
-    assert parse_config(ISSUE_EXAMPLE + "rfc: {}\n", CONFIG_NAME, base_dir=None).rfc == RfcConfig()
+    assert config.section(RfcSettings) == RfcSettings()
+    assert (
+        parse_config(ISSUE_EXAMPLE + "rfc: {}\n", CONFIG_NAME, base_dir=None).section(RfcSettings)
+        == RfcSettings()
+    )
 
 
 @pytest.mark.parametrize(
@@ -1163,7 +1238,7 @@ def test_the_issue_rfc_example_gives_the_defaults() -> None:
 )
 def test_rfc_reminder_interval(written: str, expected: timedelta) -> None:
     config = parse_config(ISSUE_EXAMPLE + f"rfc:\n  remind_every: {written}\n", CONFIG_NAME, base_dir=None)
-    assert config.rfc.remind_every == expected
+    assert config.section(RfcSettings).remind_every == expected
 
 
 @pytest.mark.parametrize(
@@ -1177,12 +1252,12 @@ def test_rfc_reminder_interval(written: str, expected: timedelta) -> None:
 )
 def test_rfc_folder_is_normalised(written: str, expected: str) -> None:
     config = parse_config(ISSUE_EXAMPLE + f"rfc:\n  folder: {written}\n", CONFIG_NAME, base_dir=None)
-    assert config.rfc.folder == expected
+    assert config.section(RfcSettings).folder == expected
 
 
 def test_rfc_section_headings_add_to_the_built_in_ones() -> None:
     text = ISSUE_EXAMPLE + "rfc:\n  sections:\n    context: [Links]\n    problem: [Why, Pain point]\n"
-    sections = parse_config(text, CONFIG_NAME, base_dir=None).rfc.sections
+    sections = parse_config(text, CONFIG_NAME, base_dir=None).section(RfcSettings).sections
     assert sections["context"] == (*RFC_SECTIONS["context"], "Links")
     assert sections["problem"] == (*RFC_SECTIONS["problem"], "Pain point")  # Why was built in already
     assert sections["decision_maker"] == RFC_SECTIONS["decision_maker"]
@@ -1191,13 +1266,13 @@ def test_rfc_section_headings_add_to_the_built_in_ones() -> None:
 def test_an_rfc_heading_given_to_another_section_moves_there() -> None:
     # "Deadline" is built in for the decision date; a company that means something else by it says so.
     text = ISSUE_EXAMPLE + "rfc:\n  sections:\n    decision_to_make: [deadline]\n"
-    sections = parse_config(text, CONFIG_NAME, base_dir=None).rfc.sections
+    sections = parse_config(text, CONFIG_NAME, base_dir=None).section(RfcSettings).sections
     assert "deadline" in sections["decision_to_make"]
     assert "Deadline" not in sections["decision_date"]
 
 
 def test_built_in_rfc_headings_name_one_section_each() -> None:
-    from gh_ops.config import heading_key
+    from gh_ops.rfc.settings import heading_key
 
     keys = [heading_key(h) for headings in RFC_SECTIONS.values() for h in headings]
     assert len(keys) == len(set(keys))

@@ -14,7 +14,7 @@ from fakegithub import FakeGitHub, FrozenClock, load_payload
 from graphql import FieldNode, parse
 
 from gh_ops import gql as ghql
-from gh_ops import rfc_queries as q
+from gh_ops.rfc import queries as q
 
 API = "https://api.github.com"
 GQL = f"{API}/graphql"

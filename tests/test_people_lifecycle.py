@@ -34,7 +34,7 @@ from people_data import (
 
 from gh_ops.cli import main
 from gh_ops.markup import read_marker
-from gh_ops.people import KEPT_HEADING, KEPT_MARKER
+from gh_ops.people.rules import KEPT_HEADING, KEPT_MARKER
 
 pytestmark = pytest.mark.usefixtures("no_wall_clock")
 

@@ -43,7 +43,7 @@ from people_data import (
 from gh_ops import dates
 from gh_ops.cli import main
 from gh_ops.markup import read_marker
-from gh_ops.people import REQUEST_MARKER
+from gh_ops.people.rules import REQUEST_MARKER
 
 pytestmark = pytest.mark.usefixtures("no_wall_clock")
 
@@ -856,8 +856,8 @@ def test_steps_cross_a_month_end_and_check_ins_skip_the_weekend(fake: FakeGitHub
 
 
 def test_today_is_the_teams_own_date(fake: FakeGitHub, workdir: Path) -> None:
-    from gh_ops import people
     from gh_ops.config import parse_config
+    from gh_ops.people import rules as people
 
     config = parse_config(CONFIG, "gh-ops.yml", base_dir=None)
     moment = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)  # 22:00 on the 19th in New York, 03:00 in London

@@ -11,7 +11,7 @@ from gh_ops.config import Config, embedded_example_text, parse_config
 from gh_ops.errors import UsageError
 from gh_ops.forms import parse_form
 from gh_ops.markup import read_marker
-from gh_ops.people import (
+from gh_ops.people.rules import (
     AnswersError,
     Joiner,
     Leaver,

@@ -13,8 +13,8 @@ from fakegithub import FakeGitHub, FrozenClock
 from priority_data import BOT, CONFIG, NOW, REPO
 
 from gh_ops.cli import main
-from gh_ops.config import DEFAULT_PRIORITY_LABELS
 from gh_ops.markup import read_marker
+from gh_ops.priority.settings import DEFAULT_PRIORITY_LABELS
 
 pytestmark = pytest.mark.usefixtures("no_wall_clock")
 

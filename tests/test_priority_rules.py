@@ -12,18 +12,11 @@ from click.testing import CliRunner
 from fakegithub import load_payload
 
 from gh_ops.cli import main
-from gh_ops.config import (
-    DEFAULT_PRIORITY_LABELS,
-    PRIORITY_LABELS,
-    ManagedLabel,
-    PriorityConfig,
-    PriorityRule,
-    parse_config,
-)
+from gh_ops.config import parse_config
 from gh_ops.errors import ConfigError
 from gh_ops.forms import parse_form
 from gh_ops.models import Comment, Label, TimelineEvent
-from gh_ops.priority import (
+from gh_ops.priority.rules import (
     NOTE_CONFLICT,
     NOTE_CVSS,
     cvss_score,
@@ -39,9 +32,16 @@ from gh_ops.priority import (
     priority_labels_of,
     read_history,
 )
+from gh_ops.priority.settings import (
+    DEFAULT_PRIORITY_LABELS,
+    PRIORITY_LABELS,
+    ManagedLabel,
+    PriorityRule,
+    PrioritySettings,
+)
 
 BOT = "github-actions[bot]"
-CFG = PriorityConfig()
+CFG = PrioritySettings()
 CONFIG_NAME = "gh-ops.yml"
 
 
@@ -52,12 +52,12 @@ def trusted(login: str | None) -> bool:
 # --- config -------------------------------------------------------------------------------------------
 
 
-def load(text: str) -> PriorityConfig:
-    return parse_config(text, CONFIG_NAME, base_dir=None).priority
+def load(text: str) -> PrioritySettings:
+    return parse_config(text, CONFIG_NAME, base_dir=None).section(PrioritySettings)
 
 
 def test_the_section_may_be_absent_and_defaults_are_the_issues() -> None:
-    assert load("timezone: UTC\n") == PriorityConfig()
+    assert load("timezone: UTC\n") == PrioritySettings()
     # The issue's example, as written there, is exactly the defaults.
     issue_example = """\
 priority:
@@ -68,7 +68,7 @@ priority:
       label: P0
   private_repo: null           # where security issues may be transferred
 """
-    assert load(issue_example) == PriorityConfig()
+    assert load(issue_example) == PrioritySettings()
     assert CFG.untriaged_after == timedelta(days=2)
     assert CFG.cvss == (
         ("security-P0", 9.0),
@@ -144,9 +144,9 @@ def test_config_labels_add_to_and_restyle_the_managed_set() -> None:
 def test_triage_team_may_be_a_config_team_or_a_github_team() -> None:
     teams = "teams:\n  web:\n    lead: alice\n"
     assert (
-        parse_config(
-            teams + "priority:\n  triage_team: web\n", CONFIG_NAME, base_dir=None
-        ).priority.triage_team
+        parse_config(teams + "priority:\n  triage_team: web\n", CONFIG_NAME, base_dir=None)
+        .section(PrioritySettings)
+        .triage_team
         == "web"
     )
     assert load("priority:\n  triage_team: '@acme/triage'\n").triage_team == "acme/triage"
@@ -156,7 +156,7 @@ def test_triage_team_may_be_a_config_team_or_a_github_team() -> None:
 
 
 def test_a_bug_by_label_title_prefix_or_form_question() -> None:
-    cfg = PriorityConfig(
+    cfg = PrioritySettings(
         bug_labels=("bug", "defect"),
         bug_title_prefixes=("[Bug]",),
         bug_form_questions=("Steps to reproduce",),
@@ -197,7 +197,7 @@ def test_form_answer_gives_the_label_it_starts_with(answer: str, label: str | No
 
 def test_form_question_is_configurable_and_found_in_any_case() -> None:
     body = "### severity\n\nP3 - Icebox\n"
-    assert priority_from_form(body, PriorityConfig(form_question="Severity")) == "P3"
+    assert priority_from_form(body, PrioritySettings(form_question="Severity")) == "P3"
     assert priority_from_form(body, CFG) is None
     assert parse_form("no form here") == {}
 
@@ -298,7 +298,7 @@ def test_the_vector_is_found_in_prose_and_code() -> None:
 
 
 def test_configured_ranges_change_the_mapping() -> None:
-    cfg = PriorityConfig(cvss=(("P0", 9.5), ("P1", 5.0)))
+    cfg = PrioritySettings(cvss=(("P0", 9.5), ("P1", 5.0)))
     assert [label_for_score(s, cfg) for s in (10.0, 9.5, 9.4, 5.0, 4.9, 0.0)] == [
         "P0",
         "P0",
@@ -313,7 +313,7 @@ def test_configured_ranges_change_the_mapping() -> None:
 
 
 def test_the_first_matching_rule_gives_its_label() -> None:
-    cfg = PriorityConfig(rules=(PriorityRule("(?i)crash|data loss", "P0"), PriorityRule("(?i)slow", "P2")))
+    cfg = PrioritySettings(rules=(PriorityRule("(?i)crash|data loss", "P0"), PriorityRule("(?i)slow", "P2")))
     assert priority_from_rules("App is slow and crashes", "", cfg) == ("P0", 0)
     assert priority_from_rules("Search", "It is SLOW", cfg) == ("P2", 1)
     assert priority_from_rules("Typo", "in the README", cfg) is None

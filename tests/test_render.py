@@ -53,13 +53,17 @@ def test_user_template_overrides_the_default_of_the_same_name(tpl: Path) -> None
 def test_default_is_used_when_the_user_folder_lacks_the_template(tpl: Path) -> None:
     from gh_ops.config import EMBEDDED_NAME, embedded_example_text, parse_config
     from gh_ops.dates import parse_now
-    from gh_ops.preview import sprint_context
+    from gh_ops.sprint.samples import sprint_context
+    from gh_ops.sprint.settings import SprintSettings
 
     write(tpl, "other.md", "---\ntitle: other\n---\n")
     renderer = Renderer(tpl)
     assert renderer.search_path == [tpl, default_templates_dir()]
-    team = parse_config(embedded_example_text(), EMBEDDED_NAME, base_dir=None).teams["web"]
-    context = sprint_context(team, parse_now("2026-11-20"), "acme/widgets", with_previous=False)
+    config = parse_config(embedded_example_text(), EMBEDDED_NAME, base_dir=None)
+    schedule = config.section(SprintSettings).schedules["web"]
+    context = sprint_context(
+        config.teams["web"], schedule, parse_now("2026-11-20"), "acme/widgets", with_previous=False
+    )
     issue = renderer.render_issue("sprint.md", context)
     assert issue.title == "Team Web · Sprint 24 · 23 Nov – 6 Dec 2026"
     assert "### How the time splits" in issue.body

@@ -102,11 +102,11 @@ def runs(fake: FakeGitHub) -> list[dict[str, Any]]:
 def test_a_pull_request_that_is_not_an_rfc_costs_nothing_when_the_checkout_tells(
     fake: FakeGitHub, on_event: Callable[..., dict[str, Any]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from gh_ops import rfc_watch
+    from gh_ops.rfc import run as rfc_run
 
     number = fake.add_pull(REPO, title="Update the README with new information.", body="x", author=AUTHOR)
     on_event("opened", number=number)
-    monkeypatch.setattr(rfc_watch, "changed_files_from_checkout", lambda pr, cwd=None: ("README.md",))
+    monkeypatch.setattr(rfc_run, "changed_files_from_checkout", lambda pr, cwd=None: ("README.md",))
     result = check()
     assert result.exit_code == 0, result.output
     assert "nothing to do" in result.output and "not an RFC" in result.output

@@ -11,7 +11,8 @@ from click.testing import CliRunner, Result
 
 from gh_ops.cli import main
 from gh_ops.config import embedded_example_text, parse_config
-from gh_ops.rfc import MALFORMED, REQUIRED_SECTIONS, VALID, check_rfc, parse_sections
+from gh_ops.rfc.document import parse_sections
+from gh_ops.rfc.rules import MALFORMED, REQUIRED_SECTIONS, VALID, check_rfc
 
 pytestmark = pytest.mark.usefixtures("no_wall_clock")
 

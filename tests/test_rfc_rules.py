@@ -11,7 +11,8 @@ from fakegithub import load_payload
 
 from gh_ops.config import Config, embedded_example_text, parse_config
 from gh_ops.errors import UsageError
-from gh_ops.rfc import (
+from gh_ops.rfc.document import feedback_people, is_placeholder, parse_decision_date, parse_sections
+from gh_ops.rfc.rules import (
     DECIDED,
     MALFORMED,
     OVERDUE,
@@ -22,14 +23,11 @@ from gh_ops.rfc import (
     check_rfc,
     decision_maker,
     default_path,
-    feedback_people,
-    is_placeholder,
     is_rfc,
-    parse_decision_date,
-    parse_sections,
     plan_new,
     slug,
 )
+from gh_ops.rfc.settings import RfcSettings
 
 # A real pull_request.opened payload: its title, body and created_at are the inputs below.
 OPENED_PR = load_payload("pull_request.opened")["pull_request"]
@@ -202,7 +200,7 @@ ALIASES = {
 
 @pytest.mark.parametrize(("sid", "heading"), [(sid, h) for sid, hs in ALIASES.items() for h in hs])
 def test_headings_have_aliases(cfg: Config, sid: str, heading: str) -> None:
-    canonical = cfg.rfc.sections[sid][0]
+    canonical = cfg.section(RfcSettings).sections[sid][0]
     body = rfc_body().replace(f"## {canonical}\n", f"## {heading}\n")
     assert f"## {heading}\n" in body
     sections = parse_sections(body, cfg)

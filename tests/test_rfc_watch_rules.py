@@ -12,26 +12,26 @@ from typing import Any
 import pytest
 from rfc_data import AUTHOR, DECIDER, rfc_body
 
-from gh_ops import rfc
 from gh_ops.config import Config, parse_config
 from gh_ops.models import Comment, Review
-from gh_ops.rfc_watch import (
+from gh_ops.rfc import rules as rfc
+from gh_ops.rfc.queries import pull_from_json
+from gh_ops.rfc.rules import (
     DECLINED,
     MERGED_UNDECIDED,
+    Assessment,
     EventInfo,
     Memory,
     Move,
     Pull,
     assess,
-    changed_files_from_checkout,
-    chat_messages,
-    digest,
+    chat_notices,
     digest_row,
     memory_text,
-    plan,
-    pull_from_json,
     read_memory,
 )
+from gh_ops.rfc.run import changed_files_from_checkout, plan
+from gh_ops.rfc.texts import chat_text, digest
 
 BOT = "github-actions[bot]"
 OPENED = datetime(2026, 11, 24, 10, tzinfo=UTC)  # a Tuesday; the RFC decides by 2026-12-01
@@ -68,6 +68,12 @@ def pull(**fields: Any) -> Pull:
     }
     base.update(fields)
     return Pull(**base)
+
+
+def chat_messages(a: Assessment, now: datetime) -> tuple[list[str], Memory]:
+    """The chat messages due, as `rfc check` and `rfc remind` send them."""
+    notices, memory = chat_notices(a, now)
+    return [chat_text(notice, a) for notice in notices], memory
 
 
 def comment(body: str, author: str = BOT, at: datetime = OPENED, node_id: str = "IC_1") -> Comment:

@@ -7,15 +7,15 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from gh_ops import dates
-from gh_ops.config import SprintSchedule
 from gh_ops.markup import read_marker
-from gh_ops.sprint import (
+from gh_ops.sprint.rules import (
     Goal,
     due_sprint,
     extract_goals,
     sprint_by_number,
     sprint_number_on,
 )
+from gh_ops.sprint.settings import SprintSchedule
 
 TWO_WEEKS = SprintSchedule(every_weeks=2, anchor=date(2026, 1, 5), open_days_before=3)
 

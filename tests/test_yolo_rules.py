@@ -8,12 +8,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from gh_ops import yolo
-from gh_ops.config import YoloConfig
 from gh_ops.models import Review
-from gh_ops.yolo import MergedPull, PullCommit, emergency_of
+from gh_ops.yolo import rules as yolo
+from gh_ops.yolo.rules import MergedPull, PullCommit, emergency_of
+from gh_ops.yolo.settings import YoloSettings
 
-CFG = YoloConfig()
+CFG = YoloSettings()
 T0 = datetime(2026, 11, 24, 9, tzinfo=UTC)
 MERGED_AT = T0 + timedelta(hours=5)
 HEAD = "c" * 40
@@ -50,7 +50,7 @@ def pull(*reviews: Review, **fields: object) -> MergedPull:
     return MergedPull(**base)  # type: ignore[arg-type]
 
 
-def reasons(p: MergedPull, cfg: YoloConfig = CFG) -> tuple[str, ...]:
+def reasons(p: MergedPull, cfg: YoloSettings = CFG) -> tuple[str, ...]:
     return yolo.evaluate(p, cfg).reasons
 
 
@@ -303,9 +303,9 @@ def test_every_reason_code_is_produced_by_some_rule() -> None:
     ],
 )
 def test_a_template_emergency_line_without_a_reason_is_no_emergency(body: str) -> None:
-    assert emergency_of(body, (), YoloConfig()) == (False, None)
+    assert emergency_of(body, (), YoloSettings()) == (False, None)
 
 
 def test_an_emergency_line_with_a_reason_is_one() -> None:
     body = "Emergency: no\n\nEmergency: checkout is down for every customer"
-    assert emergency_of(body, (), YoloConfig()) == (True, "checkout is down for every customer")
+    assert emergency_of(body, (), YoloSettings()) == (True, "checkout is down for every customer")

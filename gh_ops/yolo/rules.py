@@ -1,5 +1,6 @@
 """Yolo merges, the rules: was a change checked by someone other than its author before it reached
-the default branch? Pure functions over plain data; GitHub is read and written in yolo_watch.py."""
+the default branch, and what gh-ops writes about it. Pure functions over plain data; GitHub is read
+in queries.py and run.py."""
 
 from __future__ import annotations
 
@@ -7,9 +8,15 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from gh_ops.config import YoloConfig
-from gh_ops.models import Review
+from gh_ops.config import Config
+from gh_ops.markup import read_marker
+from gh_ops.models import Comment, Review
+from gh_ops.yolo.settings import YoloSettings
+
+COMMENT_KIND = "yolo"
+FOLLOW_UP_KIND = "yolo-follow-up"
 
 # The reason codes, in the order they are reported. A change with none was reviewed.
 NO_APPROVAL = "no-approval"
@@ -102,7 +109,7 @@ def is_bot(login: str | None) -> bool:
     return bool(login) and str(login).casefold().endswith("[bot]")
 
 
-def bot_allowed(login: str | None, cfg: YoloConfig) -> bool:
+def bot_allowed(login: str | None, cfg: YoloSettings) -> bool:
     return is_bot(login) and str(login).casefold() in {b.casefold() for b in cfg.allow_bots}
 
 
@@ -146,7 +153,7 @@ def authors_of(pull: MergedPull) -> set[str]:
     return {p.casefold() for p in people}
 
 
-def emergency_of(body: str, labels: Iterable[str], cfg: YoloConfig) -> tuple[bool, str | None]:
+def emergency_of(body: str, labels: Iterable[str], cfg: YoloSettings) -> tuple[bool, str | None]:
     """Declared an emergency: the configured label, or an `Emergency: <reason>` line in the body."""
     text = re.sub(r"<!--.*?(?:-->|\Z)", "", body or "", flags=re.S)  # template prompts are not reasons
     for match in _EMERGENCY_LINE.finditer(text):
@@ -170,7 +177,7 @@ def latest_opinions(reviews: Iterable[Review]) -> dict[str, Review]:
     return latest
 
 
-def is_fresh(review: Review, pull: MergedPull, cfg: YoloConfig) -> bool:
+def is_fresh(review: Review, pull: MergedPull, cfg: YoloSettings) -> bool:
     """On the merged head, or on a commit after which only merges of the base branch came."""
     if cfg.approval == "any-approval":
         return True
@@ -186,7 +193,7 @@ def is_fresh(review: Review, pull: MergedPull, cfg: YoloConfig) -> bool:
 
 
 def _approval_reasons(
-    pull: MergedPull, reviews: tuple[Review, ...], cfg: YoloConfig
+    pull: MergedPull, reviews: tuple[Review, ...], cfg: YoloSettings
 ) -> tuple[list[str], list[str]]:
     """(reasons, valid approvers) from these reviews."""
     authors = authors_of(pull)
@@ -218,7 +225,7 @@ def _approval_reasons(
     return reasons, []
 
 
-def evaluate(pull: MergedPull, cfg: YoloConfig) -> Verdict:
+def evaluate(pull: MergedPull, cfg: YoloSettings) -> Verdict:
     """Was this merged pull request reviewed? A merge by someone other than the author is not a
     review; only an approving review is."""
     emergency, why = emergency_of(pull.body, pull.labels, cfg)
@@ -239,7 +246,7 @@ def evaluate(pull: MergedPull, cfg: YoloConfig) -> Verdict:
     return Verdict(_ordered(reasons), emergency, why, tuple(approvers), tuple(post))
 
 
-def evaluate_push(*, author: str | None, message: str, cfg: YoloConfig, forced: bool = False) -> Verdict:
+def evaluate_push(*, author: str | None, message: str, cfg: YoloSettings, forced: bool = False) -> Verdict:
     """A commit on the default branch with no merged pull request: a direct push (an allowed bot's
     passes). A force-push is reported as such whatever was pushed."""
     emergency, why = emergency_of(message, (), cfg)
@@ -280,3 +287,76 @@ class Tally:
     @property
     def reviewed_share(self) -> float:
         return self.reviewed / self.changes if self.changes else 1.0
+
+
+# --- what GitHub says about a merged pull request, and what was found ----------------------------
+
+
+@dataclass(frozen=True)
+class PullInfo:
+    """A merged pull request as read from GitHub: the rules' view plus what the writes need."""
+
+    node_id: str
+    title: str
+    url: str
+    merged: bool
+    merge_sha: str | None
+    label_ids: dict[str, str]  # name -> node id
+    comments: tuple[Comment, ...]
+    rules: MergedPull
+
+
+def kept_comment(pull: PullInfo, config: Config) -> tuple[Comment | None, int | None, bool]:
+    """gh-ops' comment on the pull request (only a trusted author's counts), the follow-up issue
+    number it remembers, and whether gh-ops closed that issue already."""
+    for comment in pull.comments:
+        if not config.trusted(comment.author):
+            continue
+        found = read_marker(comment.body)
+        if found is not None and found[0] == COMMENT_KIND:
+            number = found[1].get("issue", "")
+            closed = found[1].get("closed") == "yes"
+            return comment, int(number) if number.isdigit() else None, closed
+    return None, None, False
+
+
+@dataclass
+class Outcome:
+    """What `yolo check` found and did for one change."""
+
+    repository: str
+    number: int | None
+    sha: str
+    author: str | None
+    merged_by: str | None
+    verdict: Verdict
+    done: list[str] = field(default_factory=list)
+    follow_up: int | None = None
+    before: str | None = None  # force-push: the overwritten tip
+    after: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        record: dict[str, Any] = {
+            "repository": self.repository,
+            "number": self.number,
+            "sha": self.sha,
+            "author": self.author,
+            "merged_by": self.merged_by,
+            "reasons": list(self.verdict.reasons),
+            "emergency": self.verdict.emergency,
+            "post_merge_review_by": list(self.verdict.post_merge_reviewers),
+        }
+        if self.before or self.after:
+            record["before"], record["after"] = self.before, self.after
+        return record
+
+
+@dataclass
+class AuditResult:
+    since: datetime
+    records: list[Outcome] = field(default_factory=list)
+    requests: int = 0
+
+    @property
+    def unexcused(self) -> list[Outcome]:
+        return [r for r in self.records if r.verdict.unexcused]

@@ -1,29 +1,27 @@
-"""Onboarding and offboarding checklists: one issue per person, filled in, kept in step with the date."""
+"""Onboarding and offboarding checklists, the rules: who the checklist is for (answers read from the
+issue form or the options, every problem named), its marker and variables, how people's ticks and
+notes survive a re-render, where it may be opened, and which request events call for it. Pure
+functions: no GitHub, no I/O."""
 
 from __future__ import annotations
 
 import contextlib
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from gh_ops import dates
-from gh_ops.config import Config, PeopleIssues
-from gh_ops.errors import ConfigError, GitHubError, Problem, Progress, UsageError
-from gh_ops.markup import defuse_markup, find_marker, marker
-from gh_ops.models import Comment, Issue
-from gh_ops.render import RenderedIssue, Renderer
-from gh_ops.trust import check_opened_by_trusted, check_token_account
-
-if TYPE_CHECKING:
-    from gh_ops.github import GitHub
+from gh_ops.config import Config
+from gh_ops.errors import Problem, UsageError
+from gh_ops.markup import defuse_markup, marker
+from gh_ops.models import RenderedIssue
+from gh_ops.people.settings import PeopleIssues, PeopleSettings
 
 ROLES = ("engineering", "product", "design", "ops", "other")
 LEAVE_KINDS = ("voluntary", "involuntary")
 REQUEST_MARKER = "<!-- gh-ops:people-request"  # + " kind=onboarding -->": one comment per kind
-BODY_LIMIT = 65536
 
 # The issue forms' question labels (a contract: .github/ISSUE_TEMPLATE/*.yml use them) and the
 # command-line option that gives the same answer.
@@ -36,6 +34,7 @@ JOINER_QUESTIONS = {
     "Buddy": "--buddy",
     "Manager": "--manager",
 }
+
 LEAVER_QUESTIONS = {
     "GitHub username": "--login",
     "Full name": "--name",
@@ -44,18 +43,8 @@ LEAVER_QUESTIONS = {
     "Manager": "--manager",
 }
 
-# Shared with the schema harness: every GraphQL document gh-ops sends is validated in tests.
-ORG_TEAMS_QUERY = """query OrgTeamsOfMember($org: String!, $login: String!) {
-  organization(login: $org) {
-    teams(first: 100, userLogins: [$login]) {
-      nodes { name slug url }
-      pageInfo { hasNextPage }
-    }
-  }
-}"""
 
-
-# --- who the issue is for (pure) ---------------------------------------------------------------
+# --- who the issue is for ---------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -221,6 +210,13 @@ def leaver_from_answers(answers: Mapping[str, str | None], config: Config, *, so
     return Leaver(login, " ".join(name.split()), last_day, kind, manager)
 
 
+def person_from_answers(config: Config, kind: str, answers: Mapping[str, str | None], source: str) -> Person:
+    """The joiner or leaver these answers describe (`source`: "form" or "flags", for the messages)."""
+    if kind == "onboarding":
+        return joiner_from_answers(answers, config, source=source)
+    return leaver_from_answers(answers, config, source=source)
+
+
 def _team_key(answer: str, config: Config) -> str | None:
     wanted = answer.strip().lower()
     for key, team in config.teams.items():
@@ -229,7 +225,7 @@ def _team_key(answer: str, config: Config) -> str | None:
     return None
 
 
-# --- keeping people's work across a re-render (pure) ---------------------------------------------
+# --- keeping people's work across a re-render ---------------------------------------------------
 
 _TASK = re.compile(r"^(\s*[-*+]\s+\[)( |x|X)(\]\s+)(.*)$")
 _MONTH = (
@@ -314,7 +310,7 @@ def merge_previous(old_body: str, new_body: str, old_template_body: str = "") ->
     return body, carried, kept
 
 
-# --- privacy (pure) -----------------------------------------------------------------------------
+# --- privacy -----------------------------------------------------------------------------------
 
 
 def privacy_verdict(kind: str, repo: str, private: bool, allow_public: bool) -> str | None:
@@ -330,33 +326,11 @@ def privacy_verdict(kind: str, repo: str, private: bool, allow_public: bool) -> 
     return f"{repo} is public: anyone can read this {kind} issue; consider a private people.repo"
 
 
-# --- the run ------------------------------------------------------------------------------------
-
-
-@dataclass
-class PeopleOutcome:
-    kind: str
-    person: Person
-    repo: str
-    action: str  # opened | updated | exists
-    issue: Issue | None = None
-    notes: list[str] = field(default_factory=list)
-
-    def as_json(self) -> dict[str, Any]:
-        real = self.issue is not None and not self.issue.planned
-        return {
-            "kind": self.kind,
-            "login": self.person.login,
-            "date": self.person.day.isoformat(),
-            "repo": self.repo,
-            "action": self.action,
-            "number": self.issue.number if real and self.issue else None,
-            "url": self.issue.url if real and self.issue else None,
-        }
+# --- the checklist: its marker, variables, labels and assignees ----------------------------------
 
 
 def settings(config: Config, kind: str) -> PeopleIssues:
-    return config.onboarding if kind == "onboarding" else config.offboarding
+    return config.section(PeopleSettings).of(kind)
 
 
 def answers_fingerprint(person: Person) -> str:
@@ -436,7 +410,7 @@ def build_context(
         },
         "org": repo.split("/", 1)[0],
         "github_teams": github_teams or [],
-        "access": list(config.offboarding.access),
+        "access": list(config.section(PeopleSettings).offboarding.access),
         "now": local_now,
         "today": local_now.date(),
     }
@@ -457,86 +431,7 @@ def issue_fields(
     return labels, assignees
 
 
-def resolve_people_repo(
-    gh: GitHub | None,
-    config: Config,
-    *,
-    flag_repo: str | None,
-    current_repo: str | None,
-    current_private: bool | None,
-) -> tuple[str, bool | None]:
-    """Where the checklist goes: --repo, else people.repo, else the current repository if it is private."""
-    if flag_repo:
-        return flag_repo, None
-    if config.people_repo:
-        return config.people_repo, None
-    if current_repo is None:
-        raise UsageError("no people repository: set people.repo in the config, or pass --repo OWNER/NAME")
-    private = current_private
-    if private is None and gh is not None:
-        private = bool(gh.get_repository(current_repo).get("private"))
-    if private is False:
-        raise ConfigError(
-            f"people.repo is not set and {current_repo} is public: joiner and leaver issues hold personal "
-            "information, so set people.repo to a private repository (or pass --repo)",
-            file=config.path,
-        )
-    return current_repo, private
-
-
-def _org_teams(gh: GitHub, org: str, login: str, warn: Any) -> list[dict[str, str]]:
-    try:
-        data = gh.graphql(ORG_TEAMS_QUERY, {"org": org, "login": login}, why=f"read {login}'s teams in {org}")
-    except GitHubError as exc:
-        if exc.status is not None and exc.status >= 500:
-            raise
-        if "resolve to an organization" in exc.message.lower():
-            warn(f"{org} is a user account, not an organization: there are no GitHub teams to list")
-        else:
-            warn(
-                f"could not read {login}'s GitHub teams in {org} ({exc.message}); the checklist lists none. "
-                "Reading teams needs a token with read:org (members: read) on the organization."
-            )
-        return []
-    teams = (data.get("organization") or {}).get("teams") or {}
-    if (teams.get("pageInfo") or {}).get("hasNextPage"):
-        warn(f"{login} is in more than 100 teams in {org}; the checklist lists the first 100")
-    nodes = teams.get("nodes") or []
-    return [{"name": defuse_markup(t["name"]), "slug": t["slug"], "url": t["url"]} for t in nodes if t]
-
-
-def find_person_issue(
-    gh: GitHub, config: Config, repo: str, kind: str, person: Person, request: Request | None
-) -> Issue | None:
-    """The checklist this run is about, if it exists.
-
-    First the one opened for this same request (so a corrected username updates it instead of
-    opening a second); else the person's open one; else a closed one with the same date (done, so
-    nothing to do). A closed checklist for another date is history: a rehire gets a new issue.
-    """
-    creator = config.bot if not config.trusted_authors else None
-    by_request: Issue | None = None
-    open_one: Issue | None = None
-    closed_same_date: Issue | None = None
-    for issue in gh.list_issues(repo, state="all", creator=creator):
-        if not config.trusted(issue.author):
-            continue
-        mark = find_marker(issue.body)  # the author is trusted; a note may sit above it
-        if not mark or mark[0] != kind:
-            continue
-        fields = mark[1]
-        # The listing is newest first: keep overwriting to settle on the oldest of each.
-        if request is not None and fields.get("request") == request.ref:
-            by_request = issue
-        if fields.get("login") == person.login.lower():
-            if issue.state == "open":
-                open_one = issue
-            elif fields.get("date") == person.day.isoformat():
-                closed_same_date = issue
-    return by_request or open_one or closed_same_date
-
-
-def _previous_person(person: Person, fields: dict[str, str]) -> Person:
+def previous_person(person: Person, fields: dict[str, str]) -> Person:
     """The person as the existing issue was drawn for (answers recorded in its marker), to tell
     gh-ops' own old text from what people added. Unrecorded answers fall back to today's."""
     from urllib.parse import unquote
@@ -561,274 +456,17 @@ def _previous_person(person: Person, fields: dict[str, str]) -> Person:
     return replace(person, **changes)
 
 
-def open_person_issue(
-    *,
-    kind: str,
-    person: Person,
-    gh: GitHub,
-    config: Config,
-    renderer: Renderer,
-    repo: str,
-    repo_private: bool | None,
-    allow_public: bool,
-    now: datetime,
-    request: Request | None,
-    say: Any,
-    warn: Any,
-) -> PeopleOutcome:
-    """Open (or bring up to date) the person's checklist; then answer and close the request. Re-runnable."""
-    kind_settings = settings(config, kind)
-    if repo_private is None:
-        repo_private = _repo_is_private(gh, config, repo)
-    warning = privacy_verdict(kind, repo, repo_private, allow_public)
-    if warning:
-        warn(warning)
-
-    existing = find_person_issue(gh, config, repo, kind, person, request)
-    existing_fields = (find_marker(existing.body) or ("", {}))[1] if existing else {}
-    mark = person_marker(kind, person, request)
-    if existing is not None and "request" in existing_fields and request is None:
-        # Options (not the form) for a checklist a request opened: keep pointing at that request.
-        mark = mark.replace(" answers=", f" request={existing_fields['request']} answers=")
-    outcome = PeopleOutcome(kind, person, repo, "exists", issue=existing)
-    progress = Progress(pending=[f"open or update the {kind} issue for {person.login}"])
-    try:
-        if existing is not None and existing_fields.get("answers") == answers_fingerprint(person):
-            state = "open" if existing.state == "open" else "closed"
-            say(f"the {kind} issue is already up to date: #{existing.number} ({state})")
-            progress.pending.clear()
-        elif existing is not None and existing.state != "open":
-            warn(f"#{existing.number}, the {kind} issue for this request, is closed: not changing it")
-            progress.pending.clear()
-        else:
-            teams = None
-            if kind == "offboarding":
-                teams = _org_teams(gh, repo.split("/", 1)[0], person.login, warn)
-
-            def render(who: Person) -> RenderedIssue:
-                context = build_context(
-                    kind=kind,
-                    person=who,
-                    config=config,
-                    repo=repo,
-                    now=now,
-                    request=request,
-                    github_teams=teams,
-                )
-                return renderer.render_issue(kind_settings.template, context)
-
-            rendered = render(person)
-            body = f"{mark}\n{rendered.body}"
-            if len(body) > BODY_LIMIT or len(rendered.title) > 256:
-                raise UsageError(
-                    f"the rendered {kind} issue is larger than GitHub allows (title 256, body {BODY_LIMIT} "
-                    "characters): shorten the template or the answers"
-                )
-            labels, assignees = issue_fields(rendered, person, kind_settings, config)
-            if existing is None:
-                _create(
-                    gh,
-                    config,
-                    kind,
-                    repo,
-                    person,
-                    rendered,
-                    body,
-                    labels,
-                    assignees,
-                    mark,
-                    outcome,
-                    progress,
-                    say,
-                    warn,
-                )
-            else:
-                earlier = _previous_person(person, existing_fields)
-                before = render(earlier)
-                _, assigned_before = issue_fields(before, earlier, kind_settings, config)
-                body, carried, kept = merge_previous(existing.body, body, f"{mark}\n{before.body}")
-                # A title someone edited by hand is theirs; only gh-ops' own title follows the answers.
-                title = rendered.title if existing.title == before.title else None
-                moved = (
-                    "dates moved"
-                    if existing_fields.get("date") != person.day.isoformat()
-                    else "answers changed"
-                )
-                say(
-                    f"{'would update' if gh.dry_run else 'updating'} #{existing.number}: {moved}, "
-                    f"{carried} ticked step(s) carried over"
-                )
-                if kept:
-                    warn(
-                        f"#{existing.number}: {len(kept)} line(s) people added, or ticked steps the template "
-                        f"no longer has, are kept under '{KEPT_HEADING.lstrip('# ')}'"
-                    )
-                gh.update_issue(
-                    repo,
-                    existing.number,
-                    why=f"bring the {kind} issue up to date",
-                    title=title,
-                    body=body,
-                    # Whoever gh-ops assigned for the old answers gives way to the new answers;
-                    # people assigned by hand stay.
-                    assignees=tuple(
-                        dict.fromkeys(
-                            (*(a for a in existing.assignees if a not in assigned_before), *assignees)
-                        )
-                    ),
-                    on_warning=warn,
-                )
-                outcome.action = "updated"
-                progress.pending.clear()
-                progress.done.append(f"updated #{existing.number}")
-        if (
-            request is not None
-            and outcome.issue is not None
-            and (request.state == "open" or existing is None)
-        ):
-            progress.pending.append(f"answer and close request #{request.number}")
-            _answer_request(gh, config, request, outcome, say)
-            progress.pending.clear()
-            progress.done.append(f"closed request #{request.number}")
-    except GitHubError as exc:
-        exc.progress = progress
-        raise
-    return outcome
-
-
-def _create(
-    gh: GitHub,
-    config: Config,
-    kind: str,
-    repo: str,
-    person: Person,
-    rendered: RenderedIssue,
-    body: str,
-    labels: tuple[str, ...],
-    assignees: tuple[str, ...],
-    mark: str,
-    outcome: PeopleOutcome,
-    progress: Progress,
-    say: Any,
-    warn: Any,
-) -> None:
-    check_token_account(gh, config, f"{kind} issue")
-    verb = "would open" if gh.dry_run else "opening"
-    # Titles hold names and dates, and a run log may be public: they stay out of it.
-    say(
-        f"{verb} the {kind} checklist in {repo} (labels: {', '.join(labels)}; assignees: "
-        f"{', '.join(assignees) or 'none'})"
-    )
-    outcome.issue = gh.create_issue(
-        repo,
-        title=rendered.title,
-        body=body,
-        labels=labels,
-        assignees=assignees,
-        marker=mark,
-        trusted_author=config.trusted,
-        on_warning=warn,
-    )
-    outcome.action = "opened"
-    progress.pending.clear()
-    if not outcome.issue.planned:
-        progress.done.append(f"opened #{outcome.issue.number} in {repo}")
-        say(f"opened #{outcome.issue.number} {outcome.issue.url}")
-        check_opened_by_trusted(outcome.issue, config, f"{kind} issue")
-
-
-def _repo_is_private(gh: GitHub, config: Config, repo: str) -> bool:
-    try:
-        return bool(gh.get_repository(repo).get("private"))
-    except GitHubError as exc:
-        if exc.status == 404:
-            where = "people.repo" if config.people_repo == repo else "--repo"
-            raise ConfigError(
-                f"{where} {repo} does not exist, or the token cannot see it (a private repository needs a "
-                "token with access to it)",
-                file=config.path if where == "people.repo" else None,
-                line=config.line_of("people.repo") if where == "people.repo" else None,
-            ) from None
-        raise
+# --- the request it was asked for in --------------------------------------------------------------
 
 
 def request_marker(kind: str) -> str:
     return f"{REQUEST_MARKER} kind={kind} -->"
 
 
-def _who(kind: str, login: str) -> str:
+def who(kind: str, login: str) -> str:
     # A leaver is never @-mentioned: a mention notifies them, possibly before they have been told.
     return f"`{login}`" if kind == "offboarding" else f"@{login}"
 
-
-def _answer_request(gh: GitHub, config: Config, request: Request, outcome: PeopleOutcome, say: Any) -> None:
-    """Close the request, then leave (or edit into) gh-ops' one comment linking the checklist.
-
-    The comment comes last, so once it says this it records that the request was answered: the same
-    event delivered again then costs no write.
-    """
-    issue = outcome.issue
-    assert issue is not None
-    where = f"{outcome.repo}#{issue.number}" if not issue.planned else f"a new issue in {outcome.repo}"
-    text = (
-        f"{request_marker(outcome.kind)}\nThe {outcome.kind} checklist for "
-        f"{_who(outcome.kind, outcome.person.login)} is {where}. Closing this request."
-    )
-    mine = _own_request_comment(gh, config, request, outcome.kind)
-    if mine is not None and mine.body == text and request.state != "open":
-        say(f"request {request.ref} was already answered")
-        return
-    # The link first: if closing then fails, a re-run finds the request still open and closes it;
-    # closing first could leave a closed request that nobody answered.
-    _write_request_comment(gh, request, mine, text)
-    if request.state == "open":
-        say(f"{'would close' if gh.dry_run else 'closing'} request {request.ref}")
-        gh.update_issue(
-            request.repo,
-            request.number,
-            why="close the answered request",
-            state="closed",
-            state_reason="completed",
-        )
-
-
-def _own_request_comment(gh: GitHub, config: Config, request: Request, kind: str) -> Comment | None:
-    """gh-ops' comment for this kind on the request; a pasted marker in someone else's is not it."""
-    for comment in gh.list_comments(request.repo, request.number):
-        if comment.body.startswith(request_marker(kind)) and config.trusted(comment.author):
-            return comment
-    return None
-
-
-def _write_request_comment(gh: GitHub, request: Request, mine: Comment | None, text: str) -> None:
-    if mine is None:
-        gh.create_comment(request.repo, request.number, text, why=f"answer request #{request.number}")
-    elif mine.body != text:
-        gh.update_comment(request.repo, mine.id, text, why=f"update the answer on #{request.number}")
-
-
-def report_bad_answers(gh: GitHub, config: Config, kind: str, request: Request, error: AnswersError) -> None:
-    """Tell the requester exactly which answers to fix, in the one comment gh-ops keeps on the request.
-
-    Once the request was answered (its comment links the checklist), a later bad edit does not replace
-    the link: the run fails with the problems in its log instead.
-    """
-    mine = _own_request_comment(gh, config, request, kind)
-    if request.state != "open" or (mine is not None and "checklist for" in mine.body):
-        return
-    lines = [f"- {p.key}: {defuse_markup(p.message)}" for p in error.problems]
-    text = (
-        f"{request_marker(kind)}\nI could not open the {kind} checklist yet. "
-        "Please edit this issue and fix:\n\n"
-        + "\n".join(lines)
-        + "\n\nI will try again as soon as the issue is edited."
-    )
-    if mine is None:  # a new comment: make sure the next run will recognise it as gh-ops' own
-        check_token_account(gh, config, f"comment on {request.ref}")
-    _write_request_comment(gh, request, mine, text)
-
-
-# --- the issues event -------------------------------------------------------------------------------
 
 REQUEST_ACTIONS = ("opened", "edited", "reopened", "labeled")
 
@@ -874,9 +512,3 @@ def request_from_event(
         )
     except (KeyError, TypeError, ValueError):
         raise UsageError("the issues event payload lacks the issue number or repository name") from None
-
-
-def refresh_request(gh: GitHub, request: Request) -> Request:
-    """The request as it is now: a re-run of an old workflow run must not bring back old answers."""
-    current = gh.get_issue(request.repo, request.number)
-    return replace(request, state=current.state, state_reason=current.state_reason, body=current.body)

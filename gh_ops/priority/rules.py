@@ -1,34 +1,29 @@
-"""Bug priorities: the managed label set, the rules that give a bug one priority label, CVSS, triage."""
+"""Bug priorities, the rules: the label family, which issues are bugs, where a priority comes from (a
+person's label, the issue form, a CVSS vector, the configured rules), what an issue's history says,
+the notes gh-ops leaves, and the label set to keep in step. Pure functions: no GitHub, no I/O."""
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from gh_ops.config import PRIORITY_LABELS, SECURITY_LABEL, Config, ManagedLabel, PriorityConfig
-from gh_ops.errors import GitHubError, Progress, UsageError
+from gh_ops.config import Config
+from gh_ops.dates import parse_time
+from gh_ops.errors import UsageError
 from gh_ops.forms import parse_form
 from gh_ops.markup import marker, read_marker
 from gh_ops.models import Comment, Issue, Label, TimelineEvent
-
-if TYPE_CHECKING:
-    from gh_ops.github import GitHub
-
-# Shared with the schema harness: every GraphQL document gh-ops sends is validated in tests.
-TRANSFER_ISSUE_MUTATION = """mutation TransferIssue($issueId: ID!, $repositoryId: ID!) {
-  transferIssue(input: {issueId: $issueId, repositoryId: $repositoryId, createLabelsIfMissing: true}) {
-    issue { number url }
-  }
-}"""
+from gh_ops.priority.settings import PRIORITY_LABELS, SECURITY_LABEL, ManagedLabel, PrioritySettings
 
 EVENT_ACTIONS = ("opened", "edited", "labeled", "reopened")
 CVSS_CALCULATOR = "https://www.first.org/cvss/calculator/{version}"
 
+
 # The notes gh-ops leaves on an issue, one of each kind at most, found again by their marker.
+NOTE_KIND = "priority"
 NOTE_CONFLICT = "conflict"
 NOTE_CVSS = "cvss"
 NOTE_SECURITY = "security"
@@ -36,10 +31,10 @@ NOTE_TRIAGE = "triage"
 
 
 def note_marker(note: str) -> str:
-    return marker("priority", note=note)
+    return marker(NOTE_KIND, note=note)
 
 
-# --- the label family (pure) -----------------------------------------------------------------
+# --- the label family ----------------------------------------------------------------------------
 
 _CANONICAL = {name.casefold(): name for name in PRIORITY_LABELS}
 
@@ -59,10 +54,10 @@ def has_label(labels: Iterable[str], name: str) -> bool:
     return any(label.casefold() == name.casefold() for label in labels)
 
 
-# --- which issues are bugs (pure) ------------------------------------------------------------
+# --- which issues are bugs, and where a priority comes from ---------------------------------------
 
 
-def is_bug(title: str, body: str, labels: Iterable[str], cfg: PriorityConfig) -> bool:
+def is_bug(title: str, body: str, labels: Iterable[str], cfg: PrioritySettings) -> bool:
     """A bug by label, by title prefix, or by answering one of the bug form's questions."""
     if any(has_label(labels, name) for name in cfg.bug_labels):
         return True
@@ -75,12 +70,10 @@ def is_bug(title: str, body: str, labels: Iterable[str], cfg: PriorityConfig) ->
     return False
 
 
-# --- where a priority comes from (pure) ------------------------------------------------------
-
 _CHOICE = re.compile(r"^\s*(security-p[0-3]|p[0-3])(?![\w-])", re.IGNORECASE)
 
 
-def priority_from_form(body: str, cfg: PriorityConfig) -> str | None:
+def priority_from_form(body: str, cfg: PrioritySettings) -> str | None:
     """The priority label the form's answer starts with ("P1", "P1 - Urgent, non-breaking"), or None."""
     answer = parse_form(body).get(cfg.form_question)
     if not answer:
@@ -89,7 +82,7 @@ def priority_from_form(body: str, cfg: PriorityConfig) -> str | None:
     return _CANONICAL[match.group(1).casefold()] if match else None
 
 
-def priority_from_rules(title: str, body: str, cfg: PriorityConfig) -> tuple[str, int] | None:
+def priority_from_rules(title: str, body: str, cfg: PrioritySettings) -> tuple[str, int] | None:
     """The label of the first rule whose expression is found in the title or body, and its index."""
     text = f"{title}\n{body}"
     for index, rule in enumerate(cfg.rules):
@@ -97,8 +90,6 @@ def priority_from_rules(title: str, body: str, cfg: PriorityConfig) -> tuple[str
             return rule.label, index
     return None
 
-
-# --- CVSS (pure) -------------------------------------------------------------------------------
 
 _VECTOR = re.compile(r"CVSS:(\d{1,3}(?:\.\d{1,3})?)/[A-Za-z0-9:/._-]*")
 
@@ -157,15 +148,12 @@ def _cvss_problem(exc: Exception) -> str:
     return "a metric or value is not valid, or a metric is given twice"
 
 
-def label_for_score(score: float, cfg: PriorityConfig) -> str | None:
+def label_for_score(score: float, cfg: PrioritySettings) -> str | None:
     """The label whose range holds the score (the highest minimum it reaches), or None (e.g. 0.0)."""
     for label, lowest in cfg.cvss:
         if score >= lowest:
             return label
     return None
-
-
-# --- the decision (pure) -----------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -193,7 +181,7 @@ def decide(
     labels: Iterable[str],
     added_by: Mapping[str, str | None],
     trusted: Callable[[str | None], bool],
-    cfg: PriorityConfig,
+    cfg: PrioritySettings,
     bug: bool,
 ) -> Decision:
     """The one priority label an issue should carry, in the order: a person's label, the issue form's
@@ -303,9 +291,6 @@ def _calc(version: str) -> str:
     return version if version in ("3.0", "3.1", "4.0") else "4.0"
 
 
-# --- what an issue's history says (pure) -----------------------------------------------------
-
-
 @dataclass(frozen=True)
 class History:
     labels: tuple[str, ...]  # the labels the issue has now
@@ -332,13 +317,10 @@ def read_history(
                 added_by[_CANONICAL.get(key, event.label)] = event.actor
         elif event.kind == "commented" and event.comment is not None and trusted(event.comment.author):
             mark = read_marker(event.comment.body)
-            if mark and mark[0] == "priority" and "note" in mark[1]:
+            if mark and mark[0] == NOTE_KIND and "note" in mark[1]:
                 notes.setdefault(mark[1]["note"], event.comment)
     current = [name for key, name in names.items() if on_now.get(key, key in then)]
     return History(tuple(current), added_by, notes)
-
-
-# --- priority labels: keep the label set in step -------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -385,87 +367,6 @@ def label_changes(repo: str, managed: Iterable[ManagedLabel], existing: Iterable
     return changes
 
 
-def sync_labels(
-    gh: GitHub, repos: list[str], managed: tuple[ManagedLabel, ...], *, say: Callable[[str], None]
-) -> list[LabelChange]:
-    """Create and update the managed labels in each repository; print the diff as it goes."""
-    results: list[LabelChange] = []
-    done: list[str] = []
-    for index, repo in enumerate(repos):
-        remaining: list[LabelChange] = []
-        try:
-            changes = label_changes(repo, managed, gh.list_labels(repo))
-            remaining = [c for c in changes if c.action != "same"]
-            say(f"{repo}: " + (f"{len(remaining)} label change(s)" if remaining else "labels up to date"))
-            for change in list(remaining):
-                say("  " + change.line())
-                label = Label(change.label.name, change.label.color, change.label.description)
-                if change.action == "create":
-                    gh.create_label(
-                        repo,
-                        label.name,
-                        color=label.color,
-                        description=label.description,
-                        why=f"create label {label.name} in {repo}",
-                    )
-                else:
-                    assert change.current is not None
-                    gh.update_label(
-                        repo, change.current.name, label, why=f"update label {label.name} in {repo}"
-                    )
-                done.append(f"{repo}: {change.action}d {label.name}")
-                remaining.remove(change)
-        except GitHubError as exc:
-            pending = [f"{repo}: {c.action} {c.label.name}" for c in remaining] or [f"the labels of {repo}"]
-            exc.progress = Progress(
-                done=done, pending=pending + [f"the labels of {r}" for r in repos[index + 1 :]]
-            )
-            raise
-        results.extend(changes)
-    return results
-
-
-def org_repositories(gh: GitHub, org: str, *, say: Callable[[str], None]) -> list[str]:
-    """Every repository of an organization that is not archived (archived ones are read-only)."""
-    repos, archived = [], 0
-    for repo in gh.list_org_repos(org):
-        if repo.archived:
-            archived += 1
-        else:
-            repos.append(repo.full_name)
-    say(f"{org}: {len(repos)} repositories" + (f" ({archived} archived, skipped)" if archived else ""))
-    return repos
-
-
-# --- priority apply ------------------------------------------------------------------------------
-
-
-@dataclass
-class ApplyOutcome:
-    repo: str
-    number: int | None
-    action: str  # labelled, unchanged, skipped
-    reason: str
-    priority: str | None = None
-    added: tuple[str, ...] = ()
-    removed: tuple[str, ...] = ()
-    comments: list[str] = field(default_factory=list)  # note kinds written
-    transferred_to: str | None = None
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "repo": self.repo,
-            "issue": self.number,
-            "action": self.action,
-            "priority": self.priority,
-            "reason": self.reason,
-            "added": list(self.added),
-            "removed": list(self.removed),
-            "comments": self.comments,
-            "transferred_to": self.transferred_to,
-        }
-
-
 @dataclass(frozen=True)
 class Target:
     """The issue `apply` works on: from the event payload, or read for --issue."""
@@ -490,7 +391,7 @@ def target_from_event(event_name: str | None, payload: dict[str, Any], config: C
     if action not in EVENT_ACTIONS:
         return f"nothing to do on an issue {action or 'event'} event"
     sender = (payload.get("sender") or {}).get("login")
-    if action == "labeled" and _is_gh_ops(config, sender):
+    if action == "labeled" and is_gh_ops(config, sender):
         return f"nothing to do: the label was added by {sender} (gh-ops itself)"
     try:
         issue = Issue.from_json(issue_data)
@@ -499,125 +400,13 @@ def target_from_event(event_name: str | None, payload: dict[str, Any], config: C
         raise UsageError("the issues event payload lacks the issue number or repository name") from None
     private = repository.get("private")
     updated = issue_data.get("updated_at")
-    when = datetime.fromisoformat(updated.replace("Z", "+00:00")) if isinstance(updated, str) else None
+    when = parse_time(updated) if isinstance(updated, str) else None
     return Target(repo, issue, private if isinstance(private, bool) else None, when)
 
 
-def apply_priority(
-    gh: GitHub, config: Config, target: Target, *, say: Callable[[str], None], warn: Callable[[str], None]
-) -> ApplyOutcome:
-    """Give one issue its one priority label, leave the notes it needs, and protect security details."""
-    cfg = config.priority
-    issue, repo = target.issue, target.repo
-    ref = f"{repo}#{issue.number}"
-
-    def nothing_to_do(reason: str) -> ApplyOutcome:
-        say(f"{ref}: nothing to do: {reason}")
-        return ApplyOutcome(repo, issue.number, "skipped", reason)
-
-    if issue.state != "open":
-        return nothing_to_do("the issue is closed")
-    bug = is_bug(issue.title, issue.body, issue.labels, cfg)
-    vector = find_cvss_vector(issue.body)
-    security = has_label(issue.labels, SECURITY_LABEL)
-    if not (bug or security or vector):
-        return nothing_to_do("not a bug, not a security issue, no CVSS vector")
-    if not (
-        priority_labels_of(issue.labels)
-        or vector
-        or security
-        or priority_from_form(issue.body, cfg)
-        or priority_from_rules(issue.title, issue.body, cfg)
-    ):
-        # Costs no request: triage asks for a priority later.
-        return nothing_to_do("no priority label, and nothing in the issue gives one")
-
-    timeline = list(gh.list_timeline(repo, issue.number))
-    if target.updated_at is not None and any(e.at and e.at > target.updated_at for e in timeline):
-        # A re-run of an older event: its copy of the title and body may be out of date.
-        issue = gh.get_issue(repo, issue.number)
-        bug = is_bug(issue.title, issue.body, issue.labels, cfg)
-        target = dataclasses.replace(target, issue=issue)
-    history = read_history(timeline, issue.labels, config.trusted)
-    decision = decide(
-        title=issue.title,
-        body=issue.body,
-        labels=history.labels,
-        added_by=history.added_by,
-        # Only labels gh-ops' own account added are its own: a trusted author is still a person.
-        trusted=lambda login: _is_gh_ops(config, login),
-        cfg=cfg,
-        bug=bug,
-    )
-    outcome = ApplyOutcome(repo, issue.number, "unchanged", decision.reason, decision.keep)
-    say(f"{ref}: {decision.reason}")
-    progress = Progress(pending=[f"remove {label}" for label in decision.remove])
-    if decision.add:
-        progress.pending.append(f"add {', '.join(decision.add)}")
-    try:
-        # Remove before adding: the issue never shows two priority labels, even if a write fails.
-        for label in decision.remove:
-            gh.remove_label(repo, issue.number, label, why=f"remove {label} from #{issue.number}")
-            progress.pending.remove(f"remove {label}")
-            progress.done.append(f"removed {label}")
-        if decision.add:
-            gh.add_labels(repo, issue.number, decision.add, why=f"label #{issue.number}")
-            progress.pending.pop()
-            progress.done.append(f"added {', '.join(decision.add)}")
-        outcome.added, outcome.removed = decision.add, decision.remove
-        if decision.add or decision.remove:
-            outcome.action = "labelled"
-        for kind, text in decision.notes.items():
-            if _write_note(gh, config, repo, issue.number, history.notes.get(kind), kind, text, start=True):
-                outcome.comments.append(kind)
-        for kind, text in decision.note_updates.items():
-            if _write_note(gh, config, repo, issue.number, history.notes.get(kind), kind, text, start=False):
-                outcome.comments.append(kind)
-        labels_now = {*history.labels, *decision.add} - set(decision.remove)
-        if has_label(labels_now, SECURITY_LABEL):
-            _protect_security_details(gh, config, target, history, outcome, say=say)
-    except GitHubError as exc:
-        exc.progress = progress
-        raise
-    return outcome
-
-
-def _is_gh_ops(config: Config, login: str | None) -> bool:
+def is_gh_ops(config: Config, login: str | None) -> bool:
     """The account gh-ops writes as (`bot`): a label it added is gh-ops' own, not a person's."""
     return login is not None and login.casefold() == config.bot.casefold()
-
-
-def _check_trusted(config: Config, comment: Comment | None) -> None:
-    """gh-ops finds its notes by marker in comments of trusted accounts only: a note written by another
-    account (a personal token) would be written again on every run. Stop after the first one."""
-    if comment is not None and not config.trusted(comment.author):
-        raise config.untrusted_account_error(comment.author or "?", "priority comments")
-
-
-def _write_note(
-    gh: GitHub,
-    config: Config,
-    repo: str,
-    number: int,
-    mine: Comment | None,
-    kind: str,
-    text: str,
-    *,
-    start: bool,
-) -> bool:
-    """One comment per kind, edited in place when its text changes; `start=False` only edits."""
-    body = f"{note_marker(kind)}\n{text}"
-    if mine is None:
-        if not start:
-            return False
-        _check_trusted(
-            config, gh.create_comment(repo, number, body, why=f"explain the priority of #{number}")
-        )
-        return True
-    if mine.body == body:
-        return False
-    gh.update_comment(repo, mine.id, body, why=f"update the priority note on #{number}")
-    return True
 
 
 def security_note(place: str, transfer_to: str | None) -> str:
@@ -629,53 +418,6 @@ def security_note(place: str, transfer_to: str | None) -> str:
     if transfer_to:
         text += " The issue is being moved to a private repository where the maintainers will follow up."
     return text
-
-
-def _protect_security_details(
-    gh: GitHub,
-    config: Config,
-    target: Target,
-    history: History,
-    outcome: ApplyOutcome,
-    *,
-    say: Callable[[str], None],
-) -> None:
-    cfg = config.priority
-    private = target.private
-    if private is None:
-        private = bool(gh.get_repository(target.repo).get("private"))
-    if private:
-        return
-    number = target.issue.number
-    transfer_to = cfg.private_repo if cfg.private_repo and cfg.private_repo != target.repo else None
-    if NOTE_SECURITY not in history.notes:
-        place = cfg.private_place or f"{gh.web_url}/{target.repo}/security/advisories/new"
-        text = f"{note_marker(NOTE_SECURITY)}\n{security_note(place, transfer_to)}"
-        why = f"ask to keep security details out of #{number}"
-        _check_trusted(config, gh.create_comment(target.repo, number, text, why=why))
-        outcome.comments.append(NOTE_SECURITY)
-    if transfer_to is None:
-        return
-    if not target.issue.node_id:
-        raise UsageError(f"cannot transfer {target.repo}#{number}: the issue's node_id is unknown")
-    destination = gh.get_repository(transfer_to)
-    if not destination.get("private"):
-        raise UsageError(
-            f"priority.private_repo {transfer_to} is public: security issues are only moved to a private "
-            "repository",
-            file=config.path,
-            line=config.line_of("priority.private_repo"),
-        )
-    say(f"{'would move' if gh.dry_run else 'moving'} {target.repo}#{number} to {transfer_to}")
-    gh.graphql(
-        TRANSFER_ISSUE_MUTATION,
-        {"issueId": target.issue.node_id, "repositoryId": destination["node_id"]},
-        why=f"move security issue #{number} to {transfer_to}",
-    )
-    outcome.transferred_to = transfer_to
-
-
-# --- priority triage -----------------------------------------------------------------------------
 
 
 @dataclass
@@ -710,7 +452,7 @@ def markdown_text(text: str) -> str:
 
 
 def triage_mentions(config: Config) -> str:
-    team = config.priority.triage_team
+    team = config.section(PrioritySettings).triage_team
     if team is None:
         return ""
     if "/" in team:
@@ -728,56 +470,6 @@ def triage_note(config: Config) -> str:
         "not breaking), `P2` (semi-urgent: works, but the experience suffers) or `P3` (icebox). "
         "Security issues take `security-P0` to `security-P3` from their CVSS score."
     )
-
-
-def triage(
-    gh: GitHub,
-    config: Config,
-    repo: str,
-    now: datetime,
-    *,
-    say: Callable[[str], None],
-) -> TriageReport:
-    """Count open bugs per priority; ask once for a priority on each untriaged bug older than the limit."""
-    cfg = config.priority
-    counts: dict[str, int] = {label: 0 for label in PRIORITY_LABELS}
-    counts["none"] = 0
-    untriaged: list[tuple[Issue, str]] = []
-    cutoff = now - cfg.untriaged_after
-    text = f"{note_marker(NOTE_TRIAGE)}\n{triage_note(config)}"
-    progress = Progress()
-    try:
-        for issue in gh.list_issues(repo, state="open", sort="created", direction="asc"):
-            if not is_bug(issue.title, issue.body, issue.labels, cfg):
-                continue
-            present = priority_labels_of(issue.labels)
-            counts[present[0] if present else "none"] += 1
-            if present:
-                continue
-            if issue.created_at is None or issue.created_at > cutoff:
-                untriaged.append((issue, "newer than " + duration_text(cfg.untriaged_after)))
-                continue
-            if issue.comments and _has_own_note(gh, config, repo, issue.number, NOTE_TRIAGE):
-                untriaged.append((issue, "asked before"))
-                continue
-            say(f"{repo}#{issue.number}: {'would ask' if gh.dry_run else 'asking'} for a priority")
-            why = f"ask for a priority on #{issue.number}"
-            _check_trusted(config, gh.create_comment(repo, issue.number, text, why=why))
-            progress.done.append(f"asked on #{issue.number}")
-            untriaged.append((issue, "would ask now" if gh.dry_run else "asked now"))
-    except GitHubError as exc:
-        exc.progress = progress
-        progress.pending.append("the rest of the open bugs")
-        raise
-    return TriageReport(repo, {k: v for k, v in counts.items() if v or k in PRIORITY_LABELS[:4]}, untriaged)
-
-
-def _has_own_note(gh: GitHub, config: Config, repo: str, number: int, kind: str) -> bool:
-    for comment in gh.list_comments(repo, number):
-        mark = read_marker(comment.body)
-        if config.trusted(comment.author) and mark and mark[0] == "priority" and mark[1].get("note") == kind:
-            return True
-    return False
 
 
 def duration_text(delta: Any) -> str:

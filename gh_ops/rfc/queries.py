@@ -1,8 +1,18 @@
-"""The GraphQL documents of the RFC capability: one read per pull request (or per page of them) and
-one mutation per pull request that carries every write the run needs. Each is validated against
-GitHub's schema in tests/test_graphql_queries.py."""
+"""What RFCs need from GitHub: one read per pull request (or per page of them), and how the answers
+become the rules' plain data. Each document is validated against GitHub's schema in tests; the
+writes of a pull request go out as the composed mutation of gh_ops.gql."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from gh_ops.config import Config
+from gh_ops.dates import parse_time
+from gh_ops.gql import login
+from gh_ops.models import Comment, Review
+from gh_ops.rfc.rules import Pull
+from gh_ops.rfc.settings import RfcSettings
 
 # Everything `rfc check` and `rfc remind` need to know about one pull request. Bots' logins come
 # back without "[bot]" in GraphQL, hence __typename. Files are fetched only when neither the title
@@ -105,3 +115,60 @@ RFC_MORE_REVIEWS_QUERY = """query RfcMoreReviews($owner: String!, $name: String!
   }
 }
 """
+
+
+# --- reading the answers ------------------------------------------------------------------------
+
+
+def pull_from_json(node: dict[str, Any]) -> Pull:
+    files = node.get("files")
+    return Pull(
+        node_id=node["id"],
+        number=node["number"],
+        title=node.get("title") or "",
+        body=node.get("body") or "",
+        url=node.get("url") or "",
+        created_at=parse_time(node["createdAt"]),  # type: ignore[arg-type]
+        updated_at=parse_time(node.get("updatedAt")),
+        state=node.get("state") or "OPEN",
+        merged_at=parse_time(node.get("mergedAt")),
+        closed_at=parse_time(node.get("closedAt")),
+        draft=bool(node.get("isDraft")),
+        head_sha=node.get("headRefOid") or "",
+        author=login(node.get("author")),
+        merged_by=login(node.get("mergedBy")),
+        labels={n["name"]: n["id"] for n in (node.get("labels") or {}).get("nodes") or []},
+        assignees=tuple(n["login"] for n in (node.get("assignees") or {}).get("nodes") or []),
+        files=None if files is None else tuple(n["path"] for n in files.get("nodes") or []),
+        reviews=tuple(Review.from_graphql(n) for n in (node.get("reviews") or {}).get("nodes") or [] if n),
+        comments=tuple(Comment.from_graphql(n) for n in (node.get("comments") or {}).get("nodes") or [] if n),
+    )
+
+
+@dataclass(frozen=True)
+class RepoInfo:
+    node_id: str
+    labels: dict[str, str | None]  # configured label name -> node id, None when it does not exist
+
+
+def repo_info(data: dict[str, Any], cfg: Config) -> RepoInfo:
+    """The repository's id and the node ids of the labels RFCs use (None: not created yet)."""
+    settings = cfg.section(RfcSettings)
+    labels = {}
+    for alias, name in (
+        ("rfcLabel", settings.label),
+        ("overdueLabel", settings.overdue_label),
+        ("noDecisionLabel", settings.no_decision_label),
+    ):
+        found = data.get(alias)
+        labels[name] = found["id"] if found else None
+    return RepoInfo(data["id"], labels)
+
+
+def label_variables(cfg: Config) -> dict[str, str]:
+    settings = cfg.section(RfcSettings)
+    return {
+        "rfcLabel": settings.label,
+        "overdueLabel": settings.overdue_label,
+        "noDecisionLabel": settings.no_decision_label,
+    }

@@ -1,0 +1,57 @@
+"""The global options (`--config`, `--repo`, `--dry-run`, `--now`, `--verbose`), accepted after any
+subcommand too (`gh-ops sprint open --dry-run`), as every command's decorator adds them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from gh_ops.context import Run
+
+
+def _set_on_run(field: str) -> Any:
+    def callback(ctx: click.Context, _param: click.Parameter, value: Any) -> None:
+        if value not in (None, False, ()):
+            setattr(ctx.find_object(Run), field, value)
+
+    return callback
+
+
+GLOBAL_HELP = {
+    "--config": "Config file (default .github/gh-ops.yml).",
+    "--repo": "Repository to act on (default $GITHUB_REPOSITORY).",
+    "--dry-run": "Make no changes; print every change that would be made.",
+    "--now": "Act as of this ISO-8601 date/time (backfills; the future only with --dry-run).",
+    "--verbose": "Show full payloads and tracebacks.",
+}
+
+
+def global_options(command: Any = None, *, without: tuple[str, ...] = ()) -> Any:
+    """Accept the global options after the subcommand too (`gh-ops sprint open --dry-run`).
+
+    `@global_options(without=("--repo",))` leaves one out, for a command that gives it its own meaning.
+    """
+    if command is None:
+        return lambda decorated: global_options(decorated, without=without)
+    for flag, field, is_flag in reversed(
+        [
+            ("--config", "config_path", False),
+            ("--repo", "repo_option", False),
+            ("--dry-run", "dry_run", True),
+            ("--now", "now_option", False),
+            ("--verbose", "verbose", True),
+        ]
+    ):
+        if flag in without:
+            continue
+        names = (flag, "-v") if flag == "--verbose" else (flag,)
+        command = click.option(
+            *names,
+            is_flag=is_flag,
+            expose_value=False,
+            is_eager=True,
+            callback=_set_on_run(field),
+            help=GLOBAL_HELP[flag],
+        )(command)
+    return command

@@ -1,0 +1,471 @@
+"""Onboarding and offboarding checklists on GitHub: the request read anew, the people repository
+chosen and checked private, the person's checklist found (one listing), opened or re-rendered in
+place, then the request answered and closed. Safe to re-run: a redelivered event costs no write."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from gh_ops.config import Config
+from gh_ops.context import Context, Say
+from gh_ops.errors import ConfigError, GitHubError, Progress, UsageError
+from gh_ops.forms import parse_form
+from gh_ops.markup import defuse_markup, find_marker
+from gh_ops.models import BODY_LIMIT, TITLE_LIMIT, Comment, Issue, RenderedIssue
+from gh_ops.people.queries import ORG_TEAMS_QUERY
+from gh_ops.people.rules import (
+    KEPT_HEADING,
+    AnswersError,
+    Person,
+    Request,
+    answers_fingerprint,
+    build_context,
+    issue_fields,
+    merge_previous,
+    person_from_answers,
+    person_marker,
+    previous_person,
+    privacy_verdict,
+    request_from_event,
+    request_marker,
+    settings,
+    who,
+)
+from gh_ops.people.settings import PeopleSettings
+from gh_ops.trust import check_opened_by_trusted, check_token_account
+
+if TYPE_CHECKING:
+    from gh_ops.github import GitHub
+    from gh_ops.render import Renderer
+
+
+def open_checklist(
+    ctx: Context,
+    kind: str,
+    *,
+    answers: Mapping[str, str | None] | None,
+    event: tuple[str | None, dict[str, Any]] | None,
+    flag_repo: str | None,
+    current_repo: str | None,
+    allow_public: bool,
+) -> PeopleOutcome | None:
+    """`onboarding open` / `offboarding open`: the person from the options (`answers`) or from the
+    request of an issues `event`; then their checklist opened or brought up to date. None when the
+    event calls for nothing."""
+    from gh_ops.render import Renderer  # Jinja2: only for a run that renders
+
+    config, say, warn = ctx.config, ctx.say, ctx.warn
+    request = None
+    current_private: bool | None = None
+    if answers is not None:
+        person = person_from_answers(config, kind, answers, "flags")
+        gh = ctx.github()
+    else:
+        assert event is not None
+        request = request_from_event(event[0], event[1], kind, config)
+        if request is None:
+            label = settings(config, kind).form_label
+            say(f"nothing to do: not an opened or edited request labelled {label!r}")
+            return None
+        gh = ctx.github()
+        request = refresh_request(gh, request)
+        if request.state_reason == "not_planned":
+            say(f"nothing to do: request {request.ref} was closed as not planned")
+            return None
+        if kind == "offboarding" and request.private is False:
+            warn(f"the leaver request {request.ref} is in a public repository, where anyone can read it")
+        try:
+            person = person_from_answers(config, kind, parse_form(request.body), "form")
+        except AnswersError as exc:
+            try:
+                report_bad_answers(gh, config, kind, request, exc)
+            except GitHubError as comment_failure:
+                warn(f"could not comment on {request.ref}: {comment_failure.message}")
+            raise
+        current_repo, current_private = request.repo, request.private
+    repo, private = resolve_people_repo(
+        gh, config, flag_repo=flag_repo, current_repo=current_repo, current_private=current_private
+    )
+    return open_person_issue(
+        kind=kind,
+        person=person,
+        gh=gh,
+        config=config,
+        renderer=Renderer(config.templates_dir),
+        repo=repo,
+        repo_private=private,
+        allow_public=allow_public,
+        now=ctx.now,
+        request=request,
+        say=say,
+        warn=warn,
+    )
+
+
+@dataclass
+class PeopleOutcome:
+    kind: str
+    person: Person
+    repo: str
+    action: str  # opened | updated | exists
+    issue: Issue | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        real = self.issue is not None and not self.issue.planned
+        return {
+            "kind": self.kind,
+            "login": self.person.login,
+            "date": self.person.day.isoformat(),
+            "repo": self.repo,
+            "action": self.action,
+            "number": self.issue.number if real and self.issue else None,
+            "url": self.issue.url if real and self.issue else None,
+        }
+
+
+def resolve_people_repo(
+    gh: GitHub | None,
+    config: Config,
+    *,
+    flag_repo: str | None,
+    current_repo: str | None,
+    current_private: bool | None,
+) -> tuple[str, bool | None]:
+    """Where the checklist goes: --repo, else people.repo, else the current repository if it is private."""
+    if flag_repo:
+        return flag_repo, None
+    people_repo = config.section(PeopleSettings).repo
+    if people_repo:
+        return people_repo, None
+    if current_repo is None:
+        raise UsageError("no people repository: set people.repo in the config, or pass --repo OWNER/NAME")
+    private = current_private
+    if private is None and gh is not None:
+        private = bool(gh.get_repository(current_repo).get("private"))
+    if private is False:
+        raise ConfigError(
+            f"people.repo is not set and {current_repo} is public: joiner and leaver issues hold personal "
+            "information, so set people.repo to a private repository (or pass --repo)",
+            file=config.path,
+        )
+    return current_repo, private
+
+
+def _org_teams(gh: GitHub, org: str, login: str, warn: Any) -> list[dict[str, str]]:
+    try:
+        data = gh.graphql(ORG_TEAMS_QUERY, {"org": org, "login": login}, why=f"read {login}'s teams in {org}")
+    except GitHubError as exc:
+        if exc.status is not None and exc.status >= 500:
+            raise
+        if "resolve to an organization" in exc.message.lower():
+            warn(f"{org} is a user account, not an organization: there are no GitHub teams to list")
+        else:
+            warn(
+                f"could not read {login}'s GitHub teams in {org} ({exc.message}); the checklist lists none. "
+                "Reading teams needs a token with read:org (members: read) on the organization."
+            )
+        return []
+    teams = (data.get("organization") or {}).get("teams") or {}
+    if (teams.get("pageInfo") or {}).get("hasNextPage"):
+        warn(f"{login} is in more than 100 teams in {org}; the checklist lists the first 100")
+    nodes = teams.get("nodes") or []
+    return [{"name": defuse_markup(t["name"]), "slug": t["slug"], "url": t["url"]} for t in nodes if t]
+
+
+def find_person_issue(
+    gh: GitHub, config: Config, repo: str, kind: str, person: Person, request: Request | None
+) -> Issue | None:
+    """The checklist this run is about, if it exists.
+
+    First the one opened for this same request (so a corrected username updates it instead of
+    opening a second); else the person's open one; else a closed one with the same date (done, so
+    nothing to do). A closed checklist for another date is history: a rehire gets a new issue.
+    """
+    creator = config.bot if not config.trusted_authors else None
+    by_request: Issue | None = None
+    open_one: Issue | None = None
+    closed_same_date: Issue | None = None
+    for issue in gh.list_issues(repo, state="all", creator=creator):
+        if not config.trusted(issue.author):
+            continue
+        mark = find_marker(issue.body)  # the author is trusted; a note may sit above it
+        if not mark or mark[0] != kind:
+            continue
+        fields = mark[1]
+        # The listing is newest first: keep overwriting to settle on the oldest of each.
+        if request is not None and fields.get("request") == request.ref:
+            by_request = issue
+        if fields.get("login") == person.login.lower():
+            if issue.state == "open":
+                open_one = issue
+            elif fields.get("date") == person.day.isoformat():
+                closed_same_date = issue
+    return by_request or open_one or closed_same_date
+
+
+def open_person_issue(
+    *,
+    kind: str,
+    person: Person,
+    gh: GitHub,
+    config: Config,
+    renderer: Renderer,
+    repo: str,
+    repo_private: bool | None,
+    allow_public: bool,
+    now: datetime,
+    request: Request | None,
+    say: Say,
+    warn: Say,
+) -> PeopleOutcome:
+    """Open (or bring up to date) the person's checklist; then answer and close the request. Re-runnable."""
+    kind_settings = settings(config, kind)
+    if repo_private is None:
+        repo_private = _repo_is_private(gh, config, repo)
+    warning = privacy_verdict(kind, repo, repo_private, allow_public)
+    if warning:
+        warn(warning)
+
+    existing = find_person_issue(gh, config, repo, kind, person, request)
+    existing_fields = (find_marker(existing.body) or ("", {}))[1] if existing else {}
+    mark = person_marker(kind, person, request)
+    if existing is not None and "request" in existing_fields and request is None:
+        # Options (not the form) for a checklist a request opened: keep pointing at that request.
+        mark = mark.replace(" answers=", f" request={existing_fields['request']} answers=")
+    outcome = PeopleOutcome(kind, person, repo, "exists", issue=existing)
+    progress = Progress(pending=[f"open or update the {kind} issue for {person.login}"])
+    try:
+        if existing is not None and existing_fields.get("answers") == answers_fingerprint(person):
+            state = "open" if existing.state == "open" else "closed"
+            say(f"the {kind} issue is already up to date: #{existing.number} ({state})")
+            progress.pending.clear()
+        elif existing is not None and existing.state != "open":
+            warn(f"#{existing.number}, the {kind} issue for this request, is closed: not changing it")
+            progress.pending.clear()
+        else:
+            teams = None
+            if kind == "offboarding":
+                teams = _org_teams(gh, repo.split("/", 1)[0], person.login, warn)
+
+            def render(who: Person) -> RenderedIssue:
+                context = build_context(
+                    kind=kind,
+                    person=who,
+                    config=config,
+                    repo=repo,
+                    now=now,
+                    request=request,
+                    github_teams=teams,
+                )
+                return renderer.render_issue(kind_settings.template, context)
+
+            rendered = render(person)
+            body = f"{mark}\n{rendered.body}"
+            if len(body) > BODY_LIMIT or len(rendered.title) > TITLE_LIMIT:
+                raise UsageError(
+                    f"the rendered {kind} issue is larger than GitHub allows (title {TITLE_LIMIT}, body "
+                    f"{BODY_LIMIT} characters): shorten the template or the answers"
+                )
+            labels, assignees = issue_fields(rendered, person, kind_settings, config)
+            if existing is None:
+                _create(
+                    gh,
+                    config,
+                    kind,
+                    repo,
+                    person,
+                    rendered,
+                    body,
+                    labels,
+                    assignees,
+                    mark,
+                    outcome,
+                    progress,
+                    say,
+                    warn,
+                )
+            else:
+                earlier = previous_person(person, existing_fields)
+                before = render(earlier)
+                _, assigned_before = issue_fields(before, earlier, kind_settings, config)
+                body, carried, kept = merge_previous(existing.body, body, f"{mark}\n{before.body}")
+                # A title someone edited by hand is theirs; only gh-ops' own title follows the answers.
+                title = rendered.title if existing.title == before.title else None
+                moved = (
+                    "dates moved"
+                    if existing_fields.get("date") != person.day.isoformat()
+                    else "answers changed"
+                )
+                say(
+                    f"{'would update' if gh.dry_run else 'updating'} #{existing.number}: {moved}, "
+                    f"{carried} ticked step(s) carried over"
+                )
+                if kept:
+                    warn(
+                        f"#{existing.number}: {len(kept)} line(s) people added, or ticked steps the template "
+                        f"no longer has, are kept under '{KEPT_HEADING.lstrip('# ')}'"
+                    )
+                gh.update_issue(
+                    repo,
+                    existing.number,
+                    why=f"bring the {kind} issue up to date",
+                    title=title,
+                    body=body,
+                    # Whoever gh-ops assigned for the old answers gives way to the new answers;
+                    # people assigned by hand stay.
+                    assignees=tuple(
+                        dict.fromkeys(
+                            (*(a for a in existing.assignees if a not in assigned_before), *assignees)
+                        )
+                    ),
+                    on_warning=warn,
+                )
+                outcome.action = "updated"
+                progress.pending.clear()
+                progress.done.append(f"updated #{existing.number}")
+        if (
+            request is not None
+            and outcome.issue is not None
+            and (request.state == "open" or existing is None)
+        ):
+            progress.pending.append(f"answer and close request #{request.number}")
+            _answer_request(gh, config, request, outcome, say)
+            progress.pending.clear()
+            progress.done.append(f"closed request #{request.number}")
+    except GitHubError as exc:
+        exc.progress = progress
+        raise
+    return outcome
+
+
+def _create(
+    gh: GitHub,
+    config: Config,
+    kind: str,
+    repo: str,
+    person: Person,
+    rendered: RenderedIssue,
+    body: str,
+    labels: tuple[str, ...],
+    assignees: tuple[str, ...],
+    mark: str,
+    outcome: PeopleOutcome,
+    progress: Progress,
+    say: Any,
+    warn: Any,
+) -> None:
+    check_token_account(gh, config, f"{kind} issue")
+    verb = "would open" if gh.dry_run else "opening"
+    # Titles hold names and dates, and a run log may be public: they stay out of it.
+    say(
+        f"{verb} the {kind} checklist in {repo} (labels: {', '.join(labels)}; assignees: "
+        f"{', '.join(assignees) or 'none'})"
+    )
+    outcome.issue = gh.create_issue(
+        repo,
+        title=rendered.title,
+        body=body,
+        labels=labels,
+        assignees=assignees,
+        marker=mark,
+        trusted_author=config.trusted,
+        on_warning=warn,
+    )
+    outcome.action = "opened"
+    progress.pending.clear()
+    if not outcome.issue.planned:
+        progress.done.append(f"opened #{outcome.issue.number} in {repo}")
+        say(f"opened #{outcome.issue.number} {outcome.issue.url}")
+        check_opened_by_trusted(outcome.issue, config, f"{kind} issue")
+
+
+def _repo_is_private(gh: GitHub, config: Config, repo: str) -> bool:
+    try:
+        return bool(gh.get_repository(repo).get("private"))
+    except GitHubError as exc:
+        if exc.status == 404:
+            where = "people.repo" if config.section(PeopleSettings).repo == repo else "--repo"
+            raise ConfigError(
+                f"{where} {repo} does not exist, or the token cannot see it (a private repository needs a "
+                "token with access to it)",
+                file=config.path if where == "people.repo" else None,
+                line=config.line_of("people.repo") if where == "people.repo" else None,
+            ) from None
+        raise
+
+
+def _answer_request(gh: GitHub, config: Config, request: Request, outcome: PeopleOutcome, say: Any) -> None:
+    """Close the request, then leave (or edit into) gh-ops' one comment linking the checklist.
+
+    The comment comes last, so once it says this it records that the request was answered: the same
+    event delivered again then costs no write.
+    """
+    issue = outcome.issue
+    assert issue is not None
+    where = f"{outcome.repo}#{issue.number}" if not issue.planned else f"a new issue in {outcome.repo}"
+    text = (
+        f"{request_marker(outcome.kind)}\nThe {outcome.kind} checklist for "
+        f"{who(outcome.kind, outcome.person.login)} is {where}. Closing this request."
+    )
+    mine = _own_request_comment(gh, config, request, outcome.kind)
+    if mine is not None and mine.body == text and request.state != "open":
+        say(f"request {request.ref} was already answered")
+        return
+    # The link first: if closing then fails, a re-run finds the request still open and closes it;
+    # closing first could leave a closed request that nobody answered.
+    _write_request_comment(gh, request, mine, text)
+    if request.state == "open":
+        say(f"{'would close' if gh.dry_run else 'closing'} request {request.ref}")
+        gh.update_issue(
+            request.repo,
+            request.number,
+            why="close the answered request",
+            state="closed",
+            state_reason="completed",
+        )
+
+
+def _own_request_comment(gh: GitHub, config: Config, request: Request, kind: str) -> Comment | None:
+    """gh-ops' comment for this kind on the request; a pasted marker in someone else's is not it."""
+    for comment in gh.list_comments(request.repo, request.number):
+        if comment.body.startswith(request_marker(kind)) and config.trusted(comment.author):
+            return comment
+    return None
+
+
+def _write_request_comment(gh: GitHub, request: Request, mine: Comment | None, text: str) -> None:
+    if mine is None:
+        gh.create_comment(request.repo, request.number, text, why=f"answer request #{request.number}")
+    elif mine.body != text:
+        gh.update_comment(request.repo, mine.id, text, why=f"update the answer on #{request.number}")
+
+
+def report_bad_answers(gh: GitHub, config: Config, kind: str, request: Request, error: AnswersError) -> None:
+    """Tell the requester exactly which answers to fix, in the one comment gh-ops keeps on the request.
+
+    Once the request was answered (its comment links the checklist), a later bad edit does not replace
+    the link: the run fails with the problems in its log instead.
+    """
+    mine = _own_request_comment(gh, config, request, kind)
+    if request.state != "open" or (mine is not None and "checklist for" in mine.body):
+        return
+    lines = [f"- {p.key}: {defuse_markup(p.message)}" for p in error.problems]
+    text = (
+        f"{request_marker(kind)}\nI could not open the {kind} checklist yet. "
+        "Please edit this issue and fix:\n\n"
+        + "\n".join(lines)
+        + "\n\nI will try again as soon as the issue is edited."
+    )
+    if mine is None:  # a new comment: make sure the next run will recognise it as gh-ops' own
+        check_token_account(gh, config, f"comment on {request.ref}")
+    _write_request_comment(gh, request, mine, text)
+
+
+def refresh_request(gh: GitHub, request: Request) -> Request:
+    """The request as it is now: a re-run of an old workflow run must not bring back old answers."""
+    current = gh.get_issue(request.repo, request.number)
+    return replace(request, state=current.state, state_reason=current.state_reason, body=current.body)

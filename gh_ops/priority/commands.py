@@ -1,0 +1,138 @@
+"""`gh-ops priority labels`, `priority apply` and `priority triage`, and how their results are
+reported."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from gh_ops import actions_io
+from gh_ops.context import Run, org_repositories, say
+from gh_ops.errors import UsageError
+from gh_ops.options import global_options
+
+
+@click.group()
+def priority() -> None:
+    """Bug priorities: one label set, one priority label per bug, CVSS for security, triage."""
+
+
+@priority.command("labels")
+@global_options(without=("--repo",))
+@click.option(
+    "--repo",
+    "repos",
+    multiple=True,
+    metavar="OWNER/NAME",
+    help="A repository to update (repeatable). Default: $GITHUB_REPOSITORY.",
+)
+@click.option("--org", metavar="ORG", help="Every repository of this organization that is not archived.")
+@click.pass_obj
+def priority_labels(run: Run, repos: tuple[str, ...], org: str | None) -> None:
+    """Create or update the priority labels (P0-P3, security-P0-P3, security, and the config's).
+
+    Touches only the labels it manages, never deletes one, and prints what it changes.
+    """
+    import json
+
+    from gh_ops.priority import run as priority_run
+
+    config = run.load_config(allow_embedded=True)
+    chosen = run.repositories(repos, org)
+    gh = run.github()
+    try:
+        if org is not None:
+            chosen = list(dict.fromkeys([*chosen, *org_repositories(gh, org, say=say)]))
+        changes = priority_run.sync_labels(run.context(config, run.now(config)), chosen)
+    finally:
+        run.report_requests()
+    made = [c for c in changes if c.action != "same"]
+
+    actions_io.set_outputs(
+        {"result": json.dumps([{"repo": c.repo, "label": c.label.name, "action": c.action} for c in changes])}
+    )
+    if actions_io.in_actions():
+        rows = [f"| {c.repo} | `{c.label.name}` | {c.action} |" for c in made]
+        title = "### gh-ops priority labels" + (" (dry run)" if run.dry_run else "")
+        table = (
+            "| Repository | Label | Change |\n|---|---|---|\n" + "\n".join(rows) if rows else "No changes."
+        )
+        actions_io.add_summary(f"{title}\n\n{len(chosen)} repositories.\n\n{table}\n")
+
+
+@priority.command("apply")
+@global_options
+@click.option(
+    "--issue", "number", type=click.IntRange(min=1), metavar="N", help="This issue, not the event's."
+)
+@click.pass_obj
+def priority_apply(run: Run, number: int | None) -> None:
+    """Give a bug its one priority label, from the issues event (opened, edited, labeled) or --issue N.
+
+    A person's priority label is final; otherwise the issue form's answer, then a CVSS vector, then the
+    configured rules decide.
+    """
+    import json
+
+    from gh_ops.priority import rules
+    from gh_ops.priority import run as priority_run
+
+    config = run.load_config(allow_embedded=True)
+    if number is not None:
+        repo = run.repo()
+        assert repo is not None
+        gh = run.github()
+        try:
+            issue = gh.get_issue(repo, number)
+        except Exception:
+            run.report_requests()
+            raise
+        if issue.is_pull_request:
+            raise UsageError(f"#{number} in {repo} is a pull request, not an issue")
+        target = rules.Target(repo, issue, None)
+    else:
+        event_name, payload = run.event()
+        found = rules.target_from_event(event_name, payload, config)
+        if isinstance(found, str):
+            say(found)
+            return
+        target = found
+        run.github()
+    try:
+        outcome = priority_run.apply_priority(run.context(config, run.now(config)), target)
+    finally:
+        run.report_requests()
+    actions_io.set_outputs({"result": json.dumps(outcome.as_json())})
+    if actions_io.in_actions():
+        title = "### gh-ops priority apply" + (" (dry run)" if run.dry_run else "")
+        actions_io.add_summary(f"{title}\n\n#{outcome.number}: {outcome.reason}\n")
+
+
+@priority.command("triage")
+@global_options
+@click.pass_obj
+def priority_triage(run: Run) -> None:
+    """Ask once for a priority on open bugs without one, older than priority.untriaged_after.
+
+    Writes counts per priority and the untriaged list to the step summary.
+    """
+    from gh_ops.priority import run as priority_run
+    from gh_ops.priority.rules import duration_text
+    from gh_ops.priority.settings import PrioritySettings
+
+    config = run.load_config(allow_embedded=True)
+    repo = run.repo()
+    assert repo is not None
+    now = run.now_for_writes(config)
+    run.github()
+    try:
+        report = priority_run.triage(run.context(config, now), repo)
+    finally:
+        run.report_requests()
+    summary = report.summary(duration_text(config.section(PrioritySettings).untriaged_after))
+    if actions_io.in_actions():
+        actions_io.add_summary(summary)
+        say(", ".join(f"{label}: {count}" for label, count in report.counts.items()))
+    else:
+        sys.stdout.write(summary)

@@ -1,0 +1,47 @@
+"""The capabilities gh-ops has, one line each, and what each adds to the core. The core knows the
+capabilities only through this list: adding one is a folder, a line here and its schema section."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import click
+
+    from gh_ops.config import Section
+    from gh_ops.preview import PreviewKind, TemplateCheck
+
+# Each capability is a package with the same shape (settings, rules, run, commands) whose
+# __init__.py defines CAPABILITY. The order is the order of `validate`'s report and of the schema.
+PACKAGES = (
+    "gh_ops.sprint",
+    "gh_ops.people",
+    "gh_ops.rfc",
+    "gh_ops.priority",
+    "gh_ops.yolo",
+)
+
+
+@dataclass(frozen=True)
+class Capability:
+    """What one capability adds to gh-ops."""
+
+    name: str  # its package's name
+    section: Section  # its part of .github/gh-ops.yml
+    commands: tuple[click.Command, ...]  # added to the `gh-ops` group
+    previews: tuple[PreviewKind, ...] = ()  # the kinds of issue `gh-ops preview KIND` renders
+    check_templates: Callable[[TemplateCheck], None] | None = None  # its part of `gh-ops validate`
+
+
+@cache
+def capabilities() -> tuple[Capability, ...]:
+    found = []
+    for package in PACKAGES:
+        capability = importlib.import_module(package).CAPABILITY
+        assert isinstance(capability, Capability), package
+        found.append(capability)
+    return tuple(found)

@@ -1,0 +1,286 @@
+"""Sprint issues on GitHub: one listing of the bot's recent issues finds what exists, every missing
+issue is rendered before anything is written, then each is opened and the previous one linked (and
+closed) in one PATCH. Safe to run daily, twice, or late."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
+
+from gh_ops import dates
+from gh_ops.config import Config, Team
+from gh_ops.context import Context, Say
+from gh_ops.errors import GitHubError, Progress
+from gh_ops.markup import read_marker
+from gh_ops.models import BODY_LIMIT, Issue, RenderedIssue
+from gh_ops.sprint.rules import (
+    KIND,
+    NEXT_LINK_MARKER,
+    PREVIOUS_LOOKBACK,
+    Listing,
+    Sprint,
+    build_context,
+    check_sizes,
+    due_sprint,
+    issue_fields,
+    link_section,
+    previous_issue_context,
+    sprint_by_number,
+    sprint_marker,
+    sprint_teams,
+)
+from gh_ops.sprint.settings import SprintSettings
+from gh_ops.trust import check_opened_by_trusted, check_token_account
+
+if TYPE_CHECKING:
+    from gh_ops.github import GitHub
+    from gh_ops.render import Renderer
+
+
+@dataclass
+class TeamOutcome:
+    team: Team
+    sprint: Sprint | None
+    action: str  # opened | exists | not-due
+    issue: Issue | None = None
+    previous: Issue | None = None
+    previous_action: str | None = None  # linked | linked-and-closed
+    notes: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "team": self.team.key,
+            "sprint": self.sprint.number if self.sprint else None,
+            "start": self.sprint.start.isoformat() if self.sprint else None,
+            "end": self.sprint.end.isoformat() if self.sprint else None,
+            "action": self.action,
+            "number": self.issue.number if self.issue and not self.issue.planned else None,
+            "url": self.issue.url if self.issue and not self.issue.planned else None,
+            "previous": self.previous.number if self.previous else None,
+            "previous_action": self.previous_action,
+        }
+
+
+def _list_sprint_issues(
+    gh: GitHub, config: Config, repo: str, teams: list[Team], due: dict[str, Sprint], warn: Say
+) -> Listing:
+    """Read the trusted sprint issues that matter for the due sprints, paging no further than needed."""
+    schedules = config.section(SprintSettings).schedules
+    listing = Listing()
+    creator = config.bot if not config.trusted_authors else None
+    # An issue for sprint K cannot have been opened before K's start minus a whole cadence (the
+    # largest open_days_before allowed, even if the setting was larger when it was opened), nor
+    # can the oldest sprint we look back to. Once the listing is older than that, stop paging.
+    earliest: list[date] = []
+    for team in teams:
+        if team.key in due and team.key in schedules:
+            schedule = schedules[team.key]
+            oldest = sprint_by_number(schedule, max(1, due[team.key].number - PREVIOUS_LOOKBACK))
+            earliest.append(oldest.start - timedelta(days=schedule.cadence_days))
+    cutoff = datetime.combine(min(earliest) - timedelta(days=1), time.min, tzinfo=UTC)
+    for issue in gh.list_issues(repo, state="all", creator=creator):
+        if issue.created_at is not None and issue.created_at < cutoff:
+            break
+        if not config.trusted(issue.author):
+            continue  # anyone can paste a marker; only the bot's issues count
+        mark = read_marker(issue.body)
+        if not mark:
+            listing.unmarked.setdefault(issue.title, issue)
+            continue
+        if mark[0] != KIND:
+            continue
+        key = (mark[1].get("team", ""), mark[1].get("period", ""))
+        if key in listing.by_key:
+            warn(
+                f"two sprint issues for team {key[0]} starting {key[1]}: #{issue.number} and "
+                f"#{listing.by_key[key].number}; using the older one, #{issue.number}"
+            )
+        listing.by_key[key] = issue  # the listing is newest first: the last seen is the oldest
+        number = mark[1].get("number", "")
+        if number.isdigit():
+            listing.number_of[issue.number] = int(number)
+    return listing
+
+
+@dataclass
+class _Planned:
+    outcome: TeamOutcome
+    rendered: RenderedIssue | None = None
+    labels: tuple[str, ...] = ()
+    assignees: tuple[str, ...] = ()
+    milestone: int | None = None
+
+
+def _plan(
+    *,
+    gh: GitHub,
+    config: Config,
+    renderer: Renderer,
+    repo: str,
+    now: datetime,
+    teams: list[Team],
+    due: dict[str, Sprint],
+    warn: Say,
+) -> list[_Planned]:
+    """Read what exists and render every missing issue before anything is written."""
+    settings = config.section(SprintSettings)
+    listing = _list_sprint_issues(gh, config, repo, teams, due, warn)
+    plans: list[_Planned] = []
+    milestones: dict[str, int] | None = None
+    for team in teams:
+        sprint = due.get(team.key)
+        if sprint is None or team.key not in settings.schedules:
+            continue
+        previous = listing.previous(team, settings.schedules[team.key], sprint)
+        plan = _Planned(
+            TeamOutcome(
+                team, sprint, "exists", issue=listing.by_key.get((team.key, sprint.period)), previous=previous
+            )
+        )
+        plans.append(plan)
+        if plan.outcome.issue is not None:
+            continue
+        previous_ctx = None
+        if previous is not None:
+            previous_ctx = previous_issue_context(
+                previous,
+                settings.goals_heading,
+                listing.number_of.get(previous.number, sprint.number - 1),
+            )
+        context = build_context(team=team, sprint=sprint, repo=repo, now=now, previous_issue=previous_ctx)
+        rendered = renderer.render_issue(settings.template, context)
+        twin = listing.unmarked.get(rendered.title)
+        if twin is not None:
+            # Someone edited the hidden marker away; the dated title still says which sprint it is.
+            warn(
+                f"#{twin.number} has lost its gh-ops marker but has this sprint's title; "
+                f"treating it as team {team.key}'s sprint {sprint.number} issue"
+            )
+            plan.outcome.issue = twin
+            continue
+        plan.rendered = rendered
+        check_sizes(rendered, f"{sprint_marker(team, sprint)}\n{rendered.body}", settings.template)
+        plan.labels, plan.assignees = issue_fields(rendered, team, settings.labels)
+        if rendered.milestone:
+            if milestones is None:
+                milestones = {m.title: m.number for m in gh.list_milestones(repo)}
+            plan.milestone = milestones.get(rendered.milestone)
+            if plan.milestone is None and rendered.milestone.isdigit():
+                plan.milestone = int(rendered.milestone)
+            if plan.milestone is None:
+                warn(
+                    f"milestone {rendered.milestone!r} does not exist in {repo}; opening the issue without it"
+                )
+    return plans
+
+
+def open_sprint_issues(ctx: Context, repo: str, team_keys: tuple[str, ...]) -> list[TeamOutcome]:
+    """Open every due and missing sprint issue; link (and close) the previous one. Safe to re-run."""
+    from gh_ops.render import Renderer  # Jinja2: only for a run that may render
+
+    config, now, say, warn = ctx.config, ctx.now, ctx.say, ctx.warn
+    schedules = config.section(SprintSettings).schedules
+    teams = sprint_teams(config, team_keys)
+    outcomes: list[TeamOutcome] = []
+    due: dict[str, Sprint] = {}
+    for team in teams:
+        sprint = due_sprint(schedules[team.key], dates.local_date(now, team.timezone))
+        if sprint is None:
+            first = sprint_by_number(schedules[team.key], 1)
+            outcomes.append(
+                TeamOutcome(
+                    team, None, "not-due", notes=[f"nothing due yet: sprint 1 opens on {first.opens_on}"]
+                )
+            )
+            say(f"{team.key}: nothing due yet (sprint 1 opens on {first.opens_on})")
+        else:
+            due[team.key] = sprint
+    if not due:
+        return outcomes
+
+    gh, renderer = ctx.github(), Renderer(config.templates_dir)
+    plans = _plan(
+        gh=gh, config=config, renderer=renderer, repo=repo, now=now, teams=teams, due=due, warn=warn
+    )
+    progress = Progress(
+        pending=[
+            f"team {p.outcome.team.key}: open sprint {p.outcome.sprint.number} issue"
+            for p in plans
+            if p.rendered is not None and p.outcome.sprint
+        ]
+    )
+    if progress.pending:
+        check_token_account(gh, config, "sprint issues")
+    try:
+        for plan in plans:
+            outcome, team, sprint = plan.outcome, plan.outcome.team, plan.outcome.sprint
+            assert sprint is not None
+            if plan.rendered is not None:
+                step = f"team {team.key}: open sprint {sprint.number} issue"
+                mark = sprint_marker(team, sprint)
+                verb = "would open" if gh.dry_run else "opening"
+                say(
+                    f"{team.key}: {verb} {plan.rendered.title!r} "
+                    f"(labels: {', '.join(plan.labels) or 'none'}; assignees: {', '.join(plan.assignees)})"
+                )
+                outcome.issue = gh.create_issue(
+                    repo,
+                    title=plan.rendered.title,
+                    body=f"{mark}\n{plan.rendered.body}",
+                    labels=plan.labels,
+                    assignees=plan.assignees,
+                    milestone=plan.milestone,
+                    marker=mark,
+                    trusted_author=config.trusted,
+                    on_warning=warn,
+                )
+                outcome.action = "opened"
+                progress.pending.remove(step)
+                if not outcome.issue.planned:
+                    progress.done.append(f"{step} #{outcome.issue.number}")
+                    say(f"{team.key}: opened #{outcome.issue.number} {outcome.issue.url}")
+                    check_opened_by_trusted(outcome.issue, config, "sprint issues")
+            else:
+                assert outcome.issue is not None
+                say(f"{team.key}: sprint {sprint.number} is already open as #{outcome.issue.number}")
+            if outcome.previous is not None and NEXT_LINK_MARKER not in outcome.previous.body:
+                _link_previous(gh, config, repo, outcome, progress, say, warn)
+            outcomes.append(outcome)
+    except GitHubError as exc:
+        exc.progress = progress
+        raise
+    return outcomes
+
+
+def _link_previous(
+    gh: GitHub, config: Config, repo: str, outcome: TeamOutcome, progress: Progress, say: Say, warn: Say
+) -> None:
+    """Append a link to the successor to the previous issue (and close it) in one PATCH."""
+    assert outcome.previous is not None and outcome.issue is not None and outcome.sprint is not None
+    previous, team = outcome.previous, outcome.team
+    close = config.section(SprintSettings).close_previous and previous.state == "open"
+    body: str | None = previous.body + link_section(outcome.issue, outcome.sprint)
+    if len(body or "") > BODY_LIMIT:
+        # No room for the link in a body at GitHub's limit; the new issue still links back.
+        warn(
+            f"#{previous.number} is too long to take a link to its successor; linked from the new issue only"
+        )
+        body = None
+        if not close:
+            return
+    action = ("link and close" if close else "link") if body is not None else "close"
+    step = f"team {team.key}: {action} #{previous.number}"
+    progress.pending.insert(0, step)  # the step under way is the first not done
+    say(f"{team.key}: {'would ' if gh.dry_run else ''}{action} the previous sprint issue #{previous.number}")
+    gh.update_issue(
+        repo,
+        previous.number,
+        why=f"link the previous sprint issue to sprint {outcome.sprint.number}",
+        body=body,
+        state="closed" if close else None,
+        state_reason="completed" if close else None,
+    )
+    outcome.previous_action = {"link": "linked", "close": "closed"}.get(action, "linked-and-closed")
+    progress.pending.remove(step)
+    progress.done.append(f"team {team.key}: {outcome.previous_action.replace('-', ' ')} #{previous.number}")

@@ -1,0 +1,156 @@
+"""`gh-ops yolo check` and `gh-ops yolo audit`, and how their results are reported."""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import click
+
+from gh_ops import actions_io
+from gh_ops.context import Run, info, org_repositories, say
+from gh_ops.errors import EXIT_POLICY, UsageError
+from gh_ops.options import global_options
+
+if TYPE_CHECKING:
+    from gh_ops.yolo.rules import Outcome
+
+
+@click.group()
+def yolo() -> None:
+    """Yolo merges: changes that reach the default branch without someone else checking them."""
+
+
+@yolo.command("check")
+@global_options
+@click.option(
+    "--pr", "number", type=click.IntRange(min=1), metavar="N", help="Check this merged pull request."
+)
+@click.option("--fail-on-yolo", is_flag=True, help="Exit 1 when a yolo merge is not declared an emergency.")
+@click.pass_obj
+def yolo_check(run: Run, number: int | None, fail_on_yolo: bool) -> None:
+    """Check the event's change: a merged pull request, a push to the default branch, or a review.
+
+    \b
+    pull_request closed and merged: label a merge without a valid review (yolo-merge), keep one
+    comment mentioning the merger up to date, and open a follow-up issue for an emergency merge.
+    push: report every commit without a merged pull request (direct push) and force-pushes.
+    pull_request_review submitted after the merge: a valid approval clears the flag.
+    """
+    from gh_ops.yolo import run as yolo_run
+
+    config = run.load_config(allow_embedded=True)
+    repo = run.repo()
+    assert repo is not None
+    event_name, payload = (None, None) if number is not None else run.event()
+    try:
+        result = yolo_run.check(
+            run.context(config, run.now(config)), repo, number=number, event_name=event_name, payload=payload
+        )
+    finally:
+        run.report_requests()
+    if not result.outcomes:
+        say(f"nothing to do: {result.why_not}" if result.why_not else "nothing to do: no yolo merge")
+        actions_io.set_outputs({"result": "[]"})
+        return
+    _report(run, "gh-ops yolo check", result.outcomes)
+    if fail_on_yolo and any(o.verdict.unexcused for o in result.outcomes):
+        click.get_current_context().exit(EXIT_POLICY)
+
+
+def _report(run: Run, title: str, outcomes: list[Outcome]) -> None:
+    import json
+
+    actions_io.set_outputs({"result": json.dumps([o.as_json() for o in outcomes])})
+    lines = []
+    for o in outcomes:
+        change = f"#{o.number}" if o.number is not None else o.sha[:7]
+        v = o.verdict
+        if not v.yolo:
+            text = f"{change}: " + ("reviewed" if o.number is not None else "pushed by an allowed bot")
+        elif v.cleared:
+            who = ", ".join(v.post_merge_reviewers)
+            text = f"{change}: {', '.join(v.reasons)}; reviewed after the merge by {who}"
+        else:
+            kind = "emergency merge, review needed" if v.emergency else "yolo merge"
+            text = f"{change}: {kind} ({', '.join(v.reasons)})"
+            if o.before or o.after:
+                text += f", {o.before or '?'}...{o.after or '?'}"
+            if o.follow_up:
+                text += f"; follow-up #{o.follow_up}"
+        lines.append(text)
+        say(text)
+        if v.yolo and not v.cleared:
+            actions_io.annotate("warning" if v.emergency else "error", text, title=title)
+    if actions_io.in_actions():
+        heading = f"### {title}" + (" (dry run)" if run.dry_run else "")
+        actions_io.add_summary(heading + "\n\n" + "\n".join(f"- {line}" for line in lines) + "\n")
+
+
+@yolo.command("audit")
+@global_options(without=("--repo",))
+@click.option("--since", required=True, metavar="30d|YYYY-MM-DD", help="The start of the period.")
+@click.option(
+    "--repo",
+    "repos",
+    multiple=True,
+    metavar="OWNER/NAME",
+    help="A repository to audit (repeatable). Default: $GITHUB_REPOSITORY.",
+)
+@click.option("--org", metavar="ORG", help="Every repository of this organization that is not archived.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["markdown", "json", "csv"]), default="markdown", show_default=True
+)
+@click.option("--fail-on-yolo", is_flag=True, help="Exit 1 when a yolo merge is not declared an emergency.")
+@click.pass_obj
+def yolo_audit(
+    run: Run, since: str, repos: tuple[str, ...], org: str | None, fmt: str, fail_on_yolo: bool
+) -> None:
+    """Report every change to the default branch since a date: reviewed, yolo, emergency.
+
+    Reads 100 commits per request, each with its pull request and reviews.
+    """
+    from gh_ops.yolo import run as yolo_run
+    from gh_ops.yolo import texts
+
+    config = run.load_config(allow_embedded=True)
+    start = _since(since, run.now(config))
+    chosen = run.repositories(repos, org)
+    try:
+        if org is not None:
+            chosen = list(dict.fromkeys([*chosen, *org_repositories(run.github(), org, say=info)]))
+        result = yolo_run.audit(run.context(config, run.now(config)), chosen, start)
+    finally:
+        run.report_requests()
+    text = {
+        "json": texts.report_json,
+        "csv": texts.report_csv,
+        "markdown": texts.report_markdown,
+    }[fmt](result)
+    sys.stdout.write(text)
+    if actions_io.in_actions():
+        actions_io.add_summary(texts.report_markdown(result))
+    if fail_on_yolo and result.unexcused:
+        info(f"{len(result.unexcused)} yolo merge(s) neither declared an emergency nor reviewed since")
+        click.get_current_context().exit(EXIT_POLICY)
+
+
+def _since(text: str, now: datetime) -> datetime:
+    """`30d` (days before now) or a date YYYY-MM-DD (midnight UTC)."""
+    import re
+    from datetime import UTC, timedelta
+
+    days = re.fullmatch(r"([1-9][0-9]{0,4})d", text.strip())
+    if days:
+        return now.astimezone(UTC) - timedelta(days=int(days.group(1)))
+    try:
+        day = datetime.strptime(text.strip(), "%Y-%m-%d")
+    except ValueError:
+        raise UsageError(
+            f"--since {text!r}: expected a number of days such as 30d, or a date YYYY-MM-DD"
+        ) from None
+    start = day.replace(tzinfo=UTC)
+    if start > now.astimezone(UTC):
+        raise UsageError(f"--since {text} is in the future: nothing to audit")
+    return start

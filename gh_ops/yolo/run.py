@@ -1,0 +1,355 @@
+"""Yolo merges on GitHub: `yolo check` on a merge, a push or a post-merge review (label, one comment
+kept up to date, follow-up issue), and `yolo audit` over a period of default-branch history.
+
+One read per event (GraphQL), then one mutation for the pull request's label and comment, plus a
+REST write for the follow-up issue when one is opened or closed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from gh_ops.config import Config
+from gh_ops.context import Context, Say
+from gh_ops.errors import GitHubError, GraphQLNotFound, UsageError
+from gh_ops.gql import failed_parts, mutation, owner_name
+from gh_ops.markup import marker
+from gh_ops.yolo import queries as q
+from gh_ops.yolo.rules import (
+    FOLLOW_UP_KIND,
+    FORCE_PUSH,
+    AuditResult,
+    Outcome,
+    PullInfo,
+    Verdict,
+    evaluate,
+    evaluate_push,
+    is_bot,
+    kept_comment,
+)
+from gh_ops.yolo.settings import YoloSettings
+from gh_ops.yolo.texts import FOLLOW_UP_TITLE, LABEL_COLOR, LABEL_DESCRIPTION, follow_up_body, render_comment
+
+if TYPE_CHECKING:
+    from gh_ops.github import GitHub
+
+EVENTS = ("pull_request", "pull_request_target", "push", "pull_request_review")
+HISTORY_PAGE = 100  # commits per audit request (GitHub's maximum)
+PUSH_MAX = 100  # commits of one push read at once; a bigger push is read up to this many
+
+
+@dataclass
+class Writes:
+    add_label: bool = False
+    remove_label: bool = False
+    comment: str | None = None
+    open_follow_up: bool = False
+    close_follow_up: int | None = None
+
+    def any(self) -> bool:
+        return bool(
+            self.add_label or self.remove_label or self.comment or self.open_follow_up or self.close_follow_up
+        )
+
+
+def plan(pull: PullInfo, verdict: Verdict, config: Config) -> Writes:
+    """The writes that bring the pull request's label, comment and follow-up issue up to date."""
+    settings = config.section(YoloSettings)
+    writes = Writes()
+    kept, follow_up, closed = kept_comment(pull, config)
+    has_label = any(n.casefold() == settings.label.casefold() for n in pull.label_ids)
+    flagged = verdict.yolo and not verdict.cleared
+    if flagged and not verdict.emergency and not has_label:
+        writes.add_label = True
+    if has_label and (not flagged or verdict.emergency):
+        writes.remove_label = True
+    wants_issue = verdict.emergency or settings.follow_up_issue
+    if flagged and wants_issue and follow_up is None:
+        writes.open_follow_up = True
+    if verdict.cleared and follow_up is not None and not closed:
+        writes.close_follow_up = follow_up
+    if not verdict.yolo and kept is None:
+        return writes  # reviewed, and never flagged: nothing to say
+    body = render_comment(
+        pull,
+        verdict,
+        follow_up if not writes.open_follow_up else 0,
+        follow_up_closed=closed or writes.close_follow_up is not None,
+    )
+    if kept is None or kept.body.strip() != body.strip() or writes.open_follow_up:
+        writes.comment = body
+    return writes
+
+
+def apply(
+    gh: GitHub,
+    repo: str,
+    info: dict[str, Any],
+    pull: PullInfo,
+    writes: Writes,
+    config: Config,
+    verdict: Verdict,
+) -> tuple[list[str], int | None]:
+    """Send the writes: the follow-up issue first (the comment remembers its number), then the
+    label and the comment as one mutation, then closing a follow-up issue."""
+    label = config.section(YoloSettings).label
+    done: list[str] = []
+    p = pull.rules
+    kept, follow_up, _closed = kept_comment(pull, config)
+    if writes.open_follow_up:
+        issue = gh.create_issue(
+            repo,
+            title=FOLLOW_UP_TITLE.format(number=p.number, title=pull.title)[:256],
+            body=follow_up_body(repo, pull, verdict),
+            assignees=(p.merged_by,) if p.merged_by and not is_bot(p.merged_by) else (),
+            marker=marker(FOLLOW_UP_KIND, pr=str(p.number)),
+            trusted_author=config.trusted,
+        )
+        follow_up = issue.number or None
+        done.append(f"open follow-up issue #{issue.number or '(new)'} for #{p.number}")
+        writes.comment = render_comment(pull, verdict, follow_up)
+    variables: dict[str, Any] = {}
+    lines: dict[str, str] = {}
+    if writes.add_label:
+        label_id = info.get("label_id")
+        if label_id is None:
+            label_id = gh.create_label(repo, label, color=LABEL_COLOR, description=LABEL_DESCRIPTION)
+            info["label_id"] = label_id
+        variables["addLabels"] = {"labelableId": pull.node_id, "labelIds": [label_id or "(new label)"]}
+        lines["addLabels"] = f"add label {label} to #{p.number}"
+    if writes.remove_label:
+        ids = [i for n, i in pull.label_ids.items() if n.casefold() == label.casefold()]
+        variables["removeLabels"] = {"labelableId": pull.node_id, "labelIds": ids}
+        lines["removeLabels"] = f"remove label {label} from #{p.number}"
+    if writes.comment is not None:
+        if kept is None:
+            variables["newComment"] = {"subjectId": pull.node_id, "body": writes.comment}
+            lines["newComment"] = f"comment on #{p.number}"
+        else:
+            variables["editComment"] = {"id": kept.node_id, "body": writes.comment}
+            lines["editComment"] = f"update the yolo comment on #{p.number}"
+    if variables:
+        data, errors = gh.mutate(mutation(list(variables)), variables, why="; ".join(lines.values()))
+        failed = failed_parts(errors, list(variables), data, dry_run=gh.dry_run)
+        done += [line for alias, line in lines.items() if alias not in failed]
+        if failed:
+            what = "; ".join(lines[alias] for alias in failed)
+            messages = "; ".join(dict.fromkeys(message for message, _kind in failed.values()))
+            raise GitHubError(
+                f"could not {what}: {messages}. Done: {'; '.join(done) or 'nothing'}. Re-running is safe."
+            )
+    if writes.close_follow_up:
+        gh.update_issue(
+            repo,
+            writes.close_follow_up,
+            state="closed",
+            state_reason="completed",
+            why=f"close follow-up issue #{writes.close_follow_up} (reviewed after the merge)",
+        )
+        done.append(f"close follow-up issue #{writes.close_follow_up}")
+    return done, follow_up
+
+
+@dataclass
+class CheckResult:
+    outcomes: list[Outcome] = field(default_factory=list)
+    why_not: str = ""
+
+
+def read_pull(gh: GitHub, repo: str, number: int, config: Config) -> tuple[dict[str, Any], PullInfo]:
+    try:
+        data = gh.graphql(
+            q.YOLO_PULL_QUERY + q.YOLO_PULL_FRAGMENT,
+            {**owner_name(repo), "number": number, "label": config.section(YoloSettings).label},
+            why=f"read pull request #{number}",
+        )
+    except GraphQLNotFound:
+        raise UsageError(f"{repo} has no pull request #{number}, or the token cannot see it") from None
+    repository = data.get("repository") or {}
+    if not repository.get("pullRequest"):
+        raise UsageError(f"{repo} has no pull request #{number}")
+    info = {
+        "default_branch": (repository.get("defaultBranchRef") or {}).get("name"),
+        "label_id": (repository.get("yoloLabel") or {}).get("id"),
+    }
+    return info, q.pull_from_json(repository["pullRequest"])
+
+
+def check_pull(gh: GitHub, config: Config, repo: str, number: int, *, say: Say) -> Outcome | None:
+    """Evaluate one merged pull request and bring its label, comment and follow-up issue up to date."""
+    info, pull = read_pull(gh, repo, number, config)
+    if not pull.merged:
+        say(f"nothing to do: #{number} is not merged")
+        return None
+    if info["default_branch"] and pull.rules.base != info["default_branch"]:
+        say(f"nothing to do: #{number} was merged into {pull.rules.base}, not the default branch")
+        return None
+    verdict = evaluate(pull.rules, config.section(YoloSettings))
+    writes = plan(pull, verdict, config)
+    done, follow_up = apply(gh, repo, info, pull, writes, config, verdict) if writes.any() else ([], None)
+    p = pull.rules
+    for line in done:
+        say(("would " if gh.dry_run else "") + line)
+    return Outcome(
+        repo,
+        p.number,
+        pull.merge_sha or p.head,
+        p.author,
+        p.merged_by,
+        verdict,
+        done,
+        follow_up or kept_comment(pull, config)[1],
+    )
+
+
+def check_push(
+    gh: GitHub, settings: YoloSettings, repo: str, payload: dict[str, Any], *, say: Say
+) -> list[Outcome]:
+    """Every commit of a push to the default branch: those without a merged pull request are direct
+    pushes; a forced push is reported with the tips before and after it."""
+    default = (payload.get("repository") or {}).get("default_branch")
+    ref = payload.get("ref") or ""
+    if default and ref != f"refs/heads/{default}":
+        say(f"nothing to do: the push is to {ref or 'no ref'}, not the default branch {default}")
+        return []
+    if payload.get("deleted"):
+        say("nothing to do: the push deleted the branch")
+        return []
+    after = payload.get("after") or ""
+    before = payload.get("before") or ""
+    forced = bool(payload.get("forced"))
+    shas = [c.get("id") for c in payload.get("commits") or [] if isinstance(c, dict) and c.get("id")]
+    if not shas and not forced:
+        say("nothing to do: the push carries no new commits")
+        return []
+    count = max(1, min(PUSH_MAX, len(shas) or 1))
+    data = gh.graphql(
+        q.YOLO_PUSH_QUERY + q.YOLO_COMMIT_FRAGMENT + q.YOLO_PULL_FRAGMENT,
+        {**owner_name(repo), "after": after, "count": count},
+        why=f"read the {count} commit(s) of the push to {ref}",
+    )
+    nodes = ((((data.get("repository") or {}).get("object") or {}).get("history")) or {}).get("nodes") or []
+    wanted = set(shas)
+    outcomes = []
+    for node in nodes:
+        if node["oid"] not in wanted:
+            continue
+        outcome = commit_outcome(repo, node, settings, default)
+        if outcome is not None:
+            outcomes.append(outcome)
+    if forced:
+        author = (payload.get("pusher") or {}).get("name") or (payload.get("sender") or {}).get("login")
+        verdict = evaluate_push(author=author, message="", cfg=settings, forced=True)
+        verdict = Verdict((FORCE_PUSH,), verdict.emergency, verdict.emergency_reason)
+        outcomes.append(Outcome(repo, None, after, author, None, verdict, before=before, after=after))
+    return outcomes
+
+
+def commit_outcome(
+    repo: str, node: dict[str, Any], settings: YoloSettings, default: str | None
+) -> Outcome | None:
+    """A default-branch commit with no merged pull request (into the default branch) is a direct
+    push; a commit that came with one is judged with its pull request by the caller (None here)."""
+    if q.merged_pulls(node, default):
+        return None
+    author = q.git_author(node.get("author"))
+    verdict = evaluate_push(author=author, message=node.get("message") or "", cfg=settings)
+    return Outcome(repo, None, node["oid"], author, None, verdict)
+
+
+def check(
+    ctx: Context,
+    repo: str,
+    *,
+    number: int | None = None,
+    event_name: str | None = None,
+    payload: dict[str, Any] | None = None,
+) -> CheckResult:
+    """The event's change(s): a merged pull request, the commits of a push, or a post-merge review.
+    Events that cannot be a yolo merge cost no request."""
+    if number is not None:
+        outcome = check_pull(ctx.github(), ctx.config, repo, number, say=ctx.say)
+        return CheckResult(
+            [outcome] if outcome else [], "" if outcome else "not a merge into the default branch"
+        )
+    payload = payload or {}
+    if event_name not in EVENTS:
+        raise UsageError(
+            f"yolo check runs on {', '.join(EVENTS)} events, not {event_name or 'no event'}: "
+            "pass --pr N to check one merged pull request"
+        )
+    if event_name == "push":
+        settings = ctx.config.section(YoloSettings)
+        return CheckResult(check_push(ctx.github(), settings, repo, payload, say=ctx.say))
+    target = payload.get("pull_request")
+    if not isinstance(target, dict) or not isinstance(target.get("number"), int):
+        raise UsageError(f"the {event_name} event payload has no pull request number (.pull_request.number)")
+    if event_name == "pull_request_review":
+        review = found if isinstance(found := payload.get("review"), dict) else {}
+        if payload.get("action") != "submitted" or str(review.get("state", "")).lower() != "approved":
+            return CheckResult(why_not="the review is not an approval")
+        if target.get("state") == "open":
+            return CheckResult(why_not=f"#{target['number']} is not merged")
+    elif payload.get("action") != "closed" or not target.get("merged"):
+        return CheckResult(why_not=f"#{target['number']} was not merged by this event")
+    default = (payload.get("repository") or {}).get("default_branch")
+    base = (target.get("base") or {}).get("ref")
+    if default and base and base != default:
+        return CheckResult(why_not=f"#{target['number']} was merged into {base}, not the default branch")
+    outcome = check_pull(ctx.github(), ctx.config, repo, target["number"], say=ctx.say)
+    return CheckResult([outcome] if outcome else [])
+
+
+def audit_repo(gh: GitHub, settings: YoloSettings, repo: str, since: datetime, *, say: Say) -> list[Outcome]:
+    """Every change on the default branch since a date: one request per 100 commits. A pull request
+    merged with several commits (a merge commit, a rebase) is one change."""
+    records: list[Outcome] = []
+    seen: set[int] = set()
+    after = None
+    stamp = since.isoformat(timespec="seconds")
+    while True:
+        try:
+            data = gh.graphql(
+                q.YOLO_HISTORY_QUERY + q.YOLO_COMMIT_FRAGMENT + q.YOLO_PULL_FRAGMENT,
+                {**owner_name(repo), "since": stamp, "after": after, "pageSize": HISTORY_PAGE},
+                why=f"read the history of {repo}",
+            )
+        except GraphQLNotFound:
+            raise UsageError(f"{repo} does not exist or the token cannot see it") from None
+        repository = data.get("repository")
+        if not repository:
+            raise UsageError(f"{repo} does not exist or the token cannot see it")
+        branch = repository.get("defaultBranchRef") or {}
+        history = ((branch.get("target") or {}).get("history")) or {}
+        default = branch.get("name")
+        for node in history.get("nodes") or []:
+            pulls = q.merged_pulls(node, default)
+            if not pulls:
+                outcome = commit_outcome(repo, node, settings, default)
+                if outcome is not None:
+                    records.append(outcome)
+                continue
+            pull = q.pull_from_json(pulls[0])
+            if pull.rules.number in seen:
+                continue
+            seen.add(pull.rules.number)
+            p = pull.rules
+            verdict = evaluate(p, settings)
+            records.append(Outcome(repo, p.number, node["oid"], p.author, p.merged_by, verdict))
+        info = history.get("pageInfo") or {}
+        if not info.get("hasNextPage"):
+            break
+        after = info.get("endCursor")
+    say(f"{repo}: {len(records)} change(s) since {since.date().isoformat()}")
+    return records
+
+
+def audit(ctx: Context, repos: list[str], since: datetime) -> AuditResult:
+    """`yolo audit`: every change to the default branch of these repositories since a date."""
+    gh, settings = ctx.github(), ctx.config.section(YoloSettings)
+    result = AuditResult(since)
+    for repo in repos:
+        result.records += audit_repo(gh, settings, repo, since, say=ctx.info)
+    return result
