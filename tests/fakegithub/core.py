@@ -68,7 +68,9 @@ class FakeGitHub(Dispatch, FailureInjection, RestApi, RestRendering, GraphqlApi)
         self._graphql_handlers: list[tuple[str, Callable[[str, dict[str, Any]], dict[str, Any]]]] = []
         # Operations answered from state by default; an on_graphql handler of the same name wins.
         self._state_operations = set(STATE_OPERATIONS)
-        self._association_cache: dict[str, tuple[Any, dict[str, list[_Issue]]]] = {}
+        # repo id -> (the repo's associations_version when built, sha -> pull requests).
+        self._association_cache: dict[int, tuple[int, dict[str, list[_Issue]]]] = {}
+        self.association_index_builds = 0  # how often _associated built an index (tests bound it)
         self._rate_used = {"core": 0, "graphql": 0}
         self._rate_reset: int | None = None
         self._ids = {
@@ -188,6 +190,7 @@ class FakeGitHub(Dispatch, FailureInjection, RestApi, RestRendering, GraphqlApi)
         if pull_request:
             issue.head_sha = self._push(repo, None)
             issue.head_ref = f"patch-{issue.number}"
+            repo.associations_version += 1
         issue.locked = locked
         issue.milestone = milestone
         issue.updated_at = _utc(updated_at) if updated_at else created
@@ -303,6 +306,7 @@ class FakeGitHub(Dispatch, FailureInjection, RestApi, RestRendering, GraphqlApi)
         issue.head_sha = self._push(repo, head_sha)
         self._record_commit(repo, issue.head_sha, title, author, created)
         issue.commit_oids = [issue.head_sha]
+        repo.associations_version += 1
         issue.head_ref = head_ref or f"patch-{issue.number}"
         issue.files = list(files)
         issue.draft = draft
@@ -333,6 +337,7 @@ class FakeGitHub(Dispatch, FailureInjection, RestApi, RestRendering, GraphqlApi)
             issue.head_sha = self._push(repo, fields["head_sha"])
             self._record_commit(repo, issue.head_sha, "Push", issue.author, _utc(at or self.clock()))
             issue.commit_oids.append(issue.head_sha)
+            repo.associations_version += 1
         if "draft" in fields:
             issue.draft = bool(fields["draft"])
         if "files" in fields:
@@ -383,6 +388,7 @@ class FakeGitHub(Dispatch, FailureInjection, RestApi, RestRendering, GraphqlApi)
                 if not last:
                     repo.history.append(copy_sha)
         repo.history.append(issue.merge_sha)
+        repo.associations_version += 1
         issue.updated_at = now
         return self._render_pull(repo, issue)
 
@@ -405,6 +411,7 @@ class FakeGitHub(Dispatch, FailureInjection, RestApi, RestRendering, GraphqlApi)
         issue.head_sha = self._push(repo, sha)
         self._record_commit(repo, issue.head_sha, message, author or issue.author, now, parents=parents)
         issue.commit_oids.append(issue.head_sha)
+        repo.associations_version += 1
         issue.updated_at = now
         return issue.head_sha
 
@@ -422,12 +429,14 @@ class FakeGitHub(Dispatch, FailureInjection, RestApi, RestRendering, GraphqlApi)
         sha = self._push(repo, sha)
         self._record_commit(repo, sha, message, author, _utc(at or self.clock()))
         repo.history.append(sha)
+        repo.associations_version += 1
         return sha
 
     def rewrite_history(self, full_name: str, keep: int) -> None:
         """A force-push that drops all but the first `keep` commits of the default branch."""
         repo = self._repo(full_name)
         del repo.history[keep:]
+        repo.associations_version += 1
 
     def history(self, full_name: str) -> list[str]:
         """The default branch's commit shas, oldest first."""
@@ -435,12 +444,16 @@ class FakeGitHub(Dispatch, FailureInjection, RestApi, RestRendering, GraphqlApi)
 
     def _associated(self, repo: _Repo) -> dict[str, list[_Issue]]:
         """sha -> pull requests GitHub associates with the commit: merged ones whose commits, merge
-        commit or rebased copies it is, then open ones holding it. Cached until the state changes."""
-        pulls = [i for _, i in sorted(repo.issues.items()) if i.is_pr]
-        version = (len(repo.history), len(repo.commit_objects), tuple(p.merge_sha for p in pulls))
-        cached = self._association_cache.get(repo.full_name)
-        if cached is not None and cached[0] == version:
+        commit or rebased copies it is, then open ones holding it.
+
+        Called for every commit a GraphQL answer resolves, so the index is built once per change of
+        repo.associations_version (which every mutation that can move an association bumps) and
+        each later call costs O(1): an audit of N commits stays O(N + pulls), not O(N x pulls)."""
+        cached = self._association_cache.get(repo.id)
+        if cached is not None and cached[0] == repo.associations_version:
             return cached[1]
+        self.association_index_builds += 1
+        pulls = [i for _, i in sorted(repo.issues.items()) if i.is_pr]
         index: dict[str, list[_Issue]] = {}
         position = {sha: i for i, sha in enumerate(repo.history)}
         for pull in pulls:
@@ -457,7 +470,7 @@ class FakeGitHub(Dispatch, FailureInjection, RestApi, RestRendering, GraphqlApi)
             if pull.merged_at is None:
                 for sha in pull.commit_oids:
                     index.setdefault(sha, []).append(pull)
-        self._association_cache[repo.full_name] = (version, index)
+        self._association_cache[repo.id] = (repo.associations_version, index)
         return index
 
     def _record_commit(
@@ -480,6 +493,7 @@ class FakeGitHub(Dispatch, FailureInjection, RestApi, RestRendering, GraphqlApi)
             now,
             by or self.actor,
         )
+        repo.associations_version += 1
         issue.updated_at = now
         return self._render_pull(repo, issue)
 
@@ -495,6 +509,7 @@ class FakeGitHub(Dispatch, FailureInjection, RestApi, RestRendering, GraphqlApi)
         if issue.state != "closed":
             raise ValueError(f"{full_name}#{number} is already open")
         issue.state, issue.state_reason, issue.closed_at, issue.closed_by = "open", None, None, None
+        repo.associations_version += 1
         issue.updated_at = _utc(at or self.clock())
         return self._render_pull(repo, issue)
 

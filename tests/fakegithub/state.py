@@ -208,6 +208,10 @@ class _Repo:
     commit_objects: dict[str, _Commit] = field(default_factory=dict)  # sha -> commit, when modelled
     history: list[str] = field(default_factory=list)  # the default branch, oldest first
     next_number: int = 1
+    # Bumped by every change that can move a commit's associated pull requests (new pull requests
+    # or pull request commits, merges, pushes, history rewrites, closing and reopening), so that
+    # FakeGitHub._associated rebuilds its index only after one.
+    associations_version: int = 0
 
     @property
     def full_name(self) -> str:
