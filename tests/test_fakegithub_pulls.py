@@ -1,5 +1,5 @@
 """Tests of FakeGitHub's pull requests and of its GraphQL answers from state (the documents of
-gh_ops/rfc_queries.py), driven through plain requests like a real client."""
+gh_ops/rfc/queries.py), driven through plain requests like a real client."""
 
 from __future__ import annotations
 

@@ -52,7 +52,8 @@ from .state import (
 if TYPE_CHECKING:
     from .core import FakeGitHub
 
-# The GraphQL operations FakeGitHub answers from its state without per-test setup (gh_ops/rfc_queries.py).
+# The GraphQL operations FakeGitHub answers from its state without per-test setup (the documents of
+# gh_ops/rfc/queries.py and gh_ops/yolo/queries.py).
 STATE_OPERATIONS = (
     "RfcPullRequest",
     "RfcOpenPullRequests",
@@ -89,8 +90,9 @@ class GraphqlApi:
         fake's state; returns the response body ({"data": ..., "errors": [...]}, GitHub-style).
 
         The real schema decides what is valid and which fields the answer holds; the fake models
-        the fields of gh_ops/rfc_queries.py (and a few neighbours). Selecting a field or passing an
-        argument the fake does not model raises NotImplementedError, so the gap is obvious.
+        the fields of gh_ops/rfc/queries.py and gh_ops/yolo/queries.py (and a few neighbours).
+        Selecting a field or passing an argument the fake does not model raises NotImplementedError,
+        so the gap is obvious.
         """
         return _execute(self, query, variables or {}, operation_name)
 
