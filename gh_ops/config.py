@@ -175,7 +175,7 @@ _DURATION = re.compile(r"^([1-9][0-9]*)([dh])$")
 
 
 def login(value: str) -> str:
-    """A login as written in the config, without the @ people like to put in front."""
+    """A login as written in the config, without the @ often put in front."""
     return value[1:] if value.startswith("@") else value
 
 
@@ -281,7 +281,7 @@ CORE_SCHEMA: dict[str, Any] = {
                 },
                 "lead": {
                     "$ref": "#/$defs/login",
-                    "description": "Team lead, assigned to the team's sprint issues.",
+                    "description": "Team lead, assigned to the issues gh-ops opens for the team.",
                 },
                 "members": {
                     "$ref": "#/$defs/logins",

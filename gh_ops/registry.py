@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from gh_ops.preview import PreviewKind, TemplateCheck
 
 # Each capability is a package with the same shape (settings, rules, run, commands) whose
-# __init__.py defines CAPABILITY. The order is the order of `validate`'s report and of the schema.
+# commands.py defines CAPABILITY. The order is the order of `validate`'s report and of the schema.
 PACKAGES = (
     "gh_ops.sprint",
     "gh_ops.people",
@@ -41,7 +41,7 @@ class Capability:
 def capabilities() -> tuple[Capability, ...]:
     found = []
     for package in PACKAGES:
-        capability = importlib.import_module(package).CAPABILITY
+        capability = importlib.import_module(f"{package}.commands").CAPABILITY
         assert isinstance(capability, Capability), package
         found.append(capability)
     return tuple(found)

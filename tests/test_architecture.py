@@ -1,21 +1,46 @@
-"""Import boundaries, read from the source: only gh_ops/github.py touches PyGithub, and the modules
-`gh-ops --help` loads import no heavy library when they are imported."""
+"""The house rules, read from the source: one package per capability, all of one shape, registered in
+one line; the core names no capability and no capability imports another; rules stay pure; only
+gh_ops/github.py touches PyGithub; what `gh-ops --help` loads imports no heavy library; and the
+offline commands never load the HTTP stack (measured with `python -X importtime`)."""
 
 from __future__ import annotations
 
 import ast
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from gh_ops.registry import PACKAGES, capabilities
+
 PACKAGE_DIR = Path(__file__).resolve().parent.parent / "gh_ops"
 PACKAGE = PACKAGE_DIR.name
 
-# The modules `gh-ops --help` imports; each stays free of these at import time (its own module
-# level, and the module level of every gh_ops module it imports there).
-LIGHT_MODULES = ("gh_ops.cli", "gh_ops.context", "gh_ops.errors", "gh_ops.actions_io", "gh_ops")
-HEAVY_LIBRARIES = frozenset({"github", "jinja2", "jsonschema", "yaml", "requests"})
+# The modules `gh-ops --help` imports (the registry loads each capability package by name); each
+# stays free of these at import time (its own module level, and that of every gh_ops module it
+# imports there).
+LIGHT_MODULES = (
+    "gh_ops.cli",
+    "gh_ops.context",
+    "gh_ops.errors",
+    "gh_ops.actions_io",
+    "gh_ops",
+    *(f"{package}.commands" for package in PACKAGES),
+)
+HEAVY_LIBRARIES = frozenset({"github", "jinja2", "jsonschema", "yaml", "requests", "urllib3"})
+HTTP_STACK = frozenset({"github", "requests", "urllib3"})
+
+CAPABILITY_NAMES = frozenset(package.rpartition(".")[2] for package in PACKAGES)
+SHAPE = ("__init__", "settings", "rules", "run", "commands")  # every capability has these modules
+# Modules a capability may add where it needs them; anything else is a sign it has two shapes.
+OPTIONAL_MODULES = frozenset({"queries", "texts", "samples", "document"})
+# A capability's modules other than these hold no I/O: they import no client, no run, no CLI.
+# (Its __init__.py is a docstring: importing the rules loads nothing else.)
+IMPURE_MODULES = frozenset({"run", "commands", "samples"})
+FORBIDDEN_IN_PURE = frozenset({"github", "requests", "urllib3", "click"})
 
 
 # --- reading imports ------------------------------------------------------------------------
@@ -70,6 +95,12 @@ def imported_names(source: str, module: str, *, module_level_only: bool = False)
 
 def top_level(name: str) -> str:
     return name.partition(".")[0]
+
+
+def capability_of(module: str) -> str | None:
+    """The capability a gh_ops module belongs to (gh_ops.rfc.rules -> rfc), or None for the core."""
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 and parts[0] == PACKAGE and parts[1] in CAPABILITY_NAMES else None
 
 
 # --- the package's modules ----------------------------------------------------------------------
@@ -138,6 +169,187 @@ def test_light_modules_import_no_heavy_library_at_import_time(module: str) -> No
         for heavy in sorted({top_level(n) for n in names} & HEAVY_LIBRARIES):
             found.append(f"{' -> '.join(chain)} imports {heavy}")
     assert found == [], "\n".join(found)
+
+
+# --- the house: one package per capability, one shape, one registry line -------------------------
+
+
+def _packages_on_disk() -> set[str]:
+    return {p.name for p in PACKAGE_DIR.iterdir() if (p / "__init__.py").is_file()}
+
+
+def test_the_registry_lists_every_capability_package_once() -> None:
+    assert len(PACKAGES) == len(set(PACKAGES)) == 5
+    assert {package.rpartition(".")[2] for package in PACKAGES} == _packages_on_disk()
+    assert [c.name for c in capabilities()] == [package.rpartition(".")[2] for package in PACKAGES]
+
+
+@pytest.mark.parametrize("package", PACKAGES)
+def test_a_capability_package_loads_nothing_by_itself(package: str) -> None:
+    # So that importing its rules or settings does not bring in its commands (click).
+    tree = ast.parse(source_of(package))
+    assert [type(node).__name__ for node in tree.body] == ["Expr"], f"{package}/__init__.py: docstring only"
+
+
+def test_a_capability_is_registered_in_one_line() -> None:
+    registry = (PACKAGE_DIR / "registry.py").read_text(encoding="utf-8").splitlines()
+    for package in PACKAGES:
+        assert [line for line in registry if f'"{package}"' in line] == [f'    "{package}",'], package
+
+
+@pytest.mark.parametrize("name", sorted(CAPABILITY_NAMES))
+def test_every_capability_has_the_same_shape(name: str) -> None:
+    modules = {p.stem for p in (PACKAGE_DIR / name).glob("*.py")}
+    assert set(SHAPE) <= modules, f"gh_ops/{name} lacks {sorted(set(SHAPE) - modules)}"
+    assert modules - set(SHAPE) <= OPTIONAL_MODULES, f"gh_ops/{name} has {sorted(modules - set(SHAPE))}"
+
+
+@pytest.mark.parametrize("module", sorted(m for m in MODULES if capability_of(m) is None))
+def test_the_core_imports_no_capability(module: str) -> None:
+    # Anywhere in the file: the core reaches the capabilities only through registry.capabilities().
+    names = imported_names(source_of(module), module)
+    assert sorted(n for n in names if capability_of(n) is not None) == []
+
+
+@pytest.mark.parametrize("module", sorted(m for m in MODULES if capability_of(m) is not None))
+def test_no_capability_imports_another(module: str) -> None:
+    own = capability_of(module)
+    names = imported_names(source_of(module), module)
+    assert sorted(n for n in names if capability_of(n) not in (None, own)) == []
+
+
+PURE_MODULES = sorted(
+    m
+    for m in MODULES
+    if capability_of(m) is not None and m.count(".") == 2 and m.rpartition(".")[2] not in IMPURE_MODULES
+)
+
+
+@pytest.mark.parametrize("module", PURE_MODULES)
+def test_rules_import_no_client_no_run_and_no_cli(module: str) -> None:
+    """Anywhere in the file, and at import time through other gh_ops modules: no PyGithub, requests,
+    urllib3 or click, no gh_ops.github, no run module. So the rules are tested without HTTP."""
+    found = []
+    for loaded, chain in sorted(import_time_closure(module).items()):
+        names = imported_names(source_of(loaded), loaded, module_level_only=loaded != module)
+        for name in sorted(names):
+            if top_level(name) in FORBIDDEN_IN_PURE or name == "gh_ops.github" or name.endswith(".run"):
+                found.append(f"{' -> '.join(chain)} imports {name}")
+    assert found == [], "\n".join(found)
+
+
+def test_the_pure_modules_include_every_rules_module() -> None:
+    assert {f"gh_ops.{name}.rules" for name in CAPABILITY_NAMES} <= set(PURE_MODULES)
+    assert {f"gh_ops.{name}.settings" for name in CAPABILITY_NAMES} <= set(PURE_MODULES)
+
+
+def test_cli_is_thin() -> None:
+    lines = (PACKAGE_DIR / "cli.py").read_text(encoding="utf-8").splitlines()
+    assert len(lines) <= 300, len(lines)
+
+
+def _words_outside_docstrings(path: Path) -> set[str]:
+    """The identifiers and string constants of a module, docstrings aside, as lower-case words."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    words: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            words.add(node.id)
+        elif isinstance(node, ast.Attribute):
+            words.add(node.attr)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
+            words.add(node.value)
+    return {w for text in words for w in "".join(c if c.isalnum() else " " for c in text.lower()).split()}
+
+
+# Every top-level key of the config file a capability owns, e.g. onboarding (people's).
+SECTION_KEYS = frozenset(key for c in capabilities() for key in c.section.keys)
+
+
+def test_config_holds_no_capability_data() -> None:
+    words = _words_outside_docstrings(PACKAGE_DIR / "config.py")
+    assert sorted(words & (SECTION_KEYS | CAPABILITY_NAMES)) == []
+
+
+def test_the_capability_check_sees_a_capability_named_in_the_core() -> None:
+    # Guards the check above: the sections module names the capabilities.
+    words = _words_outside_docstrings(PACKAGE_DIR / "registry.py")
+    assert {"sprint", "rfc"} <= words
+    assert {"onboarding", "people"} <= SECTION_KEYS
+
+
+def test_each_config_key_is_owned_once() -> None:
+    owners: dict[str, str] = {}
+    for capability in capabilities():
+        for key in capability.section.keys:
+            assert key not in owners, f"{key} is claimed by {owners[key]} and {capability.name}"
+            owners[key] = capability.name
+        assert set(capability.section.schema) == set(capability.section.keys), capability.name
+
+
+# --- offline commands never load the HTTP stack -----------------------------------------------------
+
+OFFLINE_COMMANDS = {
+    "--help": ["--help"],
+    "validate": ["validate"],
+    "preview sprint": ["preview", "sprint"],
+    "preview onboarding": ["preview", "onboarding"],
+    "preview offboarding": ["preview", "offboarding"],
+    "rfc new": ["rfc", "new", "Adopt Postgres 17", "--dry-run"],
+}
+
+
+def imported_at_run_time(args: list[str], cwd: Path) -> set[str]:
+    """Every module `python -X importtime -m gh_ops ARGS` imported (its stderr lists each one)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "GH_"))}
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "gh_ops", "--now", "2026-11-20", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return {
+        line.rsplit("|", 1)[1].strip()
+        for line in result.stderr.splitlines()
+        if line.startswith("import time:") and "|" in line
+    }
+
+
+@pytest.mark.parametrize("command", list(OFFLINE_COMMANDS))
+def test_offline_commands_import_no_http_stack(command: str, tmp_path: Path) -> None:
+    modules = imported_at_run_time(OFFLINE_COMMANDS[command], tmp_path)
+    assert "gh_ops.cli" in modules  # the measurement saw gh-ops start
+    assert sorted(m for m in modules if top_level(m) in HTTP_STACK) == []
+    if command == "--help":
+        assert sorted(m for m in modules if top_level(m) in HEAVY_LIBRARIES) == []
+
+
+def test_the_measurement_sees_the_http_stack_when_it_is_loaded(tmp_path: Path) -> None:
+    # Guards the test above: a command that talks to GitHub loads PyGithub and requests.
+    (tmp_path / ".github").mkdir()
+    (tmp_path / ".github/gh-ops.yml").write_text("teams: {}\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "GH_"))}
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "gh_ops", "--dry-run", "priority", "triage"],
+        cwd=tmp_path,
+        env={**env, "GITHUB_REPOSITORY": "acme/widgets", "GITHUB_API_URL": "http://127.0.0.1:9"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    modules = {line.rsplit("|", 1)[1].strip() for line in result.stderr.splitlines() if "|" in line}
+    assert {"github", "requests", "urllib3"} <= modules, result.stderr[-2000:]
 
 
 # --- the scanner catches what it should ---------------------------------------------------------

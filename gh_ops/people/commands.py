@@ -10,53 +10,19 @@ import click
 from gh_ops import actions_io
 from gh_ops.context import Run
 from gh_ops.options import global_options
-
-# Each person option, and the parameter click gives it.
-PERSON_PARAMS = {
-    "--login": "login",
-    "--name": "name",
-    "--team": "team",
-    "--role": "role",
-    "--start": "start",
-    "--buddy": "buddy",
-    "--manager": "manager",
-    "--last-day": "last_day",
-    "--kind": "leave_kind",
-}
-PERSON_HELP = {
-    "--login": ("LOGIN", "The person's GitHub username."),
-    "--name": ('"NAME"', "Their full name."),
-    "--team": ("TEAM", "Their team: an id (or name) from the config."),
-    "--role": ("ROLE", "engineering, product, design, ops or other (default: other)."),
-    "--start": ("YYYY-MM-DD", "Their first day."),
-    "--buddy": ("LOGIN", "Their onboarding buddy."),
-    "--manager": ("LOGIN", "Their manager."),
-    "--last-day": ("YYYY-MM-DD", "Their last day."),
-    "--kind": ("KIND", "voluntary or involuntary."),
-}
+from gh_ops.people import samples, settings
+from gh_ops.people.samples import JOINER_FLAGS, LEAVER_FLAGS, PERSON_OPTIONS, answers_from_flags
+from gh_ops.registry import Capability
 
 
 def person_options(flags: tuple[str, ...]) -> Any:
     def decorate(command: Any) -> Any:
         for flag in reversed(flags):
-            metavar, text = PERSON_HELP[flag]
-            command = click.option(flag, PERSON_PARAMS[flag], metavar=metavar, help=text)(command)
+            option = PERSON_OPTIONS[flag]
+            command = click.option(flag, option.param, metavar=option.metavar, help=option.help)(command)
         return command
 
     return decorate
-
-
-def answers_from_flags(kind: str, values: dict[str, Any]) -> dict[str, str | None] | None:
-    """The options as issue-form answers (one validation for both), or None when none were given."""
-    from gh_ops.people.rules import JOINER_QUESTIONS, LEAVER_QUESTIONS
-
-    questions = JOINER_QUESTIONS if kind == "onboarding" else LEAVER_QUESTIONS
-    answers = {question: values.get(PERSON_PARAMS[flag]) for question, flag in questions.items()}
-    return answers if any(v is not None for v in answers.values()) else None
-
-
-JOINER_FLAGS = ("--login", "--name", "--team", "--start", "--role", "--buddy", "--manager")
-LEAVER_FLAGS = ("--login", "--name", "--last-day", "--kind", "--manager")
 
 
 @click.group()
@@ -127,3 +93,12 @@ def _open(run: Run, kind: str, values: dict[str, Any], allow_public: bool) -> No
         where = f"[#{issue.number}]({issue.url})" if real and issue else "(dry run)"
         # No name, login or date: a step summary may be readable by more people than the issue.
         actions_io.add_summary(f"### gh-ops {kind}\n\n{outcome.action}: {where} in {outcome.repo}\n")
+
+
+CAPABILITY = Capability(
+    name="people",
+    section=settings.SECTION,
+    commands=(onboarding, offboarding),
+    previews=samples.PREVIEWS,
+    check_templates=samples.check_templates,
+)

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 
 from gh_ops import dates
 from gh_ops.errors import UsageError
-from gh_ops.people.commands import JOINER_FLAGS, LEAVER_FLAGS, PERSON_HELP, PERSON_PARAMS, answers_from_flags
 from gh_ops.preview import PreviewKind, PreviewOption, apply_overrides
 
 if TYPE_CHECKING:
@@ -17,6 +16,48 @@ if TYPE_CHECKING:
     from gh_ops.models import RenderedIssue
     from gh_ops.people.rules import Person
     from gh_ops.preview import PreviewRequest, TemplateCheck
+
+# The options that describe a person, for `onboarding open`, `offboarding open` and `preview`: each
+# option, and the parameter click gives it.
+PERSON_PARAMS = {
+    "--login": "login",
+    "--name": "name",
+    "--team": "team",
+    "--role": "role",
+    "--start": "start",
+    "--buddy": "buddy",
+    "--manager": "manager",
+    "--last-day": "last_day",
+    "--kind": "leave_kind",
+}
+PERSON_HELP = {
+    "--login": ("LOGIN", "The person's GitHub username."),
+    "--name": ('"NAME"', "Their full name."),
+    "--team": ("TEAM", "Their team: an id (or name) from the config."),
+    "--role": ("ROLE", "engineering, product, design, ops or other (default: other)."),
+    "--start": ("YYYY-MM-DD", "Their first day."),
+    "--buddy": ("LOGIN", "Their onboarding buddy."),
+    "--manager": ("LOGIN", "Their manager."),
+    "--last-day": ("YYYY-MM-DD", "Their last day."),
+    "--kind": ("KIND", "voluntary or involuntary."),
+}
+
+
+def answers_from_flags(kind: str, values: dict[str, Any]) -> dict[str, str | None] | None:
+    """The options as issue-form answers (one validation for both), or None when none were given."""
+    from gh_ops.people.rules import JOINER_QUESTIONS, LEAVER_QUESTIONS
+
+    questions = JOINER_QUESTIONS if kind == "onboarding" else LEAVER_QUESTIONS
+    answers = {question: values.get(PERSON_PARAMS[flag]) for question, flag in questions.items()}
+    return answers if any(v is not None for v in answers.values()) else None
+
+
+JOINER_FLAGS = ("--login", "--name", "--team", "--start", "--role", "--buddy", "--manager")
+LEAVER_FLAGS = ("--login", "--name", "--last-day", "--kind", "--manager")
+PERSON_OPTIONS = {
+    flag: PreviewOption(flag, param, *PERSON_HELP[flag]) for flag, param in PERSON_PARAMS.items()
+}
+
 
 SAMPLE_JOINER = {
     "GitHub username": "sample-joiner",
@@ -111,7 +152,7 @@ def check_templates(check: TemplateCheck) -> None:
 
 
 def _options(flags: tuple[str, ...]) -> tuple[PreviewOption, ...]:
-    return tuple(PreviewOption(flag, PERSON_PARAMS[flag], *PERSON_HELP[flag]) for flag in flags)
+    return tuple(PERSON_OPTIONS[flag] for flag in flags)
 
 
 _SAMPLE_NOTE = "Without person options, onboarding and offboarding render for a sample person."

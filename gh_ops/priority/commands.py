@@ -11,6 +11,8 @@ from gh_ops import actions_io
 from gh_ops.context import Run, org_repositories, say
 from gh_ops.errors import UsageError
 from gh_ops.options import global_options
+from gh_ops.priority import settings
+from gh_ops.registry import Capability
 
 
 @click.group()
@@ -136,3 +138,6 @@ def priority_triage(run: Run) -> None:
         say(", ".join(f"{label}: {count}" for label, count in report.counts.items()))
     else:
         sys.stdout.write(summary)
+
+
+CAPABILITY = Capability(name="priority", section=settings.SECTION, commands=(priority,))

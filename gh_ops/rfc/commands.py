@@ -11,6 +11,8 @@ from gh_ops import actions_io
 from gh_ops.context import Run, info, say, warn
 from gh_ops.errors import EXIT_POLICY, UsageError
 from gh_ops.options import global_options
+from gh_ops.registry import Capability
+from gh_ops.rfc import samples, settings
 
 if TYPE_CHECKING:
     from gh_ops.rfc.run import CheckResult
@@ -158,3 +160,11 @@ def rfc_remind(run: Run) -> None:
     failure = result.error()
     if failure is not None:
         raise failure
+
+
+CAPABILITY = Capability(
+    name="rfc",
+    section=settings.SECTION,
+    commands=(rfc,),
+    check_templates=samples.check_templates,
+)

@@ -9,6 +9,8 @@ import click
 from gh_ops import actions_io
 from gh_ops.context import Run
 from gh_ops.options import global_options
+from gh_ops.registry import Capability
+from gh_ops.sprint import samples, settings
 
 if TYPE_CHECKING:
     from gh_ops.sprint.run import TeamOutcome
@@ -79,3 +81,12 @@ def _report(run: Run, outcomes: list[TeamOutcome]) -> None:
             )
         title = "### gh-ops sprint open" + (" (dry run)" if run.dry_run else "")
         actions_io.add_summary(title + "\n\n" + "\n".join(rows) + "\n")
+
+
+CAPABILITY = Capability(
+    name="sprint",
+    section=settings.SECTION,
+    commands=(sprint,),
+    previews=samples.PREVIEWS,
+    check_templates=samples.check_templates,
+)

@@ -12,6 +12,8 @@ from gh_ops import actions_io
 from gh_ops.context import Run, info, org_repositories, say
 from gh_ops.errors import EXIT_POLICY, UsageError
 from gh_ops.options import global_options
+from gh_ops.registry import Capability
+from gh_ops.yolo import settings
 
 if TYPE_CHECKING:
     from gh_ops.yolo.rules import Outcome
@@ -154,3 +156,6 @@ def _since(text: str, now: datetime) -> datetime:
     if start > now.astimezone(UTC):
         raise UsageError(f"--since {text} is in the future: nothing to audit")
     return start
+
+
+CAPABILITY = Capability(name="yolo", section=settings.SECTION, commands=(yolo,))
