@@ -19,10 +19,11 @@ from pathlib import Path
 import responses
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT / "tests") not in sys.path:
-    sys.path.insert(0, str(ROOT / "tests"))
+for folder in ("tests", "tests/rfc", "tests/priority"):  # the fake, and the scenarios' data
+    if str(ROOT / folder) not in sys.path:
+        sys.path.insert(0, str(ROOT / folder))
 
-from fakegithub import FakeGitHub, FrozenClock, load_payload  # noqa: E402, F401 (load_payload: for the benchmarks)
+from fakegithub import FakeGitHub, FrozenClock, load_payload, make_fake  # noqa: E402, F401 (for the benchmarks)
 
 from gh_ops import dates  # noqa: E402
 from gh_ops import github as gh_module  # noqa: E402
@@ -43,7 +44,7 @@ def fake_checkout(config: str, repo: str, clock: datetime) -> Iterator[tuple[Fak
         try:
             Path(".github").mkdir()
             Path(".github/gh-ops.yml").write_text(config)
-            fake = FakeGitHub(rsps, clock=FrozenClock(clock))
+            fake = make_fake(rsps, clock)
             yield fake, Path(tmp)
         finally:
             os.chdir(old_cwd)

@@ -1,9 +1,10 @@
-"""Shared pytest fixtures: hermetic environment, no network, and a fake GitHub."""
+"""Shared pytest fixtures: a hermetic environment, no network, no wall clock, the one factory of fake
+GitHubs, real webhook payloads, and a checkout to run gh-ops in."""
 
 from __future__ import annotations
 
+import functools
 import ipaddress
-import json
 import os
 import socket
 from collections.abc import Callable, Iterator
@@ -13,9 +14,8 @@ from typing import Any
 
 import pytest
 import responses
-from fakegithub import FakeGitHub, FrozenClock
+from fakegithub import FakeGitHub, NewFake, make_fake
 from fakegithub import load_payload as _load_payload
-from people_data import CONFIG, PEOPLE, PUBLIC, REQUESTS, STAFF
 
 # --------------------------------------------------------------------------- hermetic environment
 
@@ -124,12 +124,18 @@ def _block_network(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def fake_github() -> Iterator[FakeGitHub]:
-    """A FakeGitHub on https://api.github.com with the public repository acme/widgets."""
+def new_fake() -> Iterator[NewFake]:
+    """The one factory of fake GitHubs: `new_fake(at, repos={...}, labels={...}, **options)` (see
+    fakegithub.make_fake). The fake answers the test's requests until it ends, through `responses`:
+    nothing reaches the network."""
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        fake = FakeGitHub(rsps)
-        fake.add_repo("acme/widgets")
-        yield fake
+        yield functools.partial(make_fake, rsps)
+
+
+@pytest.fixture
+def fake_github(new_fake: NewFake) -> FakeGitHub:
+    """A FakeGitHub on https://api.github.com with the public repository acme/widgets."""
+    return new_fake(repos={"acme/widgets": {}})
 
 
 # --------------------------------------------------------------------------- payload fixtures
@@ -170,91 +176,10 @@ def checkout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[str, 
     return make
 
 
-# --------------------------------------------------------------------------- people checklists
-# The names and answers they use live in tests/people_data.py.
-
-
-@pytest.fixture
-def fake(sleeps: list[float]) -> Iterator[FakeGitHub]:
-    """A FakeGitHub at 2026-11-20 15:00 UTC with the people repository (private), the public code
-    repository and the private requests repository. (Other test modules define their own `fake`.)"""
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        fake = FakeGitHub(rsps, clock=FrozenClock(datetime(2026, 11, 20, 15, tzinfo=UTC)))
-        fake.add_repo(PEOPLE, private=True, collaborators=STAFF)
-        fake.add_repo(PUBLIC, collaborators=STAFF)
-        fake.add_repo(REQUESTS, private=True, collaborators=STAFF)
-        yield fake
-
-
-@pytest.fixture
-def workdir(checkout: Callable[[str, str], Path]) -> Path:
-    """A checkout of the public code repository whose config sets people.repo."""
-    return checkout(CONFIG, PUBLIC)
-
-
-@pytest.fixture
-def event(fake: FakeGitHub, workdir: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., dict[str, Any]]:
-    """event("issues.opened.new-joiner", body=...) seeds the request issue and points
-    $GITHUB_EVENT_PATH at its payload; returns the payload (with the seeded number).
-
-    `number` given: the requester edited that request (its body in the fake is replaced). `state`,
-    `action` and `labels` override the payload's; `repo` files the request in another repository of
-    the fake (the payload's repository then says whether that one is private)."""
-    counter = iter(range(1000))
-
-    def make(
-        fixture: str = "issues.opened.new-joiner",
-        *,
-        body: str | None = None,
-        number: int | None = None,
-        state: str | None = None,
-        name: str = "issues",
-        action: str | None = None,
-        labels: list[str] | None = None,
-        repo: str = REQUESTS,
-    ) -> dict[str, Any]:
-        payload = _load_payload(fixture)
-        if action is not None:
-            payload["action"] = action
-        issue = payload.get("issue")
-        if issue is not None:
-            if body is not None:
-                issue["body"] = body
-            if labels is not None:
-                issue["labels"] = [{**issue["labels"][0], "name": label} for label in labels]
-            if number is None:
-                seeded = fake.add_issue(
-                    repo,
-                    title=issue["title"],
-                    body=issue["body"],
-                    author="Codertocat",
-                    labels=[label["name"] for label in issue["labels"]],
-                )
-                number = seeded["number"]
-            else:  # the requester edited the request
-                fake.edit_issue(repo, number, by="Codertocat", body=issue["body"])
-            issue["number"] = number
-            issue["html_url"] = f"https://github.com/{repo}/issues/{number}"
-            if state is not None:
-                issue["state"] = state
-        if repo != REQUESTS:
-            owner, short = repo.split("/", 1)
-            payload["repository"].update(full_name=repo, name=short, private=fake._repo(repo).private)
-            payload["repository"]["owner"]["login"] = owner
-        path = workdir / f"event-{next(counter)}.json"
-        path.write_text(json.dumps(payload))
-        monkeypatch.setenv("GITHUB_EVENT_PATH", str(path))
-        monkeypatch.setenv("GITHUB_EVENT_NAME", name)
-        return payload
-
-    return make
-
-
 @pytest.fixture(autouse=True)
 def _wall_clock_far_ahead(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests use fixed dates in late 2026 and 2027 with --now; the guard against a future --now
     compares with the wall clock, which tests pin well after all of them."""
-    from datetime import UTC, datetime
 
     from gh_ops import dates
 

@@ -14,10 +14,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
+from configfiles import (
+    CONFIG_NAME,
+    ISSUE_EXAMPLE,
+    assert_one_config_error,
+    edit,
+    line_of,
+    problem_lines,
+    run_cli,
+    validate_text,
+)
 
 from gh_ops import config as config_module
-from gh_ops.cli import main
 from gh_ops.config import (
     EMBEDDED_NAME,
     Config,
@@ -34,83 +42,8 @@ from gh_ops.sprint.settings import SprintSchedule, SprintSettings
 from gh_ops.yamlfile import parse_yaml
 from gh_ops.yolo.settings import YoloSettings
 
-# The example configuration from the issue (and the README), as written there.
-ISSUE_EXAMPLE = """\
-timezone: Europe/London
-bot: github-actions[bot]        # the account whose markers are trusted
-teams:
-  web:
-    name: Team Web
-    lead: alice
-    members: [alice, bob, carol]
-    labels: [team/web]
-    timezone: America/New_York  # optional, overrides the top-level one
-  infra:
-    name: Team Infra
-    lead: dave
-    members: [dave, erin]
-sprint:
-  every: 2w                     # cadence: 1w, 2w, 3w ...
-  anchor: 2026-01-05            # first day of sprint 1
-  open_days_before: 3           # the issue is up this many days before the sprint starts
-  template: sprint.md
-  labels: [sprint]
-  close_previous: true
-"""
-
-CONFIG_NAME = "gh-ops.yml"
-
-
 # Every test passes --now: a result that changed with the date would be a flaky test.
 pytestmark = pytest.mark.usefixtures("no_wall_clock")
-
-# --------------------------------------------------------------------------- helpers
-
-
-def edit(text: str, old: str, new: str) -> str:
-    """Replace one exact snippet; fail loudly if the example no longer contains it."""
-    assert text.count(old) == 1, f"{old!r} should occur once in the config under test"
-    return text.replace(old, new)
-
-
-def line_of(text: str, snippet: str, occurrence: int = 1) -> int:
-    """1-based line number of the n-th line containing `snippet`."""
-    hits = [n for n, line in enumerate(text.splitlines(), start=1) if snippet in line]
-    assert len(hits) >= occurrence, f"{snippet!r} not found {occurrence} time(s)"
-    return hits[occurrence - 1]
-
-
-NOW = "2026-11-20"
-
-
-def run_cli(args: list[str]) -> Result:
-    """Run gh-ops at a fixed time (NOW) unless the test gives its own --now."""
-    return CliRunner().invoke(main, args if "--now" in args else ["--now", NOW, *args])
-
-
-def validate_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str) -> Result:
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / CONFIG_NAME).write_text(text, encoding="utf-8")
-    return run_cli(["--config", CONFIG_NAME, "validate"])
-
-
-def problem_lines(output: str) -> list[str]:
-    """The indented per-problem lines of an error report."""
-    return [line.strip() for line in output.splitlines() if line.startswith("  ")]
-
-
-def assert_one_config_error(result: Result, *, line: int | None, key: str | None, says: str) -> str:
-    """Exit 2, no traceback, exactly one problem, naming file, line and key."""
-    assert result.exit_code == 2, result.output
-    assert "Traceback" not in result.output
-    problems = problem_lines(result.output)
-    assert len(problems) == 1, result.output
-    where = f"{CONFIG_NAME}:{line}" if line is not None else CONFIG_NAME
-    if key:
-        where += f" ({key})"
-    assert problems[0].startswith(where + ": "), result.output
-    assert says in problems[0], result.output
-    return problems[0]
 
 
 # --------------------------------------------------------------------------- the example is valid
@@ -790,65 +723,6 @@ def test_logins_with_at_reach_the_issue_without_doubling(
     assert "@@" not in result.stdout
 
 
-WEEKLY_INFRA = edit(
-    ISSUE_EXAMPLE,
-    "    members: [dave, erin]\n",
-    "    members: [dave, erin]\n    sprint:\n      every: 1w\n",
-)
-
-
-def test_team_sprint_override_changes_only_that_team() -> None:
-    schedules = parse_config(WEEKLY_INFRA, CONFIG_NAME, base_dir=None).section(SprintSettings).schedules
-    assert schedules["infra"] == SprintSchedule(1, date(2026, 1, 5), 3)
-    assert schedules["web"] == SprintSchedule(2, date(2026, 1, 5), 3)
-
-
-def test_team_sprint_override_shows_in_the_preview(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / CONFIG_NAME).write_text(WEEKLY_INFRA, encoding="utf-8")
-    infra = run_cli(["--config", CONFIG_NAME, "preview", "sprint", "--team", "infra", "--now", "2026-11-20"])
-    web = run_cli(["--config", CONFIG_NAME, "preview", "sprint", "--team", "web", "--now", "2026-11-20"])
-    assert infra.exit_code == 0 and web.exit_code == 0
-    # weekly from 5 Jan 2026: sprint 47 starts Monday 23 Nov and ends that Sunday
-    assert "title: Team Infra · Sprint 47 · 23 Nov – 29 Nov 2026\n" in infra.stdout
-    assert "title: Team Web · Sprint 24 · 23 Nov – 6 Dec 2026\n" in web.stdout
-
-
-def test_team_with_sprints_disabled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    text = edit(
-        ISSUE_EXAMPLE,
-        "    members: [dave, erin]\n",
-        "    members: [dave, erin]\n    sprint:\n      enabled: false\n",
-    )
-    schedules = parse_config(text, CONFIG_NAME, base_dir=None).section(SprintSettings).schedules
-    assert "infra" not in schedules
-    assert "web" in schedules
-
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / CONFIG_NAME).write_text(text, encoding="utf-8")
-    validated = run_cli(["--config", CONFIG_NAME, "validate"])
-    assert validated.exit_code == 0, validated.output
-    assert "rendered for web " in validated.output
-    asked = run_cli(
-        [
-            "--config",
-            CONFIG_NAME,
-            "--repo",
-            "acme/widgets",
-            "sprint",
-            "open",
-            "--dry-run",
-            "--team",
-            "infra",
-        ]
-    )
-    assert asked.exit_code == 2
-    assert "team infra has sprints disabled" in asked.output
-    previewed = run_cli(["--config", CONFIG_NAME, "preview", "sprint", "--team", "infra"])
-    assert previewed.exit_code == 2
-    assert "team infra has sprints disabled" in previewed.output
-
-
 def test_templates_dir_that_does_not_exist(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     text = ISSUE_EXAMPLE + "templates_dir: my-templates\n"
     result = validate_text(tmp_path, monkeypatch, text)
@@ -883,15 +757,6 @@ DERIVED = {
     "offboarding",
 }
 RENAMED = {"every_weeks": "every"}
-RFC_EXAMPLE = """\
-rfc:
-  title_prefix: "RFC:"
-  label: rfc
-  folder: requests-for-comments/
-  max_decision_days: 7
-  remind_every: 1d
-  chat_webhook_env: GH_OPS_CHAT_WEBHOOK   # name of the env var holding the webhook URL
-"""
 
 
 def _schema_properties() -> dict[str, set[str]]:
@@ -1082,27 +947,6 @@ yolo:
     )
 
 
-def test_a_bot_login_unquoted_in_a_flow_list_says_to_quote_it(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """`allow_bots: [dependabot[bot]]` is not YAML (a [ ] list cannot hold a bare [); say the fix."""
-    text = ISSUE_EXAMPLE + "yolo:\n  allow_bots: [dependabot[bot]]\n"
-    result = validate_text(tmp_path, monkeypatch, text)
-    assert result.exit_code == 2
-    assert f"{CONFIG_NAME}:{line_of(text, 'allow_bots')}:" in result.output
-    assert "must be quoted, e.g. allow_bots: ['dependabot[bot]']" in result.output
-
-
-def test_the_yolo_section_has_the_issues_defaults() -> None:
-    config = parse_config("teams: {}\n", CONFIG_NAME, base_dir=None)
-    assert config.section(YoloSettings) == YoloSettings(
-        "emergency", ("dependabot[bot]",), "latest-on-head", "yolo-merge", False
-    )
-    assert parse_config("yolo: {}\n", CONFIG_NAME, base_dir=None).section(YoloSettings) == config.section(
-        YoloSettings
-    )
-
-
 def test_schema_is_a_valid_draft_2020_12_schema() -> None:
     from jsonschema import Draft202012Validator
 
@@ -1190,91 +1034,3 @@ def test_schema_rejects_what_the_cli_rejects() -> None:
     for bad in (_add_nested(ISSUE_EXAMPLE), edit(ISSUE_EXAMPLE, "every: 2w", 'every: "2 weeks"')):
         data, _ = parse_yaml(bad, CONFIG_NAME)
         assert not validator.is_valid(data)
-
-
-def test_one_form_label_for_both_kinds_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    text = ISSUE_EXAMPLE + "onboarding:\n  form_label: people\noffboarding:\n  form_label: people\n"
-    result = validate_text(tmp_path, monkeypatch, text)
-    assert result.exit_code == 2, result.output
-    assert "share the form label 'people'" in result.output
-    assert "(offboarding.form_label)" in result.output
-
-
-# --------------------------------------------------------------------------- the rfc section
-
-
-def test_rfc_defaults_when_the_section_is_absent() -> None:
-    config = parse_config(ISSUE_EXAMPLE, CONFIG_NAME, base_dir=None)
-    assert config.section(RfcSettings) == RfcSettings()
-    assert config.section(RfcSettings) == RfcSettings(
-        title_prefix="RFC:",
-        label="rfc",
-        folder="requests-for-comments/",
-        max_decision_days=7,
-        remind_every=timedelta(days=1),
-        chat_webhook_env="GH_OPS_CHAT_WEBHOOK",
-        template="rfc.md",
-        sections=RFC_SECTIONS,
-    )
-
-
-def test_the_issue_rfc_example_gives_the_defaults() -> None:
-    config = parse_config(ISSUE_EXAMPLE + RFC_EXAMPLE, CONFIG_NAME, base_dir=None)
-    assert config.section(RfcSettings) == RfcSettings()
-    assert (
-        parse_config(ISSUE_EXAMPLE + "rfc: {}\n", CONFIG_NAME, base_dir=None).section(RfcSettings)
-        == RfcSettings()
-    )
-
-
-@pytest.mark.parametrize(
-    ("written", "expected"),
-    [
-        ("1d", timedelta(days=1)),
-        ("3d", timedelta(days=3)),
-        ("1h", timedelta(hours=1)),
-        ("36h", timedelta(hours=36)),
-    ],
-)
-def test_rfc_reminder_interval(written: str, expected: timedelta) -> None:
-    config = parse_config(ISSUE_EXAMPLE + f"rfc:\n  remind_every: {written}\n", CONFIG_NAME, base_dir=None)
-    assert config.section(RfcSettings).remind_every == expected
-
-
-@pytest.mark.parametrize(
-    ("written", "expected"),
-    [
-        ("requests-for-comments/", "requests-for-comments/"),
-        ("requests-for-comments", "requests-for-comments/"),
-        ("./docs//rfcs/", "docs/rfcs/"),
-        ("docs/rfcs", "docs/rfcs/"),
-    ],
-)
-def test_rfc_folder_is_normalised(written: str, expected: str) -> None:
-    config = parse_config(ISSUE_EXAMPLE + f"rfc:\n  folder: {written}\n", CONFIG_NAME, base_dir=None)
-    assert config.section(RfcSettings).folder == expected
-
-
-def test_rfc_section_headings_add_to_the_built_in_ones() -> None:
-    text = ISSUE_EXAMPLE + "rfc:\n  sections:\n    context: [Links]\n    problem: [Why, Pain point]\n"
-    sections = parse_config(text, CONFIG_NAME, base_dir=None).section(RfcSettings).sections
-    assert sections["context"] == (*RFC_SECTIONS["context"], "Links")
-    assert sections["problem"] == (*RFC_SECTIONS["problem"], "Pain point")  # Why was built in already
-    assert sections["decision_maker"] == RFC_SECTIONS["decision_maker"]
-
-
-def test_an_rfc_heading_given_to_another_section_moves_there() -> None:
-    # "Deadline" is built in for the decision date; a company that means something else by it says so.
-    text = ISSUE_EXAMPLE + "rfc:\n  sections:\n    decision_to_make: [deadline]\n"
-    sections = parse_config(text, CONFIG_NAME, base_dir=None).section(RfcSettings).sections
-    assert "deadline" in sections["decision_to_make"]
-    assert "Deadline" not in sections["decision_date"]
-
-
-def test_built_in_rfc_headings_name_one_section_each() -> None:
-    from gh_ops.rfc.settings import heading_key
-
-    keys = [heading_key(h) for headings in RFC_SECTIONS.values() for h in headings]
-    assert len(keys) == len(set(keys))
-    ids = config_module.schema()["properties"]["rfc"]["properties"]["sections"]["propertyNames"]["enum"]
-    assert ids == list(RFC_SECTIONS)

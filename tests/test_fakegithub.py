@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import os
 import socket
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 import github
 import pytest
 import requests
-import responses
-from fakegithub import FakeGitHub, FrozenClock, load_payload
+from fakegithub import FakeGitHub, FrozenClock, NewFake, load_payload
 
 API = "https://api.github.com"
 REPO = "acme/widgets"
@@ -43,12 +41,9 @@ def clock() -> FrozenClock:
 
 
 @pytest.fixture
-def fake(clock: FrozenClock) -> Iterator[FakeGitHub]:
+def fake(new_fake: NewFake, clock: FrozenClock) -> FakeGitHub:
     """Like the conftest fake_github, but with a frozen clock for exact timestamps."""
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        fake = FakeGitHub(rsps, clock=clock)
-        fake.add_repo(REPO, collaborators=["alice"])
-        yield fake
+    return new_fake(clock=clock, repos={REPO: {"collaborators": ["alice"]}})
 
 
 def api(path: str) -> str:
@@ -470,27 +465,23 @@ def test_pygithub_sends_the_token(fake: FakeGitHub, gh: github.Github) -> None:
 # --------------------------------------------------------------------------- GHE & GraphQL
 
 
-def test_github_enterprise_root() -> None:
+def test_github_enterprise_root(new_fake: NewFake) -> None:
     ghe = "https://ghe.example.com/api/v3"
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        fake = FakeGitHub(rsps, api_url=ghe)
-        fake.add_repo(REPO)
-        assert fake.graphql_url == "https://ghe.example.com/api/graphql"
-        repo = make_client(ghe).get_repo(REPO)
-        for n in range(3):
-            repo.create_issue(title=f"ghe {n}")
-        issues = list(make_client(ghe, per_page=2).get_repo(REPO).get_issues())
-        assert len(issues) == 3
-        assert issues[0].html_url == "https://ghe.example.com/acme/widgets/issues/3"
-        assert issues[0].url == f"{ghe}/repos/acme/widgets/issues/3"
-        assert fake.requests[-1].path == "/repos/acme/widgets/issues"
-        assert fake.requests[-1].url.startswith(ghe)
+    fake = new_fake(repos={REPO: {}}, api_url=ghe)
+    assert fake.graphql_url == "https://ghe.example.com/api/graphql"
+    repo = make_client(ghe).get_repo(REPO)
+    for n in range(3):
+        repo.create_issue(title=f"ghe {n}")
+    issues = list(make_client(ghe, per_page=2).get_repo(REPO).get_issues())
+    assert len(issues) == 3
+    assert issues[0].html_url == "https://ghe.example.com/acme/widgets/issues/3"
+    assert issues[0].url == f"{ghe}/repos/acme/widgets/issues/3"
+    assert fake.requests[-1].path == "/repos/acme/widgets/issues"
+    assert fake.requests[-1].url.startswith(ghe)
 
-        fake.on_graphql("Viewer", lambda q, v: {"viewer": {"login": "bot"}})
-        resp = requests.post(
-            fake.graphql_url, json={"query": "query Viewer { viewer { login } }"}, headers=AUTH
-        )
-        assert resp.json() == {"data": {"viewer": {"login": "bot"}}}
+    fake.on_graphql("Viewer", lambda q, v: {"viewer": {"login": "bot"}})
+    resp = requests.post(fake.graphql_url, json={"query": "query Viewer { viewer { login } }"}, headers=AUTH)
+    assert resp.json() == {"data": {"viewer": {"login": "bot"}}}
 
 
 def test_graphql_dispatch_and_counting(fake: FakeGitHub) -> None:

@@ -3,14 +3,12 @@ gh_ops/rfc/queries.py), driven through plain requests like a real client."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 import requests
-import responses
-from fakegithub import FakeGitHub, FrozenClock, load_payload
+from fakegithub import FakeGitHub, FrozenClock, NewFake, load_payload
 from graphql import FieldNode, parse
 
 from gh_ops import gql as ghql
@@ -30,12 +28,8 @@ def clock() -> FrozenClock:
 
 
 @pytest.fixture
-def fake(clock: FrozenClock) -> Iterator[FakeGitHub]:
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        fake = FakeGitHub(rsps, clock=clock)
-        fake.add_repo(REPO, collaborators=["alice", "bob"])
-        fake.add_label(REPO, "rfc")
-        yield fake
+def fake(new_fake: NewFake, clock: FrozenClock) -> FakeGitHub:
+    return new_fake(clock=clock, repos={REPO: {"collaborators": ["alice", "bob"]}}, labels={REPO: ["rfc"]})
 
 
 def post(query: str, variables: dict[str, Any] | None = None) -> requests.Response:

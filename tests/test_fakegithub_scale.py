@@ -4,12 +4,11 @@ N commits cost O(N x pulls)). Proven by counting index builds, never by timing."
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
-import responses
-from fakegithub import FakeGitHub, FrozenClock
+from fakegithub import FakeGitHub, NewFake
 
 REPO = "acme/widgets"
 START = datetime(2026, 9, 1, tzinfo=UTC)
@@ -41,11 +40,8 @@ COMMIT_QUERY = """query ScaleCommit($oid: GitObjectID!) {
 
 
 @pytest.fixture
-def fake() -> Iterator[FakeGitHub]:
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        fake = FakeGitHub(rsps, clock=FrozenClock(START))
-        fake.add_repo(REPO, collaborators=["maya", "bob"])
-        yield fake
+def fake(new_fake: NewFake) -> FakeGitHub:
+    return new_fake(START, repos={REPO: {"collaborators": ["maya", "bob"]}})
 
 
 def walk_history(fake: FakeGitHub) -> dict[str, list[int]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 import responses
-from fakegithub import FakeGitHub, FrozenClock
+from fakegithub import FakeGitHub, FrozenClock, NewFake
 from requests import PreparedRequest
 
 from gh_ops import github as gh_module
@@ -132,13 +132,10 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
 
 
 @pytest.fixture
-def fake(clock: Clock, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGitHub]:
+def fake(new_fake: NewFake, clock: Clock, monkeypatch: pytest.MonkeyPatch) -> FakeGitHub:
     frozen = FrozenClock(NOW)
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        fake = FakeGitHub(rsps, clock=frozen)
-        fake.add_repo(REPO, collaborators=["alice", "bob"])
-        monkeypatch.setattr(gh_module, "WALL_CLOCK", lambda: frozen().timestamp())
-        yield fake
+    monkeypatch.setattr(gh_module, "WALL_CLOCK", lambda: frozen().timestamp())
+    return new_fake(clock=frozen, repos={REPO: {"collaborators": ["alice", "bob"]}})
 
 
 @pytest.fixture
@@ -1085,31 +1082,29 @@ def test_an_explicit_graphql_url_wins() -> None:
 
 
 def test_github_enterprise_server_requests_land_on_the_enterprise_host(
-    clock: Clock, monkeypatch: pytest.MonkeyPatch
+    new_fake: NewFake, clock: Clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     frozen = FrozenClock(NOW)
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        fake = FakeGitHub(rsps, api_url=GHE, clock=frozen)
-        fake.add_repo(REPO)
-        seed(fake, 150)
-        fake.on_graphql("Viewer", lambda query, variables: {"viewer": {"login": "octocat"}})
-        gh = GitHub(token=TOKEN, api_url=GHE)
+    fake = new_fake(clock=frozen, repos={REPO: {}}, api_url=GHE)
+    seed(fake, 150)
+    fake.on_graphql("Viewer", lambda query, variables: {"viewer": {"login": "octocat"}})
+    gh = GitHub(token=TOKEN, api_url=GHE)
 
-        assert gh.graphql_endpoint == "https://ghe.example.com/api/graphql"
-        assert gh.web_url == "https://ghe.example.com"
-        assert len(list(gh.list_issues(REPO))) == 150  # paging follows the GHE Link headers
-        created = gh.create_issue(REPO, title="T", body="")
-        assert gh.graphql(VIEWER, {}, why="read the viewer") == {"viewer": {"login": "octocat"}}
+    assert gh.graphql_endpoint == "https://ghe.example.com/api/graphql"
+    assert gh.web_url == "https://ghe.example.com"
+    assert len(list(gh.list_issues(REPO))) == 150  # paging follows the GHE Link headers
+    created = gh.create_issue(REPO, title="T", body="")
+    assert gh.graphql(VIEWER, {}, why="read the viewer") == {"viewer": {"login": "octocat"}}
 
-        assert {urlsplit(r.url).netloc for r in fake.requests} == {"ghe.example.com"}
-        assert [(r.method, urlsplit(r.url).path) for r in fake.requests] == [
-            ("GET", f"/api/v3{ISSUES}"),
-            ("GET", f"/api/v3{ISSUES}"),
-            ("POST", f"/api/v3{ISSUES}"),
-            ("POST", "/api/graphql"),
-        ]
-        assert created.url == f"https://ghe.example.com/{REPO}/issues/151"
-        assert gh.counter.by_route == {f"GET {ISSUES}": 2, f"POST {ISSUES}": 1, "POST /api/graphql": 1}
+    assert {urlsplit(r.url).netloc for r in fake.requests} == {"ghe.example.com"}
+    assert [(r.method, urlsplit(r.url).path) for r in fake.requests] == [
+        ("GET", f"/api/v3{ISSUES}"),
+        ("GET", f"/api/v3{ISSUES}"),
+        ("POST", f"/api/v3{ISSUES}"),
+        ("POST", "/api/graphql"),
+    ]
+    assert created.url == f"https://ghe.example.com/{REPO}/issues/151"
+    assert gh.counter.by_route == {f"GET {ISSUES}": 2, f"POST {ISSUES}": 1, "POST /api/graphql": 1}
 
 
 # --------------------------------------------------------------------------- GraphQL

@@ -31,6 +31,12 @@ One concern per module; FakeGitHub (core.py) is composed of a mixin from each of
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+import responses
+
 from .core import DEFAULT_ACTOR, PUBLIC_API_URL, FakeGitHub
 from .dispatch import DOCS, RATE_LIMIT, RecordedRequest
 from .graphql import STATE_OPERATIONS
@@ -47,6 +53,33 @@ from .state import (
     load_payload,
 )
 
+
+def make_fake(
+    rsps: responses.RequestsMock,
+    at: datetime | None = None,
+    *,
+    repos: Mapping[str, Mapping[str, Any]] | None = None,
+    labels: Mapping[str, Sequence[str]] | None = None,
+    **options: Any,
+) -> FakeGitHub:
+    """The one way a fake GitHub is made (tests through the conftest's `new_fake`, benchmarks
+    through their harness): answering through `rsps`, its clock frozen `at`, with `repos` (OWNER/NAME
+    -> FakeGitHub.add_repo's options: private, collaborators, ...) and the `labels` each already
+    has. `options` are FakeGitHub's own: api_url (GitHub Enterprise Server), actor (the token's
+    account), clock (one the caller moves itself)."""
+    clock = options.pop("clock", None) or (FrozenClock(at) if at is not None else None)
+    fake = FakeGitHub(rsps, clock=clock, **options)
+    for repo, settings in (repos or {}).items():
+        fake.add_repo(repo, **settings)
+    for repo, names in (labels or {}).items():
+        for name in names:
+            fake.add_label(repo, name)
+    return fake
+
+
+# What the conftest's `new_fake` fixture is: make_fake with the test's `responses` mock.
+NewFake = Callable[..., FakeGitHub]
+
 __all__ = [
     "DEFAULT_ACTOR",
     "DOCS",
@@ -62,7 +95,9 @@ __all__ = [
     "Clock",
     "FakeGitHub",
     "FrozenClock",
+    "NewFake",
     "RecordedRequest",
     "iso",
     "load_payload",
+    "make_fake",
 ]

@@ -16,9 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import responses
 from click.testing import CliRunner, Result
-from fakegithub import FakeGitHub, FrozenClock
+from fakegithub import FakeGitHub, NewFake
 from people_data import (
     BASE_CONFIG,
     BOT,
@@ -417,17 +416,16 @@ def test_without_people_repo_a_private_current_repository_is_used(
 
 
 def test_a_token_whose_markers_are_not_trusted_does_not_open_a_duplicate_on_every_run(
-    sleeps: list[float], workdir: Path
+    new_fake: NewFake, sleeps: list[float], workdir: Path
 ) -> None:
     # A personal token (acts as alice) while the config trusts only github-actions[bot]: each run
     # would look for the bot's issue, not find alice's, and open another one. The sprint command
     # refuses this before writing (GET /user); the people commands must not duplicate either.
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        fake = FakeGitHub(rsps, actor="alice", clock=FrozenClock(datetime(2026, 11, 20, 15, tzinfo=UTC)))
-        fake.add_repo(PEOPLE, private=True, collaborators=STAFF)
-        first = onboard(*JOINER_FULL)
-        second = onboard(*JOINER_FULL)
-        assert len(checklists(fake, "onboarding")) <= 1, (first.output, second.output)
+    at = datetime(2026, 11, 20, 15, tzinfo=UTC)
+    fake = new_fake(at, repos={PEOPLE: {"private": True, "collaborators": STAFF}}, actor="alice")
+    first = onboard(*JOINER_FULL)
+    second = onboard(*JOINER_FULL)
+    assert len(checklists(fake, "onboarding")) <= 1, (first.output, second.output)
 
 
 def test_a_marker_in_someone_elses_issue_is_not_taken_for_the_checklist(

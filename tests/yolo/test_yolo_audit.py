@@ -6,15 +6,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-import responses
 from click.testing import CliRunner, Result
-from fakegithub import FakeGitHub, FrozenClock
+from fakegithub import FakeGitHub, NewFake
 
 from gh_ops.cli import main
 
@@ -28,12 +27,9 @@ CONFIG = "timezone: UTC\nteams: {}\n"
 
 
 @pytest.fixture
-def fake(sleeps: list[float]) -> Iterator[FakeGitHub]:
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        fake = FakeGitHub(rsps, clock=FrozenClock(START))
-        fake.add_repo(REPO, collaborators=["maya", "alice", "bob"])
-        fake.add_repo(OTHER, collaborators=["maya", "alice", "bob"])
-        yield fake
+def fake(new_fake: NewFake, sleeps: list[float]) -> FakeGitHub:
+    staff = {"collaborators": ["maya", "alice", "bob"]}
+    return new_fake(START, repos={REPO: staff, OTHER: staff})
 
 
 @pytest.fixture

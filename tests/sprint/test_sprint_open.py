@@ -8,9 +8,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-import responses
 from click.testing import CliRunner, Result
-from fakegithub import FakeGitHub, FrozenClock
+from fakegithub import FakeGitHub, NewFake
 
 from gh_ops import github as gh_module
 from gh_ops.cli import main
@@ -28,11 +27,11 @@ NOW = "2026-11-20T15:00:00Z"
 
 
 @pytest.fixture
-def fake(sleeps: list[float]) -> FakeGitHub:
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        fake = FakeGitHub(rsps, clock=FrozenClock(datetime(2026, 11, 20, 15, tzinfo=UTC)))
-        fake.add_repo(REPO, collaborators=["alice", "bob", "carol", "dave", "erin"])
-        yield fake
+def fake(new_fake: NewFake, sleeps: list[float]) -> FakeGitHub:
+    return new_fake(
+        datetime(2026, 11, 20, 15, tzinfo=UTC),
+        repos={REPO: {"collaborators": ["alice", "bob", "carol", "dave", "erin"]}},
+    )
 
 
 @pytest.fixture
@@ -427,55 +426,49 @@ def test_outputs_and_summary_in_actions(
 
 
 def test_github_enterprise_server_api_root(
-    sleeps: list[float], workdir: Path, monkeypatch: pytest.MonkeyPatch
+    new_fake: NewFake, sleeps: list[float], workdir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("GITHUB_API_URL", "https://ghe.example.com/api/v3")
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        fake = FakeGitHub(
-            rsps,
-            api_url="https://ghe.example.com/api/v3",
-            clock=FrozenClock(datetime(2026, 11, 20, 15, tzinfo=UTC)),
-        )
-        fake.add_repo(REPO, collaborators=["alice", "dave"])
-        result = run()
-        assert result.exit_code == 0, result.output
-        assert all(i["html_url"].startswith("https://ghe.example.com/") for i in fake.issues(REPO))
-        assert len(fake.issues(REPO)) == 2
+    fake = new_fake(
+        datetime(2026, 11, 20, 15, tzinfo=UTC),
+        repos={REPO: {"collaborators": ["alice", "dave"]}},
+        api_url="https://ghe.example.com/api/v3",
+    )
+    result = run()
+    assert result.exit_code == 0, result.output
+    assert all(i["html_url"].startswith("https://ghe.example.com/") for i in fake.issues(REPO))
+    assert len(fake.issues(REPO)) == 2
 
 
 # --- identity, identity fields and limits ------------------------------------------------------
 
 
 def test_a_token_whose_markers_would_not_be_trusted_is_refused_before_writing(
-    sleeps: list[float], workdir: Path
+    new_fake: NewFake, sleeps: list[float], workdir: Path
 ) -> None:
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        fake = FakeGitHub(rsps, actor="alice", clock=FrozenClock(datetime(2026, 11, 20, 15, tzinfo=UTC)))
-        fake.add_repo(REPO, collaborators=["alice", "dave"])
-        result = run()
-        assert result.exit_code == 2, result.output
-        assert "this token acts as alice" in result.output and "Set `bot: alice`" in result.output
-        assert fake.writes == []
-        # Trusting the account fixes it, and the next run sees its own issues.
-        (workdir / ".github/gh-ops.yml").write_text(CONFIG + "trusted_authors: [alice]\n")
-        assert run().exit_code == 0
-        assert run(now="2026-11-21T08:00:00Z").exit_code == 0
-        assert len(sprint_issues(fake)) == 2
+    at = datetime(2026, 11, 20, 15, tzinfo=UTC)
+    fake = new_fake(at, repos={REPO: {"collaborators": ["alice", "dave"]}}, actor="alice")
+    result = run()
+    assert result.exit_code == 2, result.output
+    assert "this token acts as alice" in result.output and "Set `bot: alice`" in result.output
+    assert fake.writes == []
+    # Trusting the account fixes it, and the next run sees its own issues.
+    (workdir / ".github/gh-ops.yml").write_text(CONFIG + "trusted_authors: [alice]\n")
+    assert run().exit_code == 0
+    assert run(now="2026-11-21T08:00:00Z").exit_code == 0
+    assert len(sprint_issues(fake)) == 2
 
 
 def test_an_app_token_that_turns_out_untrusted_stops_after_the_first_issue(
-    sleeps: list[float], workdir: Path
+    new_fake: NewFake, sleeps: list[float], workdir: Path
 ) -> None:
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        fake = FakeGitHub(
-            rsps, actor="acme-ops[bot]", clock=FrozenClock(datetime(2026, 11, 20, 15, tzinfo=UTC))
-        )
-        fake.add_repo(REPO, collaborators=["alice", "dave"])
-        result = run()
-        assert result.exit_code == 2, result.output
-        assert "this token acts as acme-ops[bot]" in result.output
-        assert "was opened before this was known" in result.output
-        assert len(sprint_issues(fake)) == 1  # not one per team
+    at = datetime(2026, 11, 20, 15, tzinfo=UTC)
+    fake = new_fake(at, repos={REPO: {"collaborators": ["alice", "dave"]}}, actor="acme-ops[bot]")
+    result = run()
+    assert result.exit_code == 2, result.output
+    assert "this token acts as acme-ops[bot]" in result.output
+    assert "was opened before this was known" in result.output
+    assert len(sprint_issues(fake)) == 1  # not one per team
 
 
 def test_the_same_team_twice_opens_one_issue(fake: FakeGitHub, workdir: Path) -> None:

@@ -7,7 +7,7 @@ a query or mutation variable the schema refuses fails here as it would on GitHub
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import responses
 from click.testing import CliRunner, Result
-from fakegithub import FakeGitHub, FrozenClock
+from fakegithub import FakeGitHub, NewFake
 from rfc_data import AUTHOR, DECIDER, REPO, pull_event, rfc_body, write_event
 
 from gh_ops import chat
@@ -33,11 +33,8 @@ WEBHOOK = "https://hooks.slack.com/services/T000/B000/XXXXSECRET"
 
 
 @pytest.fixture
-def fake(sleeps: list[float]) -> Iterator[FakeGitHub]:
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        fake = FakeGitHub(rsps, clock=FrozenClock(OPENED + timedelta(minutes=5)))
-        fake.add_repo(REPO, collaborators=STAFF)
-        yield fake
+def fake(new_fake: NewFake, sleeps: list[float]) -> FakeGitHub:
+    return new_fake(OPENED + timedelta(minutes=5), repos={REPO: {"collaborators": STAFF}})
 
 
 @pytest.fixture

@@ -4,15 +4,14 @@ payloads, the CLI, the GitHub boundary, and the fake GitHub answering GraphQL fr
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-import responses
 from click.testing import CliRunner, Result
-from fakegithub import FakeGitHub, FrozenClock, load_payload
+from fakegithub import FakeGitHub, NewFake, load_payload
 
 from gh_ops.cli import main
 from gh_ops.markup import marker, read_marker
@@ -31,13 +30,12 @@ STAFF = [AUTHOR, "alice", "bob", "carol"]
 
 
 @pytest.fixture
-def fake(sleeps: list[float]) -> Iterator[FakeGitHub]:
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        fake = FakeGitHub(rsps, clock=FrozenClock(OPENED + timedelta(minutes=5)))
-        fake.add_repo(REPO, collaborators=STAFF)
-        fake.add_label(REPO, "yolo-merge")
-        fake.add_label(REPO, "emergency")
-        yield fake
+def fake(new_fake: NewFake, sleeps: list[float]) -> FakeGitHub:
+    return new_fake(
+        OPENED + timedelta(minutes=5),
+        repos={REPO: {"collaborators": STAFF}},
+        labels={REPO: ["yolo-merge", "emergency"]},
+    )
 
 
 @pytest.fixture
@@ -211,15 +209,15 @@ def test_a_pull_request_closed_without_merging_costs_nothing(
     assert result.exit_code == 0 and "was not merged" in result.output and fake.requests == []
 
 
-def test_the_label_is_created_the_first_time(sleeps: list[float], send: Callable[..., None]) -> None:
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        fake = FakeGitHub(rsps, clock=FrozenClock(OPENED))
-        fake.add_repo(REPO, collaborators=STAFF)
-        number = merged_pull(fake)
-        send("pull_request", closed_event(fake, number))
-        assert check().exit_code == 0
-        assert labels(fake, number) == {"yolo-merge"}
-        assert (len(fake.reads), len(fake.writes)) == (1, 2)
+def test_the_label_is_created_the_first_time(
+    new_fake: NewFake, sleeps: list[float], send: Callable[..., None]
+) -> None:
+    fake = new_fake(OPENED, repos={REPO: {"collaborators": STAFF}})  # no yolo-merge label yet
+    number = merged_pull(fake)
+    send("pull_request", closed_event(fake, number))
+    assert check().exit_code == 0
+    assert labels(fake, number) == {"yolo-merge"}
+    assert (len(fake.reads), len(fake.writes)) == (1, 2)
 
 
 def test_a_merge_by_someone_else_is_not_a_review(fake: FakeGitHub, send: Callable[..., None]) -> None:

@@ -3,15 +3,14 @@ digest in the step summary, request counts over many RFCs, and failures on one R
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-import responses
 from click.testing import CliRunner, Result
-from fakegithub import FakeGitHub, FrozenClock
+from fakegithub import FakeGitHub, NewFake
 from rfc_data import AUTHOR, DECIDER, REPO, rfc_body
 
 from gh_ops.cli import main
@@ -26,12 +25,10 @@ STAFF = [AUTHOR, DECIDER, "bob", "carol", "dave"]
 
 
 @pytest.fixture
-def fake(sleeps: list[float]) -> Iterator[FakeGitHub]:
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        fake = FakeGitHub(rsps, clock=FrozenClock(OPENED + timedelta(minutes=5)))
-        fake.add_repo(REPO, collaborators=STAFF)
-        fake.add_label(REPO, "rfc")
-        yield fake
+def fake(new_fake: NewFake, sleeps: list[float]) -> FakeGitHub:
+    return new_fake(
+        OPENED + timedelta(minutes=5), repos={REPO: {"collaborators": STAFF}}, labels={REPO: ["rfc"]}
+    )
 
 
 @pytest.fixture

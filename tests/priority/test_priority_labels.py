@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-import responses
 from click.testing import CliRunner, Result
-from fakegithub import FakeGitHub, FrozenClock
+from fakegithub import FakeGitHub, NewFake
 from priority_data import BOT, CONFIG, NOW, REPO
 
 from gh_ops.cli import main
@@ -23,11 +22,8 @@ CLOCK = datetime(2026, 11, 20, 15, tzinfo=UTC)
 
 
 @pytest.fixture
-def fake(sleeps: list[float]) -> Iterator[FakeGitHub]:
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        fake = FakeGitHub(rsps, clock=FrozenClock(CLOCK))
-        fake.add_repo(REPO)
-        yield fake
+def fake(new_fake: NewFake, sleeps: list[float]) -> FakeGitHub:
+    return new_fake(CLOCK, repos={REPO: {}})
 
 
 @pytest.fixture

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-import responses
 from click.testing import CliRunner, Result
-from fakegithub import FakeGitHub, FrozenClock
+from fakegithub import FakeGitHub, NewFake
 from priority_data import BOT, CONFIG, FORM, NOW, PRIVATE, REPO, labels_on, send_event
 
 from gh_ops.cli import main
@@ -27,12 +26,11 @@ V31_BROKEN = "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:Q"
 
 
 @pytest.fixture
-def fake(sleeps: list[float]) -> Iterator[FakeGitHub]:
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        fake = FakeGitHub(rsps, clock=FrozenClock(datetime(2026, 11, 20, 15, tzinfo=UTC)))
-        fake.add_repo(REPO, collaborators=["alice", "bob"])
-        fake.add_repo(PRIVATE, private=True)
-        yield fake
+def fake(new_fake: NewFake, sleeps: list[float]) -> FakeGitHub:
+    return new_fake(
+        datetime(2026, 11, 20, 15, tzinfo=UTC),
+        repos={REPO: {"collaborators": ["alice", "bob"]}, PRIVATE: {"private": True}},
+    )
 
 
 @pytest.fixture

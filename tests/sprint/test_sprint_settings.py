@@ -1,0 +1,73 @@
+"""The `sprint:` section and each team's `sprint:` override: schedules per team, shown in previews."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from configfiles import CONFIG_NAME, ISSUE_EXAMPLE, edit, run_cli
+
+from gh_ops.config import parse_config
+from gh_ops.sprint.settings import SprintSchedule, SprintSettings
+
+pytestmark = pytest.mark.usefixtures("no_wall_clock")
+
+
+WEEKLY_INFRA = edit(
+    ISSUE_EXAMPLE,
+    "    members: [dave, erin]\n",
+    "    members: [dave, erin]\n    sprint:\n      every: 1w\n",
+)
+
+
+def test_team_sprint_override_changes_only_that_team() -> None:
+    schedules = parse_config(WEEKLY_INFRA, CONFIG_NAME, base_dir=None).section(SprintSettings).schedules
+    assert schedules["infra"] == SprintSchedule(1, date(2026, 1, 5), 3)
+    assert schedules["web"] == SprintSchedule(2, date(2026, 1, 5), 3)
+
+
+def test_team_sprint_override_shows_in_the_preview(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / CONFIG_NAME).write_text(WEEKLY_INFRA, encoding="utf-8")
+    infra = run_cli(["--config", CONFIG_NAME, "preview", "sprint", "--team", "infra", "--now", "2026-11-20"])
+    web = run_cli(["--config", CONFIG_NAME, "preview", "sprint", "--team", "web", "--now", "2026-11-20"])
+    assert infra.exit_code == 0 and web.exit_code == 0
+    # weekly from 5 Jan 2026: sprint 47 starts Monday 23 Nov and ends that Sunday
+    assert "title: Team Infra · Sprint 47 · 23 Nov – 29 Nov 2026\n" in infra.stdout
+    assert "title: Team Web · Sprint 24 · 23 Nov – 6 Dec 2026\n" in web.stdout
+
+
+def test_team_with_sprints_disabled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = edit(
+        ISSUE_EXAMPLE,
+        "    members: [dave, erin]\n",
+        "    members: [dave, erin]\n    sprint:\n      enabled: false\n",
+    )
+    schedules = parse_config(text, CONFIG_NAME, base_dir=None).section(SprintSettings).schedules
+    assert "infra" not in schedules
+    assert "web" in schedules
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / CONFIG_NAME).write_text(text, encoding="utf-8")
+    validated = run_cli(["--config", CONFIG_NAME, "validate"])
+    assert validated.exit_code == 0, validated.output
+    assert "rendered for web " in validated.output
+    asked = run_cli(
+        [
+            "--config",
+            CONFIG_NAME,
+            "--repo",
+            "acme/widgets",
+            "sprint",
+            "open",
+            "--dry-run",
+            "--team",
+            "infra",
+        ]
+    )
+    assert asked.exit_code == 2
+    assert "team infra has sprints disabled" in asked.output
+    previewed = run_cli(["--config", CONFIG_NAME, "preview", "sprint", "--team", "infra"])
+    assert previewed.exit_code == 2
+    assert "team infra has sprints disabled" in previewed.output
