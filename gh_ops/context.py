@@ -186,6 +186,13 @@ class Run:
                 say("dry run: nothing to write")
 
 
+def with_org_repositories(gh: GitHub, chosen: list[str], org: str | None, *, say: Say) -> list[str]:
+    """`chosen` and, with --org, every repository of the organization that is not archived."""
+    if org is None:
+        return chosen
+    return list(dict.fromkeys([*chosen, *org_repositories(gh, org, say=say)]))
+
+
 def org_repositories(gh: GitHub, org: str, *, say: Say) -> list[str]:
     """Every repository of an organization that is not archived (archived ones are read-only)."""
     repos, archived = [], 0

@@ -320,6 +320,11 @@ class GitHub:
             url = _next_link(headers.get("link", ""))
             query = None  # the next link already carries the query
 
+    def _every(self, path: str, *, why: str, **params: Any) -> Iterator[Any]:
+        """Every item of a listing, page after page, as the caller reads on."""
+        for page in self._pages(path, why=why, params=params):
+            yield from page
+
     def _repo_path(self, repo: str) -> str:
         return f"/repos/{repo}"
 
@@ -368,42 +373,23 @@ class GitHub:
         return data
 
     def list_comments(self, repo: str, number: int) -> list[Comment]:
-        found: list[Comment] = []
-        for page in self._pages(
-            f"{self._repo_path(repo)}/issues/{number}/comments",
-            why=f"read the comments of #{number}",
-            params={},
-        ):
-            found.extend(Comment.from_json(c) for c in page)
-        return found
+        path = f"{self._repo_path(repo)}/issues/{number}/comments"
+        return [Comment.from_json(c) for c in self._every(path, why=f"read the comments of #{number}")]
 
     def list_milestones(self, repo: str) -> list[Milestone]:
-        found: list[Milestone] = []
-        for page in self._pages(
-            f"{self._repo_path(repo)}/milestones", why="list milestones", params={"state": "open"}
-        ):
-            found.extend(Milestone(m["number"], m["title"]) for m in page)
-        return found
+        found = self._every(f"{self._repo_path(repo)}/milestones", why="list milestones", state="open")
+        return [Milestone(m["number"], m["title"]) for m in found]
 
     def list_labels(self, repo: str) -> list[Label]:
         """Every label of a repository: one request per 100 labels."""
-        found: list[Label] = []
-        for page in self._pages(
-            f"{self._repo_path(repo)}/labels", why=f"list the labels of {repo}", params={}
-        ):
-            found.extend(Label.from_json(item) for item in page)
-        return found
+        found = self._every(f"{self._repo_path(repo)}/labels", why=f"list the labels of {repo}")
+        return [Label.from_json(item) for item in found]
 
     def list_timeline(self, repo: str, number: int) -> list[TimelineEvent]:
         """An issue's timeline, oldest first: who added each label, and the comments (one request per 100)."""
-        found: list[TimelineEvent] = []
-        for page in self._pages(
-            f"{self._repo_path(repo)}/issues/{number}/timeline",
-            why=f"read the history of #{number}",
-            params={},
-        ):
-            found.extend(TimelineEvent.from_json(item) for item in page if isinstance(item, dict))
-        return found
+        path = f"{self._repo_path(repo)}/issues/{number}/timeline"
+        found = self._every(path, why=f"read the history of #{number}")
+        return [TimelineEvent.from_json(item) for item in found if isinstance(item, dict)]
 
     def list_org_repos(self, org: str) -> Iterator[RepositorySummary]:
         """An organization's repositories the token can see, oldest first (one request per 100)."""
@@ -543,13 +529,7 @@ class GitHub:
                 # without any assignee when it names none of those sent. Every such retry drops at
                 # least one login, so there are at most as many as assignees. (The fallback is not
                 # a retry of a failure, so it does not use up one of the attempts.)
-                current: list[str] = payload["assignees"]
-                if exc.fields & _ASSIGNEE_FIELDS and current:
-                    refused_values = exc.values_of(_ASSIGNEE_FIELDS)
-                    refused = [a for a in current if refused_values and a.lower() in refused_values]
-                    refused = refused or list(current)
-                    dropped.extend(refused)
-                    payload["assignees"] = [a for a in current if a not in refused]
+                if _drop_refused_assignees(exc, payload, dropped):
                     attempt -= 1
                     continue
                 raise
@@ -593,13 +573,8 @@ class GitHub:
                 break
             except _ValidationFailed as exc:
                 # As when opening: an assignee GitHub refuses must not block the rest of the edit.
-                current: list[str] = payload.get("assignees") or []
-                if not (exc.fields & _ASSIGNEE_FIELDS and current):
+                if not _drop_refused_assignees(exc, payload, dropped):
                     raise
-                refused_values = exc.values_of(_ASSIGNEE_FIELDS)
-                refused = [a for a in current if refused_values and a.lower() in refused_values] or current
-                dropped.extend(refused)
-                payload["assignees"] = [a for a in current if a not in refused]
         if dropped and on_warning:
             on_warning(f"could not assign {', '.join(dropped)} on #{number} (not collaborators of {repo}?)")
 
@@ -709,6 +684,19 @@ def _message_of(exc: GithubException) -> str:
     if isinstance(data, dict):
         return str(data.get("message") or "")
     return str(data or "")
+
+
+def _drop_refused_assignees(exc: _ValidationFailed, payload: dict[str, Any], dropped: list[str]) -> bool:
+    """Take the assignees GitHub refused out of a payload (all of them when it names none of those
+    sent), adding them to `dropped`; False when the refusal is not about assignees."""
+    current: list[str] = payload.get("assignees") or []
+    if not (exc.fields & _ASSIGNEE_FIELDS and current):
+        return False
+    refused_values = exc.values_of(_ASSIGNEE_FIELDS)
+    refused = [a for a in current if refused_values and a.lower() in refused_values] or list(current)
+    dropped.extend(refused)
+    payload["assignees"] = [a for a in current if a not in refused]
+    return True
 
 
 def _dropped_assignees_warning(title: str, dropped: list[str], kept: list[str]) -> str:

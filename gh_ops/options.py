@@ -55,3 +55,23 @@ def global_options(command: Any = None, *, without: tuple[str, ...] = ()) -> Any
             help=GLOBAL_HELP[flag],
         )(command)
     return command
+
+
+def repository_options(what: str) -> Any:
+    """`--repo` (repeatable) and `--org`, for a command that works on many repositories (it takes
+    the global options without --repo). `what` completes "A repository to ..." in the help."""
+
+    def decorate(command: Any) -> Any:
+        command = click.option(
+            "--org", metavar="ORG", help="Every repository of this organization that is not archived."
+        )(command)
+        command = click.option(
+            "--repo",
+            "repos",
+            multiple=True,
+            metavar="OWNER/NAME",
+            help=f"A repository to {what} (repeatable). Default: $GITHUB_REPOSITORY.",
+        )(command)
+        return command
+
+    return decorate

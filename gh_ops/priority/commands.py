@@ -8,9 +8,9 @@ import sys
 import click
 
 from gh_ops import actions_io
-from gh_ops.context import Run, org_repositories, say
+from gh_ops.context import Run, say, with_org_repositories
 from gh_ops.errors import UsageError
-from gh_ops.options import global_options
+from gh_ops.options import global_options, repository_options
 from gh_ops.priority import settings
 from gh_ops.registry import Capability
 
@@ -22,14 +22,7 @@ def priority() -> None:
 
 @priority.command("labels")
 @global_options(without=("--repo",))
-@click.option(
-    "--repo",
-    "repos",
-    multiple=True,
-    metavar="OWNER/NAME",
-    help="A repository to update (repeatable). Default: $GITHUB_REPOSITORY.",
-)
-@click.option("--org", metavar="ORG", help="Every repository of this organization that is not archived.")
+@repository_options("update")
 @click.pass_obj
 def priority_labels(run: Run, repos: tuple[str, ...], org: str | None) -> None:
     """Create or update the priority labels (P0-P3, security-P0-P3, security, and the config's).
@@ -44,8 +37,7 @@ def priority_labels(run: Run, repos: tuple[str, ...], org: str | None) -> None:
     chosen = run.repositories(repos, org)
     gh = run.github()
     try:
-        if org is not None:
-            chosen = list(dict.fromkeys([*chosen, *org_repositories(gh, org, say=say)]))
+        chosen = with_org_repositories(gh, chosen, org, say=say)
         changes = priority_run.sync_labels(run.context(config, run.now(config)), chosen)
     finally:
         run.report_requests()

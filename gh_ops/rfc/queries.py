@@ -151,24 +151,19 @@ class RepoInfo:
     labels: dict[str, str | None]  # configured label name -> node id, None when it does not exist
 
 
+# The variable (and alias) that reads each of the labels RFCs use, by role (RfcSettings.labels).
+LABEL_ALIASES = {"rfc": "rfcLabel", "overdue": "overdueLabel", "no_decision": "noDecisionLabel"}
+
+
 def repo_info(data: dict[str, Any], cfg: Config) -> RepoInfo:
     """The repository's id and the node ids of the labels RFCs use (None: not created yet)."""
-    settings = cfg.section(RfcSettings)
     labels = {}
-    for alias, name in (
-        ("rfcLabel", settings.label),
-        ("overdueLabel", settings.overdue_label),
-        ("noDecisionLabel", settings.no_decision_label),
-    ):
-        found = data.get(alias)
+    for role, name in cfg.section(RfcSettings).labels.items():
+        found = data.get(LABEL_ALIASES[role])
         labels[name] = found["id"] if found else None
     return RepoInfo(data["id"], labels)
 
 
 def label_variables(cfg: Config) -> dict[str, str]:
-    settings = cfg.section(RfcSettings)
-    return {
-        "rfcLabel": settings.label,
-        "overdueLabel": settings.overdue_label,
-        "noDecisionLabel": settings.no_decision_label,
-    }
+    """The label names a read asks about ($rfcLabel, $overdueLabel, $noDecisionLabel)."""
+    return {LABEL_ALIASES[role]: name for role, name in cfg.section(RfcSettings).labels.items()}

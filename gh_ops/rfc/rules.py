@@ -30,7 +30,7 @@ from gh_ops.rfc.document import (
     read_decision_date,
     without_placeholders,
 )
-from gh_ops.rfc.settings import RfcSettings
+from gh_ops.rfc.settings import RFC_SECTIONS, RfcSettings
 
 
 def _settings(cfg: Config) -> RfcSettings:
@@ -45,16 +45,8 @@ MALFORMED = "malformed"  # at least one problem
 DECIDED = "decided"  # well formed, and the Decision section is filled in
 
 # The sections every RFC needs, in the order the template has them. "decision" is filled in later.
-REQUIRED_SECTIONS = (
-    "decision_to_make",
-    "decision_maker",
-    "decision_date",
-    "feedback",
-    "problem",
-    "recommendation",
-    "context",
-)
 DECISION_SECTION = "decision"
+REQUIRED_SECTIONS = tuple(sid for sid in RFC_SECTIONS if sid != DECISION_SECTION)
 
 # What belongs in each section: used in the "how to fix" of a problem.
 SECTION_PURPOSE = {

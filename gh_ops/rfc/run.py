@@ -190,7 +190,7 @@ def apply(
             for name in writes.add_labels:
                 label_id = info.labels.get(name)
                 if label_id is None:
-                    key = next(k for k, v in _label_names(cfg).items() if v == name)
+                    key = next(k for k, v in cfg.section(RfcSettings).labels.items() if v == name)
                     label_id = gh.create_label(
                         repo, name, color=LABEL_COLORS[key], description=LABEL_DESCRIPTIONS[key]
                     )
@@ -268,15 +268,6 @@ def _refused(
         applied.warnings.append(f"could not {line}: {message} {READ_ONLY_HINT}")
     else:
         applied.failed.append(f"{line} ({message})")
-
-
-def _label_names(cfg: Config) -> dict[str, str]:
-    settings = cfg.section(RfcSettings)
-    return {
-        "rfc": settings.label,
-        "overdue": settings.overdue_label,
-        "no_decision": settings.no_decision_label,
-    }
 
 
 def _alias_lines(writes: Writes, a: Assessment) -> dict[str, str]:

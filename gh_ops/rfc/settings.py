@@ -76,6 +76,11 @@ class RfcSettings:
     template: str = "rfc.md"
     sections: dict[str, tuple[str, ...]] = field(default_factory=lambda: dict(RFC_SECTIONS))
 
+    @property
+    def labels(self) -> dict[str, str]:
+        """The labels RFCs use, by role: rfc, overdue, no_decision."""
+        return {"rfc": self.label, "overdue": self.overdue_label, "no_decision": self.no_decision_label}
+
 
 def heading_key(text: str) -> str:
     """A heading as RFC sections match it: lower case, words only (no punctuation, emoji or numbering)."""
@@ -242,20 +247,8 @@ SCHEMA: dict[str, Any] = {
                     "built-in headings; a heading listed here is recognised only for this section."
                 ),
                 "propertyNames": {
-                    "enum": [
-                        "decision_to_make",
-                        "decision_maker",
-                        "decision_date",
-                        "feedback",
-                        "problem",
-                        "recommendation",
-                        "context",
-                        "decision",
-                    ],
-                    "x-expect": (
-                        "a section id: decision_to_make, decision_maker, decision_date, feedback, "
-                        "problem, recommendation, context, decision"
-                    ),
+                    "enum": list(RFC_SECTIONS),
+                    "x-expect": f"a section id: {', '.join(RFC_SECTIONS)}",
                 },
                 "additionalProperties": {
                     "type": "array",

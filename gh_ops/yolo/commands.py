@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING
 import click
 
 from gh_ops import actions_io
-from gh_ops.context import Run, info, org_repositories, say
+from gh_ops.context import Run, info, say, with_org_repositories
 from gh_ops.errors import EXIT_POLICY, UsageError
-from gh_ops.options import global_options
+from gh_ops.options import global_options, repository_options
 from gh_ops.registry import Capability
 from gh_ops.yolo import settings
 
@@ -93,14 +93,7 @@ def _report(run: Run, title: str, outcomes: list[Outcome]) -> None:
 @yolo.command("audit")
 @global_options(without=("--repo",))
 @click.option("--since", required=True, metavar="30d|YYYY-MM-DD", help="The start of the period.")
-@click.option(
-    "--repo",
-    "repos",
-    multiple=True,
-    metavar="OWNER/NAME",
-    help="A repository to audit (repeatable). Default: $GITHUB_REPOSITORY.",
-)
-@click.option("--org", metavar="ORG", help="Every repository of this organization that is not archived.")
+@repository_options("audit")
 @click.option(
     "--format", "fmt", type=click.Choice(["markdown", "json", "csv"]), default="markdown", show_default=True
 )
@@ -120,8 +113,7 @@ def yolo_audit(
     start = _since(since, run.now(config))
     chosen = run.repositories(repos, org)
     try:
-        if org is not None:
-            chosen = list(dict.fromkeys([*chosen, *org_repositories(run.github(), org, say=info)]))
+        chosen = with_org_repositories(run.github(), chosen, org, say=info)
         result = yolo_run.audit(run.context(config, run.now(config)), chosen, start)
     finally:
         run.report_requests()
