@@ -13,7 +13,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -310,12 +309,11 @@ CORE_SCHEMA: dict[str, Any] = {
 @cache
 def schema() -> dict[str, Any]:
     """The JSON Schema of the whole file: the shared keys, then each registered capability's section."""
-    from gh_ops.registry import capabilities
+    from gh_ops.registry import sections
 
     composed = copy.deepcopy(CORE_SCHEMA)
     team = composed["$defs"]["team"]["properties"]
-    for capability in capabilities():
-        section = capability.section
+    for section in sections():
         composed["properties"].update(copy.deepcopy(dict(section.schema)))
         composed["$defs"].update(copy.deepcopy(dict(section.defs)))
         team.update(copy.deepcopy(dict(section.team_schema)))
@@ -328,6 +326,8 @@ def published_schema_text() -> str:
 
 
 def embedded_example_text() -> str:
+    from importlib import resources  # 20 ms: only when the example is read
+
     return resources.files("gh_ops").joinpath("data/example.yml").read_text("utf-8")
 
 
@@ -457,7 +457,7 @@ def _schema_problems(data: dict[str, Any], lines: dict[str, int], file: str) -> 
 
 
 def _build(data: dict[str, Any], lines: dict[str, int], file: str, base_dir: Path | None) -> Config:
-    from gh_ops.registry import capabilities
+    from gh_ops.registry import sections
 
     problems: list[Problem] = []
     source = Source(data, file, lines, "UTC", {}, problems)
@@ -481,10 +481,10 @@ def _build(data: dict[str, Any], lines: dict[str, int], file: str, base_dir: Pat
         if "templates_dir" in data and not templates_dir.is_dir():
             source.problem(f"templates_dir {templates_dir} is not a folder", "templates_dir")
 
-    sections = {}
-    for capability in capabilities():
-        settings = capability.section.build(source)
-        sections[type(settings)] = settings
+    built = {}
+    for section in sections():
+        settings = section.build(source)
+        built[type(settings)] = settings
     if problems:  # a shared value may be checked more than once: report each problem once
         unique = list({str(p): p for p in problems}.values())
         unique.sort(key=lambda p: p.line or 0)
@@ -496,7 +496,7 @@ def _build(data: dict[str, Any], lines: dict[str, int], file: str, base_dir: Pat
         trusted_authors=tuple(login(a) for a in data.get("trusted_authors", [])),
         teams=teams,
         templates_dir=templates_dir,
-        sections=sections,
+        sections=built,
         lines=lines,
     )
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from gh_ops.registry import PACKAGES, capabilities
+from gh_ops.registry import PACKAGES, capabilities, sections
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent / "gh_ops"
 PACKAGE = PACKAGE_DIR.name
@@ -271,7 +271,7 @@ def _words_outside_docstrings(path: Path) -> set[str]:
 
 
 # Every top-level key of the config file a capability owns, e.g. onboarding (people's).
-SECTION_KEYS = frozenset(key for c in capabilities() for key in c.section.keys)
+SECTION_KEYS = frozenset(key for section in sections() for key in section.keys)
 
 
 def test_config_holds_no_capability_data() -> None:
@@ -288,11 +288,11 @@ def test_the_capability_check_sees_a_capability_named_in_the_core() -> None:
 
 def test_each_config_key_is_owned_once() -> None:
     owners: dict[str, str] = {}
-    for capability in capabilities():
-        for key in capability.section.keys:
-            assert key not in owners, f"{key} is claimed by {owners[key]} and {capability.name}"
-            owners[key] = capability.name
-        assert set(capability.section.schema) == set(capability.section.keys), capability.name
+    for package, section in zip(PACKAGES, sections(), strict=True):
+        for key in section.keys:
+            assert key not in owners, f"{key} is claimed by {owners[key]} and {package}"
+            owners[key] = package
+        assert set(section.schema) == set(section.keys), package
 
 
 # --- offline commands never load the HTTP stack -----------------------------------------------------

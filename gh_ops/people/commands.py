@@ -10,7 +10,7 @@ import click
 from gh_ops import actions_io
 from gh_ops.context import Run
 from gh_ops.options import global_options
-from gh_ops.people import samples, settings
+from gh_ops.people import samples
 from gh_ops.people.samples import JOINER_FLAGS, LEAVER_FLAGS, PERSON_OPTIONS, answers_from_flags
 from gh_ops.registry import Capability
 
@@ -97,7 +97,6 @@ def _open(run: Run, kind: str, values: dict[str, Any], allow_public: bool) -> No
 
 CAPABILITY = Capability(
     name="people",
-    section=settings.SECTION,
     commands=(onboarding, offboarding),
     previews=samples.PREVIEWS,
     check_templates=samples.check_templates,

@@ -7,7 +7,6 @@ from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from gh_ops import dates
 from gh_ops.errors import UsageError
 from gh_ops.preview import PreviewKind, PreviewOption, apply_overrides
 
@@ -104,6 +103,7 @@ def person_context(
 
 
 def preview(request: PreviewRequest) -> RenderedIssue:
+    from gh_ops import dates
     from gh_ops.models import RenderedIssue
     from gh_ops.people.rules import issue_fields, settings
     from gh_ops.render import Renderer
@@ -127,6 +127,7 @@ def preview(request: PreviewRequest) -> RenderedIssue:
 
 def check_templates(check: TemplateCheck) -> None:
     """Render the onboarding template for every role and the offboarding one for both kinds."""
+    from gh_ops import dates
     from gh_ops.people.rules import LEAVE_KINDS, ROLES, settings
 
     config = check.config

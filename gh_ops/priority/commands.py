@@ -11,7 +11,6 @@ from gh_ops import actions_io
 from gh_ops.context import Run, say, with_org_repositories
 from gh_ops.errors import UsageError
 from gh_ops.options import global_options, repository_options
-from gh_ops.priority import settings
 from gh_ops.registry import Capability
 
 
@@ -132,4 +131,4 @@ def priority_triage(run: Run) -> None:
         sys.stdout.write(summary)
 
 
-CAPABILITY = Capability(name="priority", section=settings.SECTION, commands=(priority,))
+CAPABILITY = Capability(name="priority", commands=(priority,))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -12,7 +13,7 @@ from gh_ops.context import Run, info, say, warn
 from gh_ops.errors import EXIT_POLICY, UsageError
 from gh_ops.options import global_options
 from gh_ops.registry import Capability
-from gh_ops.rfc import samples, settings
+from gh_ops.rfc import samples
 
 if TYPE_CHECKING:
     from gh_ops.rfc.run import CheckResult
@@ -38,12 +39,9 @@ def rfc_new(run: Run, title: str, decider: str | None, by: str | None, out: str 
     Local only: no token, no network. Prints the path of the file it wrote; never overwrites one.
     With --dry-run, prints the document instead of writing it.
     """
-    from pathlib import Path
-
     from gh_ops import dates
     from gh_ops.render import Renderer
     from gh_ops.rfc import rules
-    from gh_ops.rfc.run import write_document
     from gh_ops.rfc.settings import RfcSettings
 
     config = run.load_config(allow_embedded=True)
@@ -66,9 +64,25 @@ def rfc_new(run: Run, title: str, decider: str | None, by: str | None, out: str 
         info(f"dry run: would write {path}")
         sys.stdout.write(text)
         return
-    write_document(path, text)
+    _write_document(path, text)
     say(str(path))
     info(f'next: fill it in, then open a pull request titled "{rendered.title}"')
+
+
+def _write_document(path: Path, text: str) -> None:
+    """Write a new RFC document to the working copy; never over an existing file."""
+    if path.exists():
+        raise UsageError(f"{path} already exists: gh-ops never overwrites it (choose another --out)")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("x", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+    except FileExistsError:
+        raise UsageError(
+            f"{path} already exists: gh-ops never overwrites it (choose another --out)"
+        ) from None
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
 @rfc.command("check")
@@ -164,7 +178,6 @@ def rfc_remind(run: Run) -> None:
 
 CAPABILITY = Capability(
     name="rfc",
-    section=settings.SECTION,
     commands=(rfc,),
     check_templates=samples.check_templates,
 )

@@ -1,7 +1,7 @@
 """RFC pull requests on GitHub: `rfc check` on a pull request's events and `rfc remind` on a
 schedule read once per pull request (or per page of them), plan every write the rules call for, and
 send each pull request's writes as one GraphQL mutation (plus a label created on first use, the
-assignees, and the chat notices). `rfc new` writes a new RFC document to the working copy.
+assignees, and the chat notices).
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -555,22 +554,3 @@ def remind(ctx: Context, repo: str) -> RemindResult:
         if not nodes or (parse_time(nodes[-1].get("updatedAt")) or recent) < recent:
             break
     return result
-
-
-# --- rfc new ------------------------------------------------------------------------------------
-
-
-def write_document(path: Path, text: str) -> None:
-    """Write a new RFC document to the working copy; never over an existing file."""
-    if path.exists():
-        raise UsageError(f"{path} already exists: gh-ops never overwrites it (choose another --out)")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("x", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-    except FileExistsError:
-        raise UsageError(
-            f"{path} already exists: gh-ops never overwrites it (choose another --out)"
-        ) from None
-    except OSError as exc:
-        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None

@@ -6,17 +6,17 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from gh_ops import dates
 from gh_ops.errors import Problem
-from gh_ops.rfc.settings import RfcSettings
 
 if TYPE_CHECKING:
     from gh_ops.preview import TemplateCheck
 
 
 def check_templates(check: TemplateCheck) -> None:
-    from gh_ops.rfc.document import parse_sections  # the rules load only when validate runs
+    from gh_ops import dates  # the calendar, settings and rules load only when validate runs
+    from gh_ops.rfc.document import parse_sections
     from gh_ops.rfc.rules import REQUIRED_SECTIONS, new_context
+    from gh_ops.rfc.settings import RfcSettings
 
     config = check.config
     settings = config.section(RfcSettings)

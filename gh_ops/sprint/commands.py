@@ -10,7 +10,7 @@ from gh_ops import actions_io
 from gh_ops.context import Run
 from gh_ops.options import global_options
 from gh_ops.registry import Capability
-from gh_ops.sprint import samples, settings
+from gh_ops.sprint import samples
 
 if TYPE_CHECKING:
     from gh_ops.sprint.run import TeamOutcome
@@ -85,7 +85,6 @@ def _report(run: Run, outcomes: list[TeamOutcome]) -> None:
 
 CAPABILITY = Capability(
     name="sprint",
-    section=settings.SECTION,
     commands=(sprint,),
     previews=samples.PREVIEWS,
     check_templates=samples.check_templates,

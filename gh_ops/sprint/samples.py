@@ -6,16 +6,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from gh_ops import dates
 from gh_ops.errors import UsageError
 from gh_ops.preview import SAMPLE_WEB_URL, PreviewKind, PreviewOption, apply_overrides
-from gh_ops.sprint.settings import SprintSchedule, SprintSettings
 
+# The settings, rules and calendar load when a preview or a check runs, not with `gh-ops --help`.
 if TYPE_CHECKING:
     from gh_ops.config import Team
     from gh_ops.models import RenderedIssue
     from gh_ops.preview import PreviewRequest, TemplateCheck
     from gh_ops.sprint.rules import Sprint
+    from gh_ops.sprint.settings import SprintSchedule
 
 
 def sample_previous_issue(repo: str, sprint_number: int, number: int = 41) -> dict[str, Any]:
@@ -38,6 +38,7 @@ def sample_previous_issue(repo: str, sprint_number: int, number: int = 41) -> di
 
 def _sprint_for_preview(schedule: SprintSchedule, team: Team, now: datetime) -> Sprint:
     """The sprint `sprint open` would open now, or sprint 1 before the calendar starts."""
+    from gh_ops import dates
     from gh_ops.sprint.rules import due_sprint, sprint_by_number
 
     due = due_sprint(schedule, dates.local_date(now, team.timezone))
@@ -84,6 +85,7 @@ def preview(request: PreviewRequest) -> RenderedIssue:
     from gh_ops.models import RenderedIssue
     from gh_ops.render import Renderer
     from gh_ops.sprint.rules import issue_fields, sprint_teams
+    from gh_ops.sprint.settings import SprintSettings
 
     config = request.config
     team_key = request.values.get("team")
@@ -105,6 +107,8 @@ def preview(request: PreviewRequest) -> RenderedIssue:
 
 def check_templates(check: TemplateCheck) -> None:
     """Render the sprint template for every team, with and without a previous issue."""
+    from gh_ops.sprint.settings import SprintSettings
+
     config = check.config
     settings = config.section(SprintSettings)
     if not settings.configured:

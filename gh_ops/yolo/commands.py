@@ -13,7 +13,6 @@ from gh_ops.context import Run, info, say, with_org_repositories
 from gh_ops.errors import EXIT_POLICY, UsageError
 from gh_ops.options import global_options, repository_options
 from gh_ops.registry import Capability
-from gh_ops.yolo import settings
 
 if TYPE_CHECKING:
     from gh_ops.yolo.rules import Outcome
@@ -150,4 +149,4 @@ def _since(text: str, now: datetime) -> datetime:
     return start
 
 
-CAPABILITY = Capability(name="yolo", section=settings.SECTION, commands=(yolo,))
+CAPABILITY = Capability(name="yolo", commands=(yolo,))
