@@ -16,15 +16,6 @@ SLEEP: Callable[[float], None] = time.sleep
 ATTEMPTS = 3
 
 
-def escape(text: str) -> str:
-    """Text from GitHub made inert for Slack's markup: no links, mentions (<!channel>) or tags."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def link(url: str, text: str) -> str:
-    return f"<{url}|{escape(text).replace('|', '¦')}>"
-
-
 def webhook_url(env_name: str) -> str | None:
     """The webhook URL from the environment variable the config names, or None when it is unset."""
     url = (os.environ.get(env_name) or "").strip()

@@ -280,7 +280,9 @@ CORE_SCHEMA: dict[str, Any] = {
                 },
                 "lead": {
                     "$ref": "#/$defs/login",
-                    "description": "Team lead, assigned to the issues gh-ops opens for the team.",
+                    "description": (
+                        "Team lead, assigned to the team's recurring issues and asked first on its behalf."
+                    ),
                 },
                 "members": {
                     "$ref": "#/$defs/logins",

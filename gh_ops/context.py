@@ -32,16 +32,20 @@ def valid_repo(name: str) -> bool:
 @dataclass(frozen=True)
 class Context:
     """What a capability's run functions are handed: the validated config, the moment the run acts
-    as of, the GitHub client (made on first use, so a run that needs none costs nothing), and where
-    to report. `say` goes to stdout, `info` and `warn` to stderr (warn also as an annotation)."""
+    as of and the GitHub client (each made on first use: a run that needs neither pays for
+    neither, nor fails on a bad --now it never reads), and where to report. `say` goes to stdout,
+    `info` and `warn` to stderr (warn also as an annotation)."""
 
     config: Config
-    now: datetime
-    dry_run: bool
+    clock: Callable[[], datetime]
     github: Callable[[], GitHub]
     say: Say
     warn: Say
     info: Say
+
+    @property
+    def now(self) -> datetime:
+        return self.clock()
 
 
 @dataclass
@@ -116,8 +120,15 @@ class Run:
             raise UsageError(f"{path}: the event payload is not a JSON object")
         return os.environ.get("GITHUB_EVENT_NAME") or None, payload
 
-    def context(self, config: Config, now: datetime) -> Context:
-        return Context(config, now, self.dry_run, self.github, say, warn, info)
+    def context(self, config: Config, now: datetime | Callable[[], datetime] | None = None) -> Context:
+        """The context for this run: `now` as given (a moment, or how to read it when asked), else
+        --now (or the clock) read in the config's timezone when a rule first asks."""
+        if isinstance(now, datetime):
+            moment = now
+            clock: Callable[[], datetime] = lambda: moment  # noqa: E731 - a clock that is one moment
+        else:
+            clock = now or (lambda: self.now(config))
+        return Context(config, clock, self.github, say, warn, info)
 
     def repositories(self, repos: tuple[str, ...], org: str | None) -> list[str]:
         """The repositories of repeatable --repo options, checked (with --org: maybe none; with

@@ -38,6 +38,17 @@ def find_marker(body: str | None) -> tuple[str, dict[str, str]] | None:
     return match.group("kind"), dict(pair.split("=", 1) for pair in match.group("fields").split())
 
 
+def chat_escape(text: str) -> str:
+    """Text from GitHub made inert for a chat webhook's markup (Slack's mrkdwn): no links, mentions
+    (<!channel>) or tags."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def chat_link(url: str, text: str) -> str:
+    """A link in a chat message, its text from GitHub made inert."""
+    return f"<{url}|{chat_escape(text).replace('|', '¦')}>"
+
+
 def defuse_markup(text: str) -> str:
     """Make text from GitHub safe to embed: it can no longer open an HTML comment (and so fake a marker)."""
     return text.replace("<!--", "<\u200b!--").replace("-->", "--\u200b>")

@@ -146,8 +146,13 @@ def validate_command(capabilities: tuple[Capability, ...]) -> click.Command:
 
 
 def preview_command(capabilities: tuple[Capability, ...]) -> click.Command:
-    kinds = {kind.name: kind for capability in capabilities for kind in capability.previews}
-    options = {o.flag: o for kind in kinds.values() for o in kind.options}  # first spelling wins
+    kinds: dict[str, PreviewKind] = {}
+    options: dict[str, PreviewOption] = {}
+    for kind in (kind for capability in capabilities for kind in capability.previews):
+        assert kind.name not in kinds, f"two capabilities preview {kind.name!r}"
+        kinds[kind.name] = kind
+        for option in kind.options:  # kinds may share an option (--team), spelt the same way
+            assert options.setdefault(option.flag, option) == option, f"{option.flag} is defined twice"
     lines = [f"{(name + ':').ljust(13)}{kind.usage}" for name, kind in kinds.items()]
     notes = dict.fromkeys(kind.note for kind in kinds.values() if kind.note)
 

@@ -11,8 +11,49 @@ from gh_ops import actions_io
 from gh_ops.context import Run
 from gh_ops.options import global_options
 from gh_ops.people import samples
-from gh_ops.people.samples import JOINER_FLAGS, LEAVER_FLAGS, PERSON_OPTIONS, answers_from_flags
+from gh_ops.preview import PreviewKind, PreviewOption
 from gh_ops.registry import Capability
+
+# The options that describe a person, for `onboarding open`, `offboarding open` and `preview`: each
+# option, and the parameter click gives it.
+PERSON_PARAMS = {
+    "--login": "login",
+    "--name": "name",
+    "--team": "team",
+    "--role": "role",
+    "--start": "start",
+    "--buddy": "buddy",
+    "--manager": "manager",
+    "--last-day": "last_day",
+    "--kind": "leave_kind",
+}
+PERSON_HELP = {
+    "--login": ("LOGIN", "The person's GitHub username."),
+    "--name": ('"NAME"', "Their full name."),
+    "--team": ("TEAM", "Their team: an id (or name) from the config."),
+    "--role": ("ROLE", "engineering, product, design, ops or other (default: other)."),
+    "--start": ("YYYY-MM-DD", "Their first day."),
+    "--buddy": ("LOGIN", "Their onboarding buddy."),
+    "--manager": ("LOGIN", "Their manager."),
+    "--last-day": ("YYYY-MM-DD", "Their last day."),
+    "--kind": ("KIND", "voluntary or involuntary."),
+}
+
+
+def answers_from_flags(kind: str, values: dict[str, Any]) -> dict[str, str | None] | None:
+    """The options as issue-form answers (one validation for both), or None when none were given."""
+    from gh_ops.people.rules import JOINER_QUESTIONS, LEAVER_QUESTIONS
+
+    questions = JOINER_QUESTIONS if kind == "onboarding" else LEAVER_QUESTIONS
+    answers = {question: values.get(PERSON_PARAMS[flag]) for question, flag in questions.items()}
+    return answers if any(v is not None for v in answers.values()) else None
+
+
+JOINER_FLAGS = ("--login", "--name", "--team", "--start", "--role", "--buddy", "--manager")
+LEAVER_FLAGS = ("--login", "--name", "--last-day", "--kind", "--manager")
+PERSON_OPTIONS = {
+    flag: PreviewOption(flag, param, *PERSON_HELP[flag]) for flag, param in PERSON_PARAMS.items()
+}
 
 
 def person_options(flags: tuple[str, ...]) -> Any:
@@ -65,21 +106,22 @@ def _open(run: Run, kind: str, values: dict[str, Any], allow_public: bool) -> No
     flag_repo = run.repo_flag()
     answers = answers_from_flags(kind, values)
     event = run.event() if answers is None else None
-    current_repo = run.repo(required=False) if answers is not None else None
     try:
         outcome = people_run.open_checklist(
-            run.context(config, run.now_for_writes(config)),
+            run.context(config, lambda: run.now_for_writes(config)),  # read once the person is known
             kind,
             answers=answers,
             event=event,
             flag_repo=flag_repo,
-            current_repo=current_repo,
+            current_repo=lambda: run.repo(required=False),
             allow_public=allow_public,
         )
-    finally:
+    except BaseException:
         run.report_requests()
-    if outcome is None:
+        raise
+    if outcome is None:  # nothing to do: said so, and what it cost needs no line
         return
+    run.report_requests()
     issue = outcome.issue
     real = issue is not None and not issue.planned
     actions_io.set_outputs(
@@ -95,9 +137,33 @@ def _open(run: Run, kind: str, values: dict[str, Any], allow_public: bool) -> No
         actions_io.add_summary(f"### gh-ops {kind}\n\n{outcome.action}: {where} in {outcome.repo}\n")
 
 
+def _options(flags: tuple[str, ...]) -> tuple[PreviewOption, ...]:
+    return tuple(PERSON_OPTIONS[flag] for flag in flags)
+
+
+_SAMPLE_NOTE = "Without person options, onboarding and offboarding render for a sample person."
+
+PREVIEWS = (
+    PreviewKind(
+        name="onboarding",
+        options=_options(JOINER_FLAGS),
+        usage="--login --name --team --start [--role --buddy --manager]",
+        render=samples.preview,
+        note=_SAMPLE_NOTE,
+    ),
+    PreviewKind(
+        name="offboarding",
+        options=_options(LEAVER_FLAGS),
+        usage="--login --name --last-day --kind [--manager]",
+        render=samples.preview,
+        note=_SAMPLE_NOTE,
+    ),
+)
+
+
 CAPABILITY = Capability(
     name="people",
     commands=(onboarding, offboarding),
-    previews=samples.PREVIEWS,
+    previews=PREVIEWS,
     check_templates=samples.check_templates,
 )

@@ -15,6 +15,7 @@ from typing import Any
 from gh_ops import dates
 from gh_ops.config import Config
 from gh_ops.errors import Problem, UsageError
+from gh_ops.forms import FormAnswers
 from gh_ops.markup import defuse_markup, marker
 from gh_ops.models import RenderedIssue
 from gh_ops.people.settings import PeopleIssues, PeopleSettings
@@ -133,6 +134,10 @@ class _Answers:
         self.problems.append(Problem(message, key=self._name(question)))
 
     def text(self, question: str, *, required: bool = True) -> str | None:
+        if isinstance(self.answers, FormAnswers) and self.answers.repeated(question):
+            # Someone typed the heading into another answer: which one is theirs is a guess.
+            self._problem(question, "appears twice in the form: keep only the one under its own question")
+            return None
         value = self.answers.get(question)
         if value is not None and not value.strip():
             value = None  # a blank answer (or --name "") is no answer

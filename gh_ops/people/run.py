@@ -4,7 +4,7 @@ place, then the request answered and closed. Safe to re-run: a redelivered event
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -49,12 +49,12 @@ def open_checklist(
     answers: Mapping[str, str | None] | None,
     event: tuple[str | None, dict[str, Any]] | None,
     flag_repo: str | None,
-    current_repo: str | None,
+    current_repo: Callable[[], str | None],
     allow_public: bool,
 ) -> PeopleOutcome | None:
     """`onboarding open` / `offboarding open`: the person from the options (`answers`) or from the
     request of an issues `event`; then their checklist opened or brought up to date. None when the
-    event calls for nothing."""
+    event calls for nothing. `current_repo` is read only for options (a request names its own)."""
     from gh_ops.render import Renderer  # Jinja2: only for a run that renders
 
     config, say, warn = ctx.config, ctx.say, ctx.warn
@@ -62,6 +62,7 @@ def open_checklist(
     current_private: bool | None = None
     if answers is not None:
         person = person_from_answers(config, kind, answers, "flags")
+        repo_here = current_repo()
         gh = ctx.github()
     else:
         assert event is not None
@@ -85,9 +86,9 @@ def open_checklist(
             except GitHubError as comment_failure:
                 warn(f"could not comment on {request.ref}: {comment_failure.message}")
             raise
-        current_repo, current_private = request.repo, request.private
+        repo_here, current_private = request.repo, request.private
     repo, private = resolve_people_repo(
-        gh, config, flag_repo=flag_repo, current_repo=current_repo, current_private=current_private
+        gh, config, flag_repo=flag_repo, current_repo=repo_here, current_private=current_private
     )
     return open_person_issue(
         kind=kind,

@@ -8,55 +8,13 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from gh_ops.errors import UsageError
-from gh_ops.preview import PreviewKind, PreviewOption, apply_overrides
+from gh_ops.preview import apply_overrides
 
 if TYPE_CHECKING:
     from gh_ops.config import Config
     from gh_ops.models import RenderedIssue
     from gh_ops.people.rules import Person
     from gh_ops.preview import PreviewRequest, TemplateCheck
-
-# The options that describe a person, for `onboarding open`, `offboarding open` and `preview`: each
-# option, and the parameter click gives it.
-PERSON_PARAMS = {
-    "--login": "login",
-    "--name": "name",
-    "--team": "team",
-    "--role": "role",
-    "--start": "start",
-    "--buddy": "buddy",
-    "--manager": "manager",
-    "--last-day": "last_day",
-    "--kind": "leave_kind",
-}
-PERSON_HELP = {
-    "--login": ("LOGIN", "The person's GitHub username."),
-    "--name": ('"NAME"', "Their full name."),
-    "--team": ("TEAM", "Their team: an id (or name) from the config."),
-    "--role": ("ROLE", "engineering, product, design, ops or other (default: other)."),
-    "--start": ("YYYY-MM-DD", "Their first day."),
-    "--buddy": ("LOGIN", "Their onboarding buddy."),
-    "--manager": ("LOGIN", "Their manager."),
-    "--last-day": ("YYYY-MM-DD", "Their last day."),
-    "--kind": ("KIND", "voluntary or involuntary."),
-}
-
-
-def answers_from_flags(kind: str, values: dict[str, Any]) -> dict[str, str | None] | None:
-    """The options as issue-form answers (one validation for both), or None when none were given."""
-    from gh_ops.people.rules import JOINER_QUESTIONS, LEAVER_QUESTIONS
-
-    questions = JOINER_QUESTIONS if kind == "onboarding" else LEAVER_QUESTIONS
-    answers = {question: values.get(PERSON_PARAMS[flag]) for question, flag in questions.items()}
-    return answers if any(v is not None for v in answers.values()) else None
-
-
-JOINER_FLAGS = ("--login", "--name", "--team", "--start", "--role", "--buddy", "--manager")
-LEAVER_FLAGS = ("--login", "--name", "--last-day", "--kind", "--manager")
-PERSON_OPTIONS = {
-    flag: PreviewOption(flag, param, *PERSON_HELP[flag]) for flag, param in PERSON_PARAMS.items()
-}
-
 
 SAMPLE_JOINER = {
     "GitHub username": "sample-joiner",
@@ -105,6 +63,7 @@ def person_context(
 def preview(request: PreviewRequest) -> RenderedIssue:
     from gh_ops import dates
     from gh_ops.models import RenderedIssue
+    from gh_ops.people.commands import answers_from_flags
     from gh_ops.people.rules import issue_fields, settings
     from gh_ops.render import Renderer
 
@@ -150,27 +109,3 @@ def check_templates(check: TemplateCheck) -> None:
                 if check.render(template, context, key=f"{kind}.template") is None:
                     failed = True
         check.report.append(f"{kind}: template {template} {'has problems' if failed else 'rendered'}")
-
-
-def _options(flags: tuple[str, ...]) -> tuple[PreviewOption, ...]:
-    return tuple(PERSON_OPTIONS[flag] for flag in flags)
-
-
-_SAMPLE_NOTE = "Without person options, onboarding and offboarding render for a sample person."
-
-PREVIEWS = (
-    PreviewKind(
-        name="onboarding",
-        options=_options(JOINER_FLAGS),
-        usage="--login --name --team --start [--role --buddy --manager]",
-        render=preview,
-        note=_SAMPLE_NOTE,
-    ),
-    PreviewKind(
-        name="offboarding",
-        options=_options(LEAVER_FLAGS),
-        usage="--login --name --last-day --kind [--manager]",
-        render=preview,
-        note=_SAMPLE_NOTE,
-    ),
-)

@@ -8,8 +8,6 @@ from typing import Any
 
 from gh_ops.config import Section, Source, login
 
-KINDS = ("onboarding", "offboarding")
-
 DEFAULT_ACCESS = (
     "Chat workspace (Slack)",
     "Google Workspace: email, calendar and drive (transfer ownership of documents first)",

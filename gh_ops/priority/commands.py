@@ -37,7 +37,7 @@ def priority_labels(run: Run, repos: tuple[str, ...], org: str | None) -> None:
     gh = run.github()
     try:
         chosen = with_org_repositories(gh, chosen, org, say=say)
-        changes = priority_run.sync_labels(run.context(config, run.now(config)), chosen)
+        changes = priority_run.sync_labels(run.context(config), chosen)
     finally:
         run.report_requests()
     made = [c for c in changes if c.action != "same"]
@@ -93,7 +93,7 @@ def priority_apply(run: Run, number: int | None) -> None:
         target = found
         run.github()
     try:
-        outcome = priority_run.apply_priority(run.context(config, run.now(config)), target)
+        outcome = priority_run.apply_priority(run.context(config), target)
     finally:
         run.report_requests()
     actions_io.set_outputs({"result": json.dumps(outcome.as_json())})

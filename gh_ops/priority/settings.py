@@ -12,8 +12,6 @@ from gh_ops.config import Section, Source
 
 # Bug priorities. The priority labels are one family: a bug carries exactly one of them. The lower
 # the number, the higher the priority; a security-Pn label ranks with Pn.
-# Bug priorities. The priority labels are one family: a bug carries exactly one of them. The lower
-# the number, the higher the priority; a security-Pn label ranks with Pn.
 PRIORITY_LABELS = ("P0", "P1", "P2", "P3", "security-P0", "security-P1", "security-P2", "security-P3")
 SECURITY_LABEL = "security"
 

@@ -59,7 +59,7 @@ def rfc_new(run: Run, title: str, decider: str | None, by: str | None, out: str 
     text = rules.document_text(rendered.title, rendered.body)
     path = Path(plan.path)
     if path.exists():
-        raise UsageError(f"{path} already exists: gh-ops never overwrites it (choose another --out)")
+        raise _exists(path)
     if run.dry_run:
         info(f"dry run: would write {path}")
         sys.stdout.write(text)
@@ -70,19 +70,20 @@ def rfc_new(run: Run, title: str, decider: str | None, by: str | None, out: str 
 
 
 def _write_document(path: Path, text: str) -> None:
-    """Write a new RFC document to the working copy; never over an existing file."""
-    if path.exists():
-        raise UsageError(f"{path} already exists: gh-ops never overwrites it (choose another --out)")
+    """Write a new RFC document to the working copy; never over an existing file (one made since the
+    check above included)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("x", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
     except FileExistsError:
-        raise UsageError(
-            f"{path} already exists: gh-ops never overwrites it (choose another --out)"
-        ) from None
+        raise _exists(path) from None
     except OSError as exc:
         raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def _exists(path: Path) -> UsageError:
+    return UsageError(f"{path} already exists: gh-ops never overwrites it (choose another --out)")
 
 
 @rfc.command("check")

@@ -42,7 +42,7 @@ ZONE_OFFSETS = {
 
 
 @dataclass(frozen=True)
-class Section:
+class RfcSection:
     """A section of an RFC: the heading that named it and the text under it (up to the next heading
     of the same or a higher level)."""
 
@@ -141,7 +141,7 @@ def section_ids(cfg: Config) -> dict[str, str]:
     }
 
 
-def parse_sections(body: str | None, cfg: Config) -> dict[str, Section]:
+def parse_sections(body: str | None, cfg: Config) -> dict[str, RfcSection]:
     """The RFC sections found in a Markdown body, by section id.
 
     Headings of any level count, matched to the configured headings in any case, with
@@ -152,14 +152,14 @@ def parse_sections(body: str | None, cfg: Config) -> dict[str, Section]:
     start = _front_matter_end(lines)
     headings = _headings(lines[start:])
     ids = section_ids(cfg)
-    sections: dict[str, Section] = {}
+    sections: dict[str, RfcSection] = {}
     for n, heading in enumerate(headings):
         sid = ids.get(heading_key(heading.text))
         if sid is None:
             continue
         end = next((h.first for h in headings[n + 1 :] if h.level <= heading.level), len(lines) - start)
         text = "\n".join(lines[start + heading.last + 1 : start + end]).strip("\n")
-        section = Section(sid, heading.text.strip(), heading.level, start + heading.first + 1, text)
+        section = RfcSection(sid, heading.text.strip(), heading.level, start + heading.first + 1, text)
         if sid not in sections or (sections[sid].empty and not section.empty):
             sections[sid] = section
     return sections

@@ -21,7 +21,7 @@ from gh_ops.markup import defuse_markup, read_marker
 from gh_ops.models import Comment, Review
 from gh_ops.rfc.document import (
     DATE_FORMS,
-    Section,
+    RfcSection,
     UnreadableDate,
     feedback_people,
     mentions,
@@ -31,11 +31,6 @@ from gh_ops.rfc.document import (
     without_placeholders,
 )
 from gh_ops.rfc.settings import RFC_SECTIONS, RfcSettings
-
-
-def _settings(cfg: Config) -> RfcSettings:
-    return cfg.section(RfcSettings)
-
 
 # --- what a report says ------------------------------------------------------------------------
 
@@ -101,7 +96,7 @@ class RfcReport:
     status: str  # VALID, OVERDUE, MALFORMED or DECIDED
     problems: tuple[RfcProblem, ...]
     title: str  # without the prefix
-    sections: dict[str, Section]
+    sections: dict[str, RfcSection]
     decider: str | None
     decision_date: datetime | None
     days_after_opening: int | None  # the decision date's day, counted from the day the PR opened
@@ -118,23 +113,23 @@ class RfcReport:
 
 
 def has_prefix(title: str | None, cfg: Config) -> bool:
-    return (title or "").lstrip().casefold().startswith(_settings(cfg).title_prefix.casefold())
+    return (title or "").lstrip().casefold().startswith(cfg.section(RfcSettings).title_prefix.casefold())
 
 
 def strip_prefix(title: str | None, cfg: Config) -> str:
     """The title without the RFC prefix, spaces collapsed."""
     text = " ".join((title or "").split())
     if has_prefix(text, cfg):
-        text = text[len(_settings(cfg).title_prefix) :].strip()
+        text = text[len(cfg.section(RfcSettings).title_prefix) :].strip()
     return text
 
 
 def in_rfc_folder(path: str, cfg: Config) -> bool:
     """A file under the RFC folder (its README aside: editing that is not an RFC)."""
     path = path.replace("\\", "/").removeprefix("./")
-    if not path.startswith(_settings(cfg).folder):
+    if not path.startswith(cfg.section(RfcSettings).folder):
         return False
-    rest = path[len(_settings(cfg).folder) :]
+    rest = path[len(cfg.section(RfcSettings).folder) :]
     return bool(rest) and not ("/" not in rest and rest.casefold().startswith("readme"))
 
 
@@ -145,7 +140,7 @@ def is_rfc(
     under the RFC folder. None when only the changed files could tell and they are unknown."""
     if has_prefix(title, cfg):
         return True
-    label = _settings(cfg).label.casefold()
+    label = cfg.section(RfcSettings).label.casefold()
     if any(name.casefold() == label for name in labels):
         return True
     if changed_files is None:
@@ -187,12 +182,12 @@ def decision_maker(section_text: str) -> str | RfcProblem:
 
 
 def _heading(cfg: Config, sid: str) -> str:
-    return _settings(cfg).sections[sid][0]
+    return cfg.section(RfcSettings).sections[sid][0]
 
 
-def _section_problem(cfg: Config, sid: str, section: Section | None) -> RfcProblem:
+def _section_problem(cfg: Config, sid: str, section: RfcSection | None) -> RfcProblem:
     heading = _heading(cfg, sid)
-    others = _settings(cfg).sections[sid][1:4]
+    others = cfg.section(RfcSettings).sections[sid][1:4]
     also = f" (or {', '.join(others)})" if others else ""
     if section is None:
         return RfcProblem(
@@ -231,7 +226,7 @@ def check_rfc(
             RfcProblem(
                 "title-empty",
                 "the title says nothing after the RFC prefix.",
-                f"Title the pull request `{_settings(cfg).title_prefix} <what is being decided>`.",
+                f"Title the pull request `{cfg.section(RfcSettings).title_prefix} <what is being decided>`.",
             )
         )
     sections = parse_sections(body, cfg)
@@ -308,9 +303,9 @@ def check_rfc(
 
 
 def _check_date(
-    section: Section, opened_at: datetime, cfg: Config
+    section: RfcSection, opened_at: datetime, cfg: Config
 ) -> tuple[datetime | None, int | None, RfcProblem | None]:
-    limit = _settings(cfg).max_decision_days
+    limit = cfg.section(RfcSettings).max_decision_days
     try:
         decision_at = read_decision_date(section.text, cfg.timezone)
     except UnreadableDate as exc:
@@ -376,7 +371,7 @@ def slug(title: str, limit: int = 60) -> str:
 
 def default_path(cfg: Config, today: date, title: str) -> str:
     """Where `rfc new` writes: `<folder><yyyy-mm-dd>-<slug>.md`."""
-    return f"{_settings(cfg).folder}{today.isoformat()}-{slug(strip_prefix(title, cfg))}.md"
+    return f"{cfg.section(RfcSettings).folder}{today.isoformat()}-{slug(strip_prefix(title, cfg))}.md"
 
 
 def new_context(
@@ -386,11 +381,11 @@ def new_context(
     return {
         "rfc": {
             "title": strip_prefix(title, cfg),
-            "prefix": _settings(cfg).title_prefix,
+            "prefix": cfg.section(RfcSettings).title_prefix,
             "decider": decider,
             "decision_date": decide_by,
-            "max_decision_days": _settings(cfg).max_decision_days,
-            "headings": {sid: headings[0] for sid, headings in _settings(cfg).sections.items()},
+            "max_decision_days": cfg.section(RfcSettings).max_decision_days,
+            "headings": {sid: headings[0] for sid, headings in cfg.section(RfcSettings).sections.items()},
         },
         "today": today,
         "timezone": cfg.timezone,
@@ -432,7 +427,7 @@ def plan_new(
             raise UsageError(f"--decider {decider!r} is a team: one person decides; give their login")
         if not _LOGIN.fullmatch(login):
             raise UsageError(f"--decider {decider!r} is not a GitHub login")
-    limit = _settings(cfg).max_decision_days
+    limit = cfg.section(RfcSettings).max_decision_days
     warnings: list[str] = []
     if by is None:
         decide_by = today + timedelta(days=limit)
@@ -735,7 +730,7 @@ def reminder_due(a: Assessment, cfg: Config, now: datetime) -> str | None:
     if a.overdue:
         times = (_marker_time(c) for c in a.notices.get(OVERDUE_REMINDER, []))
         last = max((at for at in times if at is not None), default=None)
-        if last is None or _interval_passed(last, now, _settings(cfg).remind_every, tz):
+        if last is None or _interval_passed(last, now, cfg.section(RfcSettings).remind_every, tz):
             return OVERDUE_REMINDER
         return None
     day_before = moment.astimezone(tz).date() - timedelta(days=1)
@@ -770,9 +765,9 @@ def _interval_passed(last: datetime | None, now: datetime, every: timedelta, tz:
 
 
 # What is announced to chat, once each (the kept comment's memory remembers it).
-NEW_RFC = "new"
-DECIDED_AND_MERGED = "decided"
-DECLINED_RFC = "declined"
+ANNOUNCE_NEW = "announce-new"
+ANNOUNCE_DECIDED = "announce-decided"
+ANNOUNCE_DECLINED = "announce-declined"
 
 
 def chat_notices(a: Assessment, now: datetime) -> tuple[list[str], Memory]:
@@ -789,15 +784,15 @@ def chat_notices(a: Assessment, now: datetime) -> tuple[list[str], Memory]:
         and a.status in (VALID, OVERDUE)
         and a.pull.created_at >= recent
     ):
-        notices.append(NEW_RFC)
+        notices.append(ANNOUNCE_NEW)
         memory = replace(memory, announced=True)
     ended = a.pull.merged_at or a.pull.closed_at
     if not memory.outcome_announced and ended is not None and ended >= recent:
         if a.status == DECIDED and a.pull.merged:
-            notices.append(DECIDED_AND_MERGED)
+            notices.append(ANNOUNCE_DECIDED)
             memory = replace(memory, outcome_announced=True)
         elif a.status == DECLINED:
-            notices.append(DECLINED_RFC)
+            notices.append(ANNOUNCE_DECLINED)
             memory = replace(memory, outcome_announced=True)
     return notices, memory
 

@@ -8,21 +8,20 @@ import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from gh_ops import chat
 from gh_ops.config import Config
 from gh_ops.dates import local_now
-from gh_ops.markup import defuse_markup, marker
+from gh_ops.markup import chat_escape, chat_link, defuse_markup, marker
 from gh_ops.rfc.document import MENTION
 from gh_ops.rfc.rules import (
+    ANNOUNCE_DECIDED,
+    ANNOUNCE_NEW,
     COMMENT_KIND,
     DECIDED,
-    DECIDED_AND_MERGED,
     DECISION_SECTION,
     DECLINED,
     DUE_SOON_REMINDER,
     MALFORMED,
     MERGED_UNDECIDED,
-    NEW_RFC,
     NO_DECISION_NOTICE,
     OVERDUE,
     OVERDUE_REMINDER,
@@ -35,11 +34,6 @@ from gh_ops.rfc.rules import (
     show_date,
 )
 from gh_ops.rfc.settings import RfcSettings
-
-
-def settings(cfg: Config) -> RfcSettings:
-    return cfg.section(RfcSettings)
-
 
 LABEL_COLORS = {"rfc": "5319e7", "overdue": "d93f0b", "no_decision": "b60205"}
 LABEL_DESCRIPTIONS = {
@@ -97,7 +91,7 @@ def render_comment(a: Assessment, memory: Memory, cfg: Config, *, assigned_by_us
     nothing new leave it as it is (no edit, no request)."""
     n = len(a.problems)
     lines = [marker(COMMENT_KIND), STATUS_LINES[a.status].format(n=f"{n} problem" + ("s" if n != 1 else ""))]
-    heading = settings(cfg).sections[DECISION_SECTION][0]
+    heading = cfg.section(RfcSettings).sections[DECISION_SECTION][0]
     if a.status == DECIDED:
         where = (
             f"in the “{heading}” section"
@@ -164,7 +158,7 @@ def _roster_lines(a: Assessment, cfg: Config, assigned_by_us: bool) -> list[str]
         who = ", ".join(_quiet(m) for m in missing)
         lines += [
             f"Not assigned yet: {who}. The people whose feedback is wanted are the pull request's "
-            "assignees: assign them (or set `assign_feedback: true` to let gh-ops do it).",
+            "assignees: assign them (or set `rfc.assign_feedback: true` to let gh-ops do it).",
             "",
         ]
     return lines
@@ -205,7 +199,7 @@ def due_soon_notice(a: Assessment, cfg: Config) -> str:
 
 def overdue_notice(a: Assessment, cfg: Config, now: datetime) -> str:
     who = f"@{a.decider}" if a.decider else (f"@{a.pull.author}" if a.pull.author else "Decision maker")
-    heading = settings(cfg).sections[DECISION_SECTION][0]
+    heading = cfg.section(RfcSettings).sections[DECISION_SECTION][0]
     return (
         f"{marker(OVERDUE_REMINDER, at=now.isoformat(timespec='seconds'))}\n"
         f"{who}: the decision date of this RFC ({_date_text(a, cfg)}) has passed and no decision is "
@@ -218,7 +212,7 @@ def overdue_notice(a: Assessment, cfg: Config, now: datetime) -> str:
 def no_decision_notice(a: Assessment, cfg: Config) -> str:
     who = f"@{a.pull.merged_by}" if a.pull.merged_by else "Whoever merged this"
     decider = f"@{a.decider}" if a.decider else "the decision maker"
-    heading = settings(cfg).sections[DECISION_SECTION][0]
+    heading = cfg.section(RfcSettings).sections[DECISION_SECTION][0]
     return (
         f"{marker(NO_DECISION_NOTICE)}\n"
         f"{who}: this RFC was merged with no decision recorded. Please ask {decider} to write the "
@@ -229,12 +223,12 @@ def no_decision_notice(a: Assessment, cfg: Config) -> str:
 
 def chat_text(notice: str, a: Assessment) -> str:
     """The chat message for a notice of rules.chat_notices. GitHub text in it is escaped."""
-    ref = chat.link(a.pull.url, f"#{a.pull.number} {a.report.title or a.pull.title}")
-    if notice == NEW_RFC:
-        decider = f" · decides: {chat.escape(a.decider)}" if a.decider else ""
+    ref = chat_link(a.pull.url, f"#{a.pull.number} {a.report.title or a.pull.title}")
+    if notice == ANNOUNCE_NEW:
+        decider = f" · decides: {chat_escape(a.decider)}" if a.decider else ""
         when = f" · by {a.report.decision_date.date().isoformat()}" if a.report.decision_date else ""
         return f"New RFC {ref}{decider}{when}"
-    if notice == DECIDED_AND_MERGED:
+    if notice == ANNOUNCE_DECIDED:
         return f"RFC decided and merged: {ref}"
     return f"RFC declined (closed without merging): {ref}"
 

@@ -9,6 +9,7 @@ import click
 from gh_ops import actions_io
 from gh_ops.context import Run
 from gh_ops.options import global_options
+from gh_ops.preview import PreviewKind, PreviewOption
 from gh_ops.registry import Capability
 from gh_ops.sprint import samples
 
@@ -83,9 +84,20 @@ def _report(run: Run, outcomes: list[TeamOutcome]) -> None:
         actions_io.add_summary(title + "\n\n" + "\n".join(rows) + "\n")
 
 
+# `gh-ops preview sprint`: the issue `sprint open` would open now, for one team.
+PREVIEWS = (
+    PreviewKind(
+        name="sprint",
+        options=(PreviewOption("--team", "team", "TEAM", "Their team: an id (or name) from the config."),),
+        usage="--team NAME",
+        render=samples.preview,
+    ),
+)
+
+
 CAPABILITY = Capability(
     name="sprint",
     commands=(sprint,),
-    previews=samples.PREVIEWS,
+    previews=PREVIEWS,
     check_templates=samples.check_templates,
 )

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from gh_ops.errors import UsageError
-from gh_ops.preview import SAMPLE_WEB_URL, PreviewKind, PreviewOption, apply_overrides
+from gh_ops.preview import SAMPLE_WEB_URL, apply_overrides
 
 # The settings, rules and calendar load when a preview or a check runs, not with `gh-ops --help`.
 if TYPE_CHECKING:
@@ -129,13 +129,3 @@ def check_templates(check: TemplateCheck) -> None:
         f"sprint: template {settings.template} rendered for "
         f"{', '.join(rendered_for) or 'no team'} (from {check.renderer.where()})"
     )
-
-
-PREVIEWS = (
-    PreviewKind(
-        name="sprint",
-        options=(PreviewOption("--team", "team", "TEAM", "Their team: an id (or name) from the config."),),
-        usage="--team NAME",
-        render=preview,
-    ),
-)

@@ -47,7 +47,7 @@ def yolo_check(run: Run, number: int | None, fail_on_yolo: bool) -> None:
     event_name, payload = (None, None) if number is not None else run.event()
     try:
         result = yolo_run.check(
-            run.context(config, run.now(config)), repo, number=number, event_name=event_name, payload=payload
+            run.context(config), repo, number=number, event_name=event_name, payload=payload
         )
     finally:
         run.report_requests()
@@ -113,7 +113,7 @@ def yolo_audit(
     chosen = run.repositories(repos, org)
     try:
         chosen = with_org_repositories(run.github(), chosen, org, say=info)
-        result = yolo_run.audit(run.context(config, run.now(config)), chosen, start)
+        result = yolo_run.audit(run.context(config), chosen, start)
     finally:
         run.report_requests()
     text = {

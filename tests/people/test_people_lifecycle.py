@@ -369,6 +369,21 @@ def test_a_request_closed_as_not_planned_is_left_alone_when_edited(
     assert fake.comments(REQUESTS, number) == []
 
 
+def test_the_time_is_read_only_once_there_is_a_checklist_to_write(
+    fake: FakeGitHub, event: Callable[..., dict[str, Any]]
+) -> None:
+    # A --now in the future is refused only by a run that would write with it: an event that is not
+    # a request, or answers that need fixing, are reported as they are.
+    event(action="assigned")
+    assert onboard(now="2150-01-01").exit_code == 0
+    bad = onboard(
+        "--login", "nadia", "--name", "Nadia", "--team", "nope", "--start", "2026-13-45", now="2150-01-01"
+    )
+    assert bad.exit_code == 2 and "answer(s) need fixing" in bad.output and "--now" not in bad.output
+    future = onboard(*JOINER_FULL, now="2150-01-01")
+    assert future.exit_code == 2 and "is in the future" in future.output
+
+
 @pytest.mark.parametrize("action", ["closed", "deleted", "assigned", "unlabeled", "transferred"])
 def test_other_issue_events_are_nothing_to_do(
     fake: FakeGitHub, event: Callable[..., dict[str, Any]], action: str

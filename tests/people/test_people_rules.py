@@ -113,6 +113,23 @@ def test_a_level_three_heading_inside_a_free_text_answer_does_not_disturb_the_kn
     assert joiner_from_answers(answers, config, source="form").name == "Nadia Newbie"
 
 
+def test_questions_are_found_in_any_case(config: Config) -> None:
+    answers = parse_form(JOINER_BODY.replace("### Team", "### team"))
+    assert joiner_from_answers(answers, config, source="form") == joiner(config)
+
+
+def test_a_question_answered_twice_is_refused_not_guessed(config: Config) -> None:
+    # Someone typed "### Start date" into the free-text answer above the real one: either date could
+    # be theirs, so the request is asked to fix it instead of one being picked.
+    body = "### Anything else?\n\nNote\n### Start date\n\n2026-12-14\n\n" + JOINER_BODY
+    with pytest.raises(AnswersError) as caught:
+        joiner_from_answers(parse_form(body), config, source="form")
+    (problem,) = caught.value.problems
+    assert problem.key == '"Start date"' and "appears twice" in problem.message
+    # Other readers of forms still take the first (priority's question is GitHub's rendering order).
+    assert parse_form(body)["Start date"] == "2026-12-14" and parse_form(body).repeated("start date")
+
+
 def test_unknown_questions_are_ignored(config: Config) -> None:
     answers = parse_form("### Favourite colour\n\nteal\n\n" + JOINER_BODY + "\n\n### Shoe size\n\n42")
     assert joiner_from_answers(answers, config, source="form") == joiner(config)

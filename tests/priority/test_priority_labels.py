@@ -35,6 +35,12 @@ def run(*args: str) -> Result:
     return CliRunner().invoke(main, ["--now", NOW, "priority", *args])
 
 
+def test_labels_never_read_the_clock_so_a_bad_now_does_not_stop_them(fake: FakeGitHub, workdir: Path) -> None:
+    result = CliRunner().invoke(main, ["--now", "garbage", "priority", "labels"])
+    assert result.exit_code == 0, result.output
+    assert {label["name"] for label in fake.labels(REPO)} >= {"P0", "security-P3", "security"}
+
+
 def ok(result: Result) -> Result:
     assert result.exit_code == 0, result.output
     return result

@@ -358,6 +358,7 @@ def test_missing_assignees_are_listed_or_assigned_when_configured(
     on_event("opened", number=number)
     check()
     assert "Not assigned yet: `@carol`, `@zed`" in ours(fake, number)[0]["body"]
+    assert "(or set `rfc.assign_feedback: true` to let gh-ops do it)" in ours(fake, number)[0]["body"]
     assert [a["login"] for a in fake.pull(REPO, number)["assignees"]] == ["bob"]
 
     (workdir / ".github/gh-ops.yml").write_text(CONFIG + "rfc:\n  assign_feedback: true\n")

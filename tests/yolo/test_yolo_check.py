@@ -507,6 +507,17 @@ def test_a_payload_without_a_pull_request_number_is_a_usage_error(
     assert result.exit_code == 2 and "no pull request number" in result.output
 
 
+def test_the_check_never_reads_the_clock_so_a_bad_now_does_not_stop_it(
+    fake: FakeGitHub, send: Callable[..., None]
+) -> None:
+    number = fake.add_pull(REPO, title="Drop it", body="x", author=AUTHOR)
+    fake.close_pull(REPO, number)
+    send("pull_request", closed_event(fake, number))
+    result = CliRunner().invoke(main, ["--now", "garbage", "yolo", "check"])
+    assert result.exit_code == 0, result.output
+    assert "was not merged" in result.output
+
+
 def test_pr_option_checks_one_merged_pull_request(fake: FakeGitHub, workdir: Path) -> None:
     number = merged_pull(fake)
     result = check("--pr", str(number))
