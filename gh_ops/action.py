@@ -106,6 +106,10 @@ def report_input_error(message: str) -> None:
 
 
 def main() -> None:
+    from gh_ops.actions_io import mask
+    from gh_ops.context import secret_values
+
+    mask(secret_values())  # before anything is printed
     try:
         argv = build_argv(os.environ)
     except ActionInputError as exc:

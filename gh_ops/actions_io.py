@@ -46,6 +46,16 @@ def annotate(
         print(annotation(level, message, file=file, line=line, title=title), file=sys.stdout, flush=True)
 
 
+def mask(values: list[str]) -> None:
+    """In Actions, ask the runner to hide these values wherever they would appear in the log. Call it
+    before anything else is printed (asking twice is harmless)."""
+    if not in_actions():
+        return
+    for value in values:
+        if value and "\n" not in value and "\r" not in value:
+            print(f"::add-mask::{_escape_data(value)}", file=sys.stdout, flush=True)
+
+
 def _append(env_name: str, text: str) -> bool:
     path = os.environ.get(env_name)
     if not path:

@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from gh_ops import __version__, actions_io, preview
-from gh_ops.context import Run
+from gh_ops.context import Run, redact, secret_values
 from gh_ops.errors import EXIT_INTERNAL, GhOpsError
 from gh_ops.registry import capabilities
 
@@ -32,24 +32,26 @@ class _Group(click.Group):
             if run is not None and run.verbose:
                 import traceback
 
-                traceback.print_exc()
+                click.echo(redact(traceback.format_exc()), err=True, nl=False)
+            # A library's message may quote what it was given, the Authorization header among them.
+            what = redact(f"{exc.__class__.__name__}: {exc}")
             click.echo(
-                f"error: internal error in gh-ops: {exc.__class__.__name__}: {exc} "
+                f"error: internal error in gh-ops: {what} "
                 "(re-run with --verbose for the traceback, and please report it)",
                 err=True,
             )
-            actions_io.annotate("error", f"internal error: {exc}", title="gh-ops")
+            actions_io.annotate("error", f"internal error: {what}", title="gh-ops")
             ctx.exit(EXIT_INTERNAL)
 
 
 def _report_error(exc: GhOpsError) -> None:
-    lines = exc.lines()
+    lines = [redact(line) for line in exc.lines()]
     click.echo("error: " + "\n".join(lines), err=True)
     if exc.problems:
         for problem in exc.problems:
             actions_io.annotate(
                 "error",
-                problem.message,
+                redact(problem.message),
                 file=problem.file,
                 line=problem.line,
                 title=f"gh-ops: {problem.key}" if problem.key else "gh-ops",
@@ -102,6 +104,7 @@ def main(
     Exit codes: 0 done, 1 a policy check failed, 2 usage/config/template/input error,
     3 GitHub API failure after retries, 4 internal error (a bug in gh-ops).
     """
+    actions_io.mask(secret_values())  # in Actions: hidden from the log before anything is printed
     ctx.obj = Run(
         config_path=config_path or None,
         repo_option=repo,

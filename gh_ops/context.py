@@ -21,6 +21,8 @@ if TYPE_CHECKING:  # keep `gh-ops --help` free of PyGithub
 
 Say = Callable[[str], None]
 
+TOKEN_VARIABLES = ("GITHUB_TOKEN", "GH_TOKEN")  # the first one set is the token
+
 _REPO = re.compile(r"^[A-Za-z0-9-]+/(?!\.{1,2}$)[A-Za-z0-9._-]+$")
 
 
@@ -153,7 +155,7 @@ class Run:
         if self._github is None:
             from gh_ops.github import DEFAULT_API_URL, GitHub
 
-            token = os.environ.get("GITHUB_TOKEN") or os.environ.get("GH_TOKEN") or None
+            token = token_from_environment()
             if token is None and not self.dry_run:
                 raise UsageError(
                     "no token: set GITHUB_TOKEN or GH_TOKEN (in a workflow: "
@@ -230,6 +232,43 @@ def _short_payload(payload: Any) -> Any:
     if isinstance(payload, list):
         return [_short_payload(v) for v in payload]
     return payload
+
+
+def token_from_environment() -> str | None:
+    """The token, without the whitespace a pasted secret often carries (a trailing newline). A token
+    with any other control or non-ASCII character cannot be sent, and is refused without being shown."""
+    for name in TOKEN_VARIABLES:
+        raw = os.environ.get(name) or ""
+        token = raw.strip()
+        if not raw:
+            continue
+        if not token or any(not 0x21 <= ord(ch) <= 0x7E for ch in token):
+            raise UsageError(
+                f"${name} is not a usable token: it holds "
+                + ("only whitespace" if not token else "a control or non-ASCII character")
+                + " (the value is not shown). Copy the token again, with nothing around it."
+            )
+        return token
+    return None
+
+
+def secret_values() -> list[str]:
+    """Every form in which a token from the environment could appear in a message: as set, without
+    surrounding whitespace, and each of its whitespace-separated parts."""
+    found: set[str] = set()
+    for name in TOKEN_VARIABLES:
+        raw = os.environ.get(name) or ""
+        for value in (raw, raw.strip(), *raw.split()):
+            if len(value) >= 4:  # shorter is no secret worth hiding, and would hide ordinary words
+                found.add(value)
+    return sorted(found, key=len, reverse=True)
+
+
+def redact(text: str) -> str:
+    """The text with every form of the token replaced by ***."""
+    for secret in secret_values():
+        text = text.replace(secret, "***")
+    return text
 
 
 def _http_url(name: str) -> str | None:
