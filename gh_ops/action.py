@@ -7,6 +7,7 @@ import re
 import shlex
 import sys
 from collections.abc import Mapping
+from typing import Any
 
 from gh_ops.actions_io import annotate
 from gh_ops.errors import EXIT_USAGE
@@ -87,17 +88,53 @@ def build_argv(env: Mapping[str, str]) -> list[str]:
     return [*global_options, *command_words, *extra_args]
 
 
-PERSONAL_COMMANDS = frozenset({"onboarding", "offboarding"})
-
-
 def shown_argv(argv: list[str]) -> list[str]:
-    """argv as it may be logged: a joiner's or leaver's details (names, dates, an involuntary
-    departure) must not reach a run log that may be public, so those values are hidden."""
-    if not PERSONAL_COMMANDS & set(argv):
+    """argv as it may be logged. A command about a person (a joiner's or leaver's name, dates, an
+    involuntary departure) must not put their details in a run log that may be public: every value
+    is hidden, whether given as `--name VALUE`, `--name=VALUE` or as an argument, and only the
+    command words and option names are shown."""
+    import click
+
+    from gh_ops.cli import main as cli_group
+    from gh_ops.registry import capabilities
+
+    personal = {c.name for cap in capabilities() if cap.personal for c in cap.commands}
+    personal |= {kind.name for cap in capabilities() if cap.personal for kind in cap.previews}
+    if not personal & set(argv):
         return argv
-    return [
-        a if a.startswith("-") or a in PERSONAL_COMMANDS or a in ("open", "preview") else "…" for a in argv
-    ]
+    command: click.Command = cli_group
+    takes_value = _options_with_values(command)
+    shown: list[str] = []
+    hide_next = False
+    for arg in argv:
+        if hide_next:
+            shown.append("…")
+            hide_next = False
+        elif arg.startswith("-") and "=" in arg:
+            shown.append(arg.split("=", 1)[0] + "=…")
+        elif arg.startswith("-"):
+            shown.append(arg)
+            hide_next = arg in takes_value
+        elif isinstance(command, click.Group) and arg in command.commands:
+            command = command.commands[arg]
+            takes_value |= _options_with_values(command)
+            shown.append(arg)
+        else:  # an argument: shown only when it is one of a fixed set of words (preview's KIND)
+            fixed = [p.type.choices for p in command.params if isinstance(p.type, click.Choice)]
+            shown.append(arg if any(arg in choices for choices in fixed) else "…")
+    return shown
+
+
+def _options_with_values(command: Any) -> set[str]:
+    """The option names of a click command that take a value (not flags)."""
+    import click
+
+    return {
+        name
+        for param in command.params
+        if isinstance(param, click.Option) and not param.is_flag and not param.count
+        for name in (*param.opts, *param.secondary_opts)
+    }
 
 
 def report_input_error(message: str) -> None:

@@ -38,6 +38,7 @@ class Capability:
     commands: tuple[click.Command, ...]  # added to the `gh-ops` group
     previews: tuple[PreviewKind, ...] = ()  # the kinds of issue `gh-ops preview KIND` renders
     check_templates: Callable[[TemplateCheck], None] | None = None  # its part of `gh-ops validate`
+    personal: bool = False  # its commands and previews handle a person's details: kept out of logs
 
 
 @cache

@@ -166,4 +166,5 @@ CAPABILITY = Capability(
     commands=(onboarding, offboarding),
     previews=PREVIEWS,
     check_templates=samples.check_templates,
+    personal=True,
 )

@@ -708,6 +708,29 @@ def test_the_action_log_hides_a_persons_details() -> None:
     assert shown_argv(["sprint", "open", "--team", "web"]) == ["sprint", "open", "--team", "web"]
 
 
+@pytest.mark.parametrize(
+    ("argv", "shown"),
+    [
+        (
+            ["offboarding", "open", "--login=leaver1", "--name=Leo Leaver", "--kind=involuntary"],
+            ["offboarding", "open", "--login=…", "--name=…", "--kind=…"],
+        ),
+        (  # a value that looks like an option is still a value
+            ["onboarding", "open", "--name", "-Leo-", "--allow-public", "--start", "2026-12-07"],
+            ["onboarding", "open", "--name", "…", "--allow-public", "--start", "…"],
+        ),
+        (
+            ["--config", "c.yml", "preview", "offboarding", "--name=Leo", "--var", "person.name=Leo"],
+            ["--config", "…", "preview", "offboarding", "--name=…", "--var", "…"],
+        ),
+    ],
+)
+def test_the_action_log_hides_every_value_whatever_its_spelling(argv: list[str], shown: list[str]) -> None:
+    from gh_ops.action import shown_argv
+
+    assert shown_argv(argv) == shown
+
+
 def test_dry_run_from_the_form_plans_the_checklist_the_comment_and_the_close(
     fake: FakeGitHub, event: Callable[..., dict[str, Any]]
 ) -> None:
