@@ -49,6 +49,15 @@ def chat_link(url: str, text: str) -> str:
     return f"<{url}|{chat_escape(text).replace('|', '¦')}>"
 
 
+_MENTION_START = re.compile(r"@(?=[A-Za-z0-9])")
+
+
+def no_mentions(text: str) -> str:
+    """Text from a form or an option, shown as written but unable to mention anyone (`@leaver`,
+    `@everyone`, `@org/team`): a zero-width joiner after each @ keeps GitHub from linking it."""
+    return _MENTION_START.sub("@\u200d", text)
+
+
 def defuse_markup(text: str) -> str:
     """Make text from GitHub safe to embed: it can no longer open an HTML comment (and so fake a marker)."""
     return text.replace("<!--", "<\u200b!--").replace("-->", "--\u200b>")

@@ -16,7 +16,7 @@ from gh_ops import dates
 from gh_ops.config import Config
 from gh_ops.errors import Problem, UsageError
 from gh_ops.forms import FormAnswers
-from gh_ops.markup import defuse_markup, marker
+from gh_ops.markup import defuse_markup, marker, no_mentions
 from gh_ops.models import RenderedIssue
 from gh_ops.people.settings import PeopleIssues, PeopleSettings
 
@@ -145,6 +145,11 @@ class _Answers:
             self._problem(question, "is missing")
         return value
 
+    def not_the_person(self, person: str | None, question: str, login: str | None, role: str) -> None:
+        """A buddy or manager who is the person themself is a mistake (and would mention a leaver)."""
+        if person and login and person.casefold() == login.casefold():
+            self._problem(question, f"is the person themself: {role} is someone else")
+
     def login(self, question: str, *, required: bool = True) -> str | None:
         value = self.text(question, required=required)
         if value is None:
@@ -196,6 +201,8 @@ def joiner_from_answers(answers: Mapping[str, str | None], config: Config, *, so
     start = read.day("Start date")
     buddy = read.login("Buddy", required=False)
     manager = read.login("Manager", required=False)
+    read.not_the_person(login, "Buddy", buddy, "the joiner's buddy")
+    read.not_the_person(login, "Manager", manager, "the joiner's manager")
     if read.problems:
         raise AnswersError(read.problems)
     assert login and name and team and role and start
@@ -209,6 +216,7 @@ def leaver_from_answers(answers: Mapping[str, str | None], config: Config, *, so
     last_day = read.day("Last day")
     kind = read.choice("Kind", LEAVE_KINDS)
     manager = read.login("Manager", required=False)
+    read.not_the_person(login, "Manager", manager, "the leaver's manager")
     if read.problems:
         raise AnswersError(read.problems)
     assert login and name and last_day and kind
@@ -393,7 +401,7 @@ def build_context(
             **base,
             "person": {
                 "login": person.login,
-                "name": defuse_markup(person.name),
+                "name": no_mentions(defuse_markup(person.name)),
                 "role": person.role,
                 "start": person.start,
                 "buddy": person.buddy,
@@ -408,7 +416,7 @@ def build_context(
         **base,
         "person": {
             "login": person.login,
-            "name": defuse_markup(person.name),
+            "name": no_mentions(defuse_markup(person.name)),
             "last_day": person.last_day,
             "kind": person.kind,
             "manager": person.manager,

@@ -13,7 +13,7 @@ from gh_ops.config import Config
 from gh_ops.context import Context, Say
 from gh_ops.errors import ConfigError, GitHubError, Progress, UsageError
 from gh_ops.forms import parse_form
-from gh_ops.markup import defuse_markup, find_marker
+from gh_ops.markup import defuse_markup, find_marker, no_mentions
 from gh_ops.models import BODY_LIMIT, TITLE_LIMIT, Comment, Issue, RenderedIssue
 from gh_ops.people.queries import ORG_TEAMS_QUERY
 from gh_ops.people.rules import (
@@ -174,7 +174,11 @@ def _org_teams(gh: GitHub, org: str, login: str, warn: Any) -> list[dict[str, st
     if (teams.get("pageInfo") or {}).get("hasNextPage"):
         warn(f"{login} is in more than 100 teams in {org}; the checklist lists the first 100")
     nodes = teams.get("nodes") or []
-    return [{"name": defuse_markup(t["name"]), "slug": t["slug"], "url": t["url"]} for t in nodes if t]
+    return [
+        {"name": no_mentions(defuse_markup(t["name"])), "slug": t["slug"], "url": t["url"]}
+        for t in nodes
+        if t
+    ]
 
 
 def find_person_issue(
@@ -454,7 +458,7 @@ def report_bad_answers(gh: GitHub, config: Config, kind: str, request: Request, 
     mine = _own_request_comment(gh, config, request, kind)
     if request.state != "open" or (mine is not None and "checklist for" in mine.body):
         return
-    lines = [f"- {p.key}: {defuse_markup(p.message)}" for p in error.problems]
+    lines = [f"- {p.key}: {no_mentions(defuse_markup(p.message))}" for p in error.problems]
     text = (
         f"{request_marker(kind)}\nI could not open the {kind} checklist yet. "
         "Please edit this issue and fix:\n\n"

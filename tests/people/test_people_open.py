@@ -211,9 +211,10 @@ def test_without_a_buddy_or_manager_nobody_but_config_assignees_is_assigned(
 
 
 def test_a_person_is_never_assigned_their_own_checklist(fake: FakeGitHub, workdir: Path) -> None:
-    result = onboard(
-        "--login", "bob", "--name", "Bob", "--team", "web", "--start", "2026-12-07", "--buddy", "bob"
-    )
+    # The config assigns bob to every onboarding issue; bob's own is the exception. (As their own
+    # buddy or manager, they are refused: see test_a_joiner_cannot_be_their_own_buddy_or_manager.)
+    (workdir / ".github/gh-ops.yml").write_text(CONFIG + "onboarding:\n  assignees: [bob]\n")
+    result = onboard("--login", "bob", "--name", "Bob", "--team", "web", "--start", "2026-12-07")
     assert result.exit_code == 0, result.output
     (issue,) = checklists(fake, "onboarding")
     assert assignees_of(issue) == []
@@ -899,6 +900,40 @@ def test_a_name_cannot_forge_a_marker_or_run_template_code(fake: FakeGitHub, wor
     assert issue["body"].count("<!-- gh-ops:onboarding") == 1
     assert identity(issue["body"]) == ("onboarding", {"login": "newbie", "date": "2026-12-07"})
     assert "{{ 7*7 }}" in issue["body"] and "49" not in issue["title"]
+
+
+@pytest.mark.parametrize("name", ["Leo @leaver", "@leaver", "@everyone @acme/platform", "a@b.c @Alice-2"])
+def test_a_name_can_never_mention_anyone(fake: FakeGitHub, workdir: Path, name: str) -> None:
+    assert offboard(*(a if a != "Leo Leaver" else name for a in LEAVER), "--kind", "voluntary").exit_code == 0
+    assert onboard(*(a if a != "Nadia Newbie" else name for a in JOINER)).exit_code == 0
+    for kind in ("offboarding", "onboarding"):
+        (issue,) = checklists(fake, kind)
+        text = issue["title"] + "\n" + issue["body"]
+        mentioned = set(re.findall(r"(?<![\w`])@([A-Za-z0-9][\w/-]*)", text))
+        assert mentioned <= {"newbie", "alice", "carol"}, (kind, mentioned)  # only whom gh-ops chose
+        assert name.replace("@", "@\u200d") in text  # still shown as written
+
+
+@pytest.mark.parametrize(
+    ("args", "question"),
+    [
+        ([*JOINER, "--buddy", "newbie"], "--buddy"),
+        ([*JOINER, "--manager", "@NewBie"], "--manager"),
+    ],
+)
+def test_a_joiner_cannot_be_their_own_buddy_or_manager(
+    fake: FakeGitHub, workdir: Path, args: list[str], question: str
+) -> None:
+    result = onboard(*args)
+    assert result.exit_code == 2, result.output
+    assert f"{question}: is the person themself" in result.output
+    assert fake.writes == []
+
+
+def test_a_leaver_cannot_be_their_own_manager(fake: FakeGitHub, workdir: Path) -> None:
+    result = offboard(*(a if a != "carol" else "leaver" for a in LEAVER), "--kind", "voluntary")
+    assert result.exit_code == 2 and "--manager: is the person themself" in result.output
+    assert fake.writes == []
 
 
 def test_a_title_longer_than_github_allows_is_an_input_error(fake: FakeGitHub, workdir: Path) -> None:
