@@ -38,17 +38,6 @@ def find_marker(body: str | None) -> tuple[str, dict[str, str]] | None:
     return match.group("kind"), dict(pair.split("=", 1) for pair in match.group("fields").split())
 
 
-def chat_escape(text: str) -> str:
-    """Text from GitHub made inert for a chat webhook's markup (Slack's mrkdwn): no links, mentions
-    (<!channel>) or tags."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def chat_link(url: str, text: str) -> str:
-    """A link in a chat message, its text from GitHub made inert."""
-    return f"<{url}|{chat_escape(text).replace('|', '¦')}>"
-
-
 _MENTION_START = re.compile(r"@(?=[A-Za-z0-9])")
 
 
@@ -56,6 +45,18 @@ def no_mentions(text: str) -> str:
     """Text from a form or an option, shown as written but unable to mention anyone (`@leaver`,
     `@everyone`, `@org/team`): a zero-width joiner after each @ keeps GitHub from linking it."""
     return _MENTION_START.sub("@\u200d", text)
+
+
+def chat_escape(text: str) -> str:
+    """Text from GitHub made inert for a chat webhook's markup: no links, tags or Slack mentions
+    (<!channel>), and no Mattermost-style mentions either (@channel, @here, @all, @everyone or a
+    login, which such webhooks ping as plain text)."""
+    return no_mentions(text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
+
+
+def chat_link(url: str, text: str) -> str:
+    """A link in a chat message, its text from GitHub made inert."""
+    return f"<{url}|{chat_escape(text).replace('|', '¦')}>"
 
 
 def defuse_markup(text: str) -> str:

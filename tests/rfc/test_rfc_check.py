@@ -528,6 +528,25 @@ def test_new_rfcs_and_decisions_go_to_chat_once(
     assert len(posted) == 2
 
 
+def test_a_title_cannot_ping_a_chat_channel(
+    fake: FakeGitHub, on_event: Callable[..., dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GH_OPS_CHAT_WEBHOOK", WEBHOOK)
+    posted: list[str] = []
+    fake.rsps.add_callback(
+        responses.POST,
+        WEBHOOK,
+        callback=lambda r: (posted.append(json.loads(r.body)["text"]), (200, {}, ""))[1],
+    )
+    number = rfc_pull(fake, title="RFC: @channel @here @everyone @all <!channel> look at @alice's idea")
+    on_event("opened", number=number)
+    assert check().exit_code == 0
+    (text,) = posted
+    assert "&lt;!channel&gt;" in text
+    for word in ("channel", "here", "everyone", "all", "alice"):
+        assert f"@{word}" not in text and f"@\u200d{word}" in text, word
+
+
 def test_a_failing_webhook_is_a_warning_and_its_url_stays_secret(
     fake: FakeGitHub, on_event: Callable[..., dict[str, Any]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
