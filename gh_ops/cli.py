@@ -105,12 +105,14 @@ def main(
     3 GitHub API failure after retries, 4 internal error (a bug in gh-ops).
     """
     actions_io.mask(secret_values())  # in Actions: hidden from the log before anything is printed
+    from_environment = ctx.get_parameter_source("now") == click.core.ParameterSource.ENVIRONMENT
     ctx.obj = Run(
         config_path=config_path or None,
         repo_option=repo,
         dry_run=dry_run,
         now_option=now or None,
         verbose=verbose,
+        now_given_as="$GH_OPS_NOW" if from_environment else "--now",
     )
 
 

@@ -61,12 +61,13 @@ class Run:
     now_option: str | None
     verbose: bool
     personal: bool = False  # the run handles personal data: keep it out of logs
+    now_given_as: str = "--now"  # or "$GH_OPS_NOW": how messages name where --now came from
     _github: GitHub | None = None
 
     def now(self, config: Config | None = None) -> datetime:
         from gh_ops.dates import parse_now
 
-        return parse_now(self.now_option, config.timezone if config else "UTC")
+        return parse_now(self.now_option, config.timezone if config else "UTC", given_as=self.now_given_as)
 
     def now_for_writes(self, config: Config) -> datetime:
         """`now` for a command that writes: --now may backfill the past, not act in the future.
@@ -81,8 +82,8 @@ class Run:
         now = self.now(config)
         if self.now_option and not self.dry_run and now > dates.real_now() + timedelta(days=1):
             raise UsageError(
-                f"--now {self.now_option} is in the future: only a --dry-run may look ahead (a write "
-                "made 'as of' a future day would be opened again when that day comes)"
+                f"{self.now_given_as} {self.now_option} is in the future: only a --dry-run may look ahead "
+                "(a write made 'as of' a future day would be opened again when that day comes)"
             )
         return now
 

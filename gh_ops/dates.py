@@ -14,37 +14,38 @@ class CalendarDay(datetime):
     """A `--now` given as a bare date: that calendar day in every timezone (a backfill "as of" a day)."""
 
 
-def parse_now(text: str | None, default_tz: str = "UTC") -> datetime:
+def parse_now(text: str | None, default_tz: str = "UTC", *, given_as: str = "--now") -> datetime:
     """The run's `now`: ISO 8601 date or date-time; without an offset it is read in `default_tz`.
 
     A bare date is returned as a CalendarDay (midday UTC), which `local_date` reads as that same
-    date whatever the timezone, from Samoa to Kiribati.
+    date whatever the timezone, from Samoa to Kiribati. `given_as` names where the text came from
+    (--now, or $GH_OPS_NOW) in the messages.
     """
     if not text:
         return datetime.now(UTC)
     text = text.strip()
+    out_of_range = UsageError(f"{given_as} {text!r} is out of range: use a date between 1970 and 2999")
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
         try:
             day = date.fromisoformat(text)
         except ValueError:
-            raise UsageError(f"--now {text!r} is not a real calendar date") from None
-        return _in_range(CalendarDay(day.year, day.month, day.day, 12, tzinfo=UTC), text)
+            raise UsageError(f"{given_as} {text!r} is not a real calendar date") from None
+        if not 1970 <= day.year <= 2999:
+            raise out_of_range
+        return CalendarDay(day.year, day.month, day.day, 12, tzinfo=UTC)
     try:
         value = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         raise UsageError(
-            f"--now {text!r} is not an ISO 8601 date or time (e.g. 2026-11-20 or 2026-11-20T09:00:00Z)"
+            f"{given_as} {text!r} is not an ISO 8601 date or time (e.g. 2026-11-20 or 2026-11-20T09:00:00Z)"
         ) from None
+    # Calendars are computed years ahead of `now`; far-off years would overflow Python's dates (and
+    # a time near year 1 or 9999 overflows as soon as it is moved to UTC).
+    if not 1970 <= value.year <= 2999:
+        raise out_of_range
     if value.tzinfo is None:
         value = value.replace(tzinfo=ZoneInfo(default_tz))
-    return _in_range(value.astimezone(UTC), text)
-
-
-def _in_range(value: datetime, text: str) -> datetime:
-    # Calendars are computed years ahead of `now`; far-off years would overflow Python's dates.
-    if not 1970 <= value.year <= 2999:
-        raise UsageError(f"--now {text!r} is out of range: use a date between 1970 and 2999")
-    return value
+    return value.astimezone(UTC)
 
 
 def parse_time(value: str | None) -> datetime | None:

@@ -13,7 +13,11 @@ from gh_ops.context import Run
 def _set_on_run(field: str) -> Any:
     def callback(ctx: click.Context, _param: click.Parameter, value: Any) -> None:
         if value not in (None, False, ()):
-            setattr(ctx.find_object(Run), field, value)
+            run = ctx.find_object(Run)
+            assert run is not None  # the root group made it
+            setattr(run, field, value)
+            if field == "now_option":
+                run.now_given_as = "--now"  # given after the command: it wins over $GH_OPS_NOW
 
     return callback
 

@@ -236,6 +236,32 @@ def test_bad_now_is_a_usage_error() -> None:
     assert "--now 'next friday' is not an ISO 8601 date or time" in result.output
 
 
+@pytest.mark.parametrize(
+    "moment",
+    [
+        "9999-12-31T23:59:59-12:00",
+        "0001-01-01T00:00:00+14:00",
+        "9999-12-31",
+        "0001-01-01",
+        "3000-01-01T00:00:00Z",
+        "1969-12-31T23:59:59Z",
+    ],
+)
+def test_a_now_near_the_limits_of_the_calendar_is_a_usage_error(moment: str) -> None:
+    result = gh_ops_cli("preview", "sprint", "--now", moment)
+    assert result.exit_code == 2, result.output
+    assert f"--now {moment!r} is out of range: use a date between 1970 and 2999" in result.output
+
+
+def test_a_bad_now_from_the_environment_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GH_OPS_NOW", "garbage")
+    result = gh_ops_cli("preview", "sprint")
+    assert result.exit_code == 2
+    assert "$GH_OPS_NOW 'garbage' is not an ISO 8601 date or time" in result.output
+    flag = gh_ops_cli("preview", "sprint", "--now", "also garbage")  # the flag wins, and is named
+    assert "--now 'also garbage' is not" in flag.output
+
+
 def test_preview_uses_the_repository_config_and_templates(empty_dir: Path) -> None:
     write_config(empty_dir)
     write_template(
