@@ -64,11 +64,11 @@ def measure() -> dict[str, tuple[int, int]]:
                 figures[name] = (len(fake.reads), len(fake.writes))
 
             plain = fake.add_pull(REPO, title="Fix a typo", body="x", author=AUTHOR, files=["README.md"])
-            rfc_run.changed_files_from_checkout = lambda pr, cwd=None: ("README.md",)  # type: ignore[assignment]
+            rfc_run.changed_files_from_checkout = lambda head, cwd=None: ("README.md",)  # type: ignore[assignment]
             scenario(
                 "check: not an RFC, files from the checkout", lambda: _check_event(fake, "opened", plain)
             )
-            rfc_run.changed_files_from_checkout = lambda pr, cwd=None: None  # type: ignore[assignment]
+            rfc_run.changed_files_from_checkout = lambda head, cwd=None: None  # type: ignore[assignment]
             scenario("check: not an RFC, no checkout", lambda: _check_event(fake, "opened", plain))
 
             kw = {"title": "RFC: Event store", "body": rfc_body(), "author": AUTHOR, "created_at": OPENED}

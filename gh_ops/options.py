@@ -61,6 +61,10 @@ def global_options(command: Any = None, *, without: tuple[str, ...] = ()) -> Any
     return command
 
 
+# An issue or pull request number (GitHub's are 32-bit): anything else is refused before a request.
+NUMBER = click.IntRange(min=1, max=2**31 - 1)
+
+
 def repository_options(what: str) -> Any:
     """`--repo` (repeatable) and `--org`, for a command that works on many repositories (it takes
     the global options without --repo). `what` completes "A repository to ..." in the help."""

@@ -15,6 +15,7 @@ from typing import Any
 from gh_ops import dates
 from gh_ops.config import Config
 from gh_ops.errors import Problem, UsageError
+from gh_ops.events import IssuesEvent
 from gh_ops.forms import FormAnswers
 from gh_ops.markup import defuse_markup, marker, no_mentions
 from gh_ops.models import RenderedIssue
@@ -493,11 +494,9 @@ def request_from_event(
             f"no person given, and the event is {event_name or 'missing'}, not an issues event: pass the "
             "person's options, or run on `issues` events from the issue form"
         )
-    issue = payload.get("issue")
-    repository = payload.get("repository")
-    if not isinstance(issue, dict) or not isinstance(repository, dict):
-        raise UsageError("the issues event payload has no issue or repository ($GITHUB_EVENT_PATH)")
-    labels = {label.get("name") for label in issue.get("labels") or [] if isinstance(label, dict)}
+    event = IssuesEvent(payload, "issues")
+    issue = event.issue
+    labels = set(issue.labels)
     mine, other = (
         settings(config, kind),
         settings(config, "offboarding" if kind == "onboarding" else "onboarding"),
@@ -506,22 +505,18 @@ def request_from_event(
         return None
     if other.form_label in labels:
         raise UsageError(
-            f"request #{issue.get('number')} carries both {mine.form_label!r} and {other.form_label!r}: "
+            f"request #{issue.number} carries both {mine.form_label!r} and {other.form_label!r}: "
             "remove the one that does not apply"
         )
-    action = payload.get("action")
-    if action not in REQUEST_ACTIONS:
+    if event.action not in REQUEST_ACTIONS:
         return None
-    body = issue.get("body")
-    try:
-        return Request(
-            repo=str(repository["full_name"]),
-            number=int(issue["number"]),
-            url=str(issue.get("html_url") or ""),
-            state=str(issue.get("state") or "open"),
-            private=repository.get("private") if isinstance(repository.get("private"), bool) else None,
-            state_reason=issue.get("state_reason"),
-            body=body if isinstance(body, str) else "",
-        )
-    except (KeyError, TypeError, ValueError):
-        raise UsageError("the issues event payload lacks the issue number or repository name") from None
+    repository = event.repository
+    return Request(
+        repo=repository.full_name,
+        number=issue.number,
+        url=issue.url,
+        state=issue.state,
+        private=repository.private,
+        state_reason=issue.state_reason,
+        body=issue.body,
+    )

@@ -472,5 +472,13 @@ def report_bad_answers(gh: GitHub, config: Config, kind: str, request: Request, 
 
 def refresh_request(gh: GitHub, request: Request) -> Request:
     """The request as it is now: a re-run of an old workflow run must not bring back old answers."""
-    current = gh.get_issue(request.repo, request.number)
+    try:
+        current = gh.get_issue(request.repo, request.number)
+    except GitHubError as exc:
+        if exc.status in (404, 410):
+            raise UsageError(
+                f"request {request.ref} does not exist any more (deleted or transferred?), or the token "
+                "cannot see it"
+            ) from None
+        raise
     return replace(request, state=current.state, state_reason=current.state_reason, body=current.body)

@@ -9,8 +9,8 @@ import click
 
 from gh_ops import actions_io
 from gh_ops.context import Run, say, with_org_repositories
-from gh_ops.errors import UsageError
-from gh_ops.options import global_options, repository_options
+from gh_ops.errors import GitHubError, UsageError
+from gh_ops.options import NUMBER, global_options, repository_options
 from gh_ops.registry import Capability
 
 
@@ -56,9 +56,7 @@ def priority_labels(run: Run, repos: tuple[str, ...], org: str | None) -> None:
 
 @priority.command("apply")
 @global_options
-@click.option(
-    "--issue", "number", type=click.IntRange(min=1), metavar="N", help="This issue, not the event's."
-)
+@click.option("--issue", "number", type=NUMBER, metavar="N", help="This issue, not the event's.")
 @click.pass_obj
 def priority_apply(run: Run, number: int | None) -> None:
     """Give a bug its one priority label, from the issues event (opened, edited, labeled) or --issue N.
@@ -78,6 +76,11 @@ def priority_apply(run: Run, number: int | None) -> None:
         gh = run.github()
         try:
             issue = gh.get_issue(repo, number)
+        except GitHubError as exc:
+            run.report_requests()
+            if exc.status in (404, 410):  # 410: deleted
+                raise UsageError(f"{repo} has no issue #{number}, or the token cannot see it") from None
+            raise
         except Exception:
             run.report_requests()
             raise

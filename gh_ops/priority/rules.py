@@ -11,8 +11,8 @@ from datetime import datetime
 from typing import Any
 
 from gh_ops.config import Config
-from gh_ops.dates import parse_time
 from gh_ops.errors import UsageError
+from gh_ops.events import IssuesEvent
 from gh_ops.forms import parse_form
 from gh_ops.markup import marker, read_marker
 from gh_ops.models import Comment, Issue, Label, TimelineEvent
@@ -384,24 +384,15 @@ def target_from_event(event_name: str | None, payload: dict[str, Any], config: C
             f"the event is {event_name or 'missing'}, not an issues event: run `priority apply` on issues "
             "events (opened, edited, labeled), or pass --issue N"
         )
-    issue_data, repository = payload.get("issue"), payload.get("repository")
-    if not isinstance(issue_data, dict) or not isinstance(repository, dict):
-        raise UsageError("the issues event payload has no issue or repository ($GITHUB_EVENT_PATH)")
-    action = payload.get("action")
+    event = IssuesEvent(payload, "issues")
+    action = event.action
     if action not in EVENT_ACTIONS:
         return f"nothing to do on an issue {action or 'event'} event"
-    sender = (payload.get("sender") or {}).get("login")
+    sender = event.sender if action == "labeled" else None
     if action == "labeled" and is_gh_ops(config, sender):
         return f"nothing to do: the label was added by {sender} (gh-ops itself)"
-    try:
-        issue = Issue.from_json(issue_data)
-        repo = str(repository["full_name"])
-    except (KeyError, TypeError, ValueError):
-        raise UsageError("the issues event payload lacks the issue number or repository name") from None
-    private = repository.get("private")
-    updated = issue_data.get("updated_at")
-    when = parse_time(updated) if isinstance(updated, str) else None
-    return Target(repo, issue, private if isinstance(private, bool) else None, when)
+    repository, issue = event.repository, event.issue
+    return Target(repository.full_name, issue.to_issue(), repository.private, issue.updated_at)
 
 
 def is_gh_ops(config: Config, login: str | None) -> bool:

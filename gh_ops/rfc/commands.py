@@ -11,7 +11,7 @@ import click
 from gh_ops import actions_io
 from gh_ops.context import Run, info, say, warn
 from gh_ops.errors import EXIT_POLICY, UsageError
-from gh_ops.options import global_options
+from gh_ops.options import NUMBER, global_options
 from gh_ops.registry import Capability
 from gh_ops.rfc import samples
 
@@ -88,7 +88,7 @@ def _exists(path: Path) -> UsageError:
 
 @rfc.command("check")
 @global_options
-@click.option("--pr", "number", type=click.IntRange(min=1), metavar="N", help="Check this pull request.")
+@click.option("--pr", "number", type=NUMBER, metavar="N", help="Check this pull request.")
 @click.pass_obj
 def rfc_check(run: Run, number: int | None) -> None:
     """Check an RFC pull request: its sections, decision maker, date and feedback people.

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from gh_ops.config import Config
 from gh_ops.errors import UsageError
+from gh_ops.events import IssuesEvent, PullRequestEvent
 from gh_ops.markup import defuse_markup, read_marker
 from gh_ops.models import Comment, Review
 from gh_ops.rfc.document import (
@@ -458,7 +459,13 @@ COMMENT_KIND = "rfc"  # the marker of the comment gh-ops keeps up to date on eac
 JUST_OPENED = timedelta(minutes=15)  # the sweep leaves a pull request this new to `rfc check`
 RECENT_DAYS = 7  # the digest's "recently decided"; also how old a notice may be to still be sent
 
+PULL_EVENTS = ("pull_request", "pull_request_target")
+EVENTS = (*PULL_EVENTS, "pull_request_review", "issue_comment")
+
 # Statuses beyond VALID / OVERDUE / MALFORMED / DECIDED, once GitHub says what became of the pull request:
+PULL_EVENTS = ("pull_request", "pull_request_target")
+EVENTS = (*PULL_EVENTS, "pull_request_review", "issue_comment")
+
 # Statuses beyond VALID / OVERDUE / MALFORMED / DECIDED:
 MERGED_UNDECIDED = "merged-undecided"
 DECLINED = "declined"
@@ -692,6 +699,46 @@ class EventInfo:
     body: str | None  # the description as the event saw it
     body_from: str | None  # the description before an `edited` event, when it changed
     at: datetime | None
+
+
+@dataclass(frozen=True)
+class EventTarget:
+    """The pull request an event is about, as far as the payload says."""
+
+    number: int
+    title: str | None
+    labels: list[str]
+    head_sha: str | None
+    from_fork: bool  # its head is in another repository: the workflow token may only read
+    info: EventInfo
+
+
+def event_target(event_name: str | None, payload: dict[str, Any]) -> EventTarget | None:
+    """The pull request an event is about and what happened; None for a comment on an issue."""
+    if event_name not in EVENTS:
+        raise UsageError(
+            f"rfc check runs on {', '.join(EVENTS)} events, not {event_name or 'no event'}: "
+            "pass --pr N to check one pull request"
+        )
+    if event_name == "issue_comment":
+        issue = IssuesEvent(payload, event_name).issue
+        if not issue.is_pull_request:
+            return None
+        return EventTarget(
+            issue.number,
+            issue.title,
+            issue.labels,
+            None,
+            False,
+            EventInfo(event_name, payload.get("action"), None, None, None, issue.updated_at),
+        )
+    event = PullRequestEvent(payload, event_name)
+    pull = event.pull_request
+    head, base = pull.repo_of("head"), pull.repo_of("base")
+    info = EventInfo(event_name, event.action, event.sender, pull.body, event.body_before, pull.updated_at)
+    return EventTarget(
+        pull.number, pull.title, pull.labels, pull.head_sha, bool(head and base and head != base), info
+    )
 
 
 def moved_date(a: Assessment, event: EventInfo | None, cfg: Config) -> Move | None:

@@ -30,6 +30,7 @@ from gh_ops.rfc.rules import (
     MERGED_UNDECIDED,
     NO_DECISION_NOTICE,
     OVERDUE_REMINDER,
+    PULL_EVENTS,
     RECENT_DAYS,
     Assessment,
     DigestRow,
@@ -38,6 +39,7 @@ from gh_ops.rfc.rules import (
     assess,
     chat_notices,
     digest_row,
+    event_target,
     is_rfc,
     moved_date,
     reminder_due,
@@ -58,8 +60,6 @@ if TYPE_CHECKING:
     from gh_ops.github import GitHub
 
 CHECK_NAME = "RFC"
-PULL_EVENTS = ("pull_request", "pull_request_target")
-EVENTS = (*PULL_EVENTS, "pull_request_review", "issue_comment")
 
 
 @dataclass
@@ -349,16 +349,13 @@ def _pages(gh: GitHub, *, recent: bool, variables: dict[str, Any]) -> Iterator[d
         after = info.get("endCursor")
 
 
-def changed_files_from_checkout(
-    pull_request: dict[str, Any], cwd: str | None = None
-) -> tuple[str, ...] | None:
+def changed_files_from_checkout(head: str | None, cwd: str | None = None) -> tuple[str, ...] | None:
     """The files a pull request changes, read from the local checkout at no API cost.
 
     Only when the checkout is the pull request's merge commit with its parents (actions/checkout
     on a pull_request event with `fetch-depth: 2`): its second parent is the head commit, and its
     diff with the first parent (the base branch) is the pull request's change. Otherwise None.
     """
-    head = (pull_request.get("head") or {}).get("sha")
     git = shutil.which("git")
     if not head or not git:
         return None
@@ -401,30 +398,6 @@ class CheckResult:
         return self.status in FAILING
 
 
-def event_target(event_name: str | None, payload: dict[str, Any]) -> tuple[int, dict[str, Any], EventInfo]:
-    """The pull request an event is about (its number, its payload object) and what happened."""
-    if event_name not in EVENTS:
-        raise UsageError(
-            f"rfc check runs on {', '.join(EVENTS)} events, not {event_name or 'no event'}: "
-            "pass --pr N to check one pull request"
-        )
-    if event_name == "issue_comment":
-        target = payload.get("issue")
-        if not isinstance(target, dict) or "pull_request" not in target:
-            return 0, {}, EventInfo(event_name, payload.get("action"), None, None, None, None)
-    else:
-        target = payload.get("pull_request")
-    if not isinstance(target, dict) or not isinstance(target.get("number"), int):
-        raise UsageError(f"the {event_name} event payload has no pull request number (.pull_request.number)")
-    changes = found if isinstance(found := payload.get("changes"), dict) else {}
-    body_from = (changes.get("body") or {}).get("from") if isinstance(changes.get("body"), dict) else None
-    sender = (payload.get("sender") or {}).get("login")
-    at = parse_time(target.get("updated_at")) if isinstance(target.get("updated_at"), str) else None
-    body = target.get("body") if isinstance(target.get("body"), str) else None
-    info = EventInfo(event_name, payload.get("action"), sender, body, body_from, at)
-    return target["number"], target, info
-
-
 def check(
     ctx: Context,
     repo: str,
@@ -444,16 +417,15 @@ def check(
     with_files = True
     from_fork = False
     if number is None:
-        number, target, event = event_target(event_name, payload or {})
-        from_fork = _from_fork(target)
-        if not number:
+        target = event_target(event_name, payload or {})
+        if target is None:
             return CheckResult(None, False, why_not="the comment is on an issue, not a pull request")
-        labels = [lbl.get("name", "") for lbl in target.get("labels") or [] if isinstance(lbl, dict)]
-        verdict = is_rfc(target.get("title"), labels, None, cfg)
+        number, event, from_fork = target.number, target.info, target.from_fork
+        verdict = is_rfc(target.title, target.labels, None, cfg)
         if verdict is None and event_name in PULL_EVENTS:
-            files = changed_files_from_checkout(target, cwd)
+            files = changed_files_from_checkout(target.head_sha, cwd)
             if files is not None:
-                verdict = is_rfc(target.get("title"), labels, files, cfg) or False
+                verdict = is_rfc(target.title, target.labels, files, cfg) or False
         elif verdict is None:
             # A review or a comment: an RFC found by its files got the label on its own events.
             verdict = False
@@ -471,13 +443,6 @@ def check(
         ctx.say(("would " if gh.dry_run else "") + line)
     applied = apply(gh, repo, info, a, writes, cfg, now, chat_url=chat_url, read_only=from_fork)
     return CheckResult(number, True, a.status, a, applied, writes)
-
-
-def _from_fork(pull_request: dict[str, Any]) -> bool:
-    """A pull request whose head is in another repository: its workflow token may only read."""
-    head = ((pull_request.get("head") or {}).get("repo") or {}).get("full_name")
-    base = ((pull_request.get("base") or {}).get("repo") or {}).get("full_name")
-    return bool(head and base and head != base)
 
 
 @dataclass

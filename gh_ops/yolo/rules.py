@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from gh_ops.config import Config
+from gh_ops.events import PullRequestEvent, PushEvent
 from gh_ops.markup import read_marker
 from gh_ops.models import Comment, Review
 from gh_ops.yolo.settings import YoloSettings
@@ -360,3 +361,54 @@ class AuditResult:
     @property
     def unexcused(self) -> list[Outcome]:
         return [r for r in self.records if r.verdict.unexcused]
+
+
+# --- what an event asks to check -----------------------------------------------------------------
+
+EVENTS = ("pull_request", "pull_request_target", "push", "pull_request_review")
+
+
+def merged_pull_of(event_name: str | None, payload: dict[str, Any]) -> int | str:
+    """The pull request a pull_request or pull_request_review event asks to check (merged into the
+    default branch, or approved after its merge), or why there is nothing to check."""
+    event = PullRequestEvent(payload, event_name or "pull_request")
+    pull = event.pull_request
+    number = pull.number
+    if event_name == "pull_request_review":
+        if event.action != "submitted" or (event.review_state or "").lower() != "approved":
+            return "the review is not an approval"
+        if pull.state == "open":
+            return f"#{number} is not merged"
+    elif event.action != "closed" or not pull.merged:
+        return f"#{number} was not merged by this event"
+    default, base = event.repository.default_branch, pull.base_ref
+    if default and base and base != default:
+        return f"#{number} was merged into {base}, not the default branch"
+    return number
+
+
+@dataclass(frozen=True)
+class PushToCheck:
+    """A push to the default branch, as its event says."""
+
+    ref: str
+    default_branch: str | None
+    before: str
+    after: str
+    forced: bool
+    commits: tuple[str, ...]  # the new commits' ids
+    pusher: str | None
+
+
+def push_to_check(payload: dict[str, Any]) -> PushToCheck | str:
+    """The push to check, or why there is nothing to check."""
+    push = PushEvent(payload, "push")
+    default, ref = push.repository.default_branch, push.ref
+    if default and ref != f"refs/heads/{default}":
+        return f"the push is to {ref or 'no ref'}, not the default branch {default}"
+    if push.deleted:
+        return "the push deleted the branch"
+    commits, forced = tuple(push.commit_ids), push.forced
+    if not commits and not forced:
+        return "the push carries no new commits"
+    return PushToCheck(ref, default, push.before, push.after_sha, forced, commits, push.pusher or push.sender)

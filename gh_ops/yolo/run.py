@@ -18,16 +18,20 @@ from gh_ops.gql import failed_parts, mutation, owner_name
 from gh_ops.markup import marker
 from gh_ops.yolo import queries as q
 from gh_ops.yolo.rules import (
+    EVENTS,
     FOLLOW_UP_KIND,
     FORCE_PUSH,
     AuditResult,
     Outcome,
     PullInfo,
+    PushToCheck,
     Verdict,
     evaluate,
     evaluate_push,
     is_bot,
     kept_comment,
+    merged_pull_of,
+    push_to_check,
 )
 from gh_ops.yolo.settings import YoloSettings
 from gh_ops.yolo.texts import FOLLOW_UP_TITLE, LABEL_COLOR, LABEL_DESCRIPTION, follow_up_body, render_comment
@@ -35,7 +39,6 @@ from gh_ops.yolo.texts import FOLLOW_UP_TITLE, LABEL_COLOR, LABEL_DESCRIPTION, f
 if TYPE_CHECKING:
     from gh_ops.github import GitHub
 
-EVENTS = ("pull_request", "pull_request_target", "push", "pull_request_review")
 HISTORY_PAGE = 100  # commits per audit request (GitHub's maximum)
 PUSH_MAX = 100  # commits of one push read at once; a bigger push is read up to this many
 
@@ -205,25 +208,18 @@ def check_pull(gh: GitHub, config: Config, repo: str, number: int, *, say: Say) 
 
 
 def check_push(
-    gh: GitHub, settings: YoloSettings, repo: str, payload: dict[str, Any], *, say: Say
+    gh: GitHub, settings: YoloSettings, repo: str, push: PushToCheck, *, say: Say
 ) -> list[Outcome]:
     """Every commit of a push to the default branch: those without a merged pull request are direct
     pushes; a forced push is reported with the tips before and after it."""
-    default = (payload.get("repository") or {}).get("default_branch")
-    ref = payload.get("ref") or ""
-    if default and ref != f"refs/heads/{default}":
-        say(f"nothing to do: the push is to {ref or 'no ref'}, not the default branch {default}")
-        return []
-    if payload.get("deleted"):
-        say("nothing to do: the push deleted the branch")
-        return []
-    after = payload.get("after") or ""
-    before = payload.get("before") or ""
-    forced = bool(payload.get("forced"))
-    shas = [c.get("id") for c in payload.get("commits") or [] if isinstance(c, dict) and c.get("id")]
-    if not shas and not forced:
-        say("nothing to do: the push carries no new commits")
-        return []
+    default, ref, after, before, forced, shas = (
+        push.default_branch,
+        push.ref,
+        push.after,
+        push.before,
+        push.forced,
+        push.commits,
+    )
     count = max(1, min(PUSH_MAX, len(shas) or 1))
     data = gh.graphql(
         q.YOLO_PUSH_QUERY + q.YOLO_COMMIT_FRAGMENT + q.YOLO_PULL_FRAGMENT,
@@ -240,7 +236,7 @@ def check_push(
         if outcome is not None:
             outcomes.append(outcome)
     if forced:
-        author = (payload.get("pusher") or {}).get("name") or (payload.get("sender") or {}).get("login")
+        author = push.pusher
         verdict = evaluate_push(author=author, message="", cfg=settings, forced=True)
         verdict = Verdict((FORCE_PUSH,), verdict.emergency, verdict.emergency_reason)
         outcomes.append(Outcome(repo, None, after, author, None, verdict, before=before, after=after))
@@ -281,24 +277,16 @@ def check(
             "pass --pr N to check one merged pull request"
         )
     if event_name == "push":
+        push = push_to_check(payload)
+        if isinstance(push, str):
+            ctx.say(f"nothing to do: {push}")
+            return CheckResult()
         settings = ctx.config.section(YoloSettings)
-        return CheckResult(check_push(ctx.github(), settings, repo, payload, say=ctx.say))
-    target = payload.get("pull_request")
-    if not isinstance(target, dict) or not isinstance(target.get("number"), int):
-        raise UsageError(f"the {event_name} event payload has no pull request number (.pull_request.number)")
-    if event_name == "pull_request_review":
-        review = found if isinstance(found := payload.get("review"), dict) else {}
-        if payload.get("action") != "submitted" or str(review.get("state", "")).lower() != "approved":
-            return CheckResult(why_not="the review is not an approval")
-        if target.get("state") == "open":
-            return CheckResult(why_not=f"#{target['number']} is not merged")
-    elif payload.get("action") != "closed" or not target.get("merged"):
-        return CheckResult(why_not=f"#{target['number']} was not merged by this event")
-    default = (payload.get("repository") or {}).get("default_branch")
-    base = (target.get("base") or {}).get("ref")
-    if default and base and base != default:
-        return CheckResult(why_not=f"#{target['number']} was merged into {base}, not the default branch")
-    outcome = check_pull(ctx.github(), ctx.config, repo, target["number"], say=ctx.say)
+        return CheckResult(check_push(ctx.github(), settings, repo, push, say=ctx.say))
+    merged = merged_pull_of(event_name, payload)
+    if isinstance(merged, str):
+        return CheckResult(why_not=merged)
+    outcome = check_pull(ctx.github(), ctx.config, repo, merged, say=ctx.say)
     return CheckResult([outcome] if outcome else [])
 
 

@@ -103,7 +103,7 @@ def test_a_pull_request_that_is_not_an_rfc_costs_nothing_when_the_checkout_tells
 
     number = fake.add_pull(REPO, title="Update the README with new information.", body="x", author=AUTHOR)
     on_event("opened", number=number)
-    monkeypatch.setattr(rfc_run, "changed_files_from_checkout", lambda pr, cwd=None: ("README.md",))
+    monkeypatch.setattr(rfc_run, "changed_files_from_checkout", lambda head, cwd=None: ("README.md",))
     result = check()
     assert result.exit_code == 0, result.output
     assert "nothing to do" in result.output and "not an RFC" in result.output
@@ -175,8 +175,12 @@ def test_a_comment_on_an_issue_is_not_about_an_rfc(
     ("name", "payload", "says"),
     [
         ("push", {"ref": "refs/heads/main"}, "pass --pr N"),
-        ("pull_request", {"action": "opened"}, ".pull_request.number"),
-        ("pull_request", {"pull_request": {"number": "7"}}, ".pull_request.number"),
+        ("pull_request", {"action": "opened"}, "pull_request is missing, expected an object"),
+        (
+            "pull_request",
+            {"pull_request": {"number": "7"}},
+            'pull_request.number is text "7", expected an issue or pull request number',
+        ),
     ],
 )
 def test_a_wrong_event_is_one_clear_error(

@@ -492,11 +492,11 @@ def test_changed_files_come_from_the_pull_requests_merge_commit(tmp_path: Path) 
     git("add", ".")
     git("commit", "-qm", "main moves on")
     git("merge", "-q", "--no-ff", "-m", "merge", "feature")  # what refs/pull/N/merge is
-    files = changed_files_from_checkout({"head": {"sha": head}}, str(tmp_path))
+    files = changed_files_from_checkout(head, str(tmp_path))
     assert files == ("requests-for-comments/2026-11-24-clickhouse.md",)  # not other.txt: that is the base's
-    assert changed_files_from_checkout({"head": {"sha": "f" * 40}}, str(tmp_path)) is None  # another PR
-    assert changed_files_from_checkout({"head": {}}, str(tmp_path)) is None
-    assert changed_files_from_checkout({"head": {"sha": head}}, str(tmp_path / "nowhere")) is None
+    assert changed_files_from_checkout("f" * 40, str(tmp_path)) is None  # another PR
+    assert changed_files_from_checkout(None, str(tmp_path)) is None
+    assert changed_files_from_checkout(head, str(tmp_path / "nowhere")) is None
 
 
 def test_a_filled_decision_does_not_excuse_a_malformed_open_rfc() -> None:

@@ -504,7 +504,8 @@ def test_a_payload_without_a_pull_request_number_is_a_usage_error(
     del payload["pull_request"]["number"]
     send("pull_request", payload)
     result = check()
-    assert result.exit_code == 2 and "no pull request number" in result.output
+    assert result.exit_code == 2
+    assert "pull_request.number is missing, expected an issue or pull" in result.output
 
 
 def test_the_check_never_reads_the_clock_so_a_bad_now_does_not_stop_it(
