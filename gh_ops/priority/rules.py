@@ -108,10 +108,50 @@ class CvssScore:
         return self.score is not None and self.score > 0
 
 
+_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
+_EXAMPLE = re.compile(r"\b(?:examples?|e\.g\.|for instance|such as)(?:\b|(?<=\.))", re.I)
+
+
+@dataclass(frozen=True)
+class FoundVector:
+    vector: str
+    line: int  # 1-based, in the body
+
+
+def cvss_vectors(text: str) -> list[FoundVector]:
+    """The CVSS vectors (`CVSS:3.1/AV:N/...` or `CVSS:4.0/...`) a text gives, in order. An HTML
+    comment (a template's prompt) gives none, nor does an example: a code block, or a line, that says
+    it is one ("Example:", "e.g.", "such as", ...) or whose line above says so."""
+    lines = _COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), text or "").split("\n")
+    found: list[FoundVector] = []
+    fence: str | None = None
+    example_block = False
+    above = ""  # the nearest line above with something on it
+    for number, line in enumerate(lines, start=1):
+        if number > 1 and lines[number - 2].strip():
+            above = lines[number - 2]
+        opening = _FENCE.match(line)
+        if fence is None and opening:
+            fence = opening.group(1)[0] * len(opening.group(1))
+            example_block = bool(_EXAMPLE.search(opening.group(2)) or _EXAMPLE.search(above))
+            continue
+        if fence is not None:
+            if line.strip().startswith(fence) and not line.strip().strip(fence[0]):
+                fence = None
+            elif not example_block:
+                found += [FoundVector(m.group(0).rstrip("./"), number) for m in _VECTOR.finditer(line)]
+            continue
+        if _EXAMPLE.search(line) or (_EXAMPLE.search(above) and above.rstrip().endswith(":")):
+            continue
+        found += [FoundVector(m.group(0).rstrip("./"), number) for m in _VECTOR.finditer(line)]
+    return found
+
+
 def find_cvss_vector(text: str) -> str | None:
-    """The first CVSS vector (`CVSS:3.1/AV:N/...` or `CVSS:4.0/...`) in a text, or None."""
-    match = _VECTOR.search(text or "")
-    return match.group(0).rstrip("./") if match else None
+    """The first CVSS vector a text gives (see cvss_vectors), or None."""
+    vectors = cvss_vectors(text)
+    return vectors[0].vector if vectors else None
 
 
 def cvss_score(vector: str) -> CvssScore:
@@ -194,8 +234,13 @@ def decide(
     notes: dict[str, str] = {}
     add: list[str] = []
 
-    vector = find_cvss_vector(body)
-    cvss = cvss_score(vector) if vector else None
+    vectors = cvss_vectors(body)
+    cvss = cvss_score(vectors[0].vector) if vectors else None
+    which = (
+        f"; the first of {len(vectors)} vectors, on line {vectors[0].line}, counted"
+        if len(vectors) > 1
+        else ""
+    )
     cvss_label = label_for_score(cvss.score, cfg) if cvss and cvss.score and cvss.scores_above_zero else None
     if cvss is not None and cvss.score is not None and cvss.scores_above_zero:
         if not has_label(labels, SECURITY_LABEL):
@@ -234,7 +279,9 @@ def decide(
         if cvss_label is not None:
             assert cvss.score is not None
             wanted, source = cvss_label, "cvss"
-            reason = f"`{cvss_label}` from the CVSS {cvss.version} score {cvss.score} ({cvss.severity})"
+            reason = (
+                f"`{cvss_label}` from the CVSS {cvss.version} score {cvss.score} ({cvss.severity}){which}"
+            )
         else:
             reason = "no priority: " + (
                 f"the CVSS {cvss.version} score is {cvss.score} ({cvss.severity})"

@@ -186,6 +186,44 @@ def test_the_vector_is_found_in_prose_and_code() -> None:
     assert find_cvss_vector("We use CVSS scores.") is None
 
 
+TEMPLATE_PROMPT = """### Severity
+
+<!-- If this is a vulnerability, give its CVSS vector, e.g. CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:C/C:H/I:H/A:H -->
+
+_No response_
+"""
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        TEMPLATE_PROMPT,
+        "Give the vector, for example:\n\n```\n{v}\n```\n",
+        "```text example\n{v}\n```",
+        "e.g. `{v}`",
+        "Such as:\n{v}",
+    ],
+    ids=["html comment", "block after an example line", "example block", "e.g. line", "such as line"],
+)
+def test_a_vector_given_as_an_example_gives_no_priority(body: str) -> None:
+    body = body.format(v=V31[9.0])
+    assert find_cvss_vector(body) is None
+    assert decision(body=body).keep is None
+
+
+def test_a_vector_in_a_plain_code_block_counts() -> None:
+    body = f"Severity:\n\n```\n{V31[9.0]}\n```\n"
+    assert find_cvss_vector(body) == V31[9.0]
+
+
+def test_with_several_vectors_the_first_counts_and_the_reason_says_which() -> None:
+    body = f"Our assessment: {V31[7.0]}\n\nAn older one was {V31[9.0]}\n"
+    result = decision(body=body)
+    assert result.keep == "security-P1"
+    assert result.reason.endswith("; the first of 2 vectors, on line 1, counted")
+    assert V31[7.0] not in result.reason  # the vector itself stays private
+
+
 def test_configured_ranges_change_the_mapping() -> None:
     cfg = PrioritySettings(cvss=(("P0", 9.5), ("P1", 5.0)))
     assert [label_for_score(s, cfg) for s in (10.0, 9.5, 9.4, 5.0, 4.9, 0.0)] == [
