@@ -392,9 +392,10 @@ def _describe(value: Any) -> str:
         str: "text",
         list: "list",
         dict: "mapping",
-        type(None): "nothing",
     }.get(type(value), type(value).__name__)
-    shown = json.dumps(value, default=str)
+    if value is None:
+        return "null (nothing)"
+    shown = json.dumps(value, default=str, ensure_ascii=False)
     if len(shown) > 60:
         shown = shown[:57] + "..."
     return f"{kind} {shown}"
@@ -441,9 +442,15 @@ def _schema_problems(data: dict[str, Any], lines: dict[str, int], file: str) -> 
                 "array": "a list",
                 "string": "text",
                 "integer": "a whole number",
+                "number": "a number",
                 "boolean": "true or false",
             }.get(wanted, wanted)
-            problems.append(Problem(f"expected {wanted}, got {_describe(error.instance)}", file, line, path))
+            hint = ""
+            if wanted == "text" and isinstance(error.instance, int | float) and path:
+                # `color: 000000` or `anchor: 20260105`: YAML reads digits as a number.
+                hint = f"; YAML reads it as a number: put it in quotes ({path.rsplit('.', 1)[-1]}: '...')"
+            message = f"expected {wanted}, got {_describe(error.instance)}{hint}"
+            problems.append(Problem(message, file, line, path))
             continue
         if error.validator == "uniqueItems":
             problems.append(Problem("the list has the same entry twice", file, line, path))
@@ -452,7 +459,9 @@ def _schema_problems(data: dict[str, Any], lines: dict[str, int], file: str) -> 
             problems.append(Problem("the list is empty: give at least one entry", file, line, path))
             continue
         problems.append(Problem(error.message, file, line, path or None))
-    return sorted(problems, key=lambda p: p.line or 0)
+    # One value may break two constraints that say the same thing (too short and only spaces).
+    unique = list({str(p): p for p in problems}.values())
+    return sorted(unique, key=lambda p: p.line or 0)
 
 
 # --- building -------------------------------------------------------------------------------

@@ -401,6 +401,42 @@ ERRORS = {
         "yolo.label",
         "label and emergency_label are both 'Hotfix'",
     ),
+    "a lead left empty": (
+        lambda t: edit(t, "lead: dave", "lead: null"),
+        "lead: null",
+        "teams.infra.lead",
+        "got null (nothing)",
+    ),
+    "non-ASCII text is shown as written": (
+        lambda t: edit(t, "lead: dave", "lead: dåve"),
+        "lead: dåve",
+        "teams.infra.lead",
+        'got text "dåve"',
+    ),
+    "a login YAML reads as a number": (
+        lambda t: edit(t, "lead: dave", "lead: 7"),
+        "lead: 7",
+        "teams.infra.lead",
+        "got integer 7; YAML reads it as a number: put it in quotes (lead: '...')",
+    ),
+    "a label colour YAML reads as a number": (
+        lambda t: t + "priority:\n  labels:\n    P0:\n      color: 000000\n",
+        "color: 000000",
+        "priority.labels.P0.color",
+        "put it in quotes (color: '...')",
+    ),
+    "an empty title prefix is one problem": (
+        lambda t: t + "rfc:\n  title_prefix: ''\n",
+        "title_prefix",
+        "rfc.title_prefix",
+        "expected a title prefix of 1 to 50 characters",
+    ),
+    "a CVSS score that is not a number": (
+        lambda t: t + "priority:\n  cvss:\n    P0: .nan\n",
+        "P0: .nan",
+        "priority.cvss.P0",
+        "nan is not a CVSS score: give one from 0.1 to 10.0",
+    ),
     "yolo follow-up issue not a boolean": (
         lambda t: t + "yolo:\n  follow_up_issue: sometimes\n",
         "follow_up_issue",

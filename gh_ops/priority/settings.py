@@ -3,6 +3,7 @@ CVSS ranges and the triage sweep."""
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from datetime import timedelta
@@ -100,7 +101,10 @@ def build(source: Source) -> PrioritySettings:
             except re.error as exc:
                 problem(f"{rule.match!r} is not a regular expression: {exc}", f"priority.rules.{i}.match")
     cvss = defaults.cvss
-    if "cvss" in raw:
+    for label, score in (raw.get("cvss") or {}).items():
+        if not math.isfinite(score):  # .nan passes the schema's range (it compares false to both ends)
+            problem(f"{score} is not a CVSS score: give one from 0.1 to 10.0", f"priority.cvss.{label}")
+    if "cvss" in raw and not any(not math.isfinite(score) for score in raw["cvss"].values()):
         cvss = tuple(sorted(((k, float(v)) for k, v in raw["cvss"].items()), key=lambda kv: -kv[1]))
         if cvss and cvss[-1][1] > 0.1:
             # The map replaces the defaults: a gap at the bottom would leave low scores unlabelled.
