@@ -89,6 +89,9 @@ class _Ambiguous(Exception):
         self.cause = cause
 
 
+# How far GitHub's clock may be behind ours when looking for a comment a lost answer made.
+_CLOCK_SKEW = 300.0
+
 _RATE_LIMIT_TEXT = re.compile(r"rate limit|abuse detection|retry your request again later", re.I)
 
 
@@ -104,6 +107,10 @@ def _is_rate_limited(status: int, headers: dict[str, str], message: str) -> bool
 
 
 _ASSIGNEE_FIELDS = frozenset({"assignees", "assignee"})
+
+
+class _NotLanded(Exception):
+    """A POST failed on every try, and a look after each showed it had not been applied."""
 
 
 class _ValidationFailed(GitHubError):
@@ -372,9 +379,13 @@ class GitHub:
         _, data = self._call("GET", self.api_url + self._repo_path(repo), why="read the repository")
         return data
 
-    def list_comments(self, repo: str, number: int) -> list[Comment]:
+    def list_comments(self, repo: str, number: int, *, since: datetime | None = None) -> list[Comment]:
+        """The comments of an issue or pull request, oldest first; with `since`, only those
+        created or edited at or after it."""
         path = f"{self._repo_path(repo)}/issues/{number}/comments"
-        return [Comment.from_json(c) for c in self._every(path, why=f"read the comments of #{number}")]
+        params = {"since": since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")} if since else {}
+        found = self._every(path, why=f"read the comments of #{number}", **params)
+        return [Comment.from_json(c) for c in found]
 
     def list_milestones(self, repo: str) -> list[Milestone]:
         found = self._every(f"{self._repo_path(repo)}/milestones", why="list milestones", state="open")
@@ -455,6 +466,35 @@ class GitHub:
 
     def _plan(self, method: str, path: str, payload: dict[str, Any], why: str) -> None:
         self.planned.append(PlannedWrite(method, path, payload, why))
+
+    def _post_checked(
+        self, path: str, payload: dict[str, Any], *, why: str, landed: Callable[[], dict[str, Any] | None]
+    ) -> dict[str, Any]:
+        """POST something that must not be made twice, with the same retries as any request.
+
+        A 5xx or a dropped connection leaves unknown whether GitHub made it: `landed()` looks for
+        it (returning what it finds, as GitHub would have answered) before the POST is repeated.
+        What is still missing after the last try raises _NotLanded.
+        """
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                _, data = self._call("POST", self.api_url + path, why=why, body=payload)
+                return dict(data)
+            except _Ambiguous as exc:
+                found = landed()
+                if found is not None:
+                    return found
+                if attempt >= self.retry.attempts:
+                    raise _NotLanded(f"after {attempt} tries ({exc})") from None
+                wait = self._backoff(attempt)
+                self.counter.retries += 1
+                self._on_wait(
+                    f"GitHub failed on POST {path} and it did not land; "
+                    f"retrying in {wait:.0f}s (try {attempt + 1} of {self.retry.attempts})"
+                )
+                SLEEP(wait)
 
     def create_issue(
         self,
@@ -591,14 +631,29 @@ class GitHub:
         if self.dry_run:
             self._plan("POST", path, {"body": body}, why)
             return None
+        # A comment has no key GitHub checks, so a lost answer is looked for by its exact body
+        # among the comments made since shortly before the first try (one page, in practice).
+        since = datetime.fromtimestamp(WALL_CLOCK() - _CLOCK_SKEW, tz=UTC)
+
+        def landed() -> dict[str, Any] | None:
+            for comment in self.list_comments(repo, number, since=since):
+                if comment.body == body:
+                    return {
+                        "id": comment.id,
+                        "node_id": comment.node_id,
+                        "body": comment.body,
+                        "user": {"login": comment.author},
+                        "created_at": comment.created_at.isoformat() if comment.created_at else None,
+                    }
+            return None
+
         try:
-            _, data = self._call("POST", self.api_url + path, why=why, body={"body": body})
-            return Comment.from_json(data)
-        except _Ambiguous as exc:
+            data = self._post_checked(path, {"body": body}, why=why, landed=landed)
+        except _NotLanded as exc:
             raise GitHubError(
-                f"GitHub failed while commenting on #{number} ({exc}); the comment may "
-                "or may not have been posted"
+                f"GitHub failed while commenting on #{number} {exc}; it was not posted"
             ) from None
+        return Comment.from_json(data)
 
     def add_assignees(self, repo: str, number: int, logins: tuple[str, ...], *, why: str) -> tuple[str, ...]:
         """Assign people (adding to those assigned); returns who is assigned afterwards.
@@ -624,21 +679,26 @@ class GitHub:
             self._plan("POST", path, payload, why)
             return None
         read_back = f"{self.api_url}{path}/{quote(name, safe='')}"
-        try:
-            _, data = self._call("POST", self.api_url + path, why=why, body=payload)
-        except _ValidationFailed as exc:
-            if not any(e.get("code") == "already_exists" for e in exc.errors):
-                raise
-            _, data = self._call("GET", read_back, why=f"read label {name!r}")
-        except _Ambiguous as exc:  # a label is unique by name, so reading it tells whether it landed
+
+        def landed() -> dict[str, Any] | None:  # a label is unique by name: reading it tells
             try:
                 _, data = self._call("GET", read_back, why=f"read label {name!r}")
             except GitHubError as lookup:
                 if lookup.status != 404:
                     raise
-                raise GitHubError(
-                    f"GitHub failed while creating label {name!r} in {repo} ({exc}); it was not created"
-                ) from None
+                return None
+            return dict(data)
+
+        try:
+            data = self._post_checked(path, payload, why=why, landed=landed)
+        except _ValidationFailed as exc:
+            if not any(e.get("code") == "already_exists" for e in exc.errors):
+                raise
+            _, data = self._call("GET", read_back, why=f"read label {name!r}")
+        except _NotLanded as exc:
+            raise GitHubError(
+                f"GitHub failed while creating label {name!r} in {repo} {exc}; it was not created"
+            ) from None
         return data.get("node_id")
 
     def update_label(self, repo: str, current_name: str, label: Label, *, why: str) -> None:
