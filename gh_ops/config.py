@@ -15,8 +15,9 @@ from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
+from gh_ops import dates
 from gh_ops.errors import ConfigError, Problem
 
 DEFAULT_CONFIG_PATH = Path(".github/gh-ops.yml")
@@ -93,11 +94,24 @@ class Config:
     def line_of(self, key_path: str) -> int | None:
         return self.lines.get(key_path)
 
-    def team(self, key: str) -> Team:
-        if key not in self.teams:
-            known = ", ".join(sorted(self.teams)) or "none"
+    def team_key(self, wanted: str) -> str | None:
+        """The id of the team given by its id or its name, in any case and spacing; None if none.
+        (Ids and names are unique across teams in any case: the config refuses a clash.)"""
+        if wanted in self.teams:
+            return wanted
+        folded = " ".join(wanted.split()).casefold()
+        for key, team in self.teams.items():
+            if folded in (key.casefold(), " ".join(team.name.split()).casefold()):
+                return key
+        return None
+
+    def team(self, wanted: str) -> Team:
+        """The team given by its id or name (as --team takes it)."""
+        key = self.team_key(wanted)
+        if key is None:
+            known = ", ".join(f"{k} ({t.name})" if t.name != k else k for k, t in sorted(self.teams.items()))
             raise ConfigError(
-                f"unknown team {key!r}: {self.path} defines {known}",
+                f"unknown team {wanted!r}: {self.path} defines {known or 'none'}",
                 problems=[],
             )
         return self.teams[key]
@@ -105,7 +119,8 @@ class Config:
     def select_teams(self, keys: tuple[str, ...] | list[str]) -> list[Team]:
         if not keys:
             return list(self.teams.values())
-        return [self.team(k) for k in dict.fromkeys(keys)]  # --team web --team web is one team
+        # --team web --team 'Team Web' is one team
+        return list({team.key: team for team in map(self.team, keys)}.values())
 
 
 # --- a capability's section -------------------------------------------------------------
@@ -143,14 +158,9 @@ class Source:
         self.problems.append(Problem(message, self.file, self.lines.get(key), key))
 
     def zone(self, name: str, key: str) -> str:
-        try:
-            ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
-            self.problem(
-                f"unknown timezone {name!r}: expected an IANA name such as "
-                "Europe/London, America/New_York or UTC",
-                key,
-            )
+        if (why := dates.zone_problem(name)) is not None:
+            self.problem(why, key)
+            return "UTC"  # never used: the config is refused
         return name
 
     def date(self, text: str, key: str) -> date:
@@ -467,6 +477,28 @@ def _schema_problems(data: dict[str, Any], lines: dict[str, int], file: str) -> 
 # --- building -------------------------------------------------------------------------------
 
 
+def _check_team_names(teams: dict[str, Team], source: Source) -> None:
+    """--team and the forms' Team question take an id or a name: each must point to one team."""
+    owner: dict[str, str] = {}
+    clashing: set[str] = set()
+    for key in teams:
+        if (other := owner.setdefault(key.casefold(), key)) != key:
+            source.problem(f"team id {key!r} differs from team {other} only in case", f"teams.{key}")
+            clashing.add(key)
+    for key, team in teams.items():
+        if key in clashing:
+            continue
+        folded = " ".join(team.name.split()).casefold()
+        other = owner.setdefault(folded, key)
+        if other != key:
+            what = "the id" if other.casefold() == folded else "the name"
+            source.problem(
+                f"team name {team.name!r} is also {what} of team {other}: --team {team.name!r} "
+                "would not know which team you mean",
+                f"teams.{key}.name",
+            )
+
+
 def _build(data: dict[str, Any], lines: dict[str, int], file: str, base_dir: Path | None) -> Config:
     from gh_ops.registry import sections
 
@@ -485,6 +517,7 @@ def _build(data: dict[str, Any], lines: dict[str, int], file: str, base_dir: Pat
             timezone=source.timezone if zone is None else source.zone(zone, f"teams.{key}.timezone"),
         )
     source.teams = teams
+    _check_team_names(teams, source)
 
     templates_dir = None
     if base_dir is not None:

@@ -5,13 +5,54 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from functools import cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from gh_ops.errors import UsageError
 
 
 class CalendarDay(datetime):
     """A `--now` given as a bare date: that calendar day in every timezone (a backfill "as of" a day)."""
+
+
+# Names the zone database answers to that are not places: `localtime` is whatever the machine
+# running gh-ops is set to (UTC on a CI runner), the others are artefacts of how it is installed.
+_NOT_PLACES = frozenset({"localtime", "posixrules", "factory"})
+
+
+def zone_problem(name: str) -> str | None:
+    """Why `name` is not an IANA timezone gh-ops can use, or None when it is one (exactly spelt)."""
+    if name.lower() in _NOT_PLACES or name.split("/", 1)[0] in ("posix", "right"):
+        return (
+            f"{name!r} is not a timezone name gh-ops can use (it depends on the machine that runs it): "
+            "give an IANA name such as Europe/London, America/New_York or UTC"
+        )
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        pass
+    else:
+        return None
+    hint = ""
+    if (spelt := zone_named(name)) is not None:
+        hint = f" (did you mean {spelt}?)"
+    return (
+        f"unknown timezone {name!r}{hint}: expected an IANA name such as Europe/London, "
+        "America/New_York or UTC"
+    )
+
+
+def zone_named(name: str) -> str | None:
+    """The IANA timezone called `name` in any case (`america/port-au-prince` -> `America/Port-au-Prince`),
+    or None. Reads the zone list only when asked."""
+    if name.lower() in _NOT_PLACES:
+        return None
+    return _zones_by_lower_name().get(name.strip().lower())
+
+
+@cache
+def _zones_by_lower_name() -> dict[str, str]:
+    return {zone.lower(): zone for zone in available_timezones() if zone.lower() not in _NOT_PLACES}
 
 
 def parse_now(text: str | None, default_tz: str = "UTC", *, given_as: str = "--now") -> datetime:

@@ -217,6 +217,18 @@ ERRORS = {
         "timezone",
         "unknown timezone 'Europe/Londn'",
     ),
+    "a timezone that depends on the machine": (
+        lambda t: edit(t, "timezone: Europe/London", "timezone: localtime"),
+        "timezone: localtime",
+        "timezone",
+        "'localtime' is not a timezone name gh-ops can use (it depends on the machine that runs it)",
+    ),
+    "a timezone in the wrong case": (
+        lambda t: edit(t, "timezone: America/New_York", "timezone: america/new_york"),
+        "timezone: america/new_york",
+        "teams.web.timezone",
+        "unknown timezone 'america/new_york' (did you mean America/New_York?)",
+    ),
     "unknown team timezone": (
         lambda t: edit(t, "timezone: America/New_York", "timezone: Mars/Olympus_Mons"),
         "Mars/Olympus_Mons",
@@ -721,8 +733,59 @@ def test_unknown_team_lists_the_known_ones(
     result = run_cli(["--config", CONFIG_NAME, "--repo", "acme/widgets", *args])
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output
-    assert f"unknown team 'mobile': {CONFIG_NAME} defines infra, web" in result.output
+    assert f"unknown team 'mobile': {CONFIG_NAME} defines infra (Team Infra), web (Team Web)" in result.output
     assert "GitHub requests" not in result.output  # refused before talking to GitHub
+
+
+@pytest.mark.parametrize("given", ["web", "Team Web", "team  web", "WEB"])
+def test_a_team_is_chosen_by_its_id_or_its_name_in_any_case(
+    given: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / CONFIG_NAME).write_text(ISSUE_EXAMPLE, encoding="utf-8")
+    result = run_cli(["--config", CONFIG_NAME, "preview", "sprint", "--team", given])
+    assert result.exit_code == 0, result.output
+    assert "Team Web" in result.output and "Team Infra" not in result.output
+
+
+def test_sprint_open_takes_a_team_by_name_once_however_it_is_spelt(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / CONFIG_NAME).write_text(ISSUE_EXAMPLE, encoding="utf-8")
+    config = parse_config(ISSUE_EXAMPLE, CONFIG_NAME, base_dir=None)
+    assert [t.key for t in config.select_teams(["Team Web", "web", "team infra"])] == ["web", "infra"]
+
+
+@pytest.mark.parametrize(
+    ("teams", "key", "says"),
+    [
+        (
+            "  web:\n    lead: alice\n  infra:\n    name: Web\n    lead: dave\n",
+            "teams.infra.name",
+            "team name 'Web' is also the id of team web",
+        ),
+        (
+            "  web:\n    name: Core\n    lead: alice\n  infra:\n    name: core\n    lead: dave\n",
+            "teams.infra.name",
+            "team name 'core' is also the name of team web",
+        ),
+        (
+            "  web:\n    lead: alice\n  Web:\n    lead: dave\n",
+            "teams.Web",
+            "team id 'Web' differs from team web only in case",
+        ),
+    ],
+    ids=["name is another id", "two teams, one name", "ids differing in case"],
+)
+def test_a_team_name_must_point_to_one_team(
+    teams: str, key: str, says: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = "teams:\n" + teams
+    result = validate_text(tmp_path, monkeypatch, text)
+    snippet = {"teams.infra.name": "name: ", "teams.Web": "Web:"}[key]
+    line = line_of(text, snippet, occurrence=2 if key == "teams.infra.name" and "Core" in text else 1)
+    assert_one_config_error(result, line=line, key=key, says=says)
 
 
 # --------------------------------------------------------------------------- logins, overrides, folders

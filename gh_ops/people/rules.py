@@ -194,7 +194,7 @@ def joiner_from_answers(answers: Mapping[str, str | None], config: Config, *, so
     team_answer = read.text("Team")
     team = None
     if team_answer is not None:
-        team = _team_key(team_answer, config)
+        team = config.team_key(team_answer)
         if team is None:
             known = ", ".join(sorted(config.teams)) or "none are configured"
             read._problem("Team", f"{team_answer!r} is not a team in {config.path} (teams: {known})")
@@ -229,14 +229,6 @@ def person_from_answers(config: Config, kind: str, answers: Mapping[str, str | N
     if kind == "onboarding":
         return joiner_from_answers(answers, config, source=source)
     return leaver_from_answers(answers, config, source=source)
-
-
-def _team_key(answer: str, config: Config) -> str | None:
-    wanted = answer.strip().lower()
-    for key, team in config.teams.items():
-        if wanted in (key.lower(), team.name.lower()):
-            return key
-    return None
 
 
 # --- keeping people's work across a re-render ---------------------------------------------------
