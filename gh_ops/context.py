@@ -136,6 +136,10 @@ class Run:
     def repositories(self, repos: tuple[str, ...], org: str | None) -> list[str]:
         """The repositories of repeatable --repo options, checked (with --org: maybe none; with
         neither: the current one)."""
+        if org is not None and repos:
+            raise UsageError(
+                "give --repo or --org, not both: --org already means every repository of the organization"
+            )
         if org is not None and not re.fullmatch(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})", org):
             raise UsageError(f"--org {org!r} is not an organization name")
         for repo in repos:

@@ -136,7 +136,11 @@ def test_a_failing_repository_stops_with_exit_3_and_lists_what_was_done(
 
 @pytest.mark.parametrize(
     ("args", "says"),
-    [(["--repo", "not-a-repo"], "OWNER/NAME"), (["--org", "no/slash"], "not an organization")],
+    [
+        (["--repo", "not-a-repo"], "OWNER/NAME"),
+        (["--org", "no/slash"], "not an organization"),
+        (["--repo", REPO, "--org", "acme"], "give --repo or --org, not both"),
+    ],
 )
 def test_bad_repo_or_org_is_a_usage_error(
     fake: FakeGitHub, workdir: Path, args: list[str], says: str
