@@ -191,8 +191,14 @@ class Run:
             + (f", {c.retries} retried" if c.retries else "")
         )
         if gh.dry_run:
-            if gh.planned:
-                say(f"dry run: {len(gh.planned)} write(s) not sent:")
+            # Called from a `finally` (or an `except`) too: a run that failed must not say "nothing
+            # to write", as if it had checked everything.
+            failed = sys.exc_info()[1] is not None
+            if failed and not gh.planned:
+                say("dry run: stopped by the error below before any write it would make")
+            elif gh.planned:
+                stopped = "; then stopped by the error below" if failed else ""
+                say(f"dry run: {len(gh.planned)} write(s) not sent{stopped}:")
                 for write in gh.planned:
                     personal = self.personal and not self.verbose
                     say(f"  {write.method} {write.path}" if personal else f"  {write}")

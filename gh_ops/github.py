@@ -84,8 +84,8 @@ class RequestCounter:
 class _Ambiguous(Exception):
     """A write failed in a way that leaves unknown whether GitHub applied it."""
 
-    def __init__(self, cause: Exception) -> None:
-        super().__init__(str(cause))
+    def __init__(self, cause: Exception, text: str | None = None) -> None:
+        super().__init__(text or str(cause))
         self.cause = cause
 
 
@@ -239,14 +239,17 @@ class GitHub:
                 requests.Timeout,
                 requests.exceptions.ChunkedEncodingError,
             ) as exc:
+                trouble = _network_trouble(exc, url)
                 if not idempotent:
-                    raise _Ambiguous(exc) from exc
+                    raise _Ambiguous(exc, trouble) from exc
                 if attempt >= self.retry.attempts:
+                    tries = "1 try" if attempt == 1 else f"{attempt} tries"
                     raise GitHubError(
                         f"could not reach GitHub for {method} {_route_of(url, self.api_url)} ({why}) "
-                        f"after {attempt} tries: {exc.__class__.__name__}"
+                        f"after {tries}: {trouble}"
+                        + ("" if urlsplit(url).hostname in _GITHUB_COM_HOSTS else " (check GITHUB_API_URL)")
                     ) from None
-                wait, reason = self._backoff(attempt), "network error"
+                wait, reason = self._backoff(attempt), f"network error ({trouble})"
             self.counter.retries += 1
             self._on_wait(
                 f"GitHub {reason} on {method} {_route_of(url, self.api_url)}; "
@@ -263,18 +266,15 @@ class GitHub:
         message = _message_of(exc)
         retry_after = headers.get("retry-after")
         if _is_rate_limited(exc.status, headers, message):
+            # The primary (hourly) limit says so with x-ratelimit-remaining: 0, whatever else it sends.
+            primary = headers.get("x-ratelimit-remaining") == "0"
+            kind = "rate limit" if primary else "secondary rate limit"
             if retry_after and retry_after.isdigit():
                 wait = float(retry_after)
-                kind = "secondary rate limit"
-            elif (
-                headers.get("x-ratelimit-remaining") == "0"
-                and str(headers.get("x-ratelimit-reset", "")).isdigit()
-            ):
+            elif primary and str(headers.get("x-ratelimit-reset", "")).isdigit():
                 wait = max(float(headers["x-ratelimit-reset"]) - WALL_CLOCK(), 0.0) + 1.0
-                kind = "rate limit"
             else:
                 wait = self.retry.secondary_wait * 2 ** (attempt - 1)
-                kind = "secondary rate limit"
             if wait > self.retry.max_rate_limit_wait:
                 return None, kind
             return wait, kind
@@ -737,6 +737,29 @@ class GitHub:
 
 def _is_mutation(body: Any) -> bool:
     return isinstance(body, dict) and str(body.get("query", "")).lstrip().startswith("mutation")
+
+
+_GITHUB_COM_HOSTS = frozenset({"api.github.com", "uploads.github.com"})
+
+
+def _network_trouble(exc: Exception, url: str) -> str:
+    """What went wrong on the way to GitHub, in a few words naming the host (requests' own
+    message is a paragraph about connection pools)."""
+    host = urlsplit(url).hostname or url
+    text = str(exc)
+    if isinstance(exc, requests.Timeout):
+        return f"{host} did not answer in time"
+    if isinstance(exc, requests.exceptions.ChunkedEncodingError):
+        return f"the connection to {host} broke off mid-answer"
+    if re.search(r"refused", text, re.I):
+        return f"{host} refused the connection"
+    if re.search(r"resolve|name or service not known|nodename nor servname|getaddrinfo|NameResolution", text):
+        return f"no such host {host} (DNS lookup failed)"
+    if re.search(r"certificate|SSL", text):
+        return f"the TLS connection to {host} failed (certificate or proxy?)"
+    if re.search(r"dropped|reset|aborted", text, re.I):
+        return f"the connection to {host} was dropped"
+    return f"could not connect to {host} ({exc.__class__.__name__})"
 
 
 def _message_of(exc: GithubException) -> str:

@@ -22,6 +22,7 @@ from fakegithub import FakeGitHub, FrozenClock, NewFake
 from requests import PreparedRequest
 
 from gh_ops import github as gh_module
+from gh_ops.context import Run
 from gh_ops.errors import EXIT_GITHUB, GitHubError
 from gh_ops.github import GitHub, PlannedWrite, RetryPolicy, graphql_url_for, web_url_for
 
@@ -527,6 +528,15 @@ def test_primary_rate_limit_resetting_soon_is_waited_out(
     assert len(fake.reads) == 2
 
 
+def test_a_primary_limit_with_retry_after_is_logged_as_the_primary_limit(
+    fake: FakeGitHub, gh: GitHub, clock: Clock, waits: list[str]
+) -> None:
+    fake.primary_rate_limit("GET", ISSUES_RE, reset_in=600, retry_after=40)
+    list(gh.list_issues(REPO))
+    assert clock.sleeps == [40.0]  # Retry-After, when given, comes first
+    assert waits == [f"GitHub rate limit on GET {ISSUES}; retrying in 40s (try 2 of 5)"]
+
+
 @pytest.mark.parametrize(("reset_in", "waited"), [(899, True), (900, False), (3600, False)])
 def test_primary_rate_limit_waits_only_up_to_max_rate_limit_wait(
     fake: FakeGitHub, gh: GitHub, clock: Clock, reset_in: int, waited: bool
@@ -573,7 +583,21 @@ def test_network_errors_on_a_read_are_retried(
     assert clock.sleeps == [1, 2]
     assert len(net.dropped) == 2 and len(fake.reads) == 1  # the dropped two never reached GitHub
     assert (gh.counter.reads, gh.counter.retries) == (3, 2)
-    assert waits[0] == f"GitHub network error on GET {ISSUES}; retrying in 1s (try 2 of 5)"
+    assert waits[0].startswith("GitHub network error (") and waits[0].endswith(
+        f" on GET {ISSUES}; retrying in 1s (try 2 of 5)"
+    )
+
+
+def test_a_refused_connection_names_the_host_it_tried(clock: Clock) -> None:
+    # No fake in front: a real connection to a closed local port, refused at once.
+    gh = GitHub(token=TOKEN, api_url="http://127.0.0.1:9/api/v3")
+    with pytest.raises(GitHubError) as caught:
+        gh.get_repository(REPO)
+    assert str(caught.value) == (
+        "could not reach GitHub for GET /repos/acme/widgets (read the repository) after 5 tries: "
+        "127.0.0.1 refused the connection (check GITHUB_API_URL)"
+    )
+    assert clock.sleeps == [1, 2, 4, 8]
 
 
 def test_network_errors_give_up_after_five_tries(
@@ -584,7 +608,7 @@ def test_network_errors_give_up_after_five_tries(
         list(gh.list_issues(REPO))
     assert str(caught.value) == (
         "could not reach GitHub for GET /repos/acme/widgets/issues (list issues) "
-        "after 5 tries: ConnectionError"
+        "after 5 tries: the connection to api.github.com was dropped"
     )
     assert caught.value.exit_code == 3
     assert clock.sleeps == [1, 2, 4, 8] and net.pending == 0
@@ -1288,3 +1312,25 @@ def test_create_label_that_never_lands_says_it_was_not_created(
     ):
         gh.create_label(REPO, "rfc", color="5319e7", description="x")
     assert clock.sleeps == [1, 2, 4, 8] and fake.labels(REPO) == []
+
+
+# --- the closing lines of a run -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("failed", [False, True], ids=["finished", "failed"])
+def test_a_dry_run_lists_its_writes_and_says_when_an_error_stopped_it(
+    fake: FakeGitHub, clock: Clock, capsys: pytest.CaptureFixture[str], failed: bool
+) -> None:
+    run = Run(config_path=None, repo_option=REPO, dry_run=True, now_option=None, verbose=False)
+    run._github = GitHub(token=TOKEN, dry_run=True)
+    run._github.create_comment(REPO, 1, "hello", why="comment on #1")
+    if failed:
+        try:
+            raise GitHubError("GitHub answered 502")
+        except GitHubError:
+            run.report_requests()  # as a command's `finally` or `except` does
+    else:
+        run.report_requests()
+    out = capsys.readouterr().out
+    stopped = "; then stopped by the error below" if failed else ""
+    assert f"dry run: 1 write(s) not sent{stopped}:\n  POST /repos/{REPO}/issues/1/comments" in out

@@ -104,20 +104,31 @@ class FailureInjection:
         )
 
     def primary_rate_limit(
-        self, method: str, pattern: str, reset_in: int = 30, *, status: int = 403, times: int = 1
+        self,
+        method: str,
+        pattern: str,
+        reset_in: int = 30,
+        *,
+        status: int = 403,
+        times: int = 1,
+        retry_after: int | None = None,
     ) -> None:
-        """Inject an exhausted primary rate limit: remaining 0, reset `reset_in` seconds ahead."""
+        """Inject an exhausted primary rate limit: remaining 0, reset `reset_in` seconds ahead
+        (and, as GitHub sometimes adds, a Retry-After)."""
         reset = int(_utc(self.clock()).timestamp()) + reset_in
+        headers = {
+            "x-ratelimit-remaining": "0",
+            "x-ratelimit-used": str(RATE_LIMIT),
+            "x-ratelimit-reset": str(reset),
+        }
+        if retry_after is not None:
+            headers["retry-after"] = str(retry_after)
         self.fail_next(
             method,
             pattern,
             status,
             times=times,
-            headers={
-                "x-ratelimit-remaining": "0",
-                "x-ratelimit-used": str(RATE_LIMIT),
-                "x-ratelimit-reset": str(reset),
-            },
+            headers=headers,
             json={
                 "message": "API rate limit exceeded for installation ID 123.",
                 "documentation_url": "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api",

@@ -272,6 +272,15 @@ def test_dry_run_writes_nothing_and_says_exactly_what_it_would_do(fake: FakeGitH
     assert patch == {"body": patch["body"], "state": "closed", "state_reason": "completed"}
 
 
+def test_a_dry_run_that_fails_does_not_say_it_had_nothing_to_write(fake: FakeGitHub, workdir: Path) -> None:
+    fake.fail_next("GET", rf"/repos/{REPO}/issues$", 404, json={"message": "Not Found"})
+    result = CliRunner().invoke(main, ["--now", NOW, "--dry-run", "sprint", "open"])
+    assert result.exit_code == 3, result.output
+    assert "nothing to write" not in result.output
+    assert "dry run: stopped by the error below before any write it would make" in result.output
+    assert fake.writes == []
+
+
 # --- failures and retries ----------------------------------------------------------------------
 
 
