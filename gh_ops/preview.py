@@ -70,11 +70,20 @@ class TemplateCheck:
     renderer: Renderer
     problems: list[Problem] = field(default_factory=list)
     report: list[str] = field(default_factory=list)
+    _too_long: set[tuple[str | None, int | None]] = field(default_factory=set)
 
     def render(self, template: str, context: dict[str, Any], *, key: str) -> RenderedIssue | None:
         """The rendered issue, or None after recording the problem (once) under `key`."""
         try:
-            return self.renderer.render_issue(template, context)
+            rendered = self.renderer.render_issue(template, context)
+            too_long = self.renderer.limit_problem(template, context, rendered)
+            if too_long is not None:
+                where = (too_long.file, too_long.line)
+                if where not in self._too_long:  # once per line, not once per sample context
+                    self._too_long.add(where)
+                    self.add(too_long.problem)
+                return None
+            return rendered
         except TemplateError as exc:
             problem = exc.problem
             if exc.file is None:  # not found: point at the config key that names it

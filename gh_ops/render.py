@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 import jinja2
@@ -15,7 +17,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from gh_ops import dates
 from gh_ops.errors import TemplateError
-from gh_ops.models import RenderedIssue
+from gh_ops.models import BODY_LIMIT, TITLE_LIMIT, RenderedIssue
 
 FRONT_MATTER_KEYS = ("title", "labels", "assignees", "milestone")
 
@@ -210,6 +212,53 @@ class Renderer:
             assignees=tuple(a.lstrip("@") for a in as_list("assignees")),
             milestone=str(milestone) if milestone else None,
         )
+
+    def limit_problem(
+        self, name: str, context: Mapping[str, Any], rendered: RenderedIssue
+    ) -> TemplateError | None:
+        """A title or body longer than GitHub takes, as a problem at the template line responsible
+        (the title: line of the front matter; for the body, the line whose values add the most)."""
+        front = self._loader.front_matter[name]
+        if len(rendered.title) > TITLE_LIMIT:
+            return TemplateError(
+                f"the title renders to {len(rendered.title)} characters with the longest sample values; "
+                f"GitHub allows {TITLE_LIMIT}",
+                file=front.file,
+                line=front.lines.get("title", 1),
+            )
+        if len(rendered.body) > BODY_LIMIT:
+            line, added = self._heaviest_line(name, context)
+            return TemplateError(
+                f"the body renders to {len(rendered.body):,} characters with the longest sample values; "
+                f"GitHub allows {BODY_LIMIT:,}"
+                + (f" (this line adds {added:,} of them)" if line is not None else ""),
+                file=front.file,
+                line=line,
+            )
+        return None
+
+    def _heaviest_line(self, name: str, context: Mapping[str, Any]) -> tuple[int | None, int]:
+        """The body line whose `{{ ... }}` output is largest (summed over loops), by rendering once
+        more with every output measured and traced to its template line."""
+        added: dict[int, int] = {}
+        template: jinja2.Template | None = None
+
+        def measure(value: Any) -> Any:
+            frame: FrameType | None = sys._getframe(1)
+            while frame is not None and frame.f_code.co_filename != (template and template.filename or ""):
+                frame = frame.f_back
+            if frame is not None and template is not None:
+                line = template.get_corresponding_lineno(frame.f_lineno)
+                added[line] = added.get(line, 0) + len(str(value))
+            return value
+
+        measuring = self.env.overlay(finalize=measure, cache_size=0)  # compiled afresh, with the hook
+        template = measuring.get_template(name)
+        template.render(context)
+        if not added:
+            return None, 0
+        line = max(added, key=lambda n: added[n])
+        return line, added[line]
 
     def _load(self, name: str) -> jinja2.Template:
         try:

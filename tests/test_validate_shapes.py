@@ -42,3 +42,37 @@ def test_a_branch_only_some_sprints_reach_is_checked_on_any_day(
     result = CliRunner().invoke(main, ["--now", now, "validate"])
     assert result.exit_code == 2, (needs, result.output)
     assert "sprint.md:5" in result.output
+
+
+@pytest.mark.parametrize(
+    ("template", "line", "says"),
+    [
+        (
+            "---\nlabels: []\ntitle: '{{ sprint.number }} {{ team.name * 100 }}'\n---\nHello\n",
+            3,
+            "the title renders to 302 characters with the longest sample values; GitHub allows 256",
+        ),
+        (
+            "---\ntitle: Sprint {{ sprint.number }}\n---\nHello\n\n"
+            "{% for n in range(3000) %}\n{{ team.name * 10 }}\n{% endfor %}\nBye\n",
+            7,
+            "GitHub allows 65,536 (this line adds 90,000 of them)",
+        ),
+    ],
+    ids=["title", "body"],
+)
+def test_a_template_too_long_for_github_is_one_problem_at_its_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, template: str, line: int, says: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    templates = tmp_path / ".github/gh-ops/templates"
+    templates.mkdir(parents=True)
+    (tmp_path / ".github/gh-ops.yml").write_text(CONFIG)
+    (templates / "sprint.md").write_text(template)
+    result = CliRunner().invoke(main, ["--now", "2026-05-03", "validate"])
+    assert result.exit_code == 2, result.output
+    problems = [p.strip() for p in result.output.splitlines() if p.startswith("  ")]
+    assert len(problems) == 1, result.output  # once, not once per sample context
+    assert problems[0].startswith(".github/gh-ops/templates/sprint.md:" + str(line) + ": ")
+    assert says in problems[0]
+    assert "Traceback" not in result.output
