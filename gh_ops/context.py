@@ -155,12 +155,21 @@ class Run:
 
         return load_config(self.config_path, allow_embedded=allow_embedded)
 
-    def github(self) -> GitHub:
-        """The client, created once per run, from $GITHUB_TOKEN / $GH_TOKEN and $GITHUB_API_URL."""
+    def github(self, *, reads_graphql: str | None = None) -> GitHub:
+        """The client, created once per run, from $GITHUB_TOKEN / $GH_TOKEN and $GITHUB_API_URL.
+
+        `reads_graphql` names a read-only command whose reads are GraphQL: GitHub answers those only
+        with a token, so a dry run is no way around it."""
         if self._github is None:
             from gh_ops.github import DEFAULT_API_URL, GitHub
 
             token = token_from_environment()
+            if token is None and reads_graphql:
+                raise UsageError(
+                    f"no token: {reads_graphql} reads through GitHub's GraphQL API, which answers no "
+                    "request without one. Set GITHUB_TOKEN or GH_TOKEN (in a workflow: "
+                    "env: GITHUB_TOKEN: ${{ github.token }}; read access is enough)"
+                )
             if token is None and not self.dry_run:
                 raise UsageError(
                     "no token: set GITHUB_TOKEN or GH_TOKEN (in a workflow: "

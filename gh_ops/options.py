@@ -22,6 +22,9 @@ def _set_on_run(field: str) -> Any:
     return callback
 
 
+# --now for a command that writes nothing: any date will do.
+READ_ONLY_NOW_HELP = "Act as of this ISO-8601 date/time."
+
 GLOBAL_HELP = {
     "--config": "Config file (default .github/gh-ops.yml).",
     "--repo": "Repository to act on (default $GITHUB_REPOSITORY).",
@@ -31,13 +34,17 @@ GLOBAL_HELP = {
 }
 
 
-def global_options(command: Any = None, *, without: tuple[str, ...] = ()) -> Any:
+def global_options(
+    command: Any = None, *, without: tuple[str, ...] = (), helps: dict[str, str] | None = None
+) -> Any:
     """Accept the global options after the subcommand too (`gh-ops sprint open --dry-run`).
 
-    `@global_options(without=("--repo",))` leaves one out, for a command that gives it its own meaning.
+    A command shows only those it uses: `@global_options(without=("--repo",))` leaves one out (a
+    read-only command has no use for --dry-run, a local one none for --repo, and a command may give
+    one its own meaning); `helps` words one for the command (what --dry-run means to it).
     """
     if command is None:
-        return lambda decorated: global_options(decorated, without=without)
+        return lambda decorated: global_options(decorated, without=without, helps=helps)
     for flag, field, is_flag in reversed(
         [
             ("--config", "config_path", False),
@@ -56,7 +63,7 @@ def global_options(command: Any = None, *, without: tuple[str, ...] = ()) -> Any
             expose_value=False,
             is_eager=True,
             callback=_set_on_run(field),
-            help=GLOBAL_HELP[flag],
+            help=(helps or {}).get(flag, GLOBAL_HELP[flag]),
         )(command)
     return command
 

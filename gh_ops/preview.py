@@ -14,7 +14,7 @@ import click
 
 from gh_ops.context import Run, info, say
 from gh_ops.errors import ConfigError, Problem, TemplateError, UsageError
-from gh_ops.options import global_options
+from gh_ops.options import READ_ONLY_NOW_HELP, global_options
 
 if TYPE_CHECKING:
     from gh_ops.config import Config
@@ -127,7 +127,7 @@ def _parse_vars(pairs: tuple[str, ...]) -> dict[str, str]:
 
 def validate_command(capabilities: tuple[Capability, ...]) -> click.Command:
     @click.command("validate")
-    @global_options
+    @global_options(without=("--repo", "--dry-run", "--now"))
     @click.pass_obj
     def validate(run: Run) -> None:
         """Check the config and render every configured template against sample data.
@@ -214,5 +214,5 @@ def preview_command(capabilities: tuple[Capability, ...]) -> click.Command:
     for option in reversed(options.values()):
         command = click.option(option.flag, option.param, metavar=option.metavar, help=option.help)(command)
     command = click.argument("kind", type=click.Choice(list(kinds)))(command)
-    command = global_options(command)
+    command = global_options(command, without=("--dry-run",), helps={"--now": READ_ONLY_NOW_HELP})
     return click.command("preview")(command)

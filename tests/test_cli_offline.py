@@ -457,3 +457,42 @@ def test_a_config_path_that_is_a_folder_says_so(tmp_path: Path, monkeypatch: pyt
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, ["--now", "2026-11-20", "--config", str(tmp_path), "validate"])
     assert result.exit_code == 2 and "is not a file" in result.output
+
+
+# --- each command shows the options it uses -----------------------------------------------------
+
+READ_ONLY_OPTIONS = {
+    # command: (global options it shows, global options it refuses)
+    ("validate",): (["--config", "--verbose"], ["--repo", "--dry-run", "--now"]),
+    ("preview",): (["--config", "--repo", "--now", "--verbose"], ["--dry-run"]),
+    ("rfc", "new"): (["--config", "--dry-run", "--now", "--verbose"], ["--repo"]),
+    ("yolo", "audit"): (["--config", "--now", "--verbose", "--repo", "--org"], ["--dry-run"]),
+}
+
+
+@pytest.mark.parametrize("command", list(READ_ONLY_OPTIONS), ids=[" ".join(c) for c in READ_ONLY_OPTIONS])
+def test_a_read_only_command_offers_only_the_options_it_uses(command: tuple[str, ...]) -> None:
+    shown, refused = READ_ONLY_OPTIONS[command]
+    help_text = CliRunner().invoke(main, [*command, "--help"]).output
+    offered = {
+        word.rstrip(",") for line in help_text.splitlines() for word in line.split() if word.startswith("--")
+    }
+    assert set(shown) <= offered, help_text
+    assert not set(refused) & offered, help_text
+    if "--now" in shown and command != ("rfc", "new"):
+        assert "future only with --dry-run" not in help_text  # it writes nothing: any date will do
+    for option in refused:
+        result = CliRunner().invoke(main, [*command, option, *(["x"] if option != "--dry-run" else [])])
+        assert result.exit_code == 2 and f"No such option '{option}'" in result.output
+
+
+def test_yolo_audit_needs_a_token_even_in_a_dry_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("GITHUB_TOKEN", "GH_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    for args in (["yolo", "audit"], ["--dry-run", "yolo", "audit"]):
+        result = CliRunner().invoke(
+            main, ["--now", "2026-11-20", *args, "--since", "30d", "--repo", "acme/widgets"]
+        )
+        assert result.exit_code == 2, result.output
+        assert "no token: yolo audit reads through GitHub's GraphQL API" in result.output
+        assert "--dry-run" not in result.output  # no way around it to suggest

@@ -11,7 +11,7 @@ import click
 from gh_ops import actions_io
 from gh_ops.context import Run, info, say, warn
 from gh_ops.errors import EXIT_POLICY, UsageError
-from gh_ops.options import NUMBER, global_options
+from gh_ops.options import NUMBER, READ_ONLY_NOW_HELP, global_options
 from gh_ops.registry import Capability
 from gh_ops.rfc import samples
 
@@ -25,7 +25,10 @@ def rfc() -> None:
 
 
 @rfc.command("new")
-@global_options
+@global_options(
+    without=("--repo",),
+    helps={"--dry-run": "Print the document instead of writing it.", "--now": READ_ONLY_NOW_HELP},
+)
 @click.argument("title")
 @click.option("--decider", metavar="LOGIN", help="The one person who makes the decision.")
 @click.option(

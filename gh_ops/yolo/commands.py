@@ -11,7 +11,7 @@ import click
 from gh_ops import actions_io
 from gh_ops.context import Run, info, say, with_org_repositories
 from gh_ops.errors import EXIT_POLICY, UsageError
-from gh_ops.options import NUMBER, global_options, repository_options
+from gh_ops.options import NUMBER, READ_ONLY_NOW_HELP, global_options, repository_options
 from gh_ops.registry import Capability
 
 if TYPE_CHECKING:
@@ -88,7 +88,7 @@ def _report(run: Run, title: str, outcomes: list[Outcome]) -> None:
 
 
 @yolo.command("audit")
-@global_options(without=("--repo",))
+@global_options(without=("--repo", "--dry-run"), helps={"--now": READ_ONLY_NOW_HELP})
 @click.option("--since", required=True, metavar="30d|YYYY-MM-DD", help="The start of the period.")
 @repository_options("audit")
 @click.option(
@@ -110,7 +110,7 @@ def yolo_audit(
     start = _since(since, run.now(config))
     chosen = run.repositories(repos, org)
     try:
-        chosen = with_org_repositories(run.github(), chosen, org, say=info)
+        chosen = with_org_repositories(run.github(reads_graphql="yolo audit"), chosen, org, say=info)
         result = yolo_run.audit(run.context(config), chosen, start)
     finally:
         run.report_requests()
