@@ -4,19 +4,20 @@ people write them. Pure functions; what the text must hold is decided in rules.p
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, available_timezones
 
 from gh_ops.config import Config
 from gh_ops.rfc.settings import RfcSettings, heading_key
 
 DATE_FORMS = "2026-12-01, 1 December 2026, 1 Dec 2026, Dec 1, 2026 or December 1 2026"
 
-# Time zone abbreviations, read as the fixed offset they name. CET is +01:00 even in summer: a
-# writer who means summer time writes CEST. Ambiguous ones (CST, IST, ...) are not accepted;
-# write an offset such as +08:00 instead.
+# Time zone abbreviations (in any case), read as the fixed offset they name. CET is +01:00 even in
+# summer: a writer who means summer time writes CEST. Ambiguous ones (CST, IST, ...) are not
+# accepted; write an offset such as +08:00 instead.
 ZONE_OFFSETS = {
     "Z": 0,
     "UTC": 0,
@@ -332,15 +333,32 @@ _DATE_FORMS = (
 # Spaces are [ \t]: a time or zone is on the date's line. No two parts can match the same spaces,
 # so a long run of them cannot make the match slow.
 _TIME = re.compile(
-    r"[ \t]*(?:,[ \t]*)?(?:at[ \t]+|T)?(?P<hour>\d{1,2})(?::(?P<minute>\d{2})(?::(?P<second>\d{2}))?)?"
+    r"[ \t]*(?:,[ \t]*)?(?:at[ \t]+|T)?(?P<hour>\d{1,2})"
+    r"(?::(?P<minute>\d{2})(?::(?P<second>\d{2})(?:\.\d{1,9})?)?)?"
     r"(?:[ \t]*(?P<ampm>[ap])\.?m\.?(?!\w))?(?!\d|:\d)",
     re.I,
 )
+# What follows a time (or a date) where a zone may be: an offset, or one word that may hold
+# slashes, digits, + and - (Etc/GMT+12, America/Port-au-Prince), optionally in parentheses.
 _ZONE = re.compile(
-    r"[ \t]*(?:,[ \t]*)?(?:\([ \t]*)?(?P<zone>(?:UTC|GMT)?[+-]\d{1,2}(?::?\d{2})?"
-    rf"|(?i:{'|'.join(sorted(ZONE_OFFSETS, key=len, reverse=True))})(?!\w)"
-    r"|[A-Za-z]+/[A-Za-z_]+(?:/[A-Za-z_]+)?|[A-Z]{2,5}(?!\w))"
+    r"[ \t]*(?:,[ \t]*)?(?:\([ \t]*)?"
+    r"(?P<zone>(?i:(?:UTC|GMT)?[+-]\d{1,2}(?::?\d{2})?)(?![\d:])|[^\W\d_][\w+-]*(?:/[\w+-]+)*)"
 )
+_OFFSET = re.compile(r"(?:UTC|GMT)?([+-])(\d{1,2})(?::?(\d{2}))?", re.I)
+# Words that may follow a time without being a zone: `17:00 at the latest`, `5pm sharp`,
+# `17:00 (Tuesday)`. Any other word there must be a zone: `17:00 localtime` is refused, not read
+# in the config's timezone.
+NOT_ZONES = frozenset(
+    {
+        *("at", "on", "by", "or", "and", "the", "latest", "sharp", "if", "to", "till", "until"),
+        *("before", "after", "unless", "so", "but", "then", "please", "h", "hrs", "hours"),
+        *("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
+        *("mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun"),
+    }
+)
+# Files of the time zone database that are not zones a document can mean: `localtime` is the
+# machine's own zone.
+_NOT_ZONE_NAMES = frozenset({"localtime", "posixrules", "factory"})
 
 
 class UnreadableDate(Exception):
@@ -352,8 +370,9 @@ def parse_decision_date(text: str, tz: str | tzinfo) -> datetime | None:
 
     The first date in the text counts, in any of the forms in DATE_FORMS, optionally followed by a
     time (17:00, 5pm, T17:00:00) and a zone: an abbreviation from ZONE_OFFSETS, an offset (+01:00,
-    -0500, Z, UTC+1) or an IANA name (Europe/Paris). A date alone means the end of that day; a
-    time or date without a zone is read in `tz`.
+    -0500, Z, UTC+1) or an IANA name (Europe/Paris, Etc/GMT+12), in any case. A date alone means the
+    end of that day; a time or date without a zone is read in `tz`. A word after a time that is
+    not a zone (nor one of NOT_ZONES, as in `17:00 at the latest`) makes the date unreadable.
     """
     try:
         return read_decision_date(text, tz)
@@ -382,8 +401,11 @@ def read_decision_date(text: str, tz: str | tzinfo) -> datetime:
         clock = _clock(found)
         rest = rest[found.end() :]
     found = _ZONE.match(rest)
-    if found and (clock is not None or found.group("zone") in ZONE_OFFSETS):
-        zone = _zone(found.group("zone"))  # after a date alone, only a known abbreviation (not "EOD")
+    name = found.group("zone") if found else ""
+    if clock is not None and name and name.casefold() not in NOT_ZONES:
+        zone = _zone(name)
+    elif clock is None and (name.upper() in ZONE_OFFSETS or "/" in name):
+        zone = _zone(name)  # after a date alone, only a zone by its look (not "EOD" or "Tuesday")
     if clock is None:
         return datetime.combine(day, time.max, tzinfo=zone)
     return datetime.combine(day, clock, tzinfo=zone)
@@ -410,21 +432,26 @@ def _clock(found: re.Match[str]) -> time:
 
 
 def _zone(name: str) -> tzinfo:
+    """The zone a name (in any case) or an offset names; UnreadableDate when it names none."""
     if name.upper() in ZONE_OFFSETS:
         return timezone(timedelta(hours=ZONE_OFFSETS[name.upper()]))
-    offset = re.fullmatch(r"(?:UTC|GMT)?([+-])(\d{1,2})(?::?(\d{2}))?", name)
+    offset = _OFFSET.fullmatch(name)
     if offset:
         sign, hours, minutes = offset.group(1), int(offset.group(2)), int(offset.group(3) or 0)
         if hours > 14 or minutes > 59:
             raise UnreadableDate(f"{name} is not a time zone offset")
         delta = timedelta(hours=hours, minutes=minutes)
         return timezone(-delta if sign == "-" else delta)
-    if "/" in name:
-        try:
-            return ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise UnreadableDate(f"unknown time zone {name!r}") from None
+    canonical = _zone_names().get(name.casefold())
+    if canonical is not None:
+        return ZoneInfo(canonical)  # Etc/GMT+12 is UTC-12: the database's POSIX sign, as named
     raise UnreadableDate(
         f"unknown time zone {name!r}: use one of {', '.join(sorted(ZONE_OFFSETS))}, an offset such as "
-        "+01:00, or an IANA name such as Europe/Paris"
+        "+01:00, or an IANA name such as Europe/Paris (or no zone, for the config's timezone)"
     )
+
+
+@functools.cache
+def _zone_names() -> dict[str, str]:
+    """The time zone database's names by their lower case (read once: it lists the files)."""
+    return {n.casefold(): n for n in available_timezones() if n.casefold() not in _NOT_ZONE_NAMES}

@@ -315,6 +315,23 @@ def test_decision_date_boundaries_through_the_command(
     assert says in ours(fake, number)[0]["body"]
 
 
+@pytest.mark.parametrize("zone", ["cst", "(Pacific)", "localtime", "Mars/Olympus"])
+def test_a_time_with_a_zone_that_cannot_be_read_is_a_problem_on_its_line(
+    fake: FakeGitHub, on_event: Callable[..., dict[str, Any]], zone: str
+) -> None:
+    body = rfc_body(date=f"2026-12-01 17:00 {zone}")
+    number = rfc_pull(fake, body=body)
+    on_event("opened", number=number)
+    result = check()
+    assert result.exit_code == 1, result.output
+    line = body.splitlines().index("## Decision date") + 1
+    name = zone.strip("()")
+    assert f"unknown time zone {name!r}" in result.output
+    assert f"(line {line} of the description)" in result.output
+    assert runs(fake)[-1]["conclusion"] == "failure"
+    assert f"Line {line}: The decision date cannot be read" in ours(fake, number)[0]["body"]
+
+
 def test_a_date_moved_by_an_edit_is_kept_in_the_comments_history(
     fake: FakeGitHub, on_event: Callable[..., dict[str, Any]]
 ) -> None:

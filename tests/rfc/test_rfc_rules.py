@@ -440,6 +440,21 @@ def test_date_forms(text: str) -> None:
         ("2026-12-01 CET", datetime(2026, 12, 1, 23, 59, 59, 999999, tzinfo=timezone(timedelta(hours=1)))),
         ("2026-12-01 EOD", END_OF_1_DEC),  # not a zone: the date alone
         ("2026-12-01 17:00 at the latest", datetime(2026, 12, 1, 17, tzinfo=LONDON)),
+        ("2026-12-01 5pm sharp", datetime(2026, 12, 1, 17, tzinfo=LONDON)),
+        ("2026-12-01 17:00 (Tuesday)", datetime(2026, 12, 1, 17, tzinfo=LONDON)),
+        # abbreviations, offsets and IANA names in any case, and names read to their end
+        ("2026-12-01 17:00 cet", datetime(2026, 12, 1, 16, tzinfo=UTC)),
+        ("2026-12-01 5pm pst", datetime(2026, 12, 2, 1, tzinfo=UTC)),
+        ("2026-12-01 17:00 utc+2", datetime(2026, 12, 1, 15, tzinfo=UTC)),
+        ("2026-12-01 17:00 europe/paris", datetime(2026, 12, 1, 16, tzinfo=UTC)),
+        ("2026-12-01 17:00 (america/new_york)", datetime(2026, 12, 1, 22, tzinfo=UTC)),
+        ("2026-12-01 17:00 America/Port-au-Prince", datetime(2026, 12, 1, 22, tzinfo=UTC)),
+        ("2026-12-01 17:00 America/Argentina/Buenos_Aires", datetime(2026, 12, 1, 20, tzinfo=UTC)),
+        ("2026-12-01 17:00 Etc/GMT+12", datetime(2026, 12, 2, 5, tzinfo=UTC)),  # POSIX sign: UTC-12
+        ("2026-12-01 17:00 etc/gmt-14", datetime(2026, 12, 1, 3, tzinfo=UTC)),
+        ("2026-12-01T17:00:00.000Z", datetime(2026, 12, 1, 17, tzinfo=UTC)),
+        ("2026-12-01 cet", datetime(2026, 12, 1, 23, 59, 59, 999999, tzinfo=timezone(timedelta(hours=1)))),
+        ("2026-12-01 Europe/Paris", datetime(2026, 12, 1, 22, 59, 59, 999999, tzinfo=UTC)),
     ],
 )
 def test_times_and_zones(text: str, expected: datetime) -> None:
@@ -469,6 +484,16 @@ def test_a_date_alone_is_the_end_of_that_day_in_the_given_timezone() -> None:
         "2026-12-01 17:00 +15:00",
         "2026-12-01 17:00 Mars/Olympus",
         "_YYYY-MM-DD_",
+        # a word after the time that is not a zone is refused, never read in the config's timezone
+        "2026-12-01 17:00 cst",
+        "2026-12-01 17:00 (Pacific)",
+        "2026-12-01 17:00 Pacific time",
+        "2026-12-01 17:00 localtime",
+        "2026-12-01 17:00 local time",
+        "2026-12-01 17:00 London",
+        "2026-12-01 17:00 Europe/Pariss",
+        "2026-12-01 17:00 Etc/GMT+15",
+        "2026-12-01 mars/olympus",
     ],
 )
 def test_unreadable_dates(text: str) -> None:
@@ -481,6 +506,9 @@ def test_unreadable_dates(text: str) -> None:
         ("soon", "no date found"),
         ("2026-02-30", "'2026-02-30' is not a real calendar date"),
         ("2026-12-01 17:00 CST", "unknown time zone 'CST'"),
+        ("2026-12-01 17:00 cst", "unknown time zone 'cst'"),
+        ("2026-12-01 17:00 (Pacific)", "unknown time zone 'Pacific'"),
+        ("2026-12-01 17:00 localtime", "unknown time zone 'localtime'"),
     ],
 )
 def test_an_unreadable_date_in_the_report_says_why(cfg: Config, text: str, says: str) -> None:
