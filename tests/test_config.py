@@ -413,6 +413,24 @@ ERRORS = {
         "yolo.label",
         "label and emergency_label are both 'Hotfix'",
     ),
+    "rfc overdue label the same as the rfc label": (
+        lambda t: t + "rfc:\n  label: RFC\n  overdue_label: rfc\n",
+        "overdue_label: rfc",
+        "rfc.overdue_label",
+        "overdue_label and label are both 'rfc': gh-ops adds and removes each of them on its own",
+    ),
+    "rfc label the same as the default no-decision label": (
+        lambda t: t + "rfc:\n  label: RFC:No-Decision\n",
+        "label: RFC:No-Decision",
+        "rfc.label",
+        "label and no_decision_label are both 'RFC:No-Decision'",
+    ),
+    "rfc overdue and no-decision labels the same": (
+        lambda t: t + "rfc:\n  no_decision_label: Late\n  overdue_label: late\n",
+        "overdue_label: late",
+        "rfc.overdue_label",
+        "overdue_label and no_decision_label are both 'late'",
+    ),
     "a lead left empty": (
         lambda t: edit(t, "lead: dave", "lead: null"),
         "lead: null",

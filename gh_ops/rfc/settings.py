@@ -106,19 +106,41 @@ def build(source: Source) -> RfcSettings:
     remind_every = defaults.remind_every
     if "remind_every" in raw:
         remind_every = source.duration(raw["remind_every"], "rfc.remind_every", defaults.remind_every)
+    labels = {key: raw.get(key, getattr(defaults, key)) for key in LABEL_KEYS}
+    _distinct_labels(labels, source)
     return RfcSettings(
         title_prefix=raw.get("title_prefix", defaults.title_prefix).strip(),
-        label=raw.get("label", defaults.label),
+        label=labels["label"],
         folder="/".join(parts) + "/",
         max_decision_days=raw.get("max_decision_days", defaults.max_decision_days),
         remind_every=remind_every,
         chat_webhook_env=raw.get("chat_webhook_env", defaults.chat_webhook_env),
         assign_feedback=raw.get("assign_feedback", defaults.assign_feedback),
-        overdue_label=raw.get("overdue_label", defaults.overdue_label),
-        no_decision_label=raw.get("no_decision_label", defaults.no_decision_label),
+        overdue_label=labels["overdue_label"],
+        no_decision_label=labels["no_decision_label"],
         template=raw.get("template", defaults.template),
         sections=_sections(raw.get("sections") or {}, source),
     )
+
+
+# The keys of the labels gh-ops adds and removes on RFCs, each on its own condition.
+LABEL_KEYS = ("label", "overdue_label", "no_decision_label")
+
+
+def _distinct_labels(labels: dict[str, str], source: Source) -> None:
+    """Two roles sharing one label (GitHub compares label names in any case) would make it flap:
+    added for one reason, removed for the other on the same run or the next. The key written
+    later in the file is named (one left at its default is taken as written first)."""
+    order = sorted(LABEL_KEYS, key=lambda key: source.lines.get(f"rfc.{key}", 0))
+    for n, key in enumerate(order):
+        same = next((k for k in order[:n] if labels[k].casefold() == labels[key].casefold()), None)
+        if same is not None:
+            source.problem(
+                f"{key} and {same} are both {labels[key]!r}: gh-ops adds and removes each of them "
+                "on its own, so one label for both would be taken off as soon as it is put on. "
+                "Give them different names",
+                f"rfc.{key}",
+            )
 
 
 def _sections(raw: dict[str, list[str]], source: Source) -> dict[str, tuple[str, ...]]:

@@ -9,6 +9,7 @@ from configfiles import CONFIG_NAME, ISSUE_EXAMPLE
 
 from gh_ops import config as config_module
 from gh_ops.config import parse_config
+from gh_ops.errors import ConfigError
 from gh_ops.rfc.settings import RFC_SECTIONS, RfcSettings
 
 RFC_EXAMPLE = """\
@@ -97,3 +98,16 @@ def test_built_in_rfc_headings_name_one_section_each() -> None:
     assert len(keys) == len(set(keys))
     ids = config_module.schema()["properties"]["rfc"]["properties"]["sections"]["propertyNames"]["enum"]
     assert ids == list(RFC_SECTIONS)
+
+
+def test_one_label_in_all_three_rfc_roles_names_each_key_that_repeats_it() -> None:
+    text = ISSUE_EXAMPLE + "rfc:\n  label: rfc\n  overdue_label: RFC\n  no_decision_label: Rfc\n"
+    with pytest.raises(ConfigError) as caught:
+        parse_config(text, CONFIG_NAME, base_dir=None)
+    lines = text.splitlines()
+    assert [(p.key, p.line) for p in caught.value.problems] == [
+        ("rfc.overdue_label", lines.index("  overdue_label: RFC") + 1),
+        ("rfc.no_decision_label", lines.index("  no_decision_label: Rfc") + 1),
+    ]
+    assert "overdue_label and label are both 'RFC'" in caught.value.problems[0].message
+    assert "no_decision_label and label are both 'Rfc'" in caught.value.problems[1].message
