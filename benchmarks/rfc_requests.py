@@ -82,6 +82,14 @@ def measure() -> dict[str, tuple[int, int]]:
                 "check: date moved by an edit",
                 lambda: _check_event(fake, "edited", second, body_from=rfc_body()),
             )
+            # `rfc check` and `rfc remind` racing each posted the RFC comment: the next run deletes one.
+            fake.add_comment(
+                REPO, second, body="<!-- gh-ops:rfc -->\nposted twice", author="github-actions[bot]"
+            )
+            scenario(
+                "check: two RFC comments left by a race",
+                lambda: _check_event(fake, "synchronize", second),
+            )
             fake.merge_pull(REPO, second, by="bob")
             scenario(
                 "check: merged without a decision",

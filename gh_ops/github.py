@@ -625,6 +625,18 @@ class GitHub:
             return
         self._call("PATCH", self.api_url + path, why=why, body={"body": body})
 
+    def delete_comment(self, repo: str, comment_id: int, *, why: str) -> None:
+        """Delete a comment; one that is already gone (404) is fine, so a re-run is safe."""
+        path = f"{self._repo_path(repo)}/issues/comments/{comment_id}"
+        if self.dry_run:
+            self._plan("DELETE", path, {}, why)
+            return
+        try:
+            self._call("DELETE", self.api_url + path, why=why)
+        except GitHubError as exc:
+            if exc.status != 404:
+                raise
+
     def create_comment(self, repo: str, number: int, body: str, *, why: str) -> Comment | None:
         """Post a comment; the comment as GitHub made it (None in dry-run)."""
         path = f"{self._repo_path(repo)}/issues/{number}/comments"

@@ -55,11 +55,11 @@ class Issue:
 @dataclass(frozen=True)
 class Comment:
     """A comment on an issue or pull request, read through REST (which gives `id`) or GraphQL
-    (which gives `node_id`)."""
+    (which gives `node_id`, and `id` when the query selects `databaseId`)."""
 
     body: str
     author: str | None
-    id: int = 0  # REST id; 0 when read through GraphQL
+    id: int = 0  # REST id; 0 when read through GraphQL without `databaseId`
     node_id: str = ""
     created_at: datetime | None = None
 
@@ -78,6 +78,7 @@ class Comment:
         return cls(
             body=node.get("body") or "",
             author=login(node.get("author")),
+            id=node.get("databaseId") or 0,
             node_id=node["id"],
             created_at=parse_time(node.get("createdAt")),
         )

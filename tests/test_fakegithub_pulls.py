@@ -228,6 +228,7 @@ def test_pull_request_query_shape(fake: FakeGitHub, clock: FrozenClock) -> None:
     first, second = pr["comments"]["nodes"]
     assert first == {
         "id": rest_comments[0]["node_id"],
+        "databaseId": rest_comments[0]["id"],  # the REST id
         "author": {"__typename": "Bot", "login": "github-actions"},  # GraphQL drops "[bot]"
         "body": "bot says",
         "createdAt": "2026-11-20T09:00:00Z",

@@ -323,6 +323,30 @@ def test_create_comment_posts_the_body(fake: FakeGitHub, gh: GitHub) -> None:
     assert [c["body"] for c in fake.comments(REPO, 1)] == ["continues in #2"]
 
 
+def test_deleting_a_comment_twice_is_fine(fake: FakeGitHub, gh: GitHub) -> None:
+    fake.add_issue(REPO, title="Sprint 23")
+    comment = fake.add_comment(REPO, 1, body="twice", author="github-actions[bot]")
+
+    gh.delete_comment(REPO, comment["id"], why="delete a comment on #1")
+    gh.delete_comment(REPO, comment["id"], why="delete it again")  # 404: already gone
+
+    assert fake.comments(REPO, 1) == []
+    assert [(w.method, w.path) for w in fake.writes] == [("DELETE", f"{ISSUES}/comments/{comment['id']}")] * 2
+    dry = GitHub(token=TOKEN, dry_run=True)
+    dry.delete_comment(REPO, 7, why="delete a comment on #1")
+    assert dry.planned == [PlannedWrite("DELETE", f"{ISSUES}/comments/7", {}, "delete a comment on #1")]
+    assert len(fake.writes) == 2
+
+
+def test_deleting_a_comment_fails_on_other_errors(fake: FakeGitHub, gh: GitHub) -> None:
+    fake.add_issue(REPO, title="Sprint 23")
+    comment = fake.add_comment(REPO, 1, body="kept", author="github-actions[bot]")
+    fake.fail_next("DELETE", r"/issues/comments/", 403)
+    with pytest.raises(GitHubError) as caught:
+        gh.delete_comment(REPO, comment["id"], why="delete a comment on #1")
+    assert caught.value.status == 403 and len(fake.comments(REPO, 1)) == 1
+
+
 # --------------------------------------------------------------------------- dry run and counting
 
 

@@ -38,6 +38,8 @@ def test_rfc_check_and_remind_stay_within_budget() -> None:
     for scenario in ("valid RFC, opened", "valid RFC, nothing changed", "date moved by an edit"):
         assert figures[f"check: {scenario}"] == (1, 1), scenario
     assert sum(figures["check: first RFC ever (creates the label)"]) == 3
+    # Only after two runs raced, each posting the RFC comment: one DELETE per extra comment.
+    assert figures["check: two RFC comments left by a race"] == (1, 2)
     # rfc remind over 51 open RFCs (and 11 other pull requests): one read per page of 25, never
     # one per RFC; one write per RFC that needs any.
     assert figures["remind: 51 RFCs, nothing due"] == (4, 0)

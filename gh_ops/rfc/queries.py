@@ -15,7 +15,8 @@ from gh_ops.rfc.rules import Pull
 from gh_ops.rfc.settings import RfcSettings
 
 # Everything `rfc check` and `rfc remind` need to know about one pull request. Bots' logins come
-# back without "[bot]" in GraphQL, hence __typename. Files are fetched only when neither the title
+# back without "[bot]" in GraphQL, hence __typename; a comment's databaseId is its REST id (to
+# delete a second kept comment). Files are fetched only when neither the title
 # nor a label says whether the pull request is an RFC.
 RFC_PULL_FRAGMENT = """fragment RfcPull on PullRequest {
   id
@@ -42,7 +43,7 @@ RFC_PULL_FRAGMENT = """fragment RfcPull on PullRequest {
   }
   comments(first: 100) {
     pageInfo { hasNextPage endCursor }
-    nodes { id author { __typename login } body createdAt }
+    nodes { id databaseId author { __typename login } body createdAt }
   }
 }
 """
@@ -96,7 +97,7 @@ RFC_MORE_COMMENTS_QUERY = """query RfcMoreComments($owner: String!, $name: Strin
     pullRequest(number: $number) {
       comments(first: 100, after: $after) {
         pageInfo { hasNextPage endCursor }
-        nodes { id author { __typename login } body createdAt }
+        nodes { id databaseId author { __typename login } body createdAt }
       }
     }
   }

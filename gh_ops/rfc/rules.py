@@ -11,7 +11,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -611,6 +611,9 @@ class Assessment:
     kept: Comment | None  # gh-ops' comment on this pull request
     memory: Memory
     notices: dict[str, list[Comment]]  # gh-ops' other comments by marker kind
+    # More comments of the kept kind, left by two runs racing (`rfc check` and `rfc remind` both
+    # finding none and posting one): their memory is in `memory`; they are deleted.
+    duplicates: tuple[Comment, ...] = ()
 
     @property
     def decider(self) -> str | None:
@@ -656,7 +659,7 @@ def assess(pull: Pull, cfg: Config, now: datetime) -> Assessment:
         status = MERGED_UNDECIDED
     else:
         status = report.status
-    kept, memory = None, Memory()
+    ours: list[Comment] = []
     notices: dict[str, list[Comment]] = {}
     for comment in pull.comments:
         if not cfg.trusted(comment.author):
@@ -665,12 +668,10 @@ def assess(pull: Pull, cfg: Config, now: datetime) -> Assessment:
         if found is None:
             continue
         if found[0] == COMMENT_KIND:
-            # Two runs racing may each have posted one: the first is kept, the others' memory
-            # is merged into it (and they are no longer updated).
-            kept = kept or comment
-            memory = _merge_memory(memory, read_memory(comment.body))
+            ours.append(comment)
         else:
             notices.setdefault(found[0], []).append(comment)
+    kept, duplicates, memory = keep_oldest(ours)
     return Assessment(
         pull=pull,
         report=report,
@@ -680,10 +681,29 @@ def assess(pull: Pull, cfg: Config, now: datetime) -> Assessment:
         kept=kept,
         memory=memory,
         notices=notices,
+        duplicates=duplicates,
     )
 
 
-def _merge_memory(a: Memory, b: Memory) -> Memory:
+def keep_oldest(comments: Iterable[Comment]) -> tuple[Comment | None, tuple[Comment, ...], Memory]:
+    """Of gh-ops' kept comments on a pull request (normally one; two runs racing may each post
+    one), the oldest, the others, and the memory of them all merged (see merge_memory)."""
+    ordered = sorted(comments, key=lambda c: (c.created_at is None, c.created_at or _NEVER))
+    if not ordered:
+        return None, (), Memory()
+    memory = Memory()
+    for comment in ordered:
+        memory = merge_memory(memory, read_memory(comment.body))
+    return ordered[0], tuple(ordered[1:]), memory
+
+
+_NEVER = datetime.max.replace(tzinfo=UTC)
+
+
+def merge_memory(a: Memory, b: Memory) -> Memory:
+    """What two kept comments remember, together, so that nothing is done twice: every move of
+    the decision date either saw (once each, in time order), and a chat notice as sent when
+    either sent it. (Reminders are comments of their own, so they stay counted.)"""
     moves = tuple(sorted({*a.moves, *b.moves}, key=lambda m: m.at))
     return Memory(moves, a.announced or b.announced, a.outcome_announced or b.outcome_announced)
 

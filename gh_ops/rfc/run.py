@@ -1,7 +1,7 @@
 """RFC pull requests on GitHub: `rfc check` on a pull request's events and `rfc remind` on a
 schedule read once per pull request (or per page of them), plan every write the rules call for, and
 send each pull request's writes as one GraphQL mutation (plus a label created on first use, the
-assignees, and the chat notices).
+assignees, a second RFC comment left by two runs racing, and the chat notices).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from gh_ops.context import Context
 from gh_ops.dates import local_now, parse_time
 from gh_ops.errors import GitHubError, GraphQLNotFound, UsageError
 from gh_ops.gql import failed_parts, mutation, owner_name
+from gh_ops.models import Comment
 from gh_ops.rfc import queries as q
 from gh_ops.rfc.queries import RepoInfo
 from gh_ops.rfc.rules import (
@@ -71,13 +72,24 @@ class Writes:
     remove_labels: list[str] = field(default_factory=list)
     assign: tuple[str, ...] = ()
     chat: list[str] = field(default_factory=list)
+    delete: tuple[Comment, ...] = ()  # kept comments of a race, once their memory is in the kept one
 
     def describe(self, a: Assessment) -> list[str]:
         out = list(_alias_lines(self, a).values())
         if self.assign:
             out.append(f"assign {', '.join(self.assign)} to #{a.pull.number}")
+        if self.delete:
+            out.append(_delete_line(self, a))
         out += [f"send to chat: {m}" for m in self.chat]
         return out
+
+
+def _delete_line(writes: Writes, a: Assessment) -> str:
+    n = len(writes.delete)
+    return (
+        f"delete {n} extra RFC comment{'s' if n != 1 else ''} on #{a.pull.number} "
+        f"(id {', '.join(str(c.id) for c in writes.delete)}; runs racing each posted one, the oldest is kept)"
+    )
 
 
 def plan(
@@ -132,6 +144,7 @@ def plan(
     body = render_comment(a, memory, cfg, assigned_by_us=assigning)
     if a.kept is None or a.kept.body.strip() != body.strip():
         writes.comment = body
+    writes.delete = a.duplicates
     return writes
 
 
@@ -155,7 +168,8 @@ def apply(
     read_only: bool = False,
 ) -> Applied:
     """Send one pull request's writes: one mutation, plus a label created the first time it is
-    used, assignees (REST: GraphQL wants node ids we do not have) and the chat notice.
+    used, assignees (REST: GraphQL wants node ids we do not have), the extra kept comments a race
+    left (REST, one request each: only after a race) and the chat notice.
 
     `read_only`: refusals (403, FORBIDDEN) are warnings, as for a pull request from a fork,
     whose workflow token may only read."""
@@ -223,11 +237,19 @@ def apply(
                     f"GitHub did not assign {', '.join(skipped)} on #{a.pull.number} "
                     "(people who cannot be assigned: not collaborators of the repository?)"
                 )
+        # Only once the kept comment holds their memory: a failed edit leaves them for the next run.
+        if writes.delete and not comment_failed:
+            line = _delete_line(writes, a)
+            for comment in writes.delete:
+                gh.delete_comment(repo, comment.id, why=line)
+            applied.done.append(line)
     except GitHubError as exc:
         # What is left undone is said with what was done; the caller decides the exit code.
         rest = [line for alias, line in lines.items() if line not in applied.done]
         if writes.assign and not any(d.startswith("assign ") for d in applied.done):
             rest.append(f"assign {', '.join(writes.assign)} to #{a.pull.number}")
+        if writes.delete and _delete_line(writes, a) not in applied.done:
+            rest.append(_delete_line(writes, a))
         reason = exc.message
         if read_only and exc.status == 403:
             applied.warnings.append(f"could not {'; '.join(rest) or 'write'}: {reason} {READ_ONLY_HINT}")

@@ -21,6 +21,7 @@ from rfc_data import AUTHOR, DECIDER, REPO, pull_event, rfc_body, write_event
 from gh_ops import chat
 from gh_ops.cli import main
 from gh_ops.markup import read_marker
+from gh_ops.rfc.rules import Memory, Move, memory_text, read_memory
 
 pytestmark = pytest.mark.usefixtures("no_wall_clock")
 
@@ -455,6 +456,85 @@ def test_closed_without_merging_is_recorded_as_declined(
     body = ours(fake, number)[0]["body"]
     assert "Declined:" in body and "Closed on 2026-12-03; recorded as declined." in body
     assert labels(fake, number) == {"rfc"}
+
+
+# --- two RFC comments left by runs racing ----------------------------------------------------------
+
+MOVE = Move("2026-12-02", "2026-12-01", AUTHOR, "2026-11-24T10:02:00+00:00")
+
+
+def raced(fake: FakeGitHub) -> tuple[int, dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """An RFC on which `rfc check` and `rfc remind` each posted the RFC comment (the later one
+    remembering a move and the chat notice), and someone pasted the marker into a comment."""
+    number = rfc_pull(fake)
+    first = fake.add_comment(
+        REPO,
+        number,
+        body=f"<!-- gh-ops:rfc -->\nfirst\n{memory_text(Memory())}",
+        author=BOT,
+        created_at=OPENED + timedelta(minutes=1),
+    )
+    second = fake.add_comment(
+        REPO,
+        number,
+        body=f"<!-- gh-ops:rfc -->\nsecond\n{memory_text(Memory((MOVE,), announced=True))}",
+        author=BOT,
+        created_at=OPENED + timedelta(minutes=1, seconds=2),
+    )
+    pasted = fake.add_comment(REPO, number, body="<!-- gh-ops:rfc -->\nlook", author="bob")
+    return number, first, second, pasted
+
+
+def deletes(fake: FakeGitHub) -> list[str]:
+    return [w.path for w in fake.writes if w.method == "DELETE"]
+
+
+def test_two_rfc_comments_left_by_a_race_become_the_oldest_with_both_memories(
+    fake: FakeGitHub, workdir: Path
+) -> None:
+    number, first, second, pasted = raced(fake)
+    result = check("--pr", str(number))
+    assert result.exit_code == 0, result.output
+    (kept,) = ours(fake, number)
+    assert kept["id"] == first["id"] and "first" not in kept["body"]  # brought up to date
+    assert read_memory(kept["body"]) == Memory((MOVE,), announced=True)
+    assert "| 2026-12-02 | 2026-12-01 |" in kept["body"]  # the move the other one saw
+    assert deletes(fake) == [f"/repos/{REPO}/issues/comments/{second['id']}"]
+    assert pasted["id"] in [c["id"] for c in fake.comments(REPO, number)]  # not gh-ops' own
+    assert f"delete 1 extra RFC comment on #{number}" in result.output
+
+    fake.clear_requests()
+    assert check("--pr", str(number)).exit_code == 0
+    assert deletes(fake) == [] and len(ours(fake, number)) == 1
+
+
+def test_dry_run_says_it_would_delete_the_extra_rfc_comment(fake: FakeGitHub, workdir: Path) -> None:
+    number, _, second, _ = raced(fake)
+    result = CliRunner().invoke(main, ["--now", NOW, "--dry-run", "rfc", "check", "--pr", str(number)])
+    assert result.exit_code == 0, result.output
+    assert f"would delete 1 extra RFC comment on #{number} (id {second['id']};" in result.output
+    assert fake.writes == [] and len(ours(fake, number)) == 2
+
+
+def test_deleting_the_extra_rfc_comment_is_safe_to_repeat(fake: FakeGitHub, workdir: Path) -> None:
+    number, first, second, _ = raced(fake)
+    fake.fail_after_apply("DELETE", r"/issues/comments/", 502)  # deleted, but the answer is lost
+    result = check("--pr", str(number))
+    assert result.exit_code == 0, result.output  # the retry's 404 means it is gone
+    assert [c["id"] for c in ours(fake, number)] == [first["id"]]
+    assert deletes(fake) == [f"/repos/{REPO}/issues/comments/{second['id']}"] * 2
+
+
+def test_the_extra_rfc_comment_stays_while_the_kept_one_cannot_take_its_memory(
+    fake: FakeGitHub, workdir: Path
+) -> None:
+    number, first, second, _ = raced(fake)
+    fake.fail_mutation_field("updateIssueComment", message="Something went wrong", type="INTERNAL")
+    result = check("--pr", str(number))
+    assert result.exit_code == 3, result.output
+    assert deletes(fake) == [] and len(ours(fake, number)) == 2
+    assert check("--pr", str(number)).exit_code == 0
+    assert [c["id"] for c in ours(fake, number)] == [first["id"]]
 
 
 # --- dry run, failures, chat -----------------------------------------------------------------------

@@ -28,6 +28,7 @@ from gh_ops.rfc.rules import (
     chat_notices,
     digest_row,
     memory_text,
+    merge_memory,
     read_memory,
 )
 from gh_ops.rfc.run import changed_files_from_checkout, plan
@@ -541,3 +542,34 @@ def test_two_racing_rfc_comments_pool_their_memory() -> None:
     a = assess(pull(comments=comments), CFG, at(28))
     assert a.kept is not None and a.kept.node_id == "IC_1"
     assert a.memory == Memory(one.moves + two.moves, announced=True)
+    assert [c.node_id for c in a.duplicates] == ["IC_2"]
+
+
+def test_the_oldest_rfc_comment_is_kept_and_the_others_deleted_once_merged() -> None:
+    move = Move("2026-12-01", "2026-11-30", "alice", "2026-11-26T09:00:00+00:00")
+    older = comment("<!-- gh-ops:rfc -->\nold\n" + memory_text(Memory()), at=at(24, 10), node_id="IC_old")
+    newer = comment(
+        "<!-- gh-ops:rfc -->\nnew\n" + memory_text(Memory((move,), outcome_announced=True)),
+        at=at(24, 11),
+        node_id="IC_new",
+    )
+    pasted = comment("<!-- gh-ops:rfc -->\nfrom a person", author="mallory", at=at(24, 12), node_id="IC_p")
+    a = assess(pull(comments=(newer, older, pasted)), CFG, at(28))  # the newer listed first
+    assert a.kept is not None and a.kept.node_id == "IC_old"
+    assert [c.node_id for c in a.duplicates] == ["IC_new"]  # only gh-ops' own comments count
+    assert a.memory == Memory((move,), outcome_announced=True)
+
+    writes = plan(a, CFG, at(28))
+    assert [c.node_id for c in writes.delete] == ["IC_new"]
+    assert writes.comment is not None and memory_text(a.memory) in writes.comment  # kept gets it all
+    assert "delete 1 extra RFC comment on #" in "\n".join(writes.describe(a))
+    alone = assess(pull(comments=(older,)), CFG, at(28))
+    assert alone.duplicates == () and plan(alone, CFG, at(28)).delete == ()
+
+
+def test_merged_memory_keeps_each_move_once_in_time_order_and_every_notice_sent() -> None:
+    early = Move("2026-12-01", "2026-11-30", "alice", "2026-11-26T09:00:00+00:00")
+    late = Move("2026-11-30", "2026-11-29", "bob", "2026-11-27T09:00:00+00:00")
+    merged = merge_memory(Memory((late, early), announced=True), Memory((early,), outcome_announced=True))
+    assert merged == Memory((early, late), announced=True, outcome_announced=True)
+    assert merge_memory(Memory(), Memory()) == Memory()

@@ -208,3 +208,15 @@ def test_a_pull_request_opened_minutes_ago_is_left_to_rfc_check(fake: FakeGitHub
     assert f"#{number} " in summary.read_text()  # listed all the same
     assert remind("2026-11-25T09:20:00+00:00").exit_code == 0
     assert len(notices(fake, number, "rfc")) == 1
+
+
+def test_the_sweep_also_leaves_one_rfc_comment_after_a_race(fake: FakeGitHub, summary: Path) -> None:
+    number = rfc_pull(fake)
+    kept = fake.add_comment(REPO, number, body="<!-- gh-ops:rfc -->\nby rfc check", author=BOT)
+    extra = fake.add_comment(REPO, number, body="<!-- gh-ops:rfc -->\nby rfc remind", author=BOT)
+    result = remind("2026-11-25T09:00:00+00:00")
+    assert result.exit_code == 0, result.output
+    assert [c["id"] for c in fake.comments(REPO, number)] == [kept["id"]]
+    assert [(w.method, w.path) for w in fake.writes if w.method == "DELETE"] == [
+        ("DELETE", f"/repos/{REPO}/issues/comments/{extra['id']}")
+    ]
