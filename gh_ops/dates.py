@@ -22,7 +22,7 @@ _NOT_PLACES = frozenset({"localtime", "posixrules", "factory"})
 
 def zone_problem(name: str) -> str | None:
     """Why `name` is not an IANA timezone gh-ops can use, or None when it is one (exactly spelt)."""
-    if name.lower() in _NOT_PLACES or name.split("/", 1)[0] in ("posix", "right"):
+    if name.casefold() in _NOT_PLACES or name.split("/", 1)[0] in ("posix", "right"):
         return (
             f"{name!r} is not a timezone name gh-ops can use (it depends on the machine that runs it): "
             "give an IANA name such as Europe/London, America/New_York or UTC"
@@ -45,14 +45,13 @@ def zone_problem(name: str) -> str | None:
 def zone_named(name: str) -> str | None:
     """The IANA timezone called `name` in any case (`america/port-au-prince` -> `America/Port-au-Prince`),
     or None. Reads the zone list only when asked."""
-    if name.lower() in _NOT_PLACES:
-        return None
-    return _zones_by_lower_name().get(name.strip().lower())
+    return _zones_by_folded_name().get(name.strip().casefold())
 
 
 @cache
-def _zones_by_lower_name() -> dict[str, str]:
-    return {zone.lower(): zone for zone in available_timezones() if zone.lower() not in _NOT_PLACES}
+def _zones_by_folded_name() -> dict[str, str]:
+    """The zone database's names by their case-folded spelling (read once: it lists the files)."""
+    return {zone.casefold(): zone for zone in available_timezones() if zone.casefold() not in _NOT_PLACES}
 
 
 def parse_now(text: str | None, default_tz: str = "UTC", *, given_as: str = "--now") -> datetime:

@@ -4,12 +4,12 @@ people write them. Pure functions; what the text must hold is decided in rules.p
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
 
+from gh_ops import dates
 from gh_ops.config import Config
 from gh_ops.rfc.settings import RfcSettings, heading_key
 
@@ -356,9 +356,6 @@ NOT_ZONES = frozenset(
         *("mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun"),
     }
 )
-# Files of the time zone database that are not zones a document can mean: `localtime` is the
-# machine's own zone.
-_NOT_ZONE_NAMES = frozenset({"localtime", "posixrules", "factory"})
 
 
 class UnreadableDate(Exception):
@@ -442,16 +439,10 @@ def _zone(name: str) -> tzinfo:
             raise UnreadableDate(f"{name} is not a time zone offset")
         delta = timedelta(hours=hours, minutes=minutes)
         return timezone(-delta if sign == "-" else delta)
-    canonical = _zone_names().get(name.casefold())
+    canonical = dates.zone_named(name)
     if canonical is not None:
         return ZoneInfo(canonical)  # Etc/GMT+12 is UTC-12: the database's POSIX sign, as named
     raise UnreadableDate(
         f"unknown time zone {name!r}: use one of {', '.join(sorted(ZONE_OFFSETS))}, an offset such as "
         "+01:00, or an IANA name such as Europe/Paris (or no zone, for the config's timezone)"
     )
-
-
-@functools.cache
-def _zone_names() -> dict[str, str]:
-    """The time zone database's names by their lower case (read once: it lists the files)."""
-    return {n.casefold(): n for n in available_timezones() if n.casefold() not in _NOT_ZONE_NAMES}
