@@ -76,3 +76,38 @@ def test_a_template_too_long_for_github_is_one_problem_at_its_line(
     assert problems[0].startswith(".github/gh-ops/templates/sprint.md:" + str(line) + ": ")
     assert says in problems[0]
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("template", "line", "says"),
+    [
+        (
+            "---\ntitle: '{{ previous_issue.title if previous_issue else \"First\" }} (next)'\n---\nHello\n",
+            2,
+            "the title renders to 263 characters",
+        ),
+        (
+            "---\ntitle: Sprint {{ sprint.number }}\n---\n{% if previous_issue %}\n"
+            "{% for goal in previous_issue.goals %}\n- {{ goal.text }} {{ goal.text }}\n{% endfor %}\n"
+            "{% for goal in previous_issue.goals %}\n- {{ goal.text * 6 }}\n{% endfor %}\n{% endif %}\n",
+            9,
+            "(this line adds 54,000 of them)",
+        ),
+    ],
+    ids=["title", "body"],
+)
+def test_validate_renders_with_the_longest_plausible_values_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, template: str, line: int, says: str
+) -> None:
+    # Both templates fit with the everyday samples; a real previous issue can be this long.
+    monkeypatch.chdir(tmp_path)
+    templates = tmp_path / ".github/gh-ops/templates"
+    templates.mkdir(parents=True)
+    (tmp_path / ".github/gh-ops.yml").write_text(CONFIG)
+    (templates / "sprint.md").write_text(template)
+    result = CliRunner().invoke(main, ["--now", "2026-05-03", "validate"])
+    assert result.exit_code == 2, result.output
+    problems = [p.strip() for p in result.output.splitlines() if p.startswith("  ")]
+    assert len(problems) == 1, result.output
+    assert problems[0].startswith(f".github/gh-ops/templates/sprint.md:{line}: "), problems
+    assert says in problems[0]

@@ -19,7 +19,7 @@ from gh_ops.config import Config
 from gh_ops.errors import UsageError
 from gh_ops.events import IssuesEvent, PullRequestEvent
 from gh_ops.markup import defuse_markup, read_marker
-from gh_ops.models import Comment, Review
+from gh_ops.models import TITLE_LIMIT, Comment, Review
 from gh_ops.rfc.document import (
     DATE_FORMS,
     RfcSection,
@@ -375,6 +375,11 @@ def default_path(cfg: Config, today: date, title: str) -> str:
     return f"{cfg.section(RfcSettings).folder}{today.isoformat()}-{slug(strip_prefix(title, cfg))}.md"
 
 
+def longest_title(cfg: Config) -> int:
+    """The longest RFC title (without its prefix) a pull request titled "<prefix> <title>" can hold."""
+    return TITLE_LIMIT - len(cfg.section(RfcSettings).title_prefix) - 1
+
+
 def new_context(
     cfg: Config, *, title: str, decider: str | None, decide_by: date, today: date
 ) -> dict[str, Any]:
@@ -420,6 +425,12 @@ def plan_new(
     if not name:
         raise UsageError(
             'the title is empty: say what is being decided, e.g. gh-ops rfc new "Adopt Postgres 17"'
+        )
+    if len(name) > (room := longest_title(cfg)):
+        prefix = cfg.section(RfcSettings).title_prefix
+        raise UsageError(
+            f"the title has {len(name)} characters; after the prefix {prefix!r} a pull request title "
+            f"has room for {room} (GitHub allows {TITLE_LIMIT})"
         )
     login = None
     if decider is not None:

@@ -14,8 +14,9 @@ if TYPE_CHECKING:
 
 def check_templates(check: TemplateCheck) -> None:
     from gh_ops import dates  # the calendar, settings and rules load only when validate runs
+    from gh_ops.preview import LONGEST_LOGIN, long_text
     from gh_ops.rfc.document import parse_sections
-    from gh_ops.rfc.rules import REQUIRED_SECTIONS, new_context
+    from gh_ops.rfc.rules import REQUIRED_SECTIONS, longest_title, new_context
     from gh_ops.rfc.settings import RfcSettings
 
     config = check.config
@@ -24,8 +25,14 @@ def check_templates(check: TemplateCheck) -> None:
     template = settings.template
     by = today + timedelta(days=settings.max_decision_days)
     rendered = None
-    for decider in (None, "sample-decider"):
-        context = new_context(config, title="Sample decision", decider=decider, decide_by=by, today=today)
+    # Without and with a decision maker, then with the longest title `rfc new` takes.
+    longest = long_text(longest_title(config), "a long decision")
+    for title, decider in (
+        ("Sample decision", None),
+        ("Sample decision", "sample-decider"),
+        (longest, LONGEST_LOGIN),
+    ):
+        context = new_context(config, title=title, decider=decider, decide_by=by, today=today)
         rendered = check.render(template, context, key="rfc.template")
         if rendered is None:
             check.report.append(f"rfc: template {template} has problems")

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from gh_ops.errors import UsageError
-from gh_ops.preview import SAMPLE_WEB_URL, apply_overrides
+from gh_ops.preview import LONGEST_ISSUE_TITLE, LONGEST_LOGIN, SAMPLE_WEB_URL, apply_overrides, long_text
 
 # The settings, rules and calendar load when a preview or a check runs, not with `gh-ops --help`.
 if TYPE_CHECKING:
@@ -18,19 +18,35 @@ if TYPE_CHECKING:
     from gh_ops.sprint.settings import SprintSchedule
 
 
-def sample_previous_issue(repo: str, sprint_number: int, number: int = 41) -> dict[str, Any]:
-    """Stand-in previous sprint issue for offline previews and `validate`."""
+# The most goals, and the longest, `validate` carries over from a sample previous sprint issue.
+LONGEST_GOALS = 30
+LONGEST_GOAL = 300
+
+
+def sample_previous_issue(
+    repo: str, sprint_number: int, number: int = 41, *, longest: bool = False
+) -> dict[str, Any]:
+    """Stand-in previous sprint issue for offline previews and `validate` (`longest`: with the
+    longest plausible title and goals)."""
     from gh_ops.sprint.rules import Goal
 
     goals = [
         Goal("Ship the new dashboard filters to every customer — owner @alice", True, "alice"),
         Goal("Cut p95 query latency below 2s — owner @bob", False, "bob"),
     ]
+    title = "Sample previous sprint"
+    if longest:
+        owner = LONGEST_LOGIN
+        goals = [
+            Goal(long_text(LONGEST_GOAL, "a long goal"), n % 2 == 0, owner) for n in range(LONGEST_GOALS)
+        ]
+        title = long_text(LONGEST_ISSUE_TITLE, "a long previous title")
+        number = 2**31 - 1
     return {
         "number": number,
         "sprint": sprint_number,
         "url": f"{SAMPLE_WEB_URL}/{repo}/issues/{number}",
-        "title": "Sample previous sprint",
+        "title": title,
         "state": "open",
         "goals": [g.as_context() for g in goals],
     }
@@ -53,13 +69,14 @@ def sprint_context(
     *,
     with_previous: bool,
     sprint: Sprint | None = None,
+    longest: bool = False,
 ) -> dict[str, Any]:
     from gh_ops.sprint.rules import build_context
 
     sprint = sprint or _sprint_for_preview(schedule, team, now)
     previous = None
     if with_previous and sprint.number > 1:
-        previous = sample_previous_issue(repo, sprint.number - 1)
+        previous = sample_previous_issue(repo, sprint.number - 1, longest=longest)
     return build_context(team=team, sprint=sprint, repo=repo, now=now, previous_issue=previous)
 
 
@@ -67,7 +84,8 @@ def validation_contexts(
     team: Team, schedule: SprintSchedule, now: datetime, repo: str
 ) -> list[dict[str, Any]]:
     """Every shape the sprint template meets, whatever today is: a first sprint, a later sprint
-    with a previous issue (and goals), and a later sprint whose previous issue is missing."""
+    with a previous issue (and goals), a later sprint whose previous issue is missing, and a
+    sprint numbered in the hundreds after a previous issue with the longest title and goals."""
     from gh_ops.sprint.rules import sprint_by_number
 
     first = sprint_by_number(schedule, 1)
@@ -78,7 +96,20 @@ def validation_contexts(
         sprint_context(team, schedule, now, repo, with_previous=False, sprint=first),
         sprint_context(team, schedule, now, repo, with_previous=True, sprint=later),
         sprint_context(team, schedule, now, repo, with_previous=False, sprint=later),
+        sprint_context(
+            team, schedule, now, repo, with_previous=True, sprint=_far(schedule, later), longest=True
+        ),
     ]
+
+
+def _far(schedule: SprintSchedule, fallback: Sprint) -> Sprint:
+    """Sprint 999 (a number as long as a team is likely to reach), if the calendar goes that far."""
+    from gh_ops.sprint.rules import sprint_by_number
+
+    try:
+        return sprint_by_number(schedule, 999)
+    except (OverflowError, ValueError):
+        return fallback
 
 
 def preview(request: PreviewRequest) -> RenderedIssue:

@@ -258,3 +258,23 @@ def test_validate_reports_an_rfc_template_without_a_section(workdir: Path) -> No
         f".github/gh-ops.yml:{line} (rfc.template): the RFC template decision.md has no heading for: Context"
         in result.stderr
     )
+
+
+def test_a_title_too_long_for_a_pull_request_is_refused() -> None:
+    fits = "x" * (256 - len("RFC: "))
+    assert rfc_new(fits, "--dry-run").exit_code == 0
+    result = rfc_new(fits + "y")
+    assert result.exit_code == 2
+    assert "the title has 252 characters; after the prefix 'RFC:' a pull request title has room for 251" in (
+        result.stderr
+    )
+
+
+def test_validate_renders_the_rfc_template_with_the_longest_title_too(workdir: Path) -> None:
+    # Fits with the sample title; with the longest one `rfc new` takes, the decider does not fit.
+    write_config(
+        workdir, template=CUSTOM_TEMPLATE.replace("{{ rfc.title }}", "{{ rfc.title }} ({{ rfc.decider }})")
+    )
+    result = CliRunner().invoke(main, ["--now", NOW, "validate"])
+    assert result.exit_code == 2, result.output
+    assert ".github/templates/decision.md:2: the title renders to 298 characters" in result.stderr
