@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar, runtime_checkable
 from zoneinfo import ZoneInfo
 
 from gh_ops import dates
@@ -136,6 +136,17 @@ class Section:
     build: Callable[[Source], Any]  # -> the settings object; problems go to the source
     defs: Mapping[str, Any] = field(default_factory=dict)  # $defs its schema refers to
     team_schema: Mapping[str, Any] = field(default_factory=dict)  # keys it adds to every team
+
+
+@runtime_checkable
+class ManagesLabels(Protocol):
+    """Settings whose capability puts labels on issues or pull requests and takes them off again by
+    its own rules. Two capabilities doing that to one label would undo each other's work on every
+    run, so the core refuses a label that two sections manage."""
+
+    def managed_labels(self) -> Mapping[str, str]:
+        """Each label it manages -> the config key that names it (shown, and its line, when known)."""
+        ...
 
 
 @dataclass
@@ -529,6 +540,7 @@ def _build(data: dict[str, Any], lines: dict[str, int], file: str, base_dir: Pat
     for section in sections():
         settings = section.build(source)
         built[type(settings)] = settings
+    _refuse_shared_labels(list(built.values()), source)
     if problems:  # a shared value may be checked more than once: report each problem once
         unique = list({str(p): p for p in problems}.values())
         unique.sort(key=lambda p: p.line or 0)
@@ -543,6 +555,29 @@ def _build(data: dict[str, Any], lines: dict[str, int], file: str, base_dir: Pat
         sections=built,
         lines=lines,
     )
+
+
+def _refuse_shared_labels(settings: list[Any], source: Source) -> None:
+    """A label two sections manage (GitHub compares names in any case): one problem per collision, at
+    the key the file writes (the later one when it writes both), naming both keys."""
+    owners: dict[str, tuple[int, str, str]] = {}  # folded name -> (section index, name, key)
+    for index, built in enumerate(settings):
+        if not isinstance(built, ManagesLabels):
+            continue
+        for name, key in built.managed_labels().items():
+            owner = owners.setdefault(name.casefold(), (index, name, key))
+            if owner[0] == index:
+                continue  # a section keeps its own labels apart (its build says so when they meet)
+            (first_key, first), (later_key, later) = sorted(
+                ((owner[2], owner[1]), (key, name)), key=lambda pair: source.lines.get(pair[0], 0)
+            )
+            source.problem(
+                f"{later_key} {later!r} is also managed by {first_key}"
+                + (f" ({first!r})" if first != later else "")
+                + ": each would add and remove the label by its own rules, undoing the other's work "
+                f"on every run. Give {later_key} a label of its own",
+                later_key,
+            )
 
 
 if __name__ == "__main__":  # python -m gh_ops.config: write the published schema after a change

@@ -431,6 +431,25 @@ ERRORS = {
         "rfc.overdue_label",
         "overdue_label and no_decision_label are both 'late'",
     ),
+    # A label two capabilities put on and take off would flap: the core refuses it, naming both keys.
+    "yolo's label is a priority label": (
+        lambda t: t + "yolo:\n  label: P0\n",
+        "label: P0",
+        "yolo.label",
+        "yolo.label 'P0' is also managed by priority.labels: each would add and remove the label",
+    ),
+    "rfc's label is the security label, in another case": (
+        lambda t: t + "rfc:\n  label: Security\n",
+        "label: Security",
+        "rfc.label",
+        "rfc.label 'Security' is also managed by priority.labels ('security')",
+    ),
+    "two sections written with one label": (
+        lambda t: t + "yolo:\n  label: needs-review\nrfc:\n  overdue_label: Needs-Review\n",
+        "overdue_label",
+        "rfc.overdue_label",
+        "rfc.overdue_label 'Needs-Review' is also managed by yolo.label ('needs-review')",
+    ),
     "a lead left empty": (
         lambda t: edit(t, "lead: dave", "lead: null"),
         "lead: null",

@@ -70,6 +70,11 @@ class PrioritySettings:
     private_place: str | None = None
     labels: tuple[ManagedLabel, ...] = DEFAULT_PRIORITY_LABELS  # the built-in ones, then the config's
 
+    def managed_labels(self) -> dict[str, str]:
+        """The labels `priority apply` puts on issues and takes off. The other labels of `labels` are
+        only kept at their colour and description: another section may use them."""
+        return {name: "priority.labels" for name in (*PRIORITY_LABELS, SECURITY_LABEL)}
+
 
 def build(source: Source) -> PrioritySettings:
     raw = source.raw("priority")
@@ -121,14 +126,31 @@ def build(source: Source) -> PrioritySettings:
                     f"priority.cvss.{label}",
                 )
             seen[low] = label
+    bug_labels = tuple(raw.get("bug_labels", defaults.bug_labels))
+    for index, name in enumerate(bug_labels):
+        if name.casefold() in _SET_BY_GH_OPS:
+            role = "for a CVSS vector" if name.casefold() == SECURITY_LABEL else "as a priority"
+            problem(
+                f"{name!r} is a label gh-ops puts on issues itself ({role}): as a bug label, every issue "
+                "gh-ops gave it would become a bug. Remove it from bug_labels",
+                f"priority.bug_labels.{index}",
+            )
     labels = {label.name.casefold(): label for label in DEFAULT_PRIORITY_LABELS}
+    written: dict[str, str] = {}
     for name, settings in (raw.get("labels") or {}).items():
+        if name.casefold() in written:
+            problem(
+                f"{name!r} and {written[name.casefold()]!r} are one label on GitHub (names compare in "
+                "any case): give it once",
+                f"priority.labels.{name}",
+            )
+        written[name.casefold()] = name
         builtin = labels.get(name.casefold())
         color = settings.get("color", builtin.color if builtin else "ededed").lstrip("#").lower()
         description = settings.get("description", builtin.description if builtin else "")
         labels[name.casefold()] = ManagedLabel(builtin.name if builtin else name, color, description)
     return PrioritySettings(
-        bug_labels=tuple(raw.get("bug_labels", defaults.bug_labels)),
+        bug_labels=bug_labels,
         bug_title_prefixes=tuple(p.strip() for p in raw.get("bug_title_prefixes", ())),
         bug_form_questions=tuple(raw.get("bug_form_questions", ())),
         form_question=raw.get("form_question", defaults.form_question).strip(),
@@ -140,6 +162,9 @@ def build(source: Source) -> PrioritySettings:
         private_place=raw.get("private_place"),
         labels=tuple(labels.values()),
     )
+
+
+_SET_BY_GH_OPS = frozenset(name.casefold() for name in (*PRIORITY_LABELS, SECURITY_LABEL))
 
 
 SCHEMA: dict[str, Any] = {

@@ -81,6 +81,14 @@ class RfcSettings:
         """The labels RFCs use, by role: rfc, overdue, no_decision."""
         return {"rfc": self.label, "overdue": self.overdue_label, "no_decision": self.no_decision_label}
 
+    def managed_labels(self) -> dict[str, str]:
+        """The labels gh-ops puts on RFC pull requests by its own rules (and takes off again)."""
+        return {
+            self.label: "rfc.label",
+            self.overdue_label: "rfc.overdue_label",
+            self.no_decision_label: "rfc.no_decision_label",
+        }
+
 
 def heading_key(text: str) -> str:
     """A heading as RFC sections match it: lower case, words only (no punctuation, emoji or numbering)."""

@@ -20,6 +20,10 @@ class YoloSettings:
     label: str = "yolo-merge"
     follow_up_issue: bool = False  # emergency merges always get one
 
+    def managed_labels(self) -> dict[str, str]:
+        """The label `yolo check` puts on a pull request and takes off (the emergency label is only read)."""
+        return {self.label: "yolo.label"}
+
 
 def build(source: Source) -> YoloSettings:
     """The schema has checked every value; logins lose a leading @ like everywhere else."""

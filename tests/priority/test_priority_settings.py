@@ -76,6 +76,18 @@ def test_default_labels_have_github_valid_colours_and_descriptions() -> None:
         ("  triage_team: nobody\n", 2, "priority.triage_team", "neither a GitHub team"),
         ("  labels:\n    P0:\n      color: red\n", 4, "priority.labels.P0.color", "six hex digits"),
         ("  colour: red\n", 2, "priority.colour", "unknown key 'colour'"),
+        # A label gh-ops sets itself cannot also say what a bug is: its own label would make bugs.
+        ("  bug_labels: [bug, Security]\n", 2, "priority.bug_labels.1", "puts on issues itself (for a CVSS"),
+        ("  bug_labels:\n    - bug\n    - p1\n", 4, "priority.bug_labels.1", "puts on issues itself (as a"),
+        ("  bug_labels: [SECURITY-p0]\n", 2, "priority.bug_labels.0", "every issue gh-ops gave it"),
+        # Two keys of `labels` that GitHub takes for one label: which style wins would be a guess.
+        (
+            "  labels:\n    Regression: {}\n    regression:\n      color: 5319e7\n",
+            4,
+            "priority.labels.regression",
+            "'regression' and 'Regression' are one label on GitHub",
+        ),
+        ("  labels:\n    p0: {}\n    P0: {}\n", 4, "priority.labels.P0", "give it once"),
     ],
 )
 def test_bad_priority_config_is_one_problem_naming_line_and_key(
@@ -105,6 +117,13 @@ def test_config_labels_add_to_and_restyle_the_managed_set() -> None:
     assert by_name["P0"] == ManagedLabel("P0", "ff0000", DEFAULT_PRIORITY_LABELS[0].description)
     assert by_name["regression"] == ManagedLabel("regression", "ededed", "")
     assert len(cfg.labels) == len(DEFAULT_PRIORITY_LABELS) + 1
+
+
+def test_a_label_that_is_only_styled_may_have_another_role() -> None:
+    """`labels` entries other than the priority family are only kept at their colour: one that is also
+    a bug label, or another capability's label, is no collision."""
+    text = "priority:\n  bug_labels: [bug]\n  labels:\n    Bug: {color: d73a4a}\n    yolo-merge: {}\n"
+    assert load(text).bug_labels == ("bug",)
 
 
 def test_triage_team_may_be_a_config_team_or_a_github_team() -> None:
