@@ -407,6 +407,12 @@ ERRORS = {
         "yolo.allow_bots.1",
         "expected a GitHub login",
     ),
+    "yolo bot that is a person": (
+        lambda t: t + "yolo:\n  allow_bots:\n    - dependabot[bot]\n    - '@alice'\n",
+        "'@alice'",
+        "yolo.allow_bots.1",
+        "'alice' is not a bot login: allow_bots lets a bot's changes pass without a review",
+    ),
     "yolo labels with the same name": (
         lambda t: t + "yolo:\n  emergency_label: hotfix\n  label: Hotfix\n",
         "label: Hotfix",

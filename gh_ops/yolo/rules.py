@@ -286,8 +286,9 @@ class Tally:
             self.emergency += 1
 
     @property
-    def reviewed_share(self) -> float:
-        return self.reviewed / self.changes if self.changes else 1.0
+    def reviewed_share(self) -> float | None:
+        """The reviewed changes' share; None when there was no change (nothing to share out)."""
+        return self.reviewed / self.changes if self.changes else None
 
 
 # --- what GitHub says about a merged pull request, and what was found ----------------------------

@@ -38,9 +38,19 @@ def build(source: Source) -> YoloSettings:
             "label for an emergency. Give them different names",
             key,
         )
+    allow_bots = tuple(login(b) for b in raw.get("allow_bots", defaults.allow_bots))
+    for index, bot in enumerate(allow_bots):
+        if not bot.casefold().endswith("[bot]"):
+            # A person listed here would pass every change unreviewed; GitHub's bot logins end in [bot].
+            source.problem(
+                f"{bot!r} is not a bot login: allow_bots lets a bot's changes pass without a review, "
+                "and a bot's login ends in [bot] (e.g. dependabot[bot], renovate[bot]). A person's "
+                "changes always need a review: remove it",
+                f"yolo.allow_bots.{index}",
+            )
     return YoloSettings(
         emergency_label=emergency,
-        allow_bots=tuple(login(b) for b in raw.get("allow_bots", defaults.allow_bots)),
+        allow_bots=allow_bots,
         approval=raw.get("approval", defaults.approval),
         label=label,
         follow_up_issue=raw.get("follow_up_issue", defaults.follow_up_issue),
@@ -69,7 +79,8 @@ SCHEMA: dict[str, Any] = {
                 "$ref": "#/$defs/logins",
                 "description": (
                     "Bot accounts (e.g. dependabot[bot], renovate[bot]) whose changes pass without a "
-                    "human review. Other bots' changes are yolo merges. Default: [dependabot[bot]]."
+                    "human review; each must be a bot login, ending in [bot]. Other bots' changes are "
+                    "yolo merges. Default: [dependabot[bot]]."
                 ),
                 "default": [
                     "dependabot[bot]",

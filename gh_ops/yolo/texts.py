@@ -123,6 +123,14 @@ def report_csv(result: AuditResult) -> str:
     return out.getvalue()
 
 
+NOTHING_TO_AUDIT = "Nothing to audit: no change reached the default branch since {since}."
+
+
+def _share(tally: rules.Tally) -> str:
+    share = tally.reviewed_share
+    return "-" if share is None else f"{share:.0%}"
+
+
 def _cell(text: str | None) -> str:
     return defuse_markup(text or "-").replace("|", "\\|")
 
@@ -132,10 +140,12 @@ def report_markdown(result: AuditResult) -> str:
     total = rules.Tally()
     for r in records:
         total.add(r.verdict)
-    lines = [
-        f"### gh-ops yolo audit since {result.since.date().isoformat()}",
-        "",
-        f"{total.changes} change(s): {total.reviewed} reviewed ({total.reviewed_share:.0%}), "
+    since = result.since.date().isoformat()
+    lines = [f"### gh-ops yolo audit since {since}", ""]
+    if not records:
+        return "\n".join([*lines, NOTHING_TO_AUDIT.format(since=since), ""])
+    lines += [
+        f"{total.changes} change(s): {total.reviewed} reviewed ({_share(total)}), "
         f"{total.yolo} yolo, of which {total.emergency} emergency.",
         "",
     ]
@@ -164,8 +174,6 @@ def report_markdown(result: AuditResult) -> str:
             continue
         lines += [f"#### {title}", "", "| | Changes | Reviewed | Yolo | Emergency |", "|---|---|---|---|---|"]
         for name, t in tallies.items():
-            lines.append(
-                f"| {_cell(name)} | {t.changes} | {t.reviewed_share:.0%} | {t.yolo} | {t.emergency} |"
-            )
+            lines.append(f"| {_cell(name)} | {t.changes} | {_share(t)} | {t.yolo} | {t.emergency} |")
         lines.append("")
     return "\n".join(lines)

@@ -175,9 +175,22 @@ def test_several_repositories_and_an_organization(fake: FakeGitHub, workdir: Pat
     assert sorted(r["repository"] for r in found) == [OTHER, REPO]
 
 
-def test_an_empty_period_is_reported_as_such(fake: FakeGitHub, workdir: Path) -> None:
+def test_an_empty_period_says_there_was_nothing_to_audit(
+    fake: FakeGitHub, workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No change is not "0 reviewed (100%)": there was nothing to share out."""
+    assert records(audit("--since", "2026-10-01", "--format", "json")) == []
+    assert list(csv.DictReader(io.StringIO(audit("--since", "2026-10-01", "--format", "csv").stdout))) == []
+    summary = workdir / "summary.md"
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    monkeypatch.setenv("GITHUB_OUTPUT", str(workdir / "output.txt"))
     result = audit("--since", "2026-10-01")
-    assert result.exit_code == 0 and "0 change(s)" in result.stdout
+    assert result.exit_code == 0, result.output
+    said = "Nothing to audit: no change reached the default branch since 2026-10-01."
+    for text in (result.stdout, summary.read_text()):
+        assert said in text
+        assert "%" not in text and "reviewed" not in text
 
 
 @pytest.mark.parametrize(

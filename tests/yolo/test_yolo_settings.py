@@ -32,3 +32,9 @@ def test_the_yolo_section_has_the_issues_defaults() -> None:
     assert parse_config("yolo: {}\n", CONFIG_NAME, base_dir=None).section(YoloSettings) == config.section(
         YoloSettings
     )
+
+
+def test_allow_bots_takes_bot_logins() -> None:
+    text = "yolo:\n  allow_bots: ['Renovate[bot]', '@dependabot[bot]']\n"
+    settings = parse_config(text, CONFIG_NAME, base_dir=None).section(YoloSettings)
+    assert settings.allow_bots == ("Renovate[bot]", "dependabot[bot]")
