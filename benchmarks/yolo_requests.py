@@ -8,6 +8,12 @@ GitHub offers (700 squashed: one commit each; 200 with a merge commit: two commi
 100 rebased: two commits each), half of them reviewed, and 20 direct pushes: 1,520 commits on the
 default branch, read 100 per request. A per-pull-request REST loop would need at least two
 requests per pull request (the pull request and its reviews): 2,000 or more.
+
+GraphQL points (GitHub's rate-limit cost, benchmarks/graphql_points.py) are the other budget: the
+audit reads each page of commits with only the ids of their pull requests (1 point) and each pull
+request's details once (about 2 points), about 2,050 points for these 1,000 pull requests; reading
+the details with every commit, as it did before, cost 204 points a page: 3,264. A push of 150
+commits is read in 2 requests of 1 point each (before: 100 of them, for 204 points).
 """
 
 from __future__ import annotations
@@ -73,6 +79,48 @@ def timed_audit(latency: float = LATENCY, pulls: int = PULLS) -> tuple[int, floa
         return len(fake.requests), time.perf_counter() - started
 
 
+def graphql_points(fake: FakeGitHub) -> int:
+    """The points of the GraphQL reads the fake recorded since its requests were last cleared."""
+    from graphql_points import points
+
+    return sum(
+        points(r.json["query"], r.json.get("variables") or {})
+        for r in fake.reads
+        if r.path == "/graphql" and isinstance(r.json, dict)
+    )
+
+
+def push_event(fake: FakeGitHub, commits: int) -> None:
+    """`commits` direct pushes to the default branch, and the push event that lists them."""
+    before = fake.history(REPO)[-1]
+    shas = [fake.push_commit(REPO, author="bob", message=f"Step {i}") for i in range(commits)]
+    payload = load_payload("push")
+    template = payload["head_commit"]
+    payload.update(ref="refs/heads/main", before=before, after=shas[-1], forced=False, created=False)
+    payload["commits"] = [{**template, "id": sha} for sha in shas]
+    payload["repository"]["default_branch"] = "main"
+    Path("event.json").write_text(json.dumps(payload))
+    os.environ.update(GITHUB_EVENT_NAME="push", GITHUB_EVENT_PATH=str(Path("event.json").resolve()))
+
+
+def measure_points(pulls: int = PULLS) -> dict[str, tuple[int, int]]:
+    """(GraphQL requests, points) per scenario."""
+    figures: dict[str, tuple[int, int]] = {}
+    with fake_checkout(CONFIG, REPO, START) as (fake, _):
+        fake.add_repo(REPO, collaborators=["maya", "alice", "bob"])
+        seed(fake, pulls)
+        now = "2026-12-31T00:00:00Z"
+        fake.clear_requests()
+        _invoke("--now", now, "yolo", "audit", "--since", "2026-09-01", "--format", "json")
+        figures[f"audit: {pulls} merged pull requests"] = (len(fake.reads), graphql_points(fake))
+        for commits in (20, 150):
+            push_event(fake, commits)
+            fake.clear_requests()
+            _invoke("--now", now, "yolo", "check")
+            figures[f"check: a push of {commits} commits"] = (len(fake.reads), graphql_points(fake))
+    return figures
+
+
 def measure(pulls: int = PULLS) -> dict[str, tuple[int, int]]:
     """(reads, writes) per scenario, measured at the HTTP layer of the fake."""
     figures: dict[str, tuple[int, int]] = {}
@@ -112,6 +160,8 @@ def measure(pulls: int = PULLS) -> dict[str, tuple[int, int]]:
 
 if __name__ == "__main__":
     print_figures(measure())
+    for name, (requests, cost) in measure_points().items():
+        print(f"{name}: {requests} GraphQL request(s), {cost} point(s)")
     requests, seconds = timed_audit()
     rest = 2 * PULLS  # a REST loop: at least the pull request and its reviews, for each
     print(

@@ -66,8 +66,45 @@ def test_priority_requests_stay_within_budget() -> None:
 def test_the_audit_of_1000_merged_pull_requests_stays_within_25_requests() -> None:
     figures = measure("yolo_requests")
     reads, writes = figures["audit: 1000 merged pull requests"]
+    # 16 pages of 100 commits, and one request for the details of the last page's pull requests.
     assert reads <= 25 and writes == 0, (reads, writes)
     # yolo check on a merged-pull-request event: one read, and only the writes it needs.
     assert figures["check: reviewed merge"] == (1, 0)
     assert figures["check: yolo merge"] == (1, 1)
     assert figures["check: yolo merge, re-run"] == (1, 0)
+
+
+def test_yolo_reads_stay_within_their_graphql_points() -> None:
+    """GitHub charges GraphQL by points (benchmarks/graphql_points.py), not requests."""
+    spec = importlib.util.spec_from_file_location("yolo_requests", BENCHMARKS / "yolo_requests.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    figures = module.measure_points()
+    # Each pull request's details are read once (about 2 points), not once per commit (204 points
+    # per page of 100 commits, 3,264 for this history, before).
+    requests, cost = figures["audit: 1000 merged pull requests"]
+    assert requests == 17 and cost <= 2100, figures
+    # A push is read whole, 1 point per 100 commits: its pull requests' details are not needed.
+    assert figures["check: a push of 20 commits"] == (1, 1)
+    assert figures["check: a push of 150 commits"] == (2, 2)
+
+
+def test_the_points_calculator_gives_githubs_documented_example() -> None:
+    """GitHub's "Calculating a rate limit score" example: 1 + 100 + 5,000 requests, 51 points."""
+    spec = importlib.util.spec_from_file_location("graphql_points", BENCHMARKS / "graphql_points.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    example = """query {
+      viewer {
+        login
+        repositories(first: 100) {
+          edges { node { id issues(first: 50) { edges { node { id labels(first: 60) {
+            edges { node { id name } } } } } } } }
+        }
+      }
+    }"""
+    assert module.requests_needed(example, {}) == 5101
+    assert module.points(example, {}) == 51
+    assert module.points("query { viewer { login } }", {}) == 1

@@ -89,7 +89,12 @@ def _report(run: Run, title: str, outcomes: list[Outcome]) -> None:
 
 @yolo.command("audit")
 @global_options(without=("--repo", "--dry-run"), helps={"--now": READ_ONLY_NOW_HELP})
-@click.option("--since", required=True, metavar="30d|YYYY-MM-DD", help="The start of the period.")
+@click.option(
+    "--since",
+    required=True,
+    metavar="30d|YYYY-MM-DD",
+    help="The start of the period (a date: midnight in the config's timezone).",
+)
 @repository_options("audit")
 @click.option(
     "--format", "fmt", type=click.Choice(["markdown", "json", "csv"]), default="markdown", show_default=True
@@ -101,13 +106,14 @@ def yolo_audit(
 ) -> None:
     """Report every change to the default branch since a date: reviewed, yolo, emergency.
 
-    Reads 100 commits per request, each with its pull request and reviews.
+    Reads 100 commits per request, each with its pull request and reviews. A date is read in the
+    config's timezone.
     """
     from gh_ops.yolo import run as yolo_run
     from gh_ops.yolo import texts
 
     config = run.load_config(allow_embedded=True)
-    start = _since(since, run.now(config))
+    start = _since(since, run.now(config), config.timezone)
     chosen = run.repositories(repos, org)
     try:
         chosen = with_org_repositories(run.github(reads_graphql="yolo audit"), chosen, org, say=info)
@@ -127,22 +133,25 @@ def yolo_audit(
         click.get_current_context().exit(EXIT_POLICY)
 
 
-def _since(text: str, now: datetime) -> datetime:
-    """`30d` (days before now) or a date YYYY-MM-DD (midnight UTC)."""
+def _since(text: str, now: datetime, timezone: str) -> datetime:
+    """`30d` (days before now) or a date YYYY-MM-DD (midnight in the config's timezone), as a moment
+    on that timezone's clock (the report names its date there)."""
     import re
-    from datetime import UTC, timedelta
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
 
+    zone = ZoneInfo(timezone)
     days = re.fullmatch(r"([1-9][0-9]{0,4})d", text.strip())
     if days:
-        return now.astimezone(UTC) - timedelta(days=int(days.group(1)))
+        return (now - timedelta(days=int(days.group(1)))).astimezone(zone)
     try:
         day = datetime.strptime(text.strip(), "%Y-%m-%d")
     except ValueError:
         raise UsageError(
             f"--since {text!r}: expected a number of days such as 30d, or a date YYYY-MM-DD"
         ) from None
-    start = day.replace(tzinfo=UTC)
-    if start > now.astimezone(UTC):
+    start = day.replace(tzinfo=zone)
+    if start > now:
         raise UsageError(f"--since {text} is in the future: nothing to audit")
     return start
 

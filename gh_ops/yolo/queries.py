@@ -1,7 +1,7 @@
-"""What yolo merges need from GitHub: one read for a merged pull request, one for the commits of a
-push, and one per page of default-branch history for the audit, and how their answers become the
-rules' plain data. Each document is validated against GitHub's schema in tests; writes use the
-composed mutation of gh_ops.gql."""
+"""What yolo merges need from GitHub: one read for a merged pull request, one per 100 commits of a
+push, and one per page of default-branch history for the audit (plus one for the details of the
+last page's pull requests), and how their answers become the rules' plain data. Each document is
+validated against GitHub's schema in tests; writes use the composed mutation of gh_ops.gql."""
 
 from __future__ import annotations
 
@@ -59,33 +59,47 @@ YOLO_PULL_QUERY = """query YoloPullRequest($owner: String!, $name: String!, $num
 }
 """
 
-# A default-branch commit and the pull request that brought it, if any.
+# A commit on the branch and the pull requests GitHub associates with it: only what tells which one
+# brought it (merged into the branch, by this merge commit) and its id, to read its details once.
+# No connection is nested in the pull requests, so a page of 100 commits with their 10 pull requests
+# each costs 1 point (GitHub counts one fetch per connection per parent node: 1 + 100 = 101 fetches;
+# benchmarks/graphql_points.py). A commit may be associated with several: one merged into a release
+# branch and the release's pull request into the default branch, for instance.
 YOLO_COMMIT_FRAGMENT = """fragment YoloCommit on Commit {
   oid
   message
   committedDate
   author { name email user { login } }
-  associatedPullRequests(first: 1) { nodes { merged baseRefName ...YoloPull } }
+  associatedPullRequests(first: 10) {
+    nodes { id number merged baseRefName headRefOid mergeCommit { oid } }
+  }
 }
 """
 
-# The commits of a push: the branch's history from the pushed tip, as many as the push holds.
-YOLO_PUSH_QUERY = """query YoloPush($owner: String!, $name: String!, $after: GitObjectID!, $count: Int!) {
+# The commits of a push: the branch's history from the pushed tip, a page at a time until every
+# pushed commit is found. 1 point per page of up to 100 commits.
+YOLO_PUSH_QUERY = """query YoloPush($owner: String!, $name: String!, $after: GitObjectID!, $count: Int!,
+  $cursor: String) {
   repository(owner: $owner, name: $name) {
     defaultBranchRef { name }
     object(oid: $after) {
       ... on Commit {
-        history(first: $count) { nodes { ...YoloCommit } }
+        history(first: $count, after: $cursor) {
+          pageInfo { hasNextPage endCursor }
+          nodes { ...YoloCommit }
+        }
       }
     }
   }
 }
 """
 
-# The audit: default-branch history since a date, a page at a time, each commit with its merged
-# pull request, reviews (with the commit each was on), labels and merge data.
+# The audit: default-branch history since a date, a page at a time, each commit with the pull
+# requests it is associated with (1 point per page), and in the same request the details (commits,
+# reviews, labels) of the pull requests the previous page found, each read once by its id: about 2
+# points per pull request, whose commits' authors and parents GitHub counts as 200 fetches.
 YOLO_HISTORY_QUERY = """query YoloHistory($owner: String!, $name: String!, $since: GitTimestamp!,
-  $after: String, $pageSize: Int!) {
+  $after: String, $pageSize: Int!, $pulls: [ID!]!) {
   repository(owner: $owner, name: $name) {
     nameWithOwner
     defaultBranchRef {
@@ -100,6 +114,13 @@ YOLO_HISTORY_QUERY = """query YoloHistory($owner: String!, $name: String!, $sinc
       }
     }
   }
+  pulls: nodes(ids: $pulls) { ... on PullRequest { ...YoloPull } }
+}
+"""
+
+# The details of the pull requests the audit's last page found (at most 100 ids).
+YOLO_PULLS_QUERY = """query YoloPulls($pulls: [ID!]!) {
+  pulls: nodes(ids: $pulls) { ... on PullRequest { ...YoloPull } }
 }
 """
 
@@ -118,13 +139,24 @@ def git_author(actor: dict[str, Any] | None) -> str | None:
     return rules.login_from_email(actor.get("email") or "")
 
 
-def merged_pulls(commit: dict[str, Any], default: str | None) -> list[dict[str, Any]]:
-    """The pull requests merged into the default branch that GitHub associates with a commit."""
-    return [
+def pull_that_landed(commit: dict[str, Any], branches: set[str]) -> dict[str, Any] | None:
+    """The merged pull request that brought a commit to one of these branches (all, when none is
+    known), of those GitHub associates with it: the one whose merge commit it is (squash, merge
+    commit, the last commit of a rebase), else the one whose head it is, else the first merged into
+    the branch (a commit a merge commit brought along). None: no pull request did (a direct push)."""
+    merged = [
         p
         for p in ((commit.get("associatedPullRequests") or {}).get("nodes") or [])
-        if p and p.get("merged") and (default is None or p.get("baseRefName") == default)
+        if p and p.get("merged") and (not branches or p.get("baseRefName") in branches)
     ]
+    oid = commit.get("oid")
+    for pull in merged:
+        if (pull.get("mergeCommit") or {}).get("oid") == oid:
+            return pull
+    for pull in merged:
+        if pull.get("headRefOid") == oid:
+            return pull
+    return merged[0] if merged else None
 
 
 def pull_from_json(node: dict[str, Any]) -> rules.PullInfo:

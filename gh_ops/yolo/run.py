@@ -1,14 +1,14 @@
 """Yolo merges on GitHub: `yolo check` on a merge, a push or a post-merge review (label, one comment
 kept up to date, follow-up issue), and `yolo audit` over a period of default-branch history.
 
-One read per event (GraphQL), then one mutation for the pull request's label and comment, plus a
-REST write for the follow-up issue when one is opened or closed.
+One read per event (GraphQL; a push: one per 100 of its commits), then one mutation for the pull
+request's label and comment, plus a REST write for the follow-up issue when one is opened or closed.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from gh_ops.config import Config
@@ -39,8 +39,11 @@ from gh_ops.yolo.texts import FOLLOW_UP_TITLE, LABEL_COLOR, LABEL_DESCRIPTION, f
 if TYPE_CHECKING:
     from gh_ops.github import GitHub
 
-HISTORY_PAGE = 100  # commits per audit request (GitHub's maximum)
-PUSH_MAX = 100  # commits of one push read at once; a bigger push is read up to this many
+HISTORY_PAGE = 100  # commits per request, audit and push (GitHub's maximum)
+# A push's commits are looked for in the branch's history from the pushed tip. They are its newest
+# commits unless a merge brought older ones: the walk stops at this many pages (2,500 commits; a
+# push event lists at most 2,048) and says which pushed commits it did not find.
+PUSH_PAGES = 25
 
 
 @dataclass
@@ -208,48 +211,54 @@ def check_pull(gh: GitHub, config: Config, repo: str, number: int, *, say: Say) 
 
 
 def check_push(
-    gh: GitHub, settings: YoloSettings, repo: str, push: PushToCheck, *, say: Say
+    gh: GitHub, settings: YoloSettings, repo: str, push: PushToCheck, *, warn: Say
 ) -> list[Outcome]:
-    """Every commit of a push to the default branch: those without a merged pull request are direct
-    pushes; a forced push is reported with the tips before and after it."""
-    default, ref, after, before, forced, shas = (
-        push.default_branch,
-        push.ref,
-        push.after,
-        push.before,
-        push.forced,
-        push.commits,
-    )
-    count = max(1, min(PUSH_MAX, len(shas) or 1))
-    data = gh.graphql(
-        q.YOLO_PUSH_QUERY + q.YOLO_COMMIT_FRAGMENT + q.YOLO_PULL_FRAGMENT,
-        {**owner_name(repo), "after": after, "count": count},
-        why=f"read the {count} commit(s) of the push to {ref}",
-    )
-    nodes = ((((data.get("repository") or {}).get("object") or {}).get("history")) or {}).get("nodes") or []
-    wanted = set(shas)
-    outcomes = []
-    for node in nodes:
-        if node["oid"] not in wanted:
-            continue
-        outcome = commit_outcome(repo, node, settings, default)
-        if outcome is not None:
-            outcomes.append(outcome)
-    if forced:
+    """Every commit of a push to the default branch: those no merged pull request brought are direct
+    pushes; a forced push is reported with the tips before and after it. Reads the branch's history
+    from the pushed tip, 100 commits (1 point) a request, until every pushed commit is found."""
+    ref, after = push.ref, push.after
+    branches = {b for b in (push.default_branch, ref.removeprefix("refs/heads/")) if b}
+    missing = dict.fromkeys(push.commits)  # in the order the event lists them
+    outcomes: list[Outcome] = []
+    cursor: str | None = None
+    count = max(1, min(HISTORY_PAGE, len(missing)))
+    pages = 0
+    while missing and pages < PUSH_PAGES:
+        pages += 1
+        data = gh.graphql(
+            q.YOLO_PUSH_QUERY + q.YOLO_COMMIT_FRAGMENT,
+            {**owner_name(repo), "after": after, "count": count, "cursor": cursor},
+            why=f"read the commits of the push to {ref}" + (f" (page {pages})" if pages > 1 else ""),
+        )
+        repository = data.get("repository") or {}
+        default = (repository.get("defaultBranchRef") or {}).get("name")
+        history = ((repository.get("object") or {}).get("history")) or {}
+        for node in history.get("nodes") or []:
+            if node["oid"] not in missing:
+                continue
+            del missing[node["oid"]]
+            if q.pull_that_landed(node, branches | ({default} if default else set())) is None:
+                outcomes.append(direct_push(repo, node, settings))
+        page = history.get("pageInfo") or {}
+        if not page.get("hasNextPage") or not page.get("endCursor"):
+            break
+        cursor, count = page["endCursor"], HISTORY_PAGE
+    if missing:
+        shown = ", ".join(sha[:7] for sha in list(missing)[:5]) + (", ..." if len(missing) > 5 else "")
+        warn(
+            f"{len(missing)} pushed commit(s) not found in the {pages * HISTORY_PAGE} newest "
+            f"commits of {ref}, not checked: {shown}"
+        )
+    if push.forced:
         author = push.pusher
         verdict = evaluate_push(author=author, message="", cfg=settings, forced=True)
         verdict = Verdict((FORCE_PUSH,), verdict.emergency, verdict.emergency_reason)
-        outcomes.append(Outcome(repo, None, after, author, None, verdict, before=before, after=after))
+        outcomes.append(Outcome(repo, None, after, author, None, verdict, before=push.before, after=after))
     return outcomes
 
 
-def commit_outcome(
-    repo: str, node: dict[str, Any], settings: YoloSettings, default: str | None
-) -> Outcome | None:
-    """A default-branch commit with no merged pull request (into the default branch) is a direct
-    push; a commit that came with one is judged with its pull request by the caller (None here)."""
-    if q.merged_pulls(node, default):
-        return None
+def direct_push(repo: str, node: dict[str, Any], settings: YoloSettings) -> Outcome:
+    """A commit on the default branch that no merged pull request brought."""
     author = q.git_author(node.get("author"))
     verdict = evaluate_push(author=author, message=node.get("message") or "", cfg=settings)
     return Outcome(repo, None, node["oid"], author, None, verdict)
@@ -282,7 +291,7 @@ def check(
             ctx.say(f"nothing to do: {push}")
             return CheckResult()
         settings = ctx.config.section(YoloSettings)
-        return CheckResult(check_push(ctx.github(), settings, repo, push, say=ctx.say))
+        return CheckResult(check_push(ctx.github(), settings, repo, push, warn=ctx.warn))
     merged = merged_pull_of(event_name, payload)
     if isinstance(merged, str):
         return CheckResult(why_not=merged)
@@ -291,17 +300,23 @@ def check(
 
 
 def audit_repo(gh: GitHub, settings: YoloSettings, repo: str, since: datetime, *, say: Say) -> list[Outcome]:
-    """Every change on the default branch since a date: one request per 100 commits. A pull request
-    merged with several commits (a merge commit, a rebase) is one change."""
-    records: list[Outcome] = []
-    seen: set[int] = set()
+    """Every change on the default branch since a date. A pull request merged with several commits
+    (a merge commit, a rebase) is one change.
+
+    One request per 100 commits: the page's commits with the pull requests associated with each
+    (1 point), and the details of the pull requests the page before found (about 2 points each,
+    read once however many commits they brought); one more request for the last page's."""
+    changes: list[Outcome | tuple[str, int, str]] = []  # in history order; (id, number, sha): details due
+    details: dict[str, PullInfo] = {}
+    due: list[str] = []  # ids of pull requests whose details the next request reads
+    seen: set[str] = set()
     after = None
-    stamp = since.isoformat(timespec="seconds")
+    stamp = since.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
     while True:
         try:
             data = gh.graphql(
                 q.YOLO_HISTORY_QUERY + q.YOLO_COMMIT_FRAGMENT + q.YOLO_PULL_FRAGMENT,
-                {**owner_name(repo), "since": stamp, "after": after, "pageSize": HISTORY_PAGE},
+                {**owner_name(repo), "since": stamp, "after": after, "pageSize": HISTORY_PAGE, "pulls": due},
                 why=f"read the history of {repo}",
             )
         except GraphQLNotFound:
@@ -309,29 +324,49 @@ def audit_repo(gh: GitHub, settings: YoloSettings, repo: str, since: datetime, *
         repository = data.get("repository")
         if not repository:
             raise UsageError(f"{repo} does not exist or the token cannot see it")
+        _read_pulls(data, due, details)
         branch = repository.get("defaultBranchRef") or {}
         history = ((branch.get("target") or {}).get("history")) or {}
         default = branch.get("name")
+        due = []
         for node in history.get("nodes") or []:
-            pulls = q.merged_pulls(node, default)
-            if not pulls:
-                outcome = commit_outcome(repo, node, settings, default)
-                if outcome is not None:
-                    records.append(outcome)
-                continue
-            pull = q.pull_from_json(pulls[0])
-            if pull.rules.number in seen:
-                continue
-            seen.add(pull.rules.number)
-            p = pull.rules
-            verdict = evaluate(p, settings)
-            records.append(Outcome(repo, p.number, node["oid"], p.author, p.merged_by, verdict))
-        info = history.get("pageInfo") or {}
-        if not info.get("hasNextPage"):
+            pull = q.pull_that_landed(node, {default} if default else set())
+            if pull is None:
+                changes.append(direct_push(repo, node, settings))
+            elif pull["id"] not in seen:
+                seen.add(pull["id"])
+                due.append(pull["id"])
+                changes.append((pull["id"], pull["number"], node["oid"]))
+        page = history.get("pageInfo") or {}
+        if not page.get("hasNextPage"):
             break
-        after = info.get("endCursor")
+        after = page.get("endCursor")
+    if due:
+        data = gh.graphql(
+            q.YOLO_PULLS_QUERY + q.YOLO_PULL_FRAGMENT,
+            {"pulls": due},
+            why=f"read the last {len(due)} pull request(s) of the history of {repo}",
+        )
+        _read_pulls(data, due, details)
+    records: list[Outcome] = []
+    for change in changes:
+        if isinstance(change, Outcome):
+            records.append(change)
+            continue
+        node_id, number, sha = change
+        if node_id not in details:
+            raise GitHubError(f"GitHub did not return pull request #{number} of {repo}: run the audit again")
+        p = details[node_id].rules
+        records.append(Outcome(repo, p.number, sha, p.author, p.merged_by, evaluate(p, settings)))
     say(f"{repo}: {len(records)} change(s) since {since.date().isoformat()}")
     return records
+
+
+def _read_pulls(data: dict[str, Any], asked: list[str], details: dict[str, PullInfo]) -> None:
+    """The pull requests a `pulls: nodes(ids:)` answer holds, by the id they were asked by."""
+    for node_id, node in zip(asked, data.get("pulls") or [], strict=False):
+        if node:
+            details[node_id] = q.pull_from_json(node)
 
 
 def audit(ctx: Context, repos: list[str], since: datetime) -> AuditResult:

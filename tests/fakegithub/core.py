@@ -292,10 +292,14 @@ class FakeGitHub(Dispatch, FailureInjection, RestApi, RestRendering, GraphqlApi)
         labels: Iterable[str] = (),
         assignees: Iterable[str] = (),
         head_ref: str | None = None,
+        base: str | None = None,
     ) -> int:
         """Seed an open pull request (an issue with PR fields; numbers are shared with issues).
 
-        Returns its number. `head_sha` defaults to a fresh 40-hex sha; labels are created as needed.
+        Returns its number. `head_sha` defaults to a fresh 40-hex sha (an existing commit's sha
+        makes that commit the pull request's: e.g. a release branch's commit); labels are created
+        as needed. `base` is the branch it merges into (default: the default branch; merging into
+        another branch leaves the default branch's history alone).
         """
         repo = self._repo(full_name)
         created = _utc(created_at or self.clock())
@@ -304,10 +308,12 @@ class FakeGitHub(Dispatch, FailureInjection, RestApi, RestRendering, GraphqlApi)
         issue.label_ids = _dedupe([self._ensure_label(repo, name).id for name in labels])
         issue.assignees = list(assignees)
         issue.head_sha = self._push(repo, head_sha)
-        self._record_commit(repo, issue.head_sha, title, author, created)
+        if issue.head_sha not in repo.commit_objects:
+            self._record_commit(repo, issue.head_sha, title, author, created)
         issue.commit_oids = [issue.head_sha]
         repo.associations_version += 1
         issue.head_ref = head_ref or f"patch-{issue.number}"
+        issue.base_ref = base if base is not None and base != repo.default_branch else None
         issue.files = list(files)
         issue.draft = draft
         return issue.number
@@ -370,6 +376,12 @@ class FakeGitHub(Dispatch, FailureInjection, RestApi, RestRendering, GraphqlApi)
         issue.state, issue.state_reason, issue.closed_at, issue.closed_by = "closed", None, now, by
         issue.merged_at, issue.merged_by, issue.merge_method = now, by, method
         title = f"{issue.title} (#{issue.number})"
+        if issue.base_ref is not None:  # into another branch: the default branch does not change
+            issue.merge_sha = self._push(repo, sha)
+            self._record_commit(repo, issue.merge_sha, title, issue.author, now)
+            repo.associations_version += 1
+            issue.updated_at = now
+            return self._render_pull(repo, issue)
         if method == "merge":
             repo.history.extend(issue.commit_oids)
             issue.merge_sha = self._push(repo, sha)

@@ -64,6 +64,7 @@ STATE_OPERATIONS = (
     "YoloPullRequest",
     "YoloPush",
     "YoloHistory",
+    "YoloPulls",
 )
 
 
@@ -606,7 +607,7 @@ class _GqlIssue(_GqlView):
 
     @property
     def baseRefName(self) -> str:
-        return self._repo.default_branch
+        return self._issue.base_ref or self._repo.default_branch
 
     # connections
 
@@ -847,6 +848,18 @@ class _GqlQuery:
         if kind == "Repository":
             return _GqlRepository(self._fake, repo)
         return {"IssueComment": view._comment, "Label": view._label, "CheckRun": view._check_run}[kind](obj)
+
+    def nodes(self, info: GraphQLResolveInfo, ids: list[str]) -> list[Any]:
+        """Each id's node, in order (null for an id the fake never handed out), at most 100."""
+        if len(ids) > 100:
+            raise _GqlError("You may not request more than 100 nodes at once.", "EXCESSIVE_PAGINATION")
+        found = []
+        for node_id in ids:
+            try:
+                found.append(self.node(info, node_id))
+            except _GqlError:
+                found.append(None)
+        return found
 
 
 class _GqlMutation:

@@ -241,8 +241,8 @@ class RestRendering:
                 "repo": rendered_repo,
             },
             base={
-                "label": f"{repo.owner}:{repo.default_branch}",
-                "ref": repo.default_branch,
+                "label": f"{repo.owner}:{issue.base_ref or repo.default_branch}",
+                "ref": issue.base_ref or repo.default_branch,
                 "sha": out["base"]["sha"],
                 "user": self._user(repo.owner),
                 "repo": rendered_repo,

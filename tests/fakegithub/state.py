@@ -176,6 +176,7 @@ class _Issue:
     # Pull requests only.
     head_sha: str | None = None
     head_ref: str | None = None
+    base_ref: str | None = None  # None: the repository's default branch
     files: list[str] = field(default_factory=list)
     draft: bool = False
     merged_at: datetime | None = None

@@ -79,10 +79,11 @@ def test_one_record_per_change_across_many_pages(fake: FakeGitHub, workdir: Path
     ]
     direct = fake.push_commit(REPO, author="bob", message="Quick fix", at=START + timedelta(days=10))
     # 120 pull requests: 40 squashed (1 commit), 40 with a merge commit (3), 40 rebased (2) = 240
-    # commits and a direct push: 3 pages of 100.
+    # commits and a direct push: 3 pages of 100, each with the details of the pull requests the page
+    # before found, and one request for the last page's.
     result = audit("--since", "2026-10-01", "--format", "json")
     found = records(result)
-    assert len(fake.reads) == 3
+    assert len(fake.reads) == 4
     by_number = {r["number"]: r for r in found if r["number"] is not None}
     assert sorted(by_number) == numbers
     assert [r for r in found if r["number"] is None] == [
@@ -108,6 +109,33 @@ def test_one_record_per_change_across_many_pages(fake: FakeGitHub, workdir: Path
         "reasons",
         "emergency",
     }
+
+
+def test_a_change_a_release_pull_request_brought_is_that_pull_request(
+    fake: FakeGitHub, workdir: Path
+) -> None:
+    """The fix's squash commit is associated with its pull request into the release branch first:
+    the change is the release's pull request into the default branch, not a direct push."""
+    fix = fake.add_pull(REPO, title="Fix", body="x", author="maya", created_at=START, base="release")
+    squashed = fake.merge_pull(REPO, fix, by="maya", at=START, method="squash")["merge_commit_sha"]
+    release = fake.add_pull(
+        REPO, title="Release", body="x", author="bob", created_at=START, head_sha=squashed
+    )
+    fake.merge_pull(REPO, release, by="bob", at=START + timedelta(hours=1), method="merge")
+    found = records(audit("--since", "2026-10-01", "--format", "json"))
+    assert [(r["number"], r["reasons"]) for r in found] == [(release, ["no-approval"])]
+
+
+def test_since_a_date_is_midnight_in_the_configs_timezone(
+    fake: FakeGitHub, checkout: Callable[[str, str], Path]
+) -> None:
+    checkout("timezone: America/New_York\nteams: {}\n", REPO)
+    # 1 October 2026 starts at 04:00 UTC in New York (EDT, UTC-4).
+    merge(fake, datetime(2026, 10, 1, 1, tzinfo=UTC), reviewer=None)  # 30 September there
+    later = merge(fake, datetime(2026, 10, 1, 4, tzinfo=UTC), reviewer=None)
+    result = audit("--since", "2026-10-01", "--format", "json")
+    assert [r["number"] for r in records(result)] == [later]
+    assert "since 2026-10-01" in result.output
 
 
 def test_since_in_days_counts_back_from_now(fake: FakeGitHub, workdir: Path) -> None:

@@ -467,6 +467,39 @@ def test_commits_pushed_straight_to_main_are_direct_pushes(
     assert (len(fake.reads), len(fake.writes)) == (1, 0)
 
 
+def test_every_commit_of_a_push_of_more_than_100_is_read(fake: FakeGitHub, send: Callable[..., None]) -> None:
+    """A push is read 100 commits (1 point) a request until each of its commits is found."""
+    tip = fake.push_commit(REPO, author=AUTHOR, at=OPENED)
+    pushed = [fake.push_commit(REPO, author=AUTHOR, message=f"Step {i}", at=MERGED) for i in range(150)]
+    send("push", push_event(tip, pushed[-1], pushed))
+    result = check("--fail-on-yolo")
+    assert result.exit_code == 1, result.output
+    reported = {line.split(":")[0] for line in result.output.splitlines() if "(direct-push)" in line}
+    assert reported == {sha[:7] for sha in pushed}
+    assert (len(fake.reads), len(fake.writes)) == (2, 0)
+
+
+def test_a_commit_a_release_pull_request_brought_is_not_a_direct_push(
+    fake: FakeGitHub, send: Callable[..., None]
+) -> None:
+    """A fix squash-merged into a release branch, then the release merged into main: GitHub
+    associates the fix's commit with both pull requests, the release branch's first."""
+    tip = fake.push_commit(REPO, author=AUTHOR, at=OPENED)
+    fix = fake.add_pull(REPO, title="Fix", body="x", author=AUTHOR, created_at=OPENED, base="release")
+    squashed = fake.merge_pull(REPO, fix, by=AUTHOR, at=OPENED, method="squash")["merge_commit_sha"]
+    release = fake.add_pull(
+        REPO, title="Release", body="x", author="bob", created_at=OPENED, head_sha=squashed
+    )
+    fake.add_review(REPO, release, author="alice", state="APPROVED", submitted_at=MERGED)
+    fake.merge_pull(REPO, release, by="bob", at=MERGED, method="merge")
+    new = fake.history(REPO)[1:]
+    assert squashed in new
+    send("push", push_event(tip, new[-1], new))
+    result = check("--fail-on-yolo")
+    assert result.exit_code == 0, result.output
+    assert "direct" not in result.output
+
+
 def test_a_force_push_is_reported_with_both_tips(fake: FakeGitHub, send: Callable[..., None]) -> None:
     base = fake.push_commit(REPO, author=AUTHOR, at=OPENED)
     old = fake.push_commit(REPO, author=AUTHOR, at=OPENED)

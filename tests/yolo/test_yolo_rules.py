@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -309,3 +310,43 @@ def test_a_template_emergency_line_without_a_reason_is_no_emergency(body: str) -
 def test_an_emergency_line_with_a_reason_is_one() -> None:
     body = "Emergency: no\n\nEmergency: checkout is down for every customer"
     assert emergency_of(body, (), YoloSettings()) == (True, "checkout is down for every customer")
+
+
+# --- which associated pull request brought a commit -----------------------------------------------
+
+
+def _pull(
+    number: int, base: str, *, merged: bool = True, merge: str = "m", head: str = "h"
+) -> dict[str, Any]:
+    return {
+        "id": f"PR_{number}",
+        "number": number,
+        "merged": merged,
+        "baseRefName": base,
+        "headRefOid": head,
+        "mergeCommit": {"oid": merge},
+    }
+
+
+@pytest.mark.parametrize(
+    ("pulls", "brought_by"),
+    [
+        # merged into another branch, or not merged: not how the commit reached main
+        ([_pull(1, "release", merge="c"), _pull(2, "main")], 2),
+        ([_pull(1, "main", merged=False, merge="c"), _pull(2, "main")], 2),
+        ([_pull(1, "release"), _pull(2, "feature")], None),
+        # of those merged into main, the one whose merge commit it is, then the one whose head it is
+        ([_pull(1, "main"), _pull(2, "main", merge="c")], 2),
+        ([_pull(1, "main"), _pull(2, "main", head="c")], 2),
+        ([_pull(1, "main", head="c"), _pull(2, "main", merge="c")], 2),
+        # else the first: a commit a merge commit brought along
+        ([_pull(1, "main"), _pull(2, "main")], 1),
+        ([], None),
+    ],
+)
+def test_the_pull_request_that_brought_a_commit(pulls: list[dict[str, Any]], brought_by: int | None) -> None:
+    from gh_ops.yolo.queries import pull_that_landed
+
+    commit = {"oid": "c", "associatedPullRequests": {"nodes": pulls}}
+    found = pull_that_landed(commit, {"main"})
+    assert (found["number"] if found else None) == brought_by
