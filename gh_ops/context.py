@@ -8,12 +8,12 @@ import os
 import re
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from gh_ops import actions_io
-from gh_ops.errors import UsageError
+from gh_ops.errors import GitHubError, RepositoriesFailed, UsageError
 
 if TYPE_CHECKING:  # keep `gh-ops --help` free of PyGithub
     from gh_ops.config import Config
@@ -224,6 +224,39 @@ def with_org_repositories(gh: GitHub, chosen: list[str], org: str | None, *, say
     if org is None:
         return chosen
     return list(dict.fromkeys([*chosen, *org_repositories(gh, org, say=say)]))
+
+
+Result = TypeVar("Result")
+
+
+@dataclass
+class PerRepository(Generic[Result]):
+    """What a run over several repositories got from each: results, and where GitHub failed."""
+
+    results: dict[str, Result] = field(default_factory=dict)
+    failures: dict[str, GitHubError] = field(default_factory=dict)
+
+    def raise_failures(self) -> None:
+        """Exit 3 listing each repository GitHub failed for (call it once the rest is reported)."""
+        if self.failures:
+            raise RepositoriesFailed(self.failures, len(self.results) + len(self.failures))
+
+
+def each_repository(repos: list[str], work: Callable[[str], Result], *, info: Say) -> PerRepository[Result]:
+    """`work` on each repository in turn. GitHub failing for one (exit 3: an outage, a permission,
+    a rate limit) does not stop the others: the command reports what the others gave, then calls
+    `raise_failures`. One repository alone fails as it happens. A usage error (exit 2) stops at
+    once: the same mistake would fail every repository."""
+    if len(repos) == 1:
+        return PerRepository({repos[0]: work(repos[0])})
+    done: PerRepository[Result] = PerRepository()
+    for repo in repos:
+        try:
+            done.results[repo] = work(repo)
+        except GitHubError as exc:
+            done.failures[repo] = exc
+            info(f"{repo}: GitHub failed, going on (listed at the end): {exc.message}")
+    return done
 
 
 def org_repositories(gh: GitHub, org: str, *, say: Say) -> list[str]:

@@ -110,6 +110,24 @@ class GitHubError(GhOpsError):
         return out
 
 
+class RepositoriesFailed(GitHubError):
+    """GitHub failed for some of the repositories a run went through; it went on with the others and
+    lists each failure once all had their turn."""
+
+    def __init__(self, failures: dict[str, GitHubError], total: int) -> None:
+        super().__init__(f"GitHub failed for {len(failures)} of {total} repositories; the others were done")
+        self.failures = failures
+
+    def lines(self) -> list[str]:
+        out = [self.message + ":"]
+        for repo, exc in self.failures.items():
+            first, *rest = exc.lines()
+            out.append(f"- {repo}: {first}")
+            out += [f"  {line}" for line in rest if not line.startswith("Re-running is safe")]
+        out.append("Re-running is safe: gh-ops skips what already exists.")
+        return out
+
+
 class GraphQLNotFound(GitHubError):
     """GitHub's GraphQL could not resolve what a query named (a repository, a pull request): the
     caller usually turns it into a usage error naming what the user gave."""

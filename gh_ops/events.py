@@ -246,6 +246,12 @@ class IssuesEvent(Event):
     def issue(self) -> IssuePayload:
         return IssuePayload(self.obj("issue"))
 
+    @property
+    def label(self) -> str | None:
+        """The name of the label a labeled or unlabeled event is about (None for other actions)."""
+        label = self.optional_obj("label")
+        return None if label is None else label.text("name")
+
 
 class PullRequestPayload:
     """The `pull_request` of a pull_request or pull_request_review event."""

@@ -8,7 +8,7 @@ import sys
 import click
 
 from gh_ops import actions_io
-from gh_ops.context import Run, say, with_org_repositories
+from gh_ops.context import Run, each_repository, info, say, with_org_repositories
 from gh_ops.errors import GitHubError, UsageError
 from gh_ops.options import NUMBER, global_options, repository_options
 from gh_ops.registry import Capability
@@ -35,11 +35,13 @@ def priority_labels(run: Run, repos: tuple[str, ...], org: str | None) -> None:
     config = run.load_config(allow_embedded=True)
     chosen = run.repositories(repos, org)
     gh = run.github()
+    ctx = run.context(config)
     try:
         chosen = with_org_repositories(gh, chosen, org, say=say)
-        changes = priority_run.sync_labels(run.context(config), chosen)
+        synced = each_repository(chosen, lambda repo: priority_run.sync_labels(ctx, repo), info=info)
     finally:
         run.report_requests()
+    changes = [change for repo_changes in synced.results.values() for change in repo_changes]
     made = [c for c in changes if c.action != "same"]
 
     actions_io.set_outputs(
@@ -51,7 +53,9 @@ def priority_labels(run: Run, repos: tuple[str, ...], org: str | None) -> None:
         table = (
             "| Repository | Label | Change |\n|---|---|---|\n" + "\n".join(rows) if rows else "No changes."
         )
-        actions_io.add_summary(f"{title}\n\n{len(chosen)} repositories.\n\n{table}\n")
+        failed = "".join(f"\n\nGitHub failed for {repo}: not done." for repo in synced.failures)
+        actions_io.add_summary(f"{title}\n\n{len(chosen)} repositories.{failed}\n\n{table}\n")
+    synced.raise_failures()
 
 
 @priority.command("apply")

@@ -18,7 +18,7 @@ from gh_ops.markup import marker, read_marker
 from gh_ops.models import Comment, Issue, Label, TimelineEvent
 from gh_ops.priority.settings import PRIORITY_LABELS, SECURITY_LABEL, ManagedLabel, PrioritySettings
 
-EVENT_ACTIONS = ("opened", "edited", "labeled", "reopened")
+EVENT_ACTIONS = ("opened", "edited", "labeled", "reopened")  # unlabeled: a person's removal needs nothing
 CVSS_CALCULATOR = "https://www.first.org/cvss/calculator/{version}"
 
 
@@ -37,6 +37,7 @@ def note_marker(note: str) -> str:
 # --- the label family ----------------------------------------------------------------------------
 
 _CANONICAL = {name.casefold(): name for name in PRIORITY_LABELS}
+_MANAGED = {**_CANONICAL, SECURITY_LABEL: SECURITY_LABEL}  # what `apply` adds and removes
 
 
 def rank(label: str) -> tuple[int, int]:
@@ -223,16 +224,23 @@ def decide(
     trusted: Callable[[str | None], bool],
     cfg: PrioritySettings,
     bug: bool,
+    removed_by: Mapping[str, str | None] | None = None,
 ) -> Decision:
     """The one priority label an issue should carry, in the order: a person's label, the issue form's
     answer, a CVSS vector, the rules. `added_by` says who last added each label (None: unknown, which
-    counts as a person: gh-ops never takes a label off unless it knows it put it there)."""
+    counts as a person: gh-ops never takes a label off unless it knows it put it there).
+
+    `removed_by` says who removed each label that was on the issue and is no more. A person's
+    removal is a decision too: once a person took a priority label off, gh-ops adds none of its own
+    again (people set the issue's priority from then on), nor `security` once a person took that off."""
     labels = list(labels)
     present = priority_labels_of(labels)
     by_person = [label for label in present if not trusted(added_by.get(label))]
     ours = [label for label in present if label not in by_person]
     notes: dict[str, str] = {}
     add: list[str] = []
+    taken_off = {label for label, who in (removed_by or {}).items() if not trusted(who)}
+    priority_taken_off = sorted((label for label in taken_off if label in PRIORITY_LABELS), key=rank)
 
     vectors = cvss_vectors(body)
     cvss = cvss_score(vectors[0].vector) if vectors else None
@@ -243,7 +251,7 @@ def decide(
     )
     cvss_label = label_for_score(cvss.score, cfg) if cvss and cvss.score and cvss.scores_above_zero else None
     if cvss is not None and cvss.score is not None and cvss.scores_above_zero:
-        if not has_label(labels, SECURITY_LABEL):
+        if not has_label(labels, SECURITY_LABEL) and SECURITY_LABEL not in taken_off:
             add.append(SECURITY_LABEL)
         if cvss_label is None:  # above zero but below every configured range
             notes[NOTE_CVSS] = _cvss_unranked_note(cvss)
@@ -291,6 +299,12 @@ def decide(
     elif rule is not None:
         wanted, source = rule[0], "rule"
         reason = f"`{rule[0]}` from rule {rule[1] + 1} ({cfg.rules[rule[1]].match})"
+    if wanted is not None and priority_taken_off:
+        reason = (
+            f"no priority added: {reason[0].lower()}{reason[1:]}, but a person removed "
+            f"`{priority_taken_off[0]}` from this issue, so people set its priority"
+        )
+        wanted, source = None, "removed"
 
     updates: dict[str, str] = {}
     if cvss is not None and cvss.score is not None and cvss.scores_above_zero and NOTE_CVSS not in notes:
@@ -301,7 +315,7 @@ def decide(
 
     if wanted is None:
         if not ours:
-            return Decision(None, "none", reason, tuple(add), (), notes, cvss, updates)
+            return Decision(None, source, reason, tuple(add), (), notes, cvss, updates)
         keep = ours[0]  # a label gh-ops set stays until a source says otherwise
         reason = f"`{keep}` kept (set earlier by gh-ops; {reason})"
         return Decision(keep, "kept", reason, tuple(add), tuple(ours[1:]), notes, cvss, updates)
@@ -343,6 +357,8 @@ class History:
     labels: tuple[str, ...]  # the labels the issue has now
     added_by: dict[str, str | None]  # canonical priority label -> who last added it
     notes: dict[str, Comment]  # gh-ops' own notes on the issue, by kind
+    # Canonical priority label (or `security`) that was taken off and is not back -> who took it off.
+    removed_by: dict[str, str | None] = field(default_factory=dict)
 
 
 def read_history(
@@ -354,6 +370,7 @@ def read_history(
     names = dict(then)
     on_now: dict[str, bool] = {}
     added_by: dict[str, str | None] = {}
+    removed_by: dict[str, str | None] = {}
     notes: dict[str, Comment] = {}
     for event in events:
         if event.kind in ("labeled", "unlabeled") and event.label:
@@ -362,12 +379,15 @@ def read_history(
             on_now[key] = event.kind == "labeled"
             if event.kind == "labeled":
                 added_by[_CANONICAL.get(key, event.label)] = event.actor
+                removed_by.pop(_MANAGED.get(key, ""), None)
+            elif key in _MANAGED:
+                removed_by[_MANAGED[key]] = event.actor
         elif event.kind == "commented" and event.comment is not None and trusted(event.comment.author):
             mark = read_marker(event.comment.body)
             if mark and mark[0] == NOTE_KIND and "note" in mark[1]:
                 notes.setdefault(mark[1]["note"], event.comment)
     current = [name for key, name in names.items() if on_now.get(key, key in then)]
-    return History(tuple(current), added_by, notes)
+    return History(tuple(current), added_by, notes, removed_by)
 
 
 @dataclass(frozen=True)
@@ -433,6 +453,17 @@ def target_from_event(event_name: str | None, payload: dict[str, Any], config: C
         )
     event = IssuesEvent(payload, "issues")
     action = event.action
+    if action == "unlabeled" and event.label and event.label.casefold() in _MANAGED:
+        if is_gh_ops(config, event.sender):
+            return f"nothing to do: gh-ops itself removed {event.label}"
+        # The timeline keeps the removal: later events read it there, at no extra cost.
+        kept = (
+            "gh-ops will not add it back"
+            if event.label.casefold() == SECURITY_LABEL
+            else "gh-ops adds no priority label of its own to the issue again"
+        )
+        who = event.sender or "someone"
+        return f"nothing to do: {who} removed {event.label}; a person's removal is kept ({kept})"
     if action not in EVENT_ACTIONS:
         return f"nothing to do on an issue {action or 'event'} event"
     sender = event.sender if action == "labeled" else None

@@ -117,6 +117,7 @@ def apply_priority(ctx: Context, target: Target) -> ApplyOutcome:
         trusted=lambda login: is_gh_ops(config, login),
         cfg=cfg,
         bug=bug,
+        removed_by=history.removed_by,
     )
     outcome = ApplyOutcome(repo, issue.number, "unchanged", decision.reason, decision.keep)
     say(f"{ref}: {decision.reason}")
@@ -272,41 +273,34 @@ def _has_own_note(gh: GitHub, config: Config, repo: str, number: int, kind: str)
     return False
 
 
-def sync_labels(ctx: Context, repos: list[str]) -> list[LabelChange]:
-    """Create and update the managed labels in each repository; print the diff as it goes."""
+def sync_labels(ctx: Context, repo: str) -> list[LabelChange]:
+    """Create and update the managed labels in one repository; print the diff as it goes."""
     gh, say = ctx.github(), ctx.say
     managed = ctx.config.section(PrioritySettings).labels
-    results: list[LabelChange] = []
     done: list[str] = []
-    for index, repo in enumerate(repos):
-        remaining: list[LabelChange] = []
-        try:
-            changes = label_changes(repo, managed, gh.list_labels(repo))
-            remaining = [c for c in changes if c.action != "same"]
-            say(f"{repo}: " + (f"{len(remaining)} label change(s)" if remaining else "labels up to date"))
-            for change in list(remaining):
-                say("  " + change.line())
-                label = Label(change.label.name, change.label.color, change.label.description)
-                if change.action == "create":
-                    gh.create_label(
-                        repo,
-                        label.name,
-                        color=label.color,
-                        description=label.description,
-                        why=f"create label {label.name} in {repo}",
-                    )
-                else:
-                    assert change.current is not None
-                    gh.update_label(
-                        repo, change.current.name, label, why=f"update label {label.name} in {repo}"
-                    )
-                done.append(f"{repo}: {change.action}d {label.name}")
-                remaining.remove(change)
-        except GitHubError as exc:
-            pending = [f"{repo}: {c.action} {c.label.name}" for c in remaining] or [f"the labels of {repo}"]
-            exc.progress = Progress(
-                done=done, pending=pending + [f"the labels of {r}" for r in repos[index + 1 :]]
-            )
-            raise
-        results.extend(changes)
-    return results
+    remaining: list[LabelChange] = []
+    try:
+        changes = label_changes(repo, managed, gh.list_labels(repo))
+        remaining = [c for c in changes if c.action != "same"]
+        say(f"{repo}: " + (f"{len(remaining)} label change(s)" if remaining else "labels up to date"))
+        for change in list(remaining):
+            say("  " + change.line())
+            label = Label(change.label.name, change.label.color, change.label.description)
+            if change.action == "create":
+                gh.create_label(
+                    repo,
+                    label.name,
+                    color=label.color,
+                    description=label.description,
+                    why=f"create label {label.name} in {repo}",
+                )
+            else:
+                assert change.current is not None
+                gh.update_label(repo, change.current.name, label, why=f"update label {label.name} in {repo}")
+            done.append(f"{change.action}d {label.name}")
+            remaining.remove(change)
+    except GitHubError as exc:
+        pending = [f"{c.action} {c.label.name}" for c in remaining] or [f"the labels of {repo}"]
+        exc.progress = Progress(done=done, pending=pending)
+        raise
+    return changes

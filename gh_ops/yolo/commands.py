@@ -117,7 +117,7 @@ def yolo_audit(
     chosen = run.repositories(repos, org)
     try:
         chosen = with_org_repositories(run.github(reads_graphql="yolo audit"), chosen, org, say=info)
-        result = yolo_run.audit(run.context(config), chosen, start)
+        result, audited = yolo_run.audit(run.context(config), chosen, start)
     finally:
         run.report_requests()
     text = {
@@ -128,6 +128,7 @@ def yolo_audit(
     sys.stdout.write(text)
     if actions_io.in_actions():
         actions_io.add_summary(texts.report_markdown(result))
+    audited.raise_failures()
     if fail_on_yolo and result.unexcused:
         info(f"{len(result.unexcused)} yolo merge(s) neither declared an emergency nor reviewed since")
         click.get_current_context().exit(EXIT_POLICY)

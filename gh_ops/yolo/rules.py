@@ -358,6 +358,7 @@ class AuditResult:
     since: datetime
     records: list[Outcome] = field(default_factory=list)
     requests: int = 0
+    failed: list[str] = field(default_factory=list)  # repositories GitHub failed for: not audited
 
     @property
     def unexcused(self) -> list[Outcome]:

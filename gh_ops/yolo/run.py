@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from gh_ops.config import Config
-from gh_ops.context import Context, Say
+from gh_ops.context import Context, PerRepository, Say, each_repository
 from gh_ops.errors import GitHubError, GraphQLNotFound, UsageError
 from gh_ops.gql import failed_parts, mutation, owner_name
 from gh_ops.markup import marker
@@ -369,10 +369,15 @@ def _read_pulls(data: dict[str, Any], asked: list[str], details: dict[str, PullI
             details[node_id] = q.pull_from_json(node)
 
 
-def audit(ctx: Context, repos: list[str], since: datetime) -> AuditResult:
-    """`yolo audit`: every change to the default branch of these repositories since a date."""
+def audit(
+    ctx: Context, repos: list[str], since: datetime
+) -> tuple[AuditResult, PerRepository[list[Outcome]]]:
+    """`yolo audit`: every change to the default branch of these repositories since a date. GitHub
+    failing for one repository does not stop the others (the caller reports, then raises)."""
     gh, settings = ctx.github(), ctx.config.section(YoloSettings)
-    result = AuditResult(since)
-    for repo in repos:
-        result.records += audit_repo(gh, settings, repo, since, say=ctx.info)
-    return result
+    audited = each_repository(
+        repos, lambda repo: audit_repo(gh, settings, repo, since, say=ctx.info), info=ctx.info
+    )
+    result = AuditResult(since, [record for records in audited.results.values() for record in records])
+    result.failed = list(audited.failures)
+    return result, audited

@@ -124,6 +124,7 @@ def report_csv(result: AuditResult) -> str:
 
 
 NOTHING_TO_AUDIT = "Nothing to audit: no change reached the default branch since {since}."
+NOTHING_IN_THE_OTHERS = "No change reached the default branch of the other repositories since {since}."
 
 
 def _share(tally: rules.Tally) -> str:
@@ -142,8 +143,11 @@ def report_markdown(result: AuditResult) -> str:
         total.add(r.verdict)
     since = result.since.date().isoformat()
     lines = [f"### gh-ops yolo audit since {since}", ""]
+    if result.failed:
+        lines += [f"Not audited (GitHub failed; see the log): {', '.join(result.failed)}.", ""]
     if not records:
-        return "\n".join([*lines, NOTHING_TO_AUDIT.format(since=since), ""])
+        nothing = NOTHING_IN_THE_OTHERS if result.failed else NOTHING_TO_AUDIT
+        return "\n".join([*lines, nothing.format(since=since), ""])
     lines += [
         f"{total.changes} change(s): {total.reviewed} reviewed ({_share(total)}), "
         f"{total.yolo} yolo, of which {total.emergency} emergency.",

@@ -46,6 +46,7 @@ def send_event(
     Returns the issue number.
 
     opened: seeds a new issue. edited: replaces the body. labeled: `sender` adds `label`.
+    unlabeled: `sender` removes `label`.
     """
     if action == "opened":
         seeded = fake.add_issue(repo, title=title, body=body, author="Codertocat", labels=labels)
@@ -57,6 +58,10 @@ def send_event(
         assert label is not None
         current = [item["name"] for item in fake.issue(repo, number)["labels"]]
         fake.edit_issue(repo, number, by=sender, labels=[*current, label])
+    if action == "unlabeled":
+        assert label is not None
+        current = [item["name"] for item in fake.issue(repo, number)["labels"]]
+        fake.edit_issue(repo, number, by=sender, labels=[name for name in current if name != label])
     now = fake.issue(repo, number)
     payload: dict[str, Any] = load_payload(f"issues.{action}")
     issue = payload["issue"]

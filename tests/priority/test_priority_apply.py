@@ -105,6 +105,53 @@ def test_editing_the_form_answer_replaces_the_label_removing_first(fake: FakeGit
     assert notes(fake, number) == {}  # replacing its own label needs no explanation
 
 
+def test_a_priority_a_person_removed_is_not_added_back(fake: FakeGitHub, event) -> None:
+    """A person's removal is a decision gh-ops keeps: the timeline it reads anyway says who removed
+    the label, so keeping it costs no request, and the unlabeled event itself costs none."""
+    number = event("opened", body=FORM.format(answer="P1"))
+    ok(apply())
+    assert labels_on(fake, number) == ["P1", "bug"]
+    event("unlabeled", number=number, label="P1", sender="alice")
+    result = ok(apply())
+    assert fake.requests == [] and "alice removed P1; a person's removal is kept" in result.output
+
+    # The reporter edits the issue; the form still answers P1, and a rule matches too.
+    event("edited", number=number, body=FORM.format(answer="P1") + "\nIt is a crash.\n")
+    result = ok(apply())
+    assert labels_on(fake, number) == ["bug"] and fake.writes == []
+    assert "a person removed `P1` from this issue, so people set its priority" in result.output
+    # Nor does another answer bring one back: the priority is people's now.
+    event("edited", number=number, body=FORM.format(answer="P2"))
+    ok(apply())
+    assert labels_on(fake, number) == ["bug"] and fake.writes == []
+    # A person's own label is still final, as ever.
+    event("labeled", number=number, label="P3", sender="alice")
+    ok(apply())
+    assert labels_on(fake, number) == ["P3", "bug"] and fake.writes == []
+
+
+def test_a_label_gh_ops_removed_itself_may_come_back(fake: FakeGitHub, event) -> None:
+    number = event("opened", body=FORM.format(answer="P1"))
+    ok(apply())
+    event("edited", number=number, body=FORM.format(answer="P2"))
+    ok(apply())
+    event("unlabeled", number=number, label="P1", sender=BOT)  # the event of gh-ops' own removal
+    assert "gh-ops itself removed P1" in ok(apply()).output
+    event("edited", number=number, body=FORM.format(answer="P1"))
+    ok(apply())
+    assert labels_on(fake, number) == ["P1", "bug"]
+
+
+def test_security_a_person_removed_is_not_added_back(fake: FakeGitHub, event) -> None:
+    number = event("opened", body=f"Found this.\n\n{V31_HIGH}\n")
+    ok(apply())
+    assert labels_on(fake, number) == ["bug", "security", "security-P1"]
+    event("unlabeled", number=number, label="security", sender="alice")
+    event("edited", number=number, body=f"Found this, again.\n\n{V31_HIGH}\n")
+    ok(apply())
+    assert labels_on(fake, number) == ["bug", "security-P1"]
+
+
 def test_a_form_without_a_priority_answer_costs_nothing(fake: FakeGitHub, event) -> None:
     number = event("opened", body=FORM.format(answer="_No response_"))
     result = ok(apply())

@@ -123,15 +123,40 @@ def test_org_covers_every_unarchived_repository_across_pages(fake: FakeGitHub, w
     assert "big-org: 147 repositories (3 archived, skipped)" in result.output
 
 
-def test_a_failing_repository_stops_with_exit_3_and_lists_what_was_done(
+def test_a_failing_repository_does_not_stop_the_others_and_each_failure_is_listed(
     fake: FakeGitHub, workdir: Path
 ) -> None:
-    fake.add_repo("acme/api")
-    fake.fail_next("POST", r"/repos/acme/api/labels$", 403, json={"message": "Resource not accessible"})
-    result = run("labels", "--repo", REPO, "--repo", "acme/api")
+    """--org goes through every repository; GitHub failing for some exits 3 at the end, listing each
+    failure with what was done there and what was not."""
+    for name in ("first", "second", "third"):
+        fake.add_repo(f"acme/{name}")
+    fake.fail_next("POST", r"/repos/acme/first/labels$", 403, json={"message": "Resource not accessible"})
+    fake.fail_next("GET", r"/repos/acme/third/labels$", 502, times=5)  # every retry
+    result = run("labels", "--org", "acme")
     assert result.exit_code == 3, result.output
-    assert f"Done before the failure: {REPO}: created P0" in result.output
-    assert "Not done: acme/api: create P0" in result.output
+    assert set(MANAGED) <= set(label_table(fake, "acme/second"))  # the one in the middle got its labels
+    assert label_table(fake, "acme/first") == {} and label_table(fake, "acme/third") == {}
+    error = result.output[result.output.index("error: ") :]
+    assert error.startswith("error: GitHub failed for 2 of 3 repositories; the others were done:\n")
+    assert "- acme/first: GitHub answered 403 to POST /repos/acme/first/labels" in error
+    assert "  Not done: create P0; create P1;" in error
+    assert "- acme/third: " in error and "  Not done: the labels of acme/third" in error
+    assert error.count("Re-running is safe") == 1
+
+    # Once GitHub answers again, the same run finishes the job.
+    fake.clear_requests()
+    ok(run("labels", "--org", "acme"))
+    assert all(set(MANAGED) <= set(label_table(fake, f"acme/{n}")) for n in ("first", "second", "third"))
+
+
+def test_a_single_failing_repository_stops_with_exit_3_and_lists_what_was_done(
+    fake: FakeGitHub, workdir: Path
+) -> None:
+    fake.fail_next("POST", rf"/repos/{REPO}/labels$", 403, json={"message": "Resource not accessible"})
+    result = run("labels")
+    assert result.exit_code == 3, result.output
+    assert "Done before the failure: nothing" in result.output
+    assert "Not done: create P0; create P1;" in result.output
 
 
 @pytest.mark.parametrize(

@@ -258,6 +258,7 @@ def decision(body: str = "", labels: tuple[str, ...] = ("bug",), by: dict[str, s
         trusted=trusted,
         cfg=kw.pop("cfg", CFG),
         bug=kw.pop("bug", True),
+        removed_by=kw.pop("removed", None),
     )
 
 
@@ -352,6 +353,29 @@ def test_history_replays_the_timeline_over_an_older_payload() -> None:
     assert history.labels == ("bug", "p2")
     assert history.added_by == {"bug": "Codertocat", "P1": BOT, "P2": "alice"}
     assert history.notes == {NOTE_CVSS: note}  # a marker in someone else's comment is not ours
+    assert history.removed_by == {"P1": BOT}
+
+
+def test_history_says_who_took_a_managed_label_off_until_it_is_back() -> None:
+    events = [
+        TimelineEvent("labeled", BOT, "P1"),
+        TimelineEvent("labeled", BOT, "security"),
+        TimelineEvent("unlabeled", "alice", "p1"),
+        TimelineEvent("unlabeled", "alice", "Security"),
+        TimelineEvent("unlabeled", "alice", "bug"),  # not one gh-ops manages
+        TimelineEvent("labeled", "bob", "security"),
+    ]
+    assert read_history(events, [], trusted).removed_by == {"P1": "alice"}
+
+
+def test_a_person_removing_a_priority_leaves_the_priority_to_people() -> None:
+    body = FORM.format(answer="P0") + V31[10.0]
+    d = decision(body, ("bug",), removed={"P1": "alice", "security": "alice"}, title="crash")
+    assert (d.keep, d.source, d.add, d.remove) == (None, "removed", (), ())
+    assert "a person removed `P1` from this issue, so people set its priority" in d.reason
+    # gh-ops' own removals are no decision of a person's.
+    d = decision(body, ("bug",), removed={"P1": BOT, "security": BOT})
+    assert (d.keep, d.source, d.add) == ("P0", "form", ("P0", "security"))
 
 
 # --- label sync diff -------------------------------------------------------------------------------

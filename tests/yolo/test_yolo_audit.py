@@ -203,6 +203,18 @@ def test_several_repositories_and_an_organization(fake: FakeGitHub, workdir: Pat
     assert sorted(r["repository"] for r in found) == [OTHER, REPO]
 
 
+def test_a_repository_github_fails_for_does_not_stop_the_others(
+    fake: FakeGitHub, workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    merge(fake, START, repo=REPO, reviewer=None)
+    merge(fake, START, repo=OTHER, reviewer=None)
+    fake.fail_next("POST", r"^/graphql$", 502, times=5)  # the first repository's every retry
+    result = audit("--since", "2026-10-01", "--format", "json", "--org", "acme")
+    assert result.exit_code == 3, result.output
+    assert [r["repository"] for r in json.loads(result.stdout)] == [OTHER]  # REPO, listed first, failed
+    assert f"error: GitHub failed for 1 of 2 repositories; the others were done:\n- {REPO}: " in result.output
+
+
 def test_an_empty_period_says_there_was_nothing_to_audit(
     fake: FakeGitHub, workdir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
