@@ -220,10 +220,11 @@ class Run:
 
 
 def with_org_repositories(gh: GitHub, chosen: list[str], org: str | None, *, say: Say) -> list[str]:
-    """`chosen` and, with --org, every repository of the organization that is not archived."""
+    """The --repo repositories, or with --org (never given with --repo) every repository of the
+    organization that is not archived."""
     if org is None:
         return chosen
-    return list(dict.fromkeys([*chosen, *org_repositories(gh, org, say=say)]))
+    return org_repositories(gh, org, say=say)
 
 
 Result = TypeVar("Result")
