@@ -75,10 +75,11 @@ def onboarding() -> None:
 @global_options
 @person_options(JOINER_FLAGS)
 @click.option("--allow-public", is_flag=True, help="Allow a public people repository (not recommended).")
+@click.option("--allow-far-dates", is_flag=True, help="Accept a start date more than a year from today.")
 @click.pass_obj
-def onboarding_open(run: Run, allow_public: bool, **values: Any) -> None:
+def onboarding_open(run: Run, allow_public: bool, allow_far_dates: bool, **values: Any) -> None:
     """Open the joiner's checklist (or move its dates). With no options: from the issues event."""
-    _open(run, "onboarding", values, allow_public)
+    _open(run, "onboarding", values, allow_public, allow_far_dates)
 
 
 @click.group()
@@ -90,13 +91,14 @@ def offboarding() -> None:
 @global_options
 @person_options(LEAVER_FLAGS)
 @click.option("--allow-public", is_flag=True, help="Allow a public people repository (refused otherwise).")
+@click.option("--allow-far-dates", is_flag=True, help="Accept a last day more than a year from today.")
 @click.pass_obj
-def offboarding_open(run: Run, allow_public: bool, **values: Any) -> None:
+def offboarding_open(run: Run, allow_public: bool, allow_far_dates: bool, **values: Any) -> None:
     """Open the leaver's checklist (or move its dates). With no options: from the issues event."""
-    _open(run, "offboarding", values, allow_public)
+    _open(run, "offboarding", values, allow_public, allow_far_dates)
 
 
-def _open(run: Run, kind: str, values: dict[str, Any], allow_public: bool) -> None:
+def _open(run: Run, kind: str, values: dict[str, Any], allow_public: bool, allow_far_dates: bool) -> None:
     import json
 
     from gh_ops.people import run as people_run
@@ -115,6 +117,7 @@ def _open(run: Run, kind: str, values: dict[str, Any], allow_public: bool) -> No
             flag_repo=flag_repo,
             current_repo=lambda: run.repo(required=False),
             allow_public=allow_public,
+            allow_far_dates=allow_far_dates,
         )
     except BaseException:
         run.report_requests()

@@ -231,6 +231,36 @@ def person_from_answers(config: Config, kind: str, answers: Mapping[str, str | N
     return leaver_from_answers(answers, config, source=source)
 
 
+FAR_DATES_FLAG = "--allow-far-dates"
+
+
+def _years_from(day: date, years: int) -> date:
+    """The same calendar day `years` later (or earlier); 29 February becomes the 28th."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def check_date_near(person: Person, today: date, *, source: str) -> None:
+    """Refuse a start date or last day more than a year from `today` on either side: a date 25
+    years back is a typo, not a checklist to open (`FAR_DATES_FLAG` skips this check)."""
+    question = "Start date" if isinstance(person, Joiner) else "Last day"
+    if person.day < _years_from(today, -1):
+        where = "before"
+    elif person.day > _years_from(today, 1):
+        where = "after"
+    else:
+        return
+    read = _Answers({}, JOINER_QUESTIONS if isinstance(person, Joiner) else LEAVER_QUESTIONS, source)
+    read._problem(
+        question,
+        f"{person.day.isoformat()} is more than a year {where} today ({today.isoformat()}): check the "
+        f"year; if the date is right, run gh-ops with {FAR_DATES_FLAG}",
+    )
+    raise AnswersError(read.problems)
+
+
 # --- keeping people's work across a re-render ---------------------------------------------------
 
 _TASK = re.compile(r"^(\s*[-*+]\s+\[)( |x|X)(\]\s+)(.*)$")

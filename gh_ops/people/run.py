@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from gh_ops import dates
 from gh_ops.config import Config
 from gh_ops.context import Context, Say
 from gh_ops.errors import ConfigError, GitHubError, Progress, UsageError
@@ -23,6 +24,7 @@ from gh_ops.people.rules import (
     Request,
     answers_fingerprint,
     build_context,
+    check_date_near,
     issue_fields,
     merge_previous,
     person_from_answers,
@@ -51,17 +53,26 @@ def open_checklist(
     flag_repo: str | None,
     current_repo: Callable[[], str | None],
     allow_public: bool,
+    allow_far_dates: bool,
 ) -> PeopleOutcome | None:
     """`onboarding open` / `offboarding open`: the person from the options (`answers`) or from the
     request of an issues `event`; then their checklist opened or brought up to date. None when the
-    event calls for nothing. `current_repo` is read only for options (a request names its own)."""
+    event calls for nothing. `current_repo` is read only for options (a request names its own).
+    A date more than a year from today is refused unless `allow_far_dates`."""
     from gh_ops.render import Renderer  # Jinja2: only for a run that renders
 
     config, say, warn = ctx.config, ctx.say, ctx.warn
     request = None
     current_private: bool | None = None
+
+    def checked_person(answers: Mapping[str, str | None], source: str) -> Person:
+        person = person_from_answers(config, kind, answers, source)
+        if not allow_far_dates:  # the clock is read only for answers that are otherwise right
+            check_date_near(person, dates.local_date(ctx.now, config.timezone), source=source)
+        return person
+
     if answers is not None:
-        person = person_from_answers(config, kind, answers, "flags")
+        person = checked_person(answers, "flags")
         repo_here = current_repo()
         gh = ctx.github()
     else:
@@ -79,7 +90,7 @@ def open_checklist(
         if kind == "offboarding" and request.private is False:
             warn(f"the leaver request {request.ref} is in a public repository, where anyone can read it")
         try:
-            person = person_from_answers(config, kind, parse_form(request.body), "form")
+            person = checked_person(parse_form(request.body), "form")
         except AnswersError as exc:
             try:
                 report_bad_answers(gh, config, kind, request, exc)

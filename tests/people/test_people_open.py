@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
-from fakegithub import FakeGitHub, NewFake
+from fakegithub import FakeGitHub, NewFake, load_payload
 from people_data import (
     BASE_CONFIG,
     BOT,
@@ -96,6 +96,11 @@ def assert_all_weekdays(body: str, around: date) -> list[date]:
 
 def step_key(text: str) -> str:
     return _BOLD_DAY.sub("", text).strip()
+
+
+def starting_on(day: str) -> list[str]:
+    """The joiner's options with another start date."""
+    return [day if a == "2026-12-07" else a for a in JOINER_FULL]
 
 
 # --- onboarding from options --------------------------------------------------------------------------
@@ -577,6 +582,89 @@ def test_bad_answers_get_one_comment_that_is_kept_up_to_date_until_they_are_fixe
     assert f"{PEOPLE}#{issue['number']}" in comment3["body"]
     assert "fix" not in comment3["body"].lower()
     assert fake.issue(REQUESTS, number)["state"] == "closed"
+
+
+def problem_lines(fake: FakeGitHub, number: int) -> list[str]:
+    """The "- question: problem" lines of gh-ops' one comment on a request."""
+    (comment,) = bot_comments(fake, number)
+    return [line for line in comment["body"].splitlines() if line.startswith("- ")]
+
+
+@pytest.mark.parametrize(
+    ("open_", "args", "flag", "day"),
+    [
+        (onboard, starting_on("2001-12-07"), "--start", "2001-12-07"),  # 25 years back: a typo
+        (onboard, starting_on("2027-11-23"), "--start", "2027-11-23"),  # a year and three days ahead
+        (
+            offboard,
+            [*LEAVER[:5], "2025-11-19", *LEAVER[6:], "--kind", "voluntary"],
+            "--last-day",
+            "2025-11-19",
+        ),
+    ],
+    ids=["start-25-years-ago", "start-next-year", "last-day-a-year-ago"],
+)
+def test_a_date_more_than_a_year_from_today_is_refused_before_any_request(
+    fake: FakeGitHub, workdir: Path, open_: Callable[..., Result], args: list[str], flag: str, day: str
+) -> None:
+    result = open_(*args)
+
+    assert result.exit_code == 2, result.output
+    assert f"{flag}: {day} is more than a year" in result.output
+    assert "--allow-far-dates" in result.output and "Traceback" not in result.output
+    assert fake.requests == []
+
+    allowed = open_(*args, "--allow-far-dates")
+    assert allowed.exit_code == 0, allowed.output
+    (issue,) = checklists(fake, "onboarding" if flag == "--start" else "offboarding")
+    assert identity(issue["body"])[1]["date"] == day
+
+
+def test_a_date_up_to_a_year_away_either_side_is_accepted(fake: FakeGitHub, workdir: Path) -> None:
+    # Today is 2026-11-20 (in the config's timezone): a backfill a year back and a start a year ahead.
+    assert onboard(*starting_on("2025-11-20")).exit_code == 0
+    assert onboard(*[a.replace("newbie", "newbie2") for a in starting_on("2027-11-20")]).exit_code == 0
+    assert len(checklists(fake, "onboarding")) == 2
+
+
+def test_a_far_date_in_the_form_is_named_in_the_comment_and_opens_nothing(
+    fake: FakeGitHub, event: Callable[..., dict[str, Any]]
+) -> None:
+    body = load_payload("issues.opened.new-joiner")["issue"]["body"].replace("2026-12-07", "2001-12-07")
+    number = event(body=body)["issue"]["number"]
+
+    result = onboard()
+
+    assert result.exit_code == 2, result.output
+    assert checklists(fake, "onboarding") == []
+    (line,) = problem_lines(fake, number)
+    assert line.startswith('- "Start date": 2001-12-07 is more than a year before today')
+    assert fake.issue(REQUESTS, number)["state"] == "open"
+
+    # Whoever runs gh-ops confirms the date is right.
+    fake.clear_requests()
+    result = onboard("--allow-far-dates")
+    assert result.exit_code == 0, result.output
+    (issue,) = checklists(fake, "onboarding")
+    assert identity(issue["body"])[1]["date"] == "2001-12-07"
+    assert fake.issue(REQUESTS, number)["state"] == "closed"
+
+
+def test_a_question_whose_heading_appears_twice_in_the_form_is_refused(
+    fake: FakeGitHub, event: Callable[..., dict[str, Any]]
+) -> None:
+    # The requester typed "### Team" into the name answer: either team could be theirs.
+    body = load_payload("issues.opened.new-joiner")["issue"]["body"].replace(
+        "Nadia Newbie", "Nadia Newbie\n\n### Team\n\ninfra"
+    )
+    number = event(body=body)["issue"]["number"]
+
+    result = onboard()
+
+    assert result.exit_code == 2, result.output
+    assert checklists(fake, "onboarding") == []
+    (line,) = problem_lines(fake, number)
+    assert line.startswith('- "Team": appears twice in the form')
 
 
 def test_a_pasted_request_marker_in_someone_elses_comment_is_not_taken_for_gh_ops_comment(
