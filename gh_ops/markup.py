@@ -38,6 +38,24 @@ def find_marker(body: str | None) -> tuple[str, dict[str, str]] | None:
     return match.group("kind"), dict(pair.split("=", 1) for pair in match.group("fields").split())
 
 
+SHOWN_CHARACTERS = 200  # how much of a user's text a message repeats
+
+
+def quoted(text: str, limit: int = SHOWN_CHARACTERS) -> str:
+    """User text quoted in a message (log, comment, output): whole when short, else its first
+    `limit` characters and how long it was, so a 300 KB answer is not echoed whole."""
+    if len(text) <= limit:
+        return repr(text)
+    return f"{text[:limit]!r}… ({len(text):,} characters)"
+
+
+def shortened(text: str, limit: int) -> str:
+    """Text cut to at most about `limit` characters, saying how long it was."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text):,} characters)"
+
+
 _MENTION_START = re.compile(r"@(?=[A-Za-z0-9])")
 
 

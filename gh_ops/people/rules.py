@@ -17,7 +17,7 @@ from gh_ops.config import Config
 from gh_ops.errors import Problem, UsageError
 from gh_ops.events import IssuesEvent
 from gh_ops.forms import FormAnswers
-from gh_ops.markup import defuse_markup, marker, no_mentions
+from gh_ops.markup import defuse_markup, marker, no_mentions, quoted
 from gh_ops.models import RenderedIssue
 from gh_ops.people.settings import PeopleIssues, PeopleSettings
 
@@ -158,7 +158,7 @@ class _Answers:
         match = _LOGIN.match(value.strip())
         if not match:
             self._problem(
-                question, f"{value!r} is not a GitHub username (letters, digits and single hyphens)"
+                question, f"{quoted(value)} is not a GitHub username (letters, digits and single hyphens)"
             )
             return None
         return match.group(1)
@@ -169,11 +169,11 @@ class _Answers:
             return None
         day = parse_day(value)
         if day is None and re.fullmatch(r"\s*\d{4}-\d{2}-\d{2}\s*", value):
-            self._problem(question, f"{value!r} is not a real calendar date")
+            self._problem(question, f"{quoted(value)} is not a real calendar date")
         elif day is None:
-            self._problem(question, f"{value!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-12-01")
+            self._problem(question, f"{quoted(value)} is not a date; write it as YYYY-MM-DD, e.g. 2026-12-01")
         elif not 1970 <= day.year <= 2999:
-            self._problem(question, f"{value!r} is out of range")
+            self._problem(question, f"{quoted(value)} is out of range")
             day = None
         return day
 
@@ -182,7 +182,7 @@ class _Answers:
         if value is None:
             return default
         if value.strip().lower() not in options:
-            self._problem(question, f"{value!r} is not one of: {', '.join(options)}")
+            self._problem(question, f"{quoted(value)} is not one of: {', '.join(options)}")
             return None
         return value.strip().lower()
 
@@ -197,7 +197,7 @@ def joiner_from_answers(answers: Mapping[str, str | None], config: Config, *, so
         team = config.team_key(team_answer)
         if team is None:
             known = ", ".join(sorted(config.teams)) or "none are configured"
-            read._problem("Team", f"{team_answer!r} is not a team in {config.path} (teams: {known})")
+            read._problem("Team", f"{quoted(team_answer)} is not a team in {config.path} (teams: {known})")
     role = read.choice("Role", ROLES, default="other")
     start = read.day("Start date")
     buddy = read.login("Buddy", required=False)

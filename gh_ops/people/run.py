@@ -14,7 +14,7 @@ from gh_ops.config import Config
 from gh_ops.context import Context, Say
 from gh_ops.errors import ConfigError, GitHubError, Progress, UsageError
 from gh_ops.forms import parse_form
-from gh_ops.markup import defuse_markup, find_marker, no_mentions
+from gh_ops.markup import defuse_markup, find_marker, no_mentions, shortened
 from gh_ops.models import BODY_LIMIT, TITLE_LIMIT, Comment, Issue, RenderedIssue
 from gh_ops.people.queries import ORG_TEAMS_QUERY
 from gh_ops.people.rules import (
@@ -469,16 +469,34 @@ def report_bad_answers(gh: GitHub, config: Config, kind: str, request: Request, 
     mine = _own_request_comment(gh, config, request, kind)
     if request.state != "open" or (mine is not None and "checklist for" in mine.body):
         return
-    lines = [f"- {p.key}: {no_mentions(defuse_markup(p.message))}" for p in error.problems]
-    text = (
-        f"{request_marker(kind)}\nI could not open the {kind} checklist yet. "
-        "Please edit this issue and fix:\n\n"
-        + "\n".join(lines)
-        + "\n\nI will try again as soon as the issue is edited."
-    )
+    text = bad_answers_comment(kind, error)
     if mine is None:  # a new comment: make sure the next run will recognise it as gh-ops' own
         check_token_account(gh, config, f"comment on {request.ref}")
     _write_request_comment(gh, request, mine, text)
+
+
+PROBLEM_LINE_LIMIT = 2_000  # characters of one problem in the comment (answers are quoted shorter)
+
+
+def bad_answers_comment(kind: str, error: AnswersError) -> str:
+    """The comment naming each answer to fix; within GitHub's body limit whatever the answers were."""
+    head = (
+        f"{request_marker(kind)}\nI could not open the {kind} checklist yet. "
+        "Please edit this issue and fix:\n\n"
+    )
+    tail = "\n\nI will try again as soon as the issue is edited."
+    lines: list[str] = []
+    room = BODY_LIMIT - len(head) - len(tail) - 100  # 100: the "and N more" line
+    for number, problem in enumerate(error.problems):
+        line = (
+            f"- {problem.key}: {no_mentions(defuse_markup(shortened(problem.message, PROBLEM_LINE_LIMIT)))}"
+        )
+        if len(line) + 1 > room:
+            lines.append(f"- … and {len(error.problems) - number} more (see the run's log)")
+            break
+        lines.append(line)
+        room -= len(line) + 1
+    return head + "\n".join(lines) + tail
 
 
 def refresh_request(gh: GitHub, request: Request) -> Request:

@@ -667,6 +667,50 @@ def test_a_question_whose_heading_appears_twice_in_the_form_is_refused(
     assert line.startswith('- "Team": appears twice in the form')
 
 
+HUGE = "x" * 300_000  # a 300 KB answer
+
+
+def test_a_huge_answer_is_shortened_in_the_comment_and_the_log(
+    fake: FakeGitHub, event: Callable[..., dict[str, Any]]
+) -> None:
+    # Every answer gh-ops repeats in a problem is 300 KB (the name is not repeated).
+    body = "".join(
+        f"### {question}\n\n{HUGE}\n\n"
+        for question in ("GitHub username", "Full name", "Team", "Role", "Start date", "Buddy", "Manager")
+    )
+    number = event(body=body)["issue"]["number"]
+
+    result = onboard()
+
+    assert result.exit_code == 2, result.output
+    assert len(result.output) < 10_000, result.output[:500]
+    assert result.output.count("(300,000 characters)") == 6
+    lines = problem_lines(fake, number)
+    assert len(lines) == 6 and all("(300,000 characters)" in line and len(line) < 500 for line in lines)
+    (comment,) = bot_comments(fake, number)
+    assert len(comment["body"]) < 5_000
+
+
+def test_a_huge_option_is_shortened_in_the_message(fake: FakeGitHub, workdir: Path) -> None:
+    result = onboard(*[HUGE if a == "web" else a for a in JOINER_FULL])
+    assert result.exit_code == 2, result.output
+    assert "--team: 'xxxx" in result.output and "(300,000 characters)" in result.output
+    assert len(result.output) < 2_000
+
+
+def test_the_bad_answers_comment_stays_within_githubs_body_limit_whatever_the_problems() -> None:
+    from gh_ops.errors import Problem
+    from gh_ops.models import BODY_LIMIT
+    from gh_ops.people.rules import AnswersError
+    from gh_ops.people.run import bad_answers_comment
+
+    many = AnswersError([Problem("y" * 100_000, key=f'"Question {n}"') for n in range(100)])
+    text = bad_answers_comment("onboarding", many)
+    assert len(text) <= BODY_LIMIT
+    assert "(100,000 characters)" in text and text.endswith("as soon as the issue is edited.")
+    assert "more (see the run's log)" in text
+
+
 def test_a_pasted_request_marker_in_someone_elses_comment_is_not_taken_for_gh_ops_comment(
     fake: FakeGitHub, event: Callable[..., dict[str, Any]]
 ) -> None:
