@@ -405,6 +405,18 @@ def test_fail_after_apply_lands_the_write(fake: FakeGitHub, gh: github.Github) -
     assert [i["title"] for i in fake.issues(REPO)] == ["lost response"]
 
 
+def test_before_next_changes_the_state_just_before_the_matching_request(fake: FakeGitHub) -> None:
+    issue = fake.add_issue(REPO, title="t", body="as listed")
+    fake.before_next(
+        "GET", rf"/issues/{issue['number']}$", lambda: fake.edit_issue(REPO, issue["number"], body="edited")
+    )
+    assert requests.get(api(f"/repos/{REPO}/issues"), headers=AUTH).json()[0]["body"] == "as listed"
+    one = api(f"/repos/{REPO}/issues/{issue['number']}")
+    assert requests.get(one, headers=AUTH).json()["body"] == "edited"
+    fake.edit_issue(REPO, issue["number"], body="later")
+    assert requests.get(one, headers=AUTH).json()["body"] == "later"  # it ran once
+
+
 def test_secondary_rate_limit(fake: FakeGitHub) -> None:
     fake.secondary_rate_limit("POST", r"/issues$", retry_after=17)
     resp = requests.post(api(f"/repos/{REPO}/issues"), json={"title": "t"}, headers=AUTH)

@@ -256,23 +256,51 @@ def open_sprint_issues(ctx: Context, repo: str, team_keys: tuple[str, ...]) -> l
 def _link_previous(
     gh: GitHub, config: Config, repo: str, outcome: TeamOutcome, progress: Progress, say: Say, warn: Say
 ) -> None:
-    """Append a link to the successor to the previous issue (and close it) in one PATCH."""
+    """Append a link to the successor to the previous issue (and close it) in one PATCH.
+
+    A PATCH replaces the whole body, and GitHub has no conditional write: the body is read again
+    right before it, so an edit made since the listing at the start of the run is kept (one read per
+    link; the listing alone decides when there is nothing to write, at no cost)."""
     assert outcome.previous is not None and outcome.issue is not None and outcome.sprint is not None
     previous, team = outcome.previous, outcome.team
-    close = config.section(SprintSettings).close_previous and previous.state == "open"
-    body: str | None = previous.body + link_section(outcome.issue, outcome.sprint)
-    if len(body or "") > BODY_LIMIT:
+    link = link_section(outcome.issue, outcome.sprint)
+    close_previous = config.section(SprintSettings).close_previous
+
+    def plan(issue: Issue) -> tuple[str | None, str | None, bool]:
+        """The body to write (None: leave it), the action, and whether the link did not fit."""
+        body: str | None = None if NEXT_LINK_MARKER in issue.body else issue.body + link
+        too_long = body is not None and len(body) > BODY_LIMIT
+        if too_long:
+            body = None
+        close = close_previous and issue.state == "open"
+        action = ("link and close" if close else "link") if body is not None else "close" if close else None
+        return body, action, too_long
+
+    def too_long_warning() -> None:
         # No room for the link in a body at GitHub's limit; the new issue still links back.
         warn(
             f"#{previous.number} is too long to take a link to its successor; linked from the new issue only"
         )
-        body = None
-        if not close:
-            return
-    action = ("link and close" if close else "link") if body is not None else "close"
+
+    _, action, too_long = plan(previous)
+    if action is None:
+        if too_long:
+            too_long_warning()
+        return
     step = f"team {team.key}: {action} #{previous.number}"
     progress.pending.insert(0, step)  # the step under way is the first not done
+    current = gh.get_issue(repo, previous.number)
+    body, action, too_long = plan(current)
+    if too_long:
+        too_long_warning()
+    progress.pending.remove(step)
+    if action is None:  # linked (or closed and shortened) by someone else meanwhile
+        say(f"{team.key}: the previous sprint issue #{previous.number} is already linked")
+        return
+    step = f"team {team.key}: {action} #{previous.number}"
+    progress.pending.insert(0, step)
     say(f"{team.key}: {'would ' if gh.dry_run else ''}{action} the previous sprint issue #{previous.number}")
+    close = action != "link"
     gh.update_issue(
         repo,
         previous.number,

@@ -14,7 +14,7 @@ from typing import Any
 import responses
 
 from .dispatch import Dispatch, RecordedRequest, _derive_urls, _not_found
-from .failures import FailureInjection, _Failure, _FieldFailure
+from .failures import FailureInjection, _Failure, _FieldFailure, _Hook
 from .graphql import STATE_OPERATIONS, GraphqlApi
 from .render import RestRendering
 from .rest import RestApi
@@ -64,6 +64,7 @@ class FakeGitHub(Dispatch, FailureInjection, RestApi, RestRendering, GraphqlApi)
         self.web_url, self.graphql_url = _derive_urls(self.api_url)
         self._repos: dict[str, _Repo] = {}
         self._failures: list[_Failure] = []
+        self._hooks: list[_Hook] = []
         self._field_failures: list[_FieldFailure] = []
         self._graphql_handlers: list[tuple[str, Callable[[str, dict[str, Any]], dict[str, Any]]]] = []
         # Operations answered from state by default; an on_graphql handler of the same name wins.

@@ -232,7 +232,8 @@ class Dispatch:
         )
 
     def _serve(self, route: _Route, req: _Req, *, is_write: bool = True) -> _Resp:
-        """Apply injected failures, auth, routing and the handler."""
+        """Run what others do meanwhile, then apply injected failures, auth, routing and the handler."""
+        self._run_hooks(req)
         early = self._take_failure(req, after_apply=False)
         if early is not None:
             return early

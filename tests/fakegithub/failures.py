@@ -1,10 +1,12 @@
 """Failure injection: make the next matching requests, or GraphQL mutation fields, fail the ways
-GitHub does (server errors, primary and secondary rate limits, errors after applying a write)."""
+GitHub does (server errors, primary and secondary rate limits, errors after applying a write); and
+what other people do on GitHub between two of a run's requests."""
 
 from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +26,19 @@ class _Failure:
     headers: dict[str, str]
     body: Any
     after_apply: bool = False
+
+    def matches(self, req: _Req) -> bool:
+        return self.method in ("*", req.method) and bool(self.pattern.search(req.path))
+
+
+@dataclass
+class _Hook:
+    """Something done to the state just before a matching request is served."""
+
+    method: str
+    pattern: re.Pattern[str]
+    action: Callable[[], None]
+    remaining: int
 
     def matches(self, req: _Req) -> bool:
         return self.method in ("*", req.method) and bool(self.pattern.search(req.path))
@@ -81,6 +96,14 @@ class FailureInjection:
                 after_apply=True,
             )
         )
+
+    def before_next(
+        self, method: str, path_pattern: str, action: Callable[[], None], *, times: int = 1
+    ) -> None:
+        """Run `action` (say, someone editing an issue through the seeding API) just before the next
+        `times` matching requests are served: a change made on GitHub while a run is under way.
+        `method` and `path_pattern` match as in fail_next."""
+        self._hooks.append(_Hook(method.upper(), re.compile(path_pattern), action, times))
 
     def server_error(self, method: str, pattern: str, times: int = 1, status: int = 502) -> None:
         """Inject 5xx responses like a flaky GitHub frontend."""
@@ -158,6 +181,13 @@ class FailureInjection:
         return sum(f.remaining for f in self._failures) + sum(f.remaining for f in self._field_failures)
 
     # ----------------------------------------------------------------- firing (dispatch, GraphQL)
+
+    def _run_hooks(self, req: _Req) -> None:
+        """Run the actions armed with before_next for this request."""
+        for hook in self._hooks:
+            if hook.remaining > 0 and hook.matches(req):
+                hook.remaining -= 1
+                hook.action()
 
     def _take_failure(self, req: _Req, *, after_apply: bool) -> _Resp | None:
         """Consume the first matching injected failure of the given kind."""

@@ -15,6 +15,7 @@ from gh_ops import github as gh_module
 from gh_ops.cli import main
 from gh_ops.config import embedded_example_text
 from gh_ops.markup import read_marker
+from gh_ops.sprint.rules import NEXT_LINK_MARKER
 
 REPO = "acme/widgets"
 BOT = "github-actions[bot]"
@@ -103,15 +104,59 @@ def test_first_run_opens_one_issue_per_team_and_links_the_previous(fake: FakeGit
         assert after["state"] == "closed" and after["state_reason"] == "completed"
         assert f"continues in #{new['number']}" in after["body"]
     # Cost: one listing for both teams, one identity check before writing, one write per issue,
-    # one write per link-and-close.
-    assert [r.path for r in fake.reads] == [f"/repos/{REPO}/issues", "/user"]
-    assert [(r.method, r.path) for r in fake.writes] == [
+    # and per link-and-close the previous issue read just before its one write (a PATCH replaces
+    # the whole body: the body written must be the one there now).
+    assert [(r.method, r.path) for r in fake.requests] == [
+        ("GET", f"/repos/{REPO}/issues"),
+        ("GET", "/user"),
         ("POST", f"/repos/{REPO}/issues"),
+        ("GET", f"/repos/{REPO}/issues/{prev_web['number']}"),
         ("PATCH", f"/repos/{REPO}/issues/{prev_web['number']}"),
         ("POST", f"/repos/{REPO}/issues"),
+        ("GET", f"/repos/{REPO}/issues/{prev_infra['number']}"),
         ("PATCH", f"/repos/{REPO}/issues/{prev_infra['number']}"),
     ]
-    assert "GitHub requests: 2 read(s), 4 write(s)" in result.output
+    assert "GitHub requests: 4 read(s), 4 write(s)" in result.output
+
+
+def test_an_edit_to_the_previous_issue_during_the_run_survives_the_link(
+    fake: FakeGitHub, workdir: Path
+) -> None:
+    prev = seed_sprint_issue(fake, "web", 23, "2026-11-09", body_extra="- [ ] ship the thing\n")
+    edited = prev["body"].replace("- [ ] ship the thing", "- [x] ship the thing\n\nRetro notes: went well")
+
+    def someone_edits() -> None:  # after the run's listing, before its link
+        fake.edit_issue(REPO, prev["number"], by="alice", body=edited)
+
+    fake.before_next("POST", rf"/repos/{REPO}/issues$", someone_edits)
+
+    result = run("--team", "web")
+
+    assert result.exit_code == 0, result.output
+    (new,) = [i for i in sprint_issues(fake) if i["number"] != prev["number"]]
+    after = fake.issue(REPO, prev["number"])
+    assert after["body"].startswith(edited)  # the edit is kept, the link is added after it
+    assert f"continues in #{new['number']}" in after["body"]
+    assert after["state"] == "closed"
+
+
+def test_a_previous_issue_linked_meanwhile_is_not_linked_twice(fake: FakeGitHub, workdir: Path) -> None:
+    prev = seed_sprint_issue(fake, "web", 23, "2026-11-09")
+    before = fake.issue(REPO, prev["number"])
+
+    def another_run_links_it() -> None:
+        link = f"\n\n{NEXT_LINK_MARKER}\n---\n➡️ Sprint 24 continues in #99.\n"
+        fake.edit_issue(REPO, prev["number"], by=BOT, body=before["body"] + link, state="closed")
+
+    fake.before_next("POST", rf"/repos/{REPO}/issues$", another_run_links_it)
+    fake.clear_requests()
+
+    result = run("--team", "web")
+
+    assert result.exit_code == 0, result.output
+    assert "already linked" in result.output
+    assert fake.issue(REPO, prev["number"])["body"].count("continues in") == 1
+    assert [w.method for w in fake.writes] == ["POST"]
 
 
 def test_a_second_run_opens_nothing_and_costs_one_read(fake: FakeGitHub, workdir: Path) -> None:
