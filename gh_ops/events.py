@@ -174,6 +174,12 @@ class Repository:
     def default_branch(self) -> str | None:
         return self.fields.optional_text("default_branch")
 
+    @property
+    def owner_type(self) -> str | None:
+        """ "Organization" or "User" (the account that owns the repository), when the payload says."""
+        owner = self.fields.optional_obj("owner")
+        return None if owner is None else owner.optional_text("type")
+
 
 class IssuePayload:
     """The `issue` of an issues or issue_comment event."""

@@ -91,6 +91,7 @@ class Request:
     private: bool | None
     state_reason: str | None = None
     body: str = ""
+    owner_type: str | None = None  # of its repository: "Organization" or "User", when known
 
     @property
     def ref(self) -> str:
@@ -412,7 +413,10 @@ def build_context(
     now: datetime,
     request: Request | None,
     github_teams: list[dict[str, str]] | None = None,
+    owner_is_org: bool = True,
 ) -> dict[str, Any]:
+    """The template's variables. `owner_is_org`: the checklist's repository belongs to a GitHub
+    organization (the leaver has one to leave), not to a personal account."""
     request_ctx = None
     if request is not None:
         request_ctx = {"repo": request.repo, "number": request.number, "url": request.url}
@@ -445,6 +449,7 @@ def build_context(
             "manager": person.manager,
         },
         "org": repo.split("/", 1)[0],
+        "owner_is_org": owner_is_org,
         "github_teams": github_teams or [],
         "access": list(config.section(PeopleSettings).offboarding.access),
         "now": local_now,
@@ -541,4 +546,5 @@ def request_from_event(
         private=repository.private,
         state_reason=issue.state_reason,
         body=issue.body,
+        owner_type=repository.owner_type,
     )

@@ -64,6 +64,7 @@ def open_checklist(
     config, say, warn = ctx.config, ctx.say, ctx.warn
     request = None
     current_private: bool | None = None
+    current_owner_type: str | None = None
 
     def checked_person(answers: Mapping[str, str | None], source: str) -> Person:
         person = person_from_answers(config, kind, answers, source)
@@ -97,9 +98,14 @@ def open_checklist(
             except GitHubError as comment_failure:
                 warn(f"could not comment on {request.ref}: {comment_failure.message}")
             raise
-        repo_here, current_private = request.repo, request.private
-    repo, private = resolve_people_repo(
-        gh, config, flag_repo=flag_repo, current_repo=repo_here, current_private=current_private
+        repo_here, current_private, current_owner_type = request.repo, request.private, request.owner_type
+    repo, private, owner_type = resolve_people_repo(
+        gh,
+        config,
+        flag_repo=flag_repo,
+        current_repo=repo_here,
+        current_private=current_private,
+        current_owner_type=current_owner_type,
     )
     return open_person_issue(
         kind=kind,
@@ -109,6 +115,7 @@ def open_checklist(
         renderer=Renderer(config.templates_dir),
         repo=repo,
         repo_private=private,
+        owner_type=owner_type,
         allow_public=allow_public,
         now=ctx.now,
         request=request,
@@ -146,28 +153,39 @@ def resolve_people_repo(
     flag_repo: str | None,
     current_repo: str | None,
     current_private: bool | None,
-) -> tuple[str, bool | None]:
-    """Where the checklist goes: --repo, else people.repo, else the current repository if it is private."""
+    current_owner_type: str | None = None,
+) -> tuple[str, bool | None, str | None]:
+    """Where the checklist goes: --repo, else people.repo, else the current repository if it is
+    private. With whether it is private and the type of account that owns it, when known."""
     if flag_repo:
-        return flag_repo, None
+        return flag_repo, None, None
     people_repo = config.section(PeopleSettings).repo
     if people_repo:
-        return people_repo, None
+        return people_repo, None, None
     if current_repo is None:
         raise UsageError("no people repository: set people.repo in the config, or pass --repo OWNER/NAME")
-    private = current_private
+    private, owner_type = current_private, current_owner_type
     if private is None and gh is not None:
-        private = bool(gh.get_repository(current_repo).get("private"))
+        data = gh.get_repository(current_repo)
+        private, owner_type = bool(data.get("private")), _owner_type(data)
     if private is False:
         raise ConfigError(
             f"people.repo is not set and {current_repo} is public: joiner and leaver issues hold personal "
             "information, so set people.repo to a private repository (or pass --repo)",
             file=config.path,
         )
-    return current_repo, private
+    return current_repo, private, owner_type
 
 
-def _org_teams(gh: GitHub, org: str, login: str, warn: Any) -> list[dict[str, str]]:
+def _owner_type(repository: dict[str, Any]) -> str | None:
+    """ "Organization" or "User": the account that owns a repository, as REST gives it."""
+    owner = repository.get("owner")
+    kind = owner.get("type") if isinstance(owner, dict) else None
+    return kind if isinstance(kind, str) else None
+
+
+def _org_teams(gh: GitHub, org: str, login: str, warn: Any) -> list[dict[str, str]] | None:
+    """The person's teams in the organization; None when `org` turns out to be a personal account."""
     try:
         data = gh.graphql(ORG_TEAMS_QUERY, {"org": org, "login": login}, why=f"read {login}'s teams in {org}")
     except GitHubError as exc:
@@ -175,11 +193,11 @@ def _org_teams(gh: GitHub, org: str, login: str, warn: Any) -> list[dict[str, st
             raise
         if "resolve to an organization" in exc.message.lower():
             warn(f"{org} is a user account, not an organization: there are no GitHub teams to list")
-        else:
-            warn(
-                f"could not read {login}'s GitHub teams in {org} ({exc.message}); the checklist lists none. "
-                "Reading teams needs a token with read:org (members: read) on the organization."
-            )
+            return None
+        warn(
+            f"could not read {login}'s GitHub teams in {org} ({exc.message}); the checklist lists none. "
+            "Reading teams needs a token with read:org (members: read) on the organization."
+        )
         return []
     teams = (data.get("organization") or {}).get("teams") or {}
     if (teams.get("pageInfo") or {}).get("hasNextPage"):
@@ -232,6 +250,7 @@ def open_person_issue(
     renderer: Renderer,
     repo: str,
     repo_private: bool | None,
+    owner_type: str | None,
     allow_public: bool,
     now: datetime,
     request: Request | None,
@@ -241,7 +260,7 @@ def open_person_issue(
     """Open (or bring up to date) the person's checklist; then answer and close the request. Re-runnable."""
     kind_settings = settings(config, kind)
     if repo_private is None:
-        repo_private = _repo_is_private(gh, config, repo)
+        repo_private, owner_type = _read_repo(gh, config, repo)
     warning = privacy_verdict(kind, repo, repo_private, allow_public)
     if warning:
         warn(warning)
@@ -264,8 +283,13 @@ def open_person_issue(
             progress.pending.clear()
         else:
             teams = None
-            if kind == "offboarding":
+            # Unknown (a payload without it): an organization, unless its teams query says otherwise.
+            owner_is_org = owner_type != "User"
+            if kind == "offboarding" and owner_is_org:
                 teams = _org_teams(gh, repo.split("/", 1)[0], person.login, warn)
+                owner_is_org = teams is not None
+            elif kind == "offboarding":
+                say(f"{repo.split('/', 1)[0]} is a user account, not an organization: no teams to list")
 
             def render(who: Person) -> RenderedIssue:
                 context = build_context(
@@ -276,6 +300,7 @@ def open_person_issue(
                     now=now,
                     request=request,
                     github_teams=teams,
+                    owner_is_org=owner_is_org,
                 )
                 return renderer.render_issue(kind_settings.template, context)
 
@@ -325,6 +350,20 @@ def open_person_issue(
                         f"#{existing.number}: {len(kept)} line(s) people added, or ticked steps the template "
                         f"no longer has, are kept under '{KEPT_HEADING.lstrip('# ')}'"
                     )
+                if (
+                    request is not None
+                    and request.state != "open"
+                    and existing_fields.get("login") != person.login.lower()
+                ):
+                    # The answered request's link names the old username: put the new one in it
+                    # first, so that if this run stops before the checklist is updated, a re-run
+                    # (which sees the checklist still out of date) finishes both.
+                    progress.pending.insert(
+                        0, f"name {person.login} in the link on request #{request.number}"
+                    )
+                    _answer_request(gh, config, request, outcome, say)
+                    progress.pending.pop(0)
+                    progress.done.append(f"updated the link on request #{request.number}")
                 gh.update_issue(
                     repo,
                     existing.number,
@@ -399,9 +438,11 @@ def _create(
         check_opened_by_trusted(outcome.issue, config, f"{kind} issue")
 
 
-def _repo_is_private(gh: GitHub, config: Config, repo: str) -> bool:
+def _read_repo(gh: GitHub, config: Config, repo: str) -> tuple[bool, str | None]:
+    """Whether the people repository is private, and the type of account that owns it."""
     try:
-        return bool(gh.get_repository(repo).get("private"))
+        data = gh.get_repository(repo)
+        return bool(data.get("private")), _owner_type(data)
     except GitHubError as exc:
         if exc.status == 404:
             where = "people.repo" if config.section(PeopleSettings).repo == repo else "--repo"

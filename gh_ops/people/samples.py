@@ -85,7 +85,8 @@ def preview(request: PreviewRequest) -> RenderedIssue:
 
 
 def check_templates(check: TemplateCheck) -> None:
-    """Render the onboarding template for every role and the offboarding one for both kinds."""
+    """Render the onboarding template for every role and the offboarding one for both kinds, in a
+    repository of an organization and of a personal account."""
     from gh_ops import dates
     from gh_ops.people.rules import LEAVE_KINDS, ROLES, settings
 
@@ -103,9 +104,15 @@ def check_templates(check: TemplateCheck) -> None:
         for variant in variants:
             answers = {**sample_answers(kind, config, today), **variant}
             _, context = person_context(config, kind, answers, now=check.now, repo=check.repo)
-            for github_teams in ([], SAMPLE_GITHUB_TEAMS) if kind == "offboarding" else ([],):
-                if kind == "offboarding":
-                    context = {**context, "github_teams": github_teams}
-                if check.render(template, context, key=f"{kind}.template") is None:
+            contexts = [context]
+            if kind == "offboarding":  # an organization with and without teams, and a personal account
+                owners: tuple[tuple[bool, list[dict[str, str]]], ...] = (
+                    (True, []),
+                    (True, SAMPLE_GITHUB_TEAMS),
+                    (False, []),
+                )
+                contexts = [{**context, "owner_is_org": org, "github_teams": teams} for org, teams in owners]
+            for variant_context in contexts:
+                if check.render(template, variant_context, key=f"{kind}.template") is None:
                     failed = True
         check.report.append(f"{kind}: template {template} {'has problems' if failed else 'rendered'}")

@@ -60,6 +60,7 @@ class FakeGitHub(Dispatch, FailureInjection, RestApi, RestRendering, GraphqlApi)
         self.require_auth = True
         self.latency = 0.0  # seconds each answer takes (benchmarks set a realistic one)
         self.emails: dict[str, str] = {}  # lower-cased email -> login: whose account an email is
+        self.organizations: set[str] = set()  # lower-cased logins of accounts that are organizations
         self.requests: list[RecordedRequest] = []
         self.web_url, self.graphql_url = _derive_urls(self.api_url)
         self._repos: dict[str, _Repo] = {}
@@ -124,6 +125,11 @@ class FakeGitHub(Dispatch, FailureInjection, RestApi, RestRendering, GraphqlApi)
         )
         self._repos[full_name.lower()] = repo
         return self._render_repo(repo)
+
+    def add_organization(self, login: str) -> None:
+        """Make the account `login` an organization: its repositories' owner has type Organization
+        (every other owner is a user, as GitHub's example payloads have it)."""
+        self.organizations.add(login.lower())
 
     def add_label(
         self, full_name: str, name: str, *, color: str = "ededed", description: str | None = None

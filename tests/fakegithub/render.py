@@ -72,7 +72,7 @@ class RestRendering:
             node_id=_node_id("Repository", repo.id),
             name=repo.name,
             full_name=repo.full_name,
-            owner=self._user(repo.owner),
+            owner=self._account(repo.owner),
             private=repo.private,
             visibility="private" if repo.private else "public",
             archived=repo.archived,
@@ -84,6 +84,14 @@ class RestRendering:
             open_issues=open_count,
         )
         return out
+
+    def _account(self, login: str) -> dict[str, Any]:
+        """A repository owner: an organization if seeded as one (add_organization), else a user."""
+        account = self._user(login)
+        if login.lower() in self.organizations:
+            uid = account["id"]
+            account.update(type="Organization", node_id=_node_id("Organization", uid))
+        return account
 
     def _render_label(self, repo: _Repo, label: _Label) -> dict[str, Any]:
         return {

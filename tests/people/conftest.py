@@ -19,8 +19,9 @@ from people_data import CONFIG, PEOPLE, PUBLIC, REQUESTS, STAFF
 @pytest.fixture
 def fake(new_fake: NewFake, sleeps: list[float]) -> FakeGitHub:
     """A FakeGitHub at 2026-11-20 15:00 UTC with the people repository (private), the public code
-    repository and the private requests repository."""
-    return new_fake(
+    repository (both the organization acme's) and the private requests repository (a personal
+    account's, as in GitHub's example payloads)."""
+    fake = new_fake(
         datetime(2026, 11, 20, 15, tzinfo=UTC),
         repos={
             PEOPLE: {"private": True, "collaborators": STAFF},
@@ -28,6 +29,8 @@ def fake(new_fake: NewFake, sleeps: list[float]) -> FakeGitHub:
             REQUESTS: {"private": True, "collaborators": STAFF},
         },
     )
+    fake.add_organization(PEOPLE.split("/")[0])
+    return fake
 
 
 @pytest.fixture

@@ -166,8 +166,61 @@ def test_a_username_corrected_on_the_closed_request_updates_the_same_checklist(
     assert marker_of(after["body"])["request"] == f"{REQUESTS}#{number}"
     assert mentions(after["body"], "newbie-real")
     assert fake.issue(REQUESTS, number)["state"] == "closed"
-    assert fake.comments(REQUESTS, number) == comments  # the link is not posted (or edited) again
-    assert routes(fake.writes) == [("PATCH", f"/repos/{PEOPLE}/issues/{issue['number']}")]
+    # The one link comment, edited in place, now names the corrected username, not the old one.
+    ((link_before,), (link,)) = comments, fake.comments(REQUESTS, number)
+    assert link["id"] == link_before["id"]
+    assert mentions(link["body"], "newbie-real") and mentions(link["body"], "newbie") == []
+    assert f"{PEOPLE}#{issue['number']}" in link["body"]
+    assert routes(fake.writes) == [
+        ("PATCH", f"/repos/{REQUESTS}/issues/comments/{link['id']}"),
+        ("PATCH", f"/repos/{PEOPLE}/issues/{issue['number']}"),
+    ]
+
+    # The same edit again: nothing to write, and the comments are not even read.
+    fake.clear_requests()
+    assert onboard().exit_code == 0
+    assert fake.writes == []
+    assert (("GET", f"/repos/{REQUESTS}/issues/{number}/comments")) not in routes(fake.reads)
+
+
+def test_a_corrected_leaver_username_is_named_in_the_link_without_a_mention(
+    fake: FakeGitHub, event: Callable[..., dict[str, Any]]
+) -> None:
+    fake.on_graphql("OrgTeamsOfMember", org_teams([]))
+    request = event("issues.opened.leaver")["issue"]
+    number = request["number"]
+    assert offboard().exit_code == 0
+    corrected = request["body"].replace("@leaver", "@leaver-real")
+    event("issues.opened.leaver", body=corrected, number=number, state="closed", action="edited")
+
+    result = offboard()
+
+    assert result.exit_code == 0, result.output
+    (link,) = fake.comments(REQUESTS, number)
+    assert "`leaver-real`" in link["body"] and "`leaver`" not in link["body"]
+    assert mentions(link["body"], "leaver-real") == []
+
+
+def test_a_link_update_that_fails_is_finished_by_a_re_run(
+    fake: FakeGitHub, event: Callable[..., dict[str, Any]]
+) -> None:
+    request = event()["issue"]
+    number = request["number"]
+    assert onboard().exit_code == 0
+    (issue,) = checklists(fake, "onboarding")
+    corrected = request["body"].replace("@newbie", "@newbie-real")
+    event("issues.edited.new-joiner", body=corrected, number=number, state="closed")
+    fake.server_error("PATCH", rf"/repos/{REQUESTS}/issues/comments/\d+$", times=5)
+
+    failed = onboard()
+
+    assert failed.exit_code == 3, failed.output
+    assert "Not done: name newbie-real in the link on request" in failed.output
+    assert identity(fake.issue(PEOPLE, issue["number"])["body"])[1]["login"] == "newbie"  # not yet
+    assert onboard().exit_code == 0
+    (link,) = fake.comments(REQUESTS, number)
+    assert mentions(link["body"], "newbie-real")
+    assert identity(fake.issue(PEOPLE, issue["number"])["body"])[1]["login"] == "newbie-real"
 
 
 def test_a_corrected_username_leaves_no_trace_of_the_wrong_one(
@@ -592,6 +645,8 @@ def test_offboarding_when_the_owner_is_a_user_account(fake: FakeGitHub, workdir:
     assert "read:org" not in result.output  # not the missing-permission advice
     (issue,) = checklists(fake, "offboarding")
     assert all(team["name"] not in issue["body"] for team in GITHUB_TEAMS)
+    # Whichever says the owner is a user account (here the teams query) wins: no organization step.
+    assert "Remove from the GitHub organization" not in issue["body"]
     assert routes(fake.writes) == [("POST", f"/repos/{PEOPLE}/issues")]
 
 

@@ -302,6 +302,7 @@ def test_offboarding_lists_the_leavers_github_teams_as_access_to_remove(
     steps = [text for _, text in tasks(issue["body"])]
     for team in GITHUB_TEAMS:
         assert any(team["name"] in s for s in steps), f"no checklist item removes {team['name']}"
+    assert any(ORG_STEP in s and "acme" in s for s in steps)  # acme is an organization
     # The configured systems (the defaults here) are listed as well.
     assert any("Password manager" in s for s in steps)
     days = assert_all_weekdays(issue["body"], date(2026, 12, 18))
@@ -315,6 +316,49 @@ def test_offboarding_lists_the_leavers_github_teams_as_access_to_remove(
         ("GET", "/user"),
     ]
     assert routes(fake.writes) == [("POST", f"/repos/{PEOPLE}/issues")]
+
+
+ORG_STEP = "Remove from the GitHub organization"
+
+
+def test_a_people_repository_of_a_personal_account_has_no_organization_to_leave(
+    fake: FakeGitHub, workdir: Path
+) -> None:
+    fake.add_repo("lena/people", private=True, collaborators=STAFF)  # lena is a user, not an org
+    fake.clear_requests()
+
+    result = offboard(*LEAVER, "--kind", "voluntary", "--repo", "lena/people")
+
+    assert result.exit_code == 0, result.output
+    (issue,) = checklists(fake, "offboarding", "lena/people")
+    steps = [text for _, text in tasks(issue["body"])]
+    for organization_only in (ORG_STEP, "Remove from team", "No team memberships were found"):
+        assert organization_only not in issue["body"]
+    assert any("collaborator" in s and "lena" in s for s in steps)
+    assert "lena is a user account" in result.output
+    # The repository read says who owns it: no teams query is sent for a personal account.
+    assert routes(fake.reads) == [
+        ("GET", "/repos/lena/people"),
+        ("GET", "/repos/lena/people/issues"),
+        ("GET", "/user"),
+    ]
+
+
+def test_a_leaver_form_in_a_personal_accounts_repository_has_no_organization_to_leave(
+    fake: FakeGitHub, workdir: Path, event: Callable[..., dict[str, Any]]
+) -> None:
+    # No people.repo: the checklist goes in the private request repository, which the payload says
+    # belongs to the user Codertocat.
+    (workdir / ".github/gh-ops.yml").write_text(BASE_CONFIG)
+    event("issues.opened.leaver")
+    fake.clear_requests()
+
+    result = offboard()
+
+    assert result.exit_code == 0, result.output
+    (issue,) = checklists(fake, "offboarding", REQUESTS)
+    assert ORG_STEP not in issue["body"]
+    assert ("POST", "/graphql") not in routes(fake.reads)
 
 
 def test_an_involuntary_departure_has_no_exit_interview(fake: FakeGitHub, workdir: Path) -> None:
@@ -960,6 +1004,32 @@ def test_validate_checks_every_role_of_a_user_template(fake: FakeGitHub, workdir
     result = CliRunner().invoke(main, ["--now", NOW, "validate"])
     assert result.exit_code == 2, result.output
     assert "onboarding.md:5" in result.output and "figma" in result.output
+
+
+def test_validate_renders_the_offboarding_template_for_a_personal_account_too(
+    fake: FakeGitHub, workdir: Path
+) -> None:
+    templates = workdir / ".github/gh-ops/templates"
+    templates.mkdir(parents=True)
+    (templates / "offboarding.md").write_text(
+        "---\ntitle: Offboarding {{ person.name }}\n---\n"
+        "{% if not owner_is_org %}\n{{ personal.account }}\n{% endif %}\n"
+    )
+    result = CliRunner().invoke(main, ["--now", NOW, "validate"])
+    assert result.exit_code == 2, result.output
+    assert "offboarding.md:5" in result.output and "personal" in result.output
+
+
+def test_the_default_offboarding_template_validates_and_previews_for_a_personal_account(
+    fake: FakeGitHub, workdir: Path
+) -> None:
+    assert CliRunner().invoke(main, ["--now", NOW, "validate"]).exit_code == 0
+    result = CliRunner().invoke(
+        main,
+        ["--now", NOW, "preview", "offboarding", *LEAVER, "--kind", "voluntary", "--var", "owner_is_org="],
+    )
+    assert result.exit_code == 0, result.output
+    assert "collaborator" in result.output and ORG_STEP not in result.output
 
 
 # --- a late failure is reported honestly -------------------------------------------------------------------
