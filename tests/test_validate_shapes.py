@@ -111,3 +111,37 @@ def test_validate_renders_with_the_longest_plausible_values_too(
     assert len(problems) == 1, result.output
     assert problems[0].startswith(f".github/gh-ops/templates/sprint.md:{line}: "), problems
     assert says in problems[0]
+
+
+@pytest.mark.parametrize(
+    ("name", "template", "says"),
+    [
+        (
+            "onboarding.md",
+            "---\ntitle: '{{ person.name }} / {{ person.name }} / {{ person.name }}'\n---\nHi\n",
+            "the title renders to 306 characters",
+        ),
+        (
+            "offboarding.md",
+            "---\ntitle: Bye {{ person.login }}\n---\n{% for t in github_teams %}\n{% for r in range(9) %}"
+            "\n- {{ t.name }} {{ t.slug }} {{ t.url }}\n{% endfor %}\n{% endfor %}\n",
+            "GitHub allows 65,536",
+        ),
+    ],
+    ids=["onboarding name", "offboarding teams"],
+)
+def test_validate_renders_checklists_with_the_longest_answers_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, template: str, says: str
+) -> None:
+    # Both fit the everyday sample person; a 100-character name or 100 teams do not.
+    monkeypatch.chdir(tmp_path)
+    templates = tmp_path / ".github/gh-ops/templates"
+    templates.mkdir(parents=True)
+    (tmp_path / ".github/gh-ops.yml").write_text(CONFIG)
+    (templates / name).write_text(template)
+    result = CliRunner().invoke(main, ["--now", "2026-05-03", "validate"])
+    assert result.exit_code == 2, result.output
+    problems = [p.strip() for p in result.output.splitlines() if p.startswith("  ")]
+    assert len(problems) == 1, result.output
+    assert problems[0].startswith(f".github/gh-ops/templates/{name}:"), problems
+    assert says in problems[0]

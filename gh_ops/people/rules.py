@@ -120,6 +120,9 @@ def parse_day(text: str) -> date | None:
     return None
 
 
+MAX_NAME_LENGTH = 100  # characters of a person's full name
+
+
 class _Answers:
     """Reads answers by question, collecting every problem instead of stopping at the first."""
 
@@ -146,6 +149,22 @@ class _Answers:
         if value is None and required:
             self._problem(question, "is missing")
         return value
+
+    def name(self, question: str) -> str | None:
+        """A full name, its spaces tidied; refused above MAX_NAME_LENGTH characters (titles and
+        checklists must fit GitHub's limits, and `validate` renders them with a name that long)."""
+        value = self.text(question)
+        if value is None:
+            return None
+        tidy = " ".join(value.split())
+        if len(tidy) > MAX_NAME_LENGTH:
+            self._problem(
+                question,
+                f"is {len(tidy):,} characters long: give the name as people write it "
+                f"(at most {MAX_NAME_LENGTH} characters)",
+            )
+            return None
+        return tidy
 
     def not_the_person(self, person: str | None, question: str, login: str | None, role: str) -> None:
         """A buddy or manager who is the person themself is a mistake (and would mention a leaver)."""
@@ -191,7 +210,7 @@ class _Answers:
 def joiner_from_answers(answers: Mapping[str, str | None], config: Config, *, source: str) -> Joiner:
     read = _Answers(answers, JOINER_QUESTIONS, source)
     login = read.login("GitHub username")
-    name = read.text("Full name")
+    name = read.name("Full name")
     team_answer = read.text("Team")
     team = None
     if team_answer is not None:
@@ -208,13 +227,13 @@ def joiner_from_answers(answers: Mapping[str, str | None], config: Config, *, so
     if read.problems:
         raise AnswersError(read.problems)
     assert login and name and team and role and start
-    return Joiner(login, " ".join(name.split()), team, role, start, buddy, manager)
+    return Joiner(login, name, team, role, start, buddy, manager)
 
 
 def leaver_from_answers(answers: Mapping[str, str | None], config: Config, *, source: str) -> Leaver:
     read = _Answers(answers, LEAVER_QUESTIONS, source)
     login = read.login("GitHub username")
-    name = read.text("Full name")
+    name = read.name("Full name")
     last_day = read.day("Last day")
     kind = read.choice("Kind", LEAVE_KINDS)
     manager = read.login("Manager", required=False)
@@ -222,7 +241,7 @@ def leaver_from_answers(answers: Mapping[str, str | None], config: Config, *, so
     if read.problems:
         raise AnswersError(read.problems)
     assert login and name and last_day and kind
-    return Leaver(login, " ".join(name.split()), last_day, kind, manager)
+    return Leaver(login, name, last_day, kind, manager)
 
 
 def person_from_answers(config: Config, kind: str, answers: Mapping[str, str | None], source: str) -> Person:

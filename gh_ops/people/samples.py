@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from gh_ops.errors import UsageError
-from gh_ops.preview import apply_overrides
+from gh_ops.preview import LONGEST_LOGIN, apply_overrides, long_text
 
 if TYPE_CHECKING:
     from gh_ops.config import Config
@@ -32,6 +32,33 @@ SAMPLE_LEAVER = {
 SAMPLE_GITHUB_TEAMS = [
     {"name": "(sample) Team Web", "slug": "team-web", "url": "https://github.com/orgs/OWNER/teams/team-web"},
 ]
+
+
+# The organization's teams a leaver can be in, as many as gh-ops reads (one page), with long names.
+LONGEST_GITHUB_TEAMS = [
+    {
+        "name": long_text(80, f"team {n} with a long name"),
+        "slug": long_text(80, f"team-{n}-with-a-long-slug").replace(" ", "-"),
+        "url": "https://github.com/orgs/OWNER/teams/" + long_text(80, f"team-{n}").replace(" ", "-"),
+    }
+    for n in range(100)
+]
+
+
+def longest_answers(kind: str, config: Config) -> dict[str, str | None]:
+    """The longest answers gh-ops takes: logins of 39 characters, the longest name, the team with
+    the longest name, the longest role or kind."""
+    from gh_ops.people.rules import LEAVE_KINDS, MAX_NAME_LENGTH, ROLES
+
+    common = {
+        "GitHub username": LONGEST_LOGIN,
+        "Full name": long_text(MAX_NAME_LENGTH, "a long full name"),
+        "Manager": "m" * 39,
+    }
+    if kind == "offboarding":
+        return {**common, "Kind": max(LEAVE_KINDS, key=len)}
+    team = max(config.teams.values(), key=lambda t: len(t.name), default=None)
+    return {**common, "Team": team.key if team else None, "Role": max(ROLES, key=len), "Buddy": "b" * 39}
 
 
 def sample_answers(kind: str, config: Config, today: date) -> dict[str, str | None]:
@@ -101,14 +128,17 @@ def check_templates(check: TemplateCheck) -> None:
             continue
         template = settings(config, kind).template
         failed = False
-        for variant in variants:
+        longest = longest_answers(kind, config)
+        everyday: list[dict[str, str | None]] = [dict(v) for v in variants]
+        for variant in [*everyday, longest]:
             answers = {**sample_answers(kind, config, today), **variant}
             _, context = person_context(config, kind, answers, now=check.now, repo=check.repo)
             contexts = [context]
             if kind == "offboarding":  # an organization with and without teams, and a personal account
+                teams = LONGEST_GITHUB_TEAMS if variant is longest else SAMPLE_GITHUB_TEAMS
                 owners: tuple[tuple[bool, list[dict[str, str]]], ...] = (
                     (True, []),
-                    (True, SAMPLE_GITHUB_TEAMS),
+                    (True, teams),
                     (False, []),
                 )
                 contexts = [{**context, "owner_is_org": org, "github_teams": teams} for org, teams in owners]

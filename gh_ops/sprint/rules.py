@@ -96,8 +96,16 @@ _PLACEHOLDER = re.compile(r"^_.*@….*_$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 
 
+# What a retrospective carries over at most: the first MAX_GOALS goals, each cut to MAX_GOAL_LENGTH
+# characters. `validate` renders the template with exactly this much, so a previous issue that is
+# longer (a pasted log under Goals) can never make the new issue too big for GitHub.
+MAX_GOALS = 30
+MAX_GOAL_LENGTH = 300
+
+
 def extract_goals(body: str, heading: str = "Goals") -> list[Goal]:
-    """Top-level task-list items under the first heading containing `heading`, with checked state."""
+    """Top-level task-list items under the first heading containing `heading`, with checked state
+    (at most MAX_GOALS, each at most MAX_GOAL_LENGTH characters)."""
     goals: list[Goal] = []
     level: int | None = None
     in_fence = False
@@ -121,9 +129,13 @@ def extract_goals(body: str, heading: str = "Goals") -> list[Goal]:
             continue
         text = task.group(3)
         owner = _OWNER.search(text)
+        if len(text) > MAX_GOAL_LENGTH:
+            text = text[: MAX_GOAL_LENGTH - 1].rstrip() + "…"
         goals.append(
             Goal(text=defuse_markup(text), done=task.group(2) != " ", owner=owner.group(1) if owner else None)
         )
+        if len(goals) == MAX_GOALS:
+            break
     return goals
 
 

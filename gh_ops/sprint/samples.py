@@ -18,17 +18,12 @@ if TYPE_CHECKING:
     from gh_ops.sprint.settings import SprintSchedule
 
 
-# The most goals, and the longest, `validate` carries over from a sample previous sprint issue.
-LONGEST_GOALS = 30
-LONGEST_GOAL = 300
-
-
 def sample_previous_issue(
     repo: str, sprint_number: int, number: int = 41, *, longest: bool = False
 ) -> dict[str, Any]:
     """Stand-in previous sprint issue for offline previews and `validate` (`longest`: with the
     longest plausible title and goals)."""
-    from gh_ops.sprint.rules import Goal
+    from gh_ops.sprint.rules import MAX_GOAL_LENGTH, MAX_GOALS, Goal
 
     goals = [
         Goal("Ship the new dashboard filters to every customer — owner @alice", True, "alice"),
@@ -37,9 +32,7 @@ def sample_previous_issue(
     title = "Sample previous sprint"
     if longest:
         owner = LONGEST_LOGIN
-        goals = [
-            Goal(long_text(LONGEST_GOAL, "a long goal"), n % 2 == 0, owner) for n in range(LONGEST_GOALS)
-        ]
+        goals = [Goal(long_text(MAX_GOAL_LENGTH, "a long goal"), n % 2 == 0, owner) for n in range(MAX_GOALS)]
         title = long_text(LONGEST_ISSUE_TITLE, "a long previous title")
         number = 2**31 - 1
     return {

@@ -717,7 +717,7 @@ HUGE = "x" * 300_000  # a 300 KB answer
 def test_a_huge_answer_is_shortened_in_the_comment_and_the_log(
     fake: FakeGitHub, event: Callable[..., dict[str, Any]]
 ) -> None:
-    # Every answer gh-ops repeats in a problem is 300 KB (the name is not repeated).
+    # Every answer gh-ops repeats in a problem is 300 KB (the name is not repeated: it is too long).
     body = "".join(
         f"### {question}\n\n{HUGE}\n\n"
         for question in ("GitHub username", "Full name", "Team", "Role", "Start date", "Buddy", "Manager")
@@ -730,7 +730,9 @@ def test_a_huge_answer_is_shortened_in_the_comment_and_the_log(
     assert len(result.output) < 10_000, result.output[:500]
     assert result.output.count("(300,000 characters)") == 6
     lines = problem_lines(fake, number)
-    assert len(lines) == 6 and all("(300,000 characters)" in line and len(line) < 500 for line in lines)
+    assert len(lines) == 7 and sum("(300,000 characters)" in line for line in lines) == 6
+    assert all(len(line) < 500 for line in lines)
+    assert any('"Full name": is 300,000 characters long' in line for line in lines)
     (comment,) = bot_comments(fake, number)
     assert len(comment["body"]) < 5_000
 
@@ -1138,12 +1140,16 @@ def test_a_leaver_cannot_be_their_own_manager(fake: FakeGitHub, workdir: Path) -
     assert fake.writes == []
 
 
-def test_a_title_longer_than_github_allows_is_an_input_error(fake: FakeGitHub, workdir: Path) -> None:
-    args = [a if a != "Nadia Newbie" else "N" * 300 for a in JOINER]
-    result = onboard(*args)
+def test_a_name_too_long_for_a_title_is_refused_before_any_request(fake: FakeGitHub, workdir: Path) -> None:
+    # validate renders the templates with a name of the longest length taken, so what passes fits.
+    assert onboard(*[a if a != "Nadia Newbie" else "N" * 100 for a in JOINER]).exit_code == 0
+    fake.clear_requests()
+    result = onboard(*[a if a != "Nadia Newbie" else "N" * 101 for a in JOINER])
     assert result.exit_code == 2, result.output
-    assert "larger than GitHub allows" in result.output
-    assert fake.writes == []
+    assert "--name: is 101 characters long: give the name as people write it (at most 100 characters)" in (
+        result.output
+    )
+    assert fake.requests == []
 
 
 def test_a_teams_query_that_keeps_failing_is_a_github_failure(fake: FakeGitHub, workdir: Path) -> None:

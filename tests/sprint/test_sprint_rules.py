@@ -9,6 +9,8 @@ import pytest
 from gh_ops import dates
 from gh_ops.markup import read_marker
 from gh_ops.sprint.rules import (
+    MAX_GOAL_LENGTH,
+    MAX_GOALS,
     Goal,
     due_sprint,
     extract_goals,
@@ -190,3 +192,13 @@ def test_only_the_templates_placeholder_lines_are_dropped() -> None:
         "- [ ] _Second goal, if there is one · owner @…_\n"
     )
     assert extract_goals(body) == [Goal("Ship billing · owner @…", True, None)]
+
+
+def test_goals_carried_over_are_capped_as_validate_renders_them() -> None:
+    # A previous issue can hold anything (a log pasted under Goals); the new one must still fit.
+    body = "## Goals\n" + "".join(f"- [ ] goal {n} " + "x" * 500 + "\n" for n in range(40))
+    goals = extract_goals(body)
+    assert len(goals) == MAX_GOALS == 30
+    assert {len(g.text) for g in goals} == {MAX_GOAL_LENGTH}
+    assert goals[0].text.startswith("goal 0 x") and goals[0].text.endswith("x…")
+    assert goals[-1].text.startswith("goal 29 ")
