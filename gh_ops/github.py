@@ -627,7 +627,11 @@ class GitHub:
 
     def delete_comment(self, repo: str, comment_id: int, *, why: str) -> None:
         """Delete a comment; one that is already gone (404) is fine, so a re-run is safe."""
-        path = f"{self._repo_path(repo)}/issues/comments/{comment_id}"
+        self._delete(f"{self._repo_path(repo)}/issues/comments/{comment_id}", why=why)
+
+    def _delete(self, path: str, *, why: str) -> None:
+        """DELETE something; what is already gone (a 404: a re-run, or a retry after a lost answer)
+        is fine."""
         if self.dry_run:
             self._plan("DELETE", path, {}, why)
             return
@@ -733,15 +737,7 @@ class GitHub:
 
     def remove_label(self, repo: str, number: int, label: str, *, why: str) -> None:
         """Take a label off an issue; one that is already gone is fine."""
-        path = f"{self._repo_path(repo)}/issues/{number}/labels/{quote(label, safe='')}"
-        if self.dry_run:
-            self._plan("DELETE", path, {}, why)
-            return
-        try:
-            self._call("DELETE", self.api_url + path, why=why)
-        except GitHubError as exc:
-            if exc.status != 404:
-                raise
+        self._delete(f"{self._repo_path(repo)}/issues/{number}/labels/{quote(label, safe='')}", why=why)
 
 
 # --- helpers -------------------------------------------------------------------------------

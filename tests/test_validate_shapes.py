@@ -44,6 +44,19 @@ def test_a_branch_only_some_sprints_reach_is_checked_on_any_day(
     assert "sprint.md:5" in result.output
 
 
+def validate_with(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, template: str) -> list[str]:
+    """Run `validate` with one template of ours; it must fail (exit 2): its problem lines."""
+    monkeypatch.chdir(tmp_path)
+    templates = tmp_path / ".github/gh-ops/templates"
+    templates.mkdir(parents=True)
+    (tmp_path / ".github/gh-ops.yml").write_text(CONFIG)
+    (templates / name).write_text(template)
+    result = CliRunner().invoke(main, ["--now", "2026-05-03", "validate"])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    return [p.strip() for p in result.output.splitlines() if p.startswith("  ")]
+
+
 @pytest.mark.parametrize(
     ("template", "line", "says"),
     [
@@ -64,18 +77,10 @@ def test_a_branch_only_some_sprints_reach_is_checked_on_any_day(
 def test_a_template_too_long_for_github_is_one_problem_at_its_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, template: str, line: int, says: str
 ) -> None:
-    monkeypatch.chdir(tmp_path)
-    templates = tmp_path / ".github/gh-ops/templates"
-    templates.mkdir(parents=True)
-    (tmp_path / ".github/gh-ops.yml").write_text(CONFIG)
-    (templates / "sprint.md").write_text(template)
-    result = CliRunner().invoke(main, ["--now", "2026-05-03", "validate"])
-    assert result.exit_code == 2, result.output
-    problems = [p.strip() for p in result.output.splitlines() if p.startswith("  ")]
-    assert len(problems) == 1, result.output  # once, not once per sample context
+    problems = validate_with(tmp_path, monkeypatch, "sprint.md", template)
+    assert len(problems) == 1, problems  # once, not once per sample context
     assert problems[0].startswith(".github/gh-ops/templates/sprint.md:" + str(line) + ": ")
     assert says in problems[0]
-    assert "Traceback" not in result.output
 
 
 @pytest.mark.parametrize(
@@ -100,15 +105,8 @@ def test_validate_renders_with_the_longest_plausible_values_too(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, template: str, line: int, says: str
 ) -> None:
     # Both templates fit with the everyday samples; a real previous issue can be this long.
-    monkeypatch.chdir(tmp_path)
-    templates = tmp_path / ".github/gh-ops/templates"
-    templates.mkdir(parents=True)
-    (tmp_path / ".github/gh-ops.yml").write_text(CONFIG)
-    (templates / "sprint.md").write_text(template)
-    result = CliRunner().invoke(main, ["--now", "2026-05-03", "validate"])
-    assert result.exit_code == 2, result.output
-    problems = [p.strip() for p in result.output.splitlines() if p.startswith("  ")]
-    assert len(problems) == 1, result.output
+    problems = validate_with(tmp_path, monkeypatch, "sprint.md", template)
+    assert len(problems) == 1, problems
     assert problems[0].startswith(f".github/gh-ops/templates/sprint.md:{line}: "), problems
     assert says in problems[0]
 
@@ -134,14 +132,7 @@ def test_validate_renders_checklists_with_the_longest_answers_too(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, template: str, says: str
 ) -> None:
     # Both fit the everyday sample person; a 100-character name or 100 teams do not.
-    monkeypatch.chdir(tmp_path)
-    templates = tmp_path / ".github/gh-ops/templates"
-    templates.mkdir(parents=True)
-    (tmp_path / ".github/gh-ops.yml").write_text(CONFIG)
-    (templates / name).write_text(template)
-    result = CliRunner().invoke(main, ["--now", "2026-05-03", "validate"])
-    assert result.exit_code == 2, result.output
-    problems = [p.strip() for p in result.output.splitlines() if p.startswith("  ")]
-    assert len(problems) == 1, result.output
+    problems = validate_with(tmp_path, monkeypatch, name, template)
+    assert len(problems) == 1, problems
     assert problems[0].startswith(f".github/gh-ops/templates/{name}:"), problems
     assert says in problems[0]

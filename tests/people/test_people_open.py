@@ -995,31 +995,28 @@ def test_validate_points_at_the_line_of_a_broken_onboarding_template(fake: FakeG
     assert fake.requests == []
 
 
-def test_validate_checks_every_role_of_a_user_template(fake: FakeGitHub, workdir: Path) -> None:
-    # The mistake is only in the design branch: validate renders every role, so it is found.
-    templates = workdir / ".github/gh-ops/templates"
-    templates.mkdir(parents=True)
-    (templates / "onboarding.md").write_text(
-        "---\ntitle: Onboarding {{ person.name }}\n---\n"
-        "{% if person.role == 'design' %}\n{{ figma.url }}\n{% endif %}\n"
-    )
-    result = CliRunner().invoke(main, ["--now", NOW, "validate"])
-    assert result.exit_code == 2, result.output
-    assert "onboarding.md:5" in result.output and "figma" in result.output
-
-
-def test_validate_renders_the_offboarding_template_for_a_personal_account_too(
-    fake: FakeGitHub, workdir: Path
+@pytest.mark.parametrize(
+    ("name", "branch", "variable"),
+    [
+        # The mistake is only in the design branch: validate renders every role, so it is found.
+        ("onboarding.md", "person.role == 'design'", "figma.url"),
+        # Only in a personal account's repository: validate renders that owner too.
+        ("offboarding.md", "not owner_is_org", "personal.account"),
+    ],
+    ids=["every role", "a personal account"],
+)
+def test_validate_renders_each_branch_of_a_user_template(
+    fake: FakeGitHub, workdir: Path, name: str, branch: str, variable: str
 ) -> None:
     templates = workdir / ".github/gh-ops/templates"
     templates.mkdir(parents=True)
-    (templates / "offboarding.md").write_text(
-        "---\ntitle: Offboarding {{ person.name }}\n---\n"
-        "{% if not owner_is_org %}\n{{ personal.account }}\n{% endif %}\n"
+    (templates / name).write_text(
+        "---\ntitle: Checklist {{ person.name }}\n---\n"
+        f"{{% if {branch} %}}\n{{{{ {variable} }}}}\n{{% endif %}}\n"
     )
     result = CliRunner().invoke(main, ["--now", NOW, "validate"])
     assert result.exit_code == 2, result.output
-    assert "offboarding.md:5" in result.output and "personal" in result.output
+    assert f"{name}:5" in result.output and variable.split(".")[0] in result.output
 
 
 def test_the_default_offboarding_template_validates_and_previews_for_a_personal_account(
