@@ -469,7 +469,9 @@ def _schema_problems(data: dict[str, Any], lines: dict[str, int], file: str) -> 
             hint = ""
             if wanted == "text" and isinstance(error.instance, int | float) and path:
                 # `color: 000000` or `anchor: 20260105`: YAML reads digits as a number.
-                hint = f"; YAML reads it as a number: put it in quotes ({path.rsplit('.', 1)[-1]}: '...')"
+                key = path.rsplit(".", 1)[-1]
+                quoted = "'...'" if key.isdigit() else f"{key}: '...'"  # a list item has no key
+                hint = f"; YAML reads it as a number: put it in quotes ({quoted})"
             message = f"expected {wanted}, got {_describe(error.instance)}{hint}"
             problems.append(Problem(message, file, line, path))
             continue

@@ -299,7 +299,13 @@ def token_from_environment() -> str | None:
         if not token or any(not 0x21 <= ord(ch) <= 0x7E for ch in token):
             raise UsageError(
                 f"${name} is not a usable token: it holds "
-                + ("only whitespace" if not token else "a control or non-ASCII character")
+                + (
+                    "only whitespace"
+                    if not token
+                    else "a space inside it"
+                    if " " in token
+                    else "a control or non-ASCII character"
+                )
                 + " (the value is not shown). Copy the token again, with nothing around it."
             )
         return token

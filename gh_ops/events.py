@@ -15,13 +15,6 @@ from gh_ops.errors import UsageError
 MAX_NUMBER = 2**31 - 1  # GitHub's issue and pull request numbers are 32-bit signed integers
 
 
-def valid_number(value: int, what: str) -> int:
-    """An issue or pull request number as GitHub can have it (1 to 2^31 - 1), or a usage error."""
-    if not 1 <= value <= MAX_NUMBER:
-        raise UsageError(f"{what} {value} is not an issue or pull request number (1 to {MAX_NUMBER})")
-    return value
-
-
 def _shown(value: Any) -> str:
     kind = {
         bool: "true or false",

@@ -3,11 +3,13 @@ subcommand too (`gh-ops sprint open --dry-run`), as every command's decorator ad
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import click
 
-from gh_ops.context import Run
+from gh_ops.context import Run, warn
+from gh_ops.events import MAX_NUMBER
 
 
 def _set_on_run(field: str) -> Any:
@@ -35,16 +37,25 @@ GLOBAL_HELP = {
 
 
 def global_options(
-    command: Any = None, *, without: tuple[str, ...] = (), helps: dict[str, str] | None = None
+    command: Any = None,
+    *,
+    without: tuple[str, ...] = (),
+    unused: tuple[str, ...] = (),
+    helps: dict[str, str] | None = None,
 ) -> Any:
     """Accept the global options after the subcommand too (`gh-ops sprint open --dry-run`).
 
-    A command shows only those it uses: `@global_options(without=("--repo",))` leaves one out (a
-    read-only command has no use for --dry-run, a local one none for --repo, and a command may give
-    one its own meaning); `helps` words one for the command (what --dry-run means to it).
+    A command shows only those it uses. `without` leaves one out for a command that gives it its
+    own meaning (`--repo`, repeatable); `unused` leaves out those a command has no use for (a
+    read-only command has none for --dry-run, a local one none for --repo), and warns when one is
+    given before the command's name or through its environment variable, where the root group takes
+    it. `helps` words one for the command (what --dry-run means to it).
     """
     if command is None:
-        return lambda decorated: global_options(decorated, without=without, helps=helps)
+        return lambda decorated: global_options(decorated, without=without, unused=unused, helps=helps)
+    if unused:
+        command = _warning_about(unused, command)
+    without = (*without, *unused)
     for flag, field, is_flag in reversed(
         [
             ("--config", "config_path", False),
@@ -68,8 +79,30 @@ def global_options(
     return command
 
 
+def _warning_about(unused: tuple[str, ...], callback: Any) -> Any:
+    """`callback`, first warning about each of the `unused` global options the run was given."""
+
+    @functools.wraps(callback)
+    def warned(*args: Any, **kwargs: Any) -> Any:
+        ctx = click.get_current_context()
+        run = ctx.find_object(Run)
+        if run is not None:
+            given = {
+                "--dry-run": "--dry-run (or $GH_OPS_DRY_RUN)" if run.dry_run else None,
+                "--now": run.now_given_as if run.now_option else None,
+                "--repo": "--repo" if run.repo_option else None,
+            }
+            command = " ".join(["gh-ops", *ctx.command_path.split()[1:]])
+            for flag in unused:
+                if given.get(flag):
+                    warn(f"{given[flag]} does nothing for `{command}`: it is ignored")
+        return callback(*args, **kwargs)
+
+    return warned
+
+
 # An issue or pull request number (GitHub's are 32-bit): anything else is refused before a request.
-NUMBER = click.IntRange(min=1, max=2**31 - 1)
+NUMBER = click.IntRange(min=1, max=MAX_NUMBER)
 
 
 def repository_options(what: str) -> Any:

@@ -137,7 +137,9 @@ def _parse_vars(pairs: tuple[str, ...]) -> dict[str, str]:
 
 def validate_command(capabilities: tuple[Capability, ...]) -> click.Command:
     @click.command("validate")
-    @global_options(without=("--repo", "--dry-run", "--now"))
+    @global_options(
+        unused=("--repo", "--dry-run"), helps={"--now": "Date the sample data as of this ISO-8601 date/time."}
+    )
     @click.pass_obj
     def validate(run: Run) -> None:
         """Check the config and render every configured template against sample data.
@@ -224,5 +226,5 @@ def preview_command(capabilities: tuple[Capability, ...]) -> click.Command:
     for option in reversed(options.values()):
         command = click.option(option.flag, option.param, metavar=option.metavar, help=option.help)(command)
     command = click.argument("kind", type=click.Choice(list(kinds)))(command)
-    command = global_options(command, without=("--dry-run",), helps={"--now": READ_ONLY_NOW_HELP})
+    command = global_options(command, unused=("--dry-run",), helps={"--now": READ_ONLY_NOW_HELP})
     return click.command("preview")(command)

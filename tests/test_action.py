@@ -348,9 +348,7 @@ def test_default_config_input_falls_back_to_the_example(tmp_path: Path, command:
     # The workspace has no .github/gh-ops.yml: with the declared default, preview and validate
     # still work from the embedded example (a default naming that path would make it required).
     default = load_action()["inputs"]["config"]["default"]
-    # validate takes no --now after its name (its checks hold whatever the date).
-    args = f"--now {NOW}" if command != "validate" else ""
-    inputs = action_inputs(command=command, args=args, config=default)
+    inputs = action_inputs(command=command, args=f"--now {NOW}", config=default)
     completed, _ = run_action_step(tmp_path, inputs)
     assert completed.returncode == 0, completed.stderr
     assert "Team Web" in completed.stdout or "<embedded example config>: OK" in completed.stdout

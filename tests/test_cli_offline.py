@@ -463,7 +463,7 @@ def test_a_config_path_that_is_a_folder_says_so(tmp_path: Path, monkeypatch: pyt
 
 READ_ONLY_OPTIONS = {
     # command: (global options it shows, global options it refuses)
-    ("validate",): (["--config", "--verbose"], ["--repo", "--dry-run", "--now"]),
+    ("validate",): (["--config", "--now", "--verbose"], ["--repo", "--dry-run"]),
     ("preview",): (["--config", "--repo", "--now", "--verbose"], ["--dry-run"]),
     ("rfc", "new"): (["--config", "--dry-run", "--now", "--verbose"], ["--repo"]),
     ("yolo", "audit"): (["--config", "--now", "--verbose", "--repo", "--org"], ["--dry-run"]),
@@ -479,7 +479,7 @@ def test_a_read_only_command_offers_only_the_options_it_uses(command: tuple[str,
     }
     assert set(shown) <= offered, help_text
     assert not set(refused) & offered, help_text
-    if "--now" in shown and command != ("rfc", "new"):
+    if "--now" in shown:
         assert "future only with --dry-run" not in help_text  # it writes nothing: any date will do
     for option in refused:
         result = CliRunner().invoke(main, [*command, option, *(["x"] if option != "--dry-run" else [])])
@@ -495,4 +495,40 @@ def test_yolo_audit_needs_a_token_even_in_a_dry_run(monkeypatch: pytest.MonkeyPa
         )
         assert result.exit_code == 2, result.output
         assert "no token: yolo audit reads through GitHub's GraphQL API" in result.output
-        assert "--dry-run" not in result.output  # no way around it to suggest
+        assert "use --dry-run" not in result.output  # no way around it to suggest
+
+
+@pytest.mark.parametrize("kind", ["onboarding", "offboarding"])
+def test_the_sample_person_is_previewed_up_to_the_calendars_last_day(kind: str) -> None:
+    # The sample starts (or leaves) in two or three weeks, but never after 2999-12-31.
+    result = CliRunner().invoke(main, ["--now", "2999-12-31", "preview", kind])
+    assert result.exit_code == 0, result.output
+    assert "31 Dec 2999" in result.output and "3000-01" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "warned"),
+    [
+        (["--dry-run", "validate"], "--dry-run (or $GH_OPS_DRY_RUN) does nothing for `gh-ops validate`"),
+        (["--repo", "acme/widgets", "validate"], "--repo does nothing for `gh-ops validate`"),
+        (
+            ["--dry-run", "preview", "sprint"],
+            "--dry-run (or $GH_OPS_DRY_RUN) does nothing for `gh-ops preview`",
+        ),
+        (
+            ["--repo", "acme/widgets", "rfc", "new", "X", "--dry-run"],
+            "--repo does nothing for `gh-ops rfc new`",
+        ),
+    ],
+)
+def test_a_global_option_given_before_a_command_that_does_not_use_it_is_warned_about(
+    args: list[str], warned: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # the embedded example config; rfc new --dry-run writes nothing
+    result = CliRunner().invoke(main, ["--now", "2026-11-20", *args])
+    assert result.exit_code == 0, result.output
+    assert f"warning: {warned}: it is ignored" in result.stderr
+    clean = CliRunner().invoke(
+        main, ["--now", "2026-11-20", *[a for a in args if a not in ("--dry-run", "--repo", "acme/widgets")]]
+    )
+    assert "does nothing" not in clean.stderr

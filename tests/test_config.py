@@ -475,6 +475,12 @@ ERRORS = {
         "teams.infra.lead",
         "got integer 7; YAML reads it as a number: put it in quotes (lead: '...')",
     ),
+    "a list item YAML reads as a number": (
+        lambda t: t + "priority:\n  bug_labels: [1]\n",
+        "bug_labels",
+        "priority.bug_labels.0",
+        "got integer 1; YAML reads it as a number: put it in quotes ('...')",
+    ),
     "a label colour YAML reads as a number": (
         lambda t: t + "priority:\n  labels:\n    P0:\n      color: 000000\n",
         "color: 000000",

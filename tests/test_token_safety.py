@@ -128,10 +128,20 @@ def test_a_token_with_a_trailing_newline_works(
     assert_token_nowhere(result, tmp_path)
 
 
-@pytest.mark.parametrize("bad", [f"{TOKEN}é", f"{TOKEN[:10]}\n{TOKEN[10:]}", f"{TOKEN}\x07", "   \n"])
+@pytest.mark.parametrize(
+    ("bad", "holds"),
+    [
+        (f"{TOKEN}é", "a control or non-ASCII character"),
+        (f"{TOKEN[:10]}\n{TOKEN[10:]}", "a control or non-ASCII character"),
+        (f"{TOKEN}\x07", "a control or non-ASCII character"),
+        (f"{TOKEN[:10]} {TOKEN[10:]}", "a space inside it"),
+        ("   \n", "only whitespace"),
+    ],
+)
 @pytest.mark.parametrize("variable", ["GITHUB_TOKEN", "GH_TOKEN"])
 def test_a_token_that_cannot_be_sent_is_refused_without_showing_it(
     bad: str,
+    holds: str,
     variable: str,
     fake: FakeGitHub,
     actions: Callable[[str], Result],
@@ -141,7 +151,7 @@ def test_a_token_that_cannot_be_sent_is_refused_without_showing_it(
     monkeypatch.setenv(variable, bad)
     result = actions("priority labels")
     assert result.exit_code == 2, result.output
-    assert f"${variable} is not a usable token" in result.output
+    assert f"${variable} is not a usable token: it holds {holds} (the value is not shown)" in result.output
     assert fake.requests == []
     for part in bad.split():
         assert_token_nowhere(result, tmp_path, token=part)

@@ -62,11 +62,14 @@ def longest_answers(kind: str, config: Config) -> dict[str, str | None]:
 
 
 def sample_answers(kind: str, config: Config, today: date) -> dict[str, str | None]:
-    """A made-up person, for previews without options and for `validate`."""
+    """A made-up person, for previews without options and for `validate` (starting or leaving in
+    two or three weeks, or today at the calendar's end, where no later date is read)."""
+    last = date(2999, 12, 31)
     if kind == "onboarding":
         team = next(iter(config.teams), None)
-        return {**SAMPLE_JOINER, "Team": team, "Start date": (today + timedelta(days=14)).isoformat()}
-    return {**SAMPLE_LEAVER, "Last day": (today + timedelta(days=21)).isoformat()}
+        start = min(today + timedelta(days=14), last)
+        return {**SAMPLE_JOINER, "Team": team, "Start date": start.isoformat()}
+    return {**SAMPLE_LEAVER, "Last day": min(today + timedelta(days=21), last).isoformat()}
 
 
 def person_context(

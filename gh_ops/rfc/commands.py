@@ -26,7 +26,7 @@ def rfc() -> None:
 
 @rfc.command("new")
 @global_options(
-    without=("--repo",),
+    unused=("--repo",),
     helps={"--dry-run": "Print the document instead of writing it.", "--now": READ_ONLY_NOW_HELP},
 )
 @click.argument("title")

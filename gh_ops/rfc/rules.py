@@ -474,10 +474,6 @@ PULL_EVENTS = ("pull_request", "pull_request_target")
 EVENTS = (*PULL_EVENTS, "pull_request_review", "issue_comment")
 
 # Statuses beyond VALID / OVERDUE / MALFORMED / DECIDED, once GitHub says what became of the pull request:
-PULL_EVENTS = ("pull_request", "pull_request_target")
-EVENTS = (*PULL_EVENTS, "pull_request_review", "issue_comment")
-
-# Statuses beyond VALID / OVERDUE / MALFORMED / DECIDED:
 MERGED_UNDECIDED = "merged-undecided"
 DECLINED = "declined"
 FAILING = (MALFORMED, MERGED_UNDECIDED)

@@ -88,7 +88,7 @@ def _report(run: Run, title: str, outcomes: list[Outcome]) -> None:
 
 
 @yolo.command("audit")
-@global_options(without=("--repo", "--dry-run"), helps={"--now": READ_ONLY_NOW_HELP})
+@global_options(without=("--repo",), unused=("--dry-run",), helps={"--now": READ_ONLY_NOW_HELP})
 @click.option(
     "--since",
     required=True,
