@@ -191,3 +191,27 @@ def test_a_number_github_cannot_have_is_refused_before_any_request(
     result = CliRunner().invoke(main, ["--now", "2026-11-20T15:00:00Z", *command.split(), number])
     assert result.exit_code == 2, result.output
     assert "is not in the range 1<=x<=2147483647" in result.output
+
+
+@pytest.mark.parametrize(
+    ("fixture", "keys", "named"),
+    [
+        ("push", ("repository", "default_branch"), "repository.default_branch"),
+        ("pull_request.closed", ("repository", "default_branch"), "repository.default_branch"),
+        ("pull_request.closed", ("pull_request", "base", "ref"), "pull_request.base.ref"),
+    ],
+)
+def test_yolo_needs_to_know_the_default_branch_and_the_base(
+    fixture: str, keys: tuple[str, ...], named: str
+) -> None:
+    # Without them a push or merge to any branch would be checked as one to the default branch.
+    payload = load_payload(fixture)
+    if fixture == "pull_request.closed":
+        payload["pull_request"]["merged"] = True
+    target: Any = payload
+    for key in keys[:-1]:
+        target = target[key]
+    del target[keys[-1]]
+    reader, _ = READERS["yolo check"]
+    with pytest.raises(UsageError, match=rf"payload is not as GitHub sends it: {re.escape(named)} is "):
+        reader(event_name(fixture), payload)

@@ -383,8 +383,9 @@ def merged_pull_of(event_name: str | None, payload: dict[str, Any]) -> int | str
             return f"#{number} is not merged"
     elif event.action != "closed" or not pull.merged:
         return f"#{number} was not merged by this event"
-    default, base = event.repository.default_branch, pull.base_ref
-    if default and base and base != default:
+    # Both required: without them a merge into any branch would be taken for one into the default.
+    default, base = event.repository.fields.text("default_branch"), pull.fields.obj("base").text("ref")
+    if base != default:
         return f"#{number} was merged into {base}, not the default branch"
     return number
 
@@ -405,8 +406,9 @@ class PushToCheck:
 def push_to_check(payload: dict[str, Any]) -> PushToCheck | str:
     """The push to check, or why there is nothing to check."""
     push = PushEvent(payload, "push")
-    default, ref = push.repository.default_branch, push.ref
-    if default and ref != f"refs/heads/{default}":
+    # Required: without it a push to any branch would be taken for one to the default branch.
+    default, ref = push.repository.fields.text("default_branch"), push.ref
+    if ref != f"refs/heads/{default}":
         return f"the push is to {ref or 'no ref'}, not the default branch {default}"
     if push.deleted:
         return "the push deleted the branch"
