@@ -338,24 +338,44 @@ _TIME = re.compile(
     r"(?:[ \t]*(?P<ampm>[ap])\.?m\.?(?!\w))?(?!\d|:\d)",
     re.I,
 )
-# What follows a time (or a date) where a zone may be: an offset, or one word that may hold
-# slashes, digits, + and - (Etc/GMT+12, America/Port-au-Prince), optionally in parentheses.
-_ZONE = re.compile(
-    r"[ \t]*(?:,[ \t]*)?(?:\([ \t]*)?"
-    r"(?P<zone>(?i:(?:UTC|GMT)?[+-]\d{1,2}(?::?\d{2})?)(?![\d:])|[^\W\d_][\w+-]*(?:/[\w+-]+)*)"
+# The words on the date's line after the date (and time), where a zone may be written: an offset
+# (tried first: `UTC+2`, `-0500`), a word that may hold slashes, digits, + and - (Etc/GMT+12,
+# America/Port-au-Prince) and may end in a full stop, the spaces, commas, parentheses and dashes
+# between them, and anything else (a number, a full stop), which ends the search: what follows is
+# another sentence. A full stop after a word in NOT_ZONES is an abbreviation's (`17:00 hrs. PST`).
+_TOKEN = re.compile(
+    r"(?P<offset>(?i:(?:UTC|GMT)?[+-]\d{1,2}(?::?\d{2})?)(?![\d:]))"
+    r"|(?P<word>[^\W\d_][\w+-]*(?:/[\w+-]+)*)(?P<dot>\.)?"
+    r"|(?P<gap>(?:[\s,()\[\]\u2013\u2014]|-(?!\d))+)"
+    r"|(?P<end>.)"
 )
 _OFFSET = re.compile(r"(?:UTC|GMT)?([+-])(\d{1,2})(?::?(\d{2}))?", re.I)
-# Words that may follow a time without being a zone: `17:00 at the latest`, `5pm sharp`,
-# `17:00 (Tuesday)`. Any other word there must be a zone: `17:00 localtime` is refused, not read
-# in the config's timezone.
+# An offset that cannot be a count (`+1 week`) where the line may be prose: UTC+1, +01, +0100.
+_PLAIN_OFFSET = re.compile(r"(?:UTC|GMT)[+-]\d{1,2}(?::?\d{2})?|[+-]\d{2}(?::?\d{2})?", re.I)
+# Words that may follow a date or a time without being a zone, in any case; a zone may still come
+# after them (`17:00 hrs UTC`, `5pm sharp PST`, `2026-12-01 EOD CET`, `17:00 (Tuesday) CET`). The
+# list is deliberately small and explicit: right after a time (or its `hrs`) a word in none of these
+# that is not a zone is refused (`17:00 localtime`), and after a date alone or these words one that
+# looks like a zone (_looks_like_zone) is read or refused, never left for the config's timezone.
+CLOCK_WORDS = frozenset({"h", "hr", "hrs", "hours"})  # part of the time: `17:00 hrs`
 NOT_ZONES = frozenset(
     {
-        *("at", "on", "by", "or", "and", "the", "latest", "sharp", "if", "to", "till", "until"),
-        *("before", "after", "unless", "so", "but", "then", "please", "h", "hrs", "hours"),
+        *CLOCK_WORDS,
+        # carrying on the sentence: `17:00 at the latest`, `2026-12-01, or earlier if ...`
+        *("sharp", "at", "on", "by", "or", "and", "the", "latest", "earliest", "earlier", "later"),
+        *("if", "to", "till", "until", "before", "after", "unless", "so", "but", "then", "please"),
+        *("and/or",),
+        # the end of the day, which a date alone already means: `2026-12-01 EOD`, `end of day`
+        *("eod", "cob", "eob", "end", "of", "day", "close", "business"),
+        *("tbc", "tbd", "asap"),  # `2026-12-01 (TBC)`: the date as written until it changes
         *("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
         *("mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun"),
     }
 )
+# Abbreviations that name several zones (CST: US Central, China or Cuba; IST: India, Ireland or
+# Israel), and words that name a zone no one can read (`Pacific`, `localtime`): refused in any case.
+AMBIGUOUS_ZONES = frozenset({"CST", "IST", "AST", "GST", "SST"})
+ZONE_WORDS = frozenset({"local", "localtime", "pacific", "eastern", "central", "mountain", "atlantic"})
 
 
 class UnreadableDate(Exception):
@@ -367,9 +387,10 @@ def parse_decision_date(text: str, tz: str | tzinfo) -> datetime | None:
 
     The first date in the text counts, in any of the forms in DATE_FORMS, optionally followed by a
     time (17:00, 5pm, T17:00:00) and a zone: an abbreviation from ZONE_OFFSETS, an offset (+01:00,
-    -0500, Z, UTC+1) or an IANA name (Europe/Paris, Etc/GMT+12), in any case. A date alone means the
-    end of that day; a time or date without a zone is read in `tz`. A word after a time that is
-    not a zone (nor one of NOT_ZONES, as in `17:00 at the latest`) makes the date unreadable.
+    -0500, Z, UTC+1) or an IANA name (Europe/Paris, Etc/GMT+12), in any case, possibly after words in
+    NOT_ZONES (`17:00 hrs UTC`, `2026-12-01 EOD PST`). A date alone means the end of that day; a time
+    or date without a zone is read in `tz`. A zone that cannot be read makes the date unreadable, and
+    so does any other word right after a time (`17:00 localtime`); see _written_zone.
     """
     try:
         return read_decision_date(text, tz)
@@ -393,19 +414,63 @@ def read_decision_date(text: str, tz: str | tzinfo) -> datetime:
     except ValueError:
         raise UnreadableDate(f"{match.group(0).strip()!r} is not a real calendar date") from None
     clock: time | None = None
-    rest = text[match.end() :]
+    rest = text[match.end() :].split("\n", 1)[0]  # a time or zone is on the date's line
     if (found := _TIME.match(rest)) and (found.group("minute") or found.group("ampm")):
         clock = _clock(found)
         rest = rest[found.end() :]
-    found = _ZONE.match(rest)
-    name = found.group("zone") if found else ""
-    if clock is not None and name and name.casefold() not in NOT_ZONES:
-        zone = _zone(name)
-    elif clock is None and (name.upper() in ZONE_OFFSETS or "/" in name):
-        zone = _zone(name)  # after a date alone, only a zone by its look (not "EOD" or "Tuesday")
+    zone = _written_zone(rest, after_time=clock is not None) or zone
     if clock is None:
         return datetime.combine(day, time.max, tzinfo=zone)
     return datetime.combine(day, clock, tzinfo=zone)
+
+
+def _written_zone(rest: str, *, after_time: bool) -> tzinfo | None:
+    """The zone written in `rest` of the date's line, None when there is none; UnreadableDate when a
+    zone is written that cannot be read.
+
+    Words in NOT_ZONES are passed over (CLOCK_WORDS belong to the time). Right after a time every
+    other word is taken for a zone (`17:00 London`, `17:00 hrs London` are refused). Elsewhere only a
+    word that looks like one is: right after a date any zone name (`2026-12-01 Japan`); after words
+    that carry on the sentence, a zone by its look (`17:00 at the latest CET`, not `... so the Japan
+    team can`). The first other word ends the search: the rest is prose.
+    """
+    words: list[str] = []
+    for token in _TOKEN.finditer(rest):
+        if token.group("end") is not None:
+            break
+        if token.group("gap") is None:
+            word = token.group("offset") or token.group("word") or ""
+            words.append(word)
+            if token.group("dot") and word.casefold() not in NOT_ZONES:
+                break
+    strict, named = after_time, True
+    for index, word in enumerate(words):
+        folded = word.casefold()
+        if folded in CLOCK_WORDS:
+            continue  # part of the time: `17:00 hrs London` is `17:00 London`
+        if folded in NOT_ZONES:
+            strict = named = False
+            continue
+        following = words[index + 1] if index + 1 < len(words) else ""
+        if strict or _looks_like_zone(word, following) or (named and dates.zone_named(word)):
+            return _zone(word)
+        return None
+    return None
+
+
+def _looks_like_zone(word: str, following: str) -> bool:
+    """Whether a word is written as a zone, readable or not: an offset, a name with a slash, a known
+    or ambiguous abbreviation in any case, an upper-case word of 2 to 5 letters (`XYZ`), a word such
+    as `Pacific` or `localtime`, or a capitalised word before `time` (`London time`)."""
+    return bool(
+        _PLAIN_OFFSET.fullmatch(word)
+        or "/" in word
+        or word.upper() in ZONE_OFFSETS
+        or word.upper() in AMBIGUOUS_ZONES
+        or re.fullmatch(r"[A-Z]{2,5}", word)
+        or word.casefold() in ZONE_WORDS
+        or (word[0].isupper() and following.casefold() == "time")
+    )
 
 
 def _month_number(name: str) -> int:
@@ -432,6 +497,11 @@ def _zone(name: str) -> tzinfo:
     """The zone a name (in any case) or an offset names; UnreadableDate when it names none."""
     if name.upper() in ZONE_OFFSETS:
         return timezone(timedelta(hours=ZONE_OFFSETS[name.upper()]))
+    if name.upper() in AMBIGUOUS_ZONES:
+        raise UnreadableDate(
+            f"unknown time zone {name!r}: it names more than one, so write an offset such as +08:00 "
+            "or an IANA name such as America/Chicago"
+        )
     offset = _OFFSET.fullmatch(name)
     if offset:
         sign, hours, minutes = offset.group(1), int(offset.group(2)), int(offset.group(3) or 0)

@@ -333,6 +333,53 @@ def test_a_time_with_a_zone_that_cannot_be_read_is_a_problem_on_its_line(
     assert f"Line {line}: The decision date cannot be read" in ours(fake, number)[0]["body"]
 
 
+@pytest.mark.parametrize(
+    ("date_text", "shown"),
+    [
+        ("2026-11-30 17:00 hrs CET", "2026-11-30 17:00 +0100"),
+        ("2026-11-30 5pm sharp PST", "2026-11-30 17:00 -0800"),
+        ("2026-11-30 17:00 hours America/New_York", "2026-11-30 17:00 -0500"),
+        ("2026-11-30 17:00 h EST", "2026-11-30 17:00 -0500"),
+        ("2026-11-30 +01:00", "2026-11-30 (Monday), end of the day (UTC+01:00)"),
+        ("2026-11-30 EOD PST", "2026-11-30 (Monday), end of the day (UTC-08:00)"),
+        ("2026-11-30 EOD", "2026-11-30 (Monday), end of the day (Europe/London)"),
+    ],
+)
+def test_a_zone_after_other_words_is_the_one_the_date_is_read_in(
+    fake: FakeGitHub, on_event: Callable[..., dict[str, Any]], date_text: str, shown: str
+) -> None:
+    number = rfc_pull(fake, body=rfc_body(date=date_text))
+    on_event("opened", number=number)
+    result = check()
+    assert result.exit_code == 0, result.output
+    assert f"**Decision date:** {shown}" in ours(fake, number)[0]["body"]
+
+
+@pytest.mark.parametrize(
+    ("date_text", "name"),
+    [
+        ("2026-11-30 17:00 hrs cst", "cst"),
+        ("2026-11-30 5pm sharp (Pacific)", "Pacific"),
+        ("2026-11-30 CST", "CST"),
+        ("2026-11-30 IST", "IST"),
+        ("2026-11-30 (Pacific)", "Pacific"),
+        ("2026-11-30 localtime", "localtime"),
+    ],
+)
+def test_a_zone_that_cannot_be_read_after_other_words_or_a_date_alone_is_a_problem_on_its_line(
+    fake: FakeGitHub, on_event: Callable[..., dict[str, Any]], date_text: str, name: str
+) -> None:
+    body = rfc_body(date=date_text)
+    number = rfc_pull(fake, body=body)
+    on_event("opened", number=number)
+    result = check()
+    assert result.exit_code == 1, result.output
+    line = body.splitlines().index("## Decision date") + 1
+    assert f"unknown time zone {name!r}" in result.output
+    assert f"(line {line} of the description)" in result.output
+    assert f"Line {line}: The decision date cannot be read" in ours(fake, number)[0]["body"]
+
+
 def test_a_date_moved_by_an_edit_is_kept_in_the_comments_history(
     fake: FakeGitHub, on_event: Callable[..., dict[str, Any]]
 ) -> None:

@@ -455,10 +455,62 @@ def test_date_forms(text: str) -> None:
         ("2026-12-01T17:00:00.000Z", datetime(2026, 12, 1, 17, tzinfo=UTC)),
         ("2026-12-01 cet", datetime(2026, 12, 1, 23, 59, 59, 999999, tzinfo=timezone(timedelta(hours=1)))),
         ("2026-12-01 Europe/Paris", datetime(2026, 12, 1, 22, 59, 59, 999999, tzinfo=UTC)),
+        # a zone after words such as `hrs`, `sharp` or `at the latest` is read, not dropped
+        ("2026-12-01 17:00 hrs UTC", datetime(2026, 12, 1, 17, tzinfo=UTC)),
+        ("2026-12-01 17:00 hrs. pst", datetime(2026, 12, 2, 1, tzinfo=UTC)),
+        ("2026-12-01 5pm sharp PST", datetime(2026, 12, 2, 1, tzinfo=UTC)),
+        ("2026-12-01 17:00 hours America/New_York", datetime(2026, 12, 1, 22, tzinfo=UTC)),
+        ("2026-12-01 17:00 h EST", datetime(2026, 12, 1, 22, tzinfo=UTC)),
+        ("2026-12-01 17:00 hours Japan", datetime(2026, 12, 1, 8, tzinfo=UTC)),
+        ("2026-12-01 17:00 at the latest, CET", datetime(2026, 12, 1, 16, tzinfo=UTC)),
+        ("2026-12-01 17:00 (Tuesday) utc+2", datetime(2026, 12, 1, 15, tzinfo=UTC)),
+        ("2026-12-01 17:00 or earlier (+05:30)", datetime(2026, 12, 1, 11, 30, tzinfo=UTC)),
+        # ... and prose after such words stays prose
+        ("2026-12-01 17:00 or earlier", datetime(2026, 12, 1, 17, tzinfo=LONDON)),
+        ("2026-12-01 5pm sharp, otherwise we slip", datetime(2026, 12, 1, 17, tzinfo=LONDON)),
+        (
+            "2026-12-01 17:00 at the latest so the Japan team can start",
+            datetime(2026, 12, 1, 17, tzinfo=LONDON),
+        ),
+        ("2026-12-01 17:00 at the latest so that the RFC lands", datetime(2026, 12, 1, 17, tzinfo=LONDON)),
+        # after a date alone, a zone is the end of that day there, whatever words come before it
+        ("2026-12-01 +01:00", datetime(2026, 12, 1, 22, 59, 59, 999999, tzinfo=UTC)),
+        ("2026-12-01 -0500", datetime(2026, 12, 2, 4, 59, 59, 999999, tzinfo=UTC)),
+        ("2026-12-01 UTC+2", datetime(2026, 12, 1, 21, 59, 59, 999999, tzinfo=UTC)),
+        ("2026-12-01 japan", datetime(2026, 12, 1, 14, 59, 59, 999999, tzinfo=UTC)),
+        ("2026-12-01 america/new_york", datetime(2026, 12, 2, 4, 59, 59, 999999, tzinfo=UTC)),
+        ("2026-12-01 EOD PST", datetime(2026, 12, 2, 7, 59, 59, 999999, tzinfo=UTC)),
+        ("2026-12-01 end of day (Europe/Paris)", datetime(2026, 12, 1, 22, 59, 59, 999999, tzinfo=UTC)),
+        # ... and harmless words leave it the end of the day in the given timezone
+        ("2026-12-01 COB", END_OF_1_DEC),
+        ("2026-12-01 end of day", END_OF_1_DEC),
+        ("2026-12-01 (Tuesday)", END_OF_1_DEC),
+        ("2026-12-01 at the latest", END_OF_1_DEC),
+        ("2026-12-01 (TBC)", END_OF_1_DEC),
+        ("2026-12-01 and/or 2026-12-08", END_OF_1_DEC),
+        ("2026-12-01 +1 week if needed", END_OF_1_DEC),
+        ("2026-12-01 London", END_OF_1_DEC),
+        ("2026-12-01 (two weeks after the kickoff)", END_OF_1_DEC),
     ],
 )
 def test_times_and_zones(text: str, expected: datetime) -> None:
     assert parse_decision_date(text, "Europe/London") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-12-01 17:00 hrs UTC", datetime(2026, 12, 1, 17, tzinfo=UTC)),
+        ("2026-12-01 17:00 HRS utc", datetime(2026, 12, 1, 17, tzinfo=UTC)),
+        ("2026-12-01 5pm sharp PST", datetime(2026, 12, 2, 1, tzinfo=UTC)),
+        ("2026-12-01 17:00 hours America/New_York", datetime(2026, 12, 1, 22, tzinfo=UTC)),
+        ("2026-12-01 17:00 h EST", datetime(2026, 12, 1, 22, tzinfo=UTC)),
+        ("2026-12-01 Z", datetime(2026, 12, 1, 23, 59, 59, 999999, tzinfo=UTC)),
+        ("2026-12-01 +00:00", datetime(2026, 12, 1, 23, 59, 59, 999999, tzinfo=UTC)),
+    ],
+)
+def test_a_zone_is_not_left_for_the_config_timezone(text: str, expected: datetime) -> None:
+    assert parse_decision_date(text, "Europe/Berlin") == expected
 
 
 def test_a_date_alone_is_the_end_of_that_day_in_the_given_timezone() -> None:
@@ -494,6 +546,29 @@ def test_a_date_alone_is_the_end_of_that_day_in_the_given_timezone() -> None:
         "2026-12-01 17:00 Europe/Pariss",
         "2026-12-01 17:00 Etc/GMT+15",
         "2026-12-01 mars/olympus",
+        # nor is a zone after words such as `hrs`, `sharp` or `at the latest`
+        "2026-12-01 17:00 hrs cst",
+        "2026-12-01 17:00 hrs London",
+        "2026-12-01 17:00 hours Pacific",
+        "2026-12-01 5pm sharp IST",
+        "2026-12-01 17:00 h localtime",
+        "2026-12-01 17:00 at the latest (Pacific)",
+        "2026-12-01 17:00 at the latest, London time",
+        "2026-12-01 17:00 sharp Europe/Pariss",
+        "2026-12-01 17:00 hrs +15:00",
+        # nor one after a date alone
+        "2026-12-01 CST",
+        "2026-12-01 IST",
+        "2026-12-01 ist",
+        "2026-12-01 Pacific",
+        "2026-12-01 (Pacific)",
+        "2026-12-01 localtime",
+        "2026-12-01 local time",
+        "2026-12-01 London time",
+        "2026-12-01 XYZ",
+        "2026-12-01 ET",
+        "2026-12-01 EOD CST",
+        "2026-12-01 +15:00",
     ],
 )
 def test_unreadable_dates(text: str) -> None:
@@ -509,6 +584,13 @@ def test_unreadable_dates(text: str) -> None:
         ("2026-12-01 17:00 cst", "unknown time zone 'cst'"),
         ("2026-12-01 17:00 (Pacific)", "unknown time zone 'Pacific'"),
         ("2026-12-01 17:00 localtime", "unknown time zone 'localtime'"),
+        ("2026-12-01 17:00 hrs cst", "unknown time zone 'cst': it names more than one"),
+        ("2026-12-01 5pm sharp (Pacific)", "unknown time zone 'Pacific'"),
+        ("2026-12-01 CST", "unknown time zone 'CST': it names more than one"),
+        ("2026-12-01 IST", "unknown time zone 'IST': it names more than one"),
+        ("2026-12-01 (Pacific)", "unknown time zone 'Pacific'"),
+        ("2026-12-01 localtime", "unknown time zone 'localtime'"),
+        ("2026-12-01 +15:00", "+15:00 is not a time zone offset"),
     ],
 )
 def test_an_unreadable_date_in_the_report_says_why(cfg: Config, text: str, says: str) -> None:
