@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote, urlsplit
 
 import github as pygithub  # the only import of PyGithub in gh-ops
@@ -110,7 +110,15 @@ _ASSIGNEE_FIELDS = frozenset({"assignees", "assignee"})
 
 
 class _NotLanded(Exception):
-    """A POST failed on every try, and a look after each showed it had not been applied."""
+    """A POST failed on every try, and a look after each showed it had not been applied (`looked`),
+    or it failed once in a way that leaves unknown whether it was, with no way to look."""
+
+    def __init__(self, text: str, *, looked: bool) -> None:
+        super().__init__(text)
+        self.looked = looked
+
+
+Made = TypeVar("Made")
 
 
 class _ValidationFailed(GitHubError):
@@ -441,19 +449,21 @@ class GitHub:
         return data.get("data") or {}
 
     def mutate(
-        self, query: str, variables: dict[str, Any], *, why: str
+        self, query: str, variables: dict[str, Any], *, why: str, repeatable: bool = False
     ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         """Run a GraphQL mutation whose fields may succeed or fail one by one.
 
         Returns the data and GitHub's errors (each with the `path` of the field that failed), so
         the caller can say what was done and what was not. In dry-run it is recorded, not sent.
+        `repeatable`: applying it twice changes nothing more (gql.repeatable), so a lost answer is
+        retried like a read's; otherwise it is not sent again in this run.
         """
         body = {"query": query, "variables": variables}
         if self.dry_run:
             self._plan("POST", _route_of(self.graphql_endpoint, self.api_url), body, why)
             return {}, []
         try:
-            _, data = self._call("POST", self.graphql_endpoint, why=why, body=body)
+            _, data = self._call("POST", self.graphql_endpoint, why=why, body=body, idempotent=repeatable)
         except _Ambiguous as exc:
             raise GitHubError(
                 f"GitHub failed while sending the changes to {why} ({exc}); they may or may not have "
@@ -468,27 +478,38 @@ class GitHub:
         self.planned.append(PlannedWrite(method, path, payload, why))
 
     def _post_checked(
-        self, path: str, payload: dict[str, Any], *, why: str, landed: Callable[[], dict[str, Any] | None]
-    ) -> dict[str, Any]:
+        self,
+        path: str,
+        payload: dict[str, Any],
+        *,
+        why: str,
+        parse: Callable[[dict[str, Any]], Made],
+        landed: Callable[[], Made | None] | None,
+    ) -> Made:
         """POST something that must not be made twice, with the same retries as any request.
 
         A 5xx or a dropped connection leaves unknown whether GitHub made it: `landed()` looks for
-        it (returning what it finds, as GitHub would have answered) before the POST is repeated.
-        What is still missing after the last try raises _NotLanded.
+        it before the POST is repeated (waiting as for any 5xx: back-off, or Retry-After). Without a
+        way to look (`landed` None), or when it is still missing after the last try, _NotLanded says
+        which.
         """
         attempt = 0
         while True:
             attempt += 1
             try:
                 _, data = self._call("POST", self.api_url + path, why=why, body=payload)
-                return dict(data)
+                return parse(data)
             except _Ambiguous as exc:
+                if landed is None:
+                    raise _NotLanded(f"({exc})", looked=False) from None
                 found = landed()
                 if found is not None:
                     return found
                 if attempt >= self.retry.attempts:
-                    raise _NotLanded(f"after {attempt} tries ({exc})") from None
+                    raise _NotLanded(f"after {attempt} tries ({exc})", looked=True) from None
                 wait = self._backoff(attempt)
+                if isinstance(exc.cause, GithubException):
+                    wait = self._retry_wait(exc.cause, attempt)[0] or wait
                 self.counter.retries += 1
                 self._on_wait(
                     f"GitHub failed on POST {path} and it did not land; "
@@ -546,33 +567,31 @@ class GitHub:
                 on_warning(_dropped_assignees_warning(title, dropped, payload["assignees"]))
             return issue
 
-        attempt = 0
+        def landed() -> Issue | None:
+            assert marker is not None
+            return self._find_by_marker(repo, marker, trusted_author)
+
         while True:
-            attempt += 1
             try:
-                _, data = self._call("POST", self.api_url + path, why=why, body=payload)
-                return opened(Issue.from_json(data))
-            except _Ambiguous as exc:
-                landed = self._find_by_marker(repo, marker, trusted_author) if marker else None
-                if landed is not None:
-                    return opened(landed)
-                if marker is None or attempt >= self.retry.attempts:
-                    raise GitHubError(
-                        f"GitHub failed while opening issue {title!r} ({exc}); it may or may not have "
-                        "been created: check the repository before re-running"
-                    ) from None
-                self.counter.retries += 1
-                SLEEP(self._backoff(attempt))
+                issue = self._post_checked(
+                    path, payload, why=why, parse=Issue.from_json, landed=landed if marker else None
+                )
+                return opened(issue)
+            except _NotLanded as exc:
+                outcome = (
+                    "it was not created"
+                    if exc.looked
+                    else "it may or may not have been created: check the repository before re-running"
+                )
+                raise GitHubError(f"GitHub failed while opening issue {title!r} {exc}; {outcome}") from None
             except _ValidationFailed as exc:
                 # An assignee who cannot be assigned (not a collaborator) makes GitHub refuse the
                 # whole issue; open it without the logins GitHub named rather than not at all, or
                 # without any assignee when it names none of those sent. Every such retry drops at
                 # least one login, so there are at most as many as assignees. (The fallback is not
                 # a retry of a failure, so it does not use up one of the attempts.)
-                if _drop_refused_assignees(exc, payload, dropped):
-                    attempt -= 1
-                    continue
-                raise
+                if not _drop_refused_assignees(exc, payload, dropped):
+                    raise
 
     def _find_by_marker(
         self, repo: str, marker: str, trusted_author: Callable[[str | None], bool] | None
@@ -651,25 +670,15 @@ class GitHub:
         # among the comments made since shortly before the first try (one page, in practice).
         since = datetime.fromtimestamp(WALL_CLOCK() - _CLOCK_SKEW, tz=UTC)
 
-        def landed() -> dict[str, Any] | None:
-            for comment in self.list_comments(repo, number, since=since):
-                if comment.body == body:
-                    return {
-                        "id": comment.id,
-                        "node_id": comment.node_id,
-                        "body": comment.body,
-                        "user": {"login": comment.author},
-                        "created_at": comment.created_at.isoformat() if comment.created_at else None,
-                    }
-            return None
+        def landed() -> Comment | None:
+            return next((c for c in self.list_comments(repo, number, since=since) if c.body == body), None)
 
         try:
-            data = self._post_checked(path, {"body": body}, why=why, landed=landed)
+            return self._post_checked(path, {"body": body}, why=why, parse=Comment.from_json, landed=landed)
         except _NotLanded as exc:
             raise GitHubError(
                 f"GitHub failed while commenting on #{number} {exc}; it was not posted"
             ) from None
-        return Comment.from_json(data)
 
     def add_assignees(self, repo: str, number: int, logins: tuple[str, ...], *, why: str) -> tuple[str, ...]:
         """Assign people (adding to those assigned); returns who is assigned afterwards.
@@ -705,8 +714,9 @@ class GitHub:
                 return None
             return dict(data)
 
+        data: dict[str, Any]
         try:
-            data = self._post_checked(path, payload, why=why, landed=landed)
+            data = self._post_checked(path, payload, why=why, parse=_as_dict, landed=landed)
         except _ValidationFailed as exc:
             if not any(e.get("code") == "already_exists" for e in exc.errors):
                 raise
@@ -768,6 +778,10 @@ def _network_trouble(exc: Exception, url: str) -> str:
     if re.search(r"dropped|reset|aborted", text, re.I):
         return f"the connection to {host} was dropped"
     return f"could not connect to {host} ({exc.__class__.__name__})"
+
+
+def _as_dict(data: dict[str, Any]) -> dict[str, Any]:
+    return dict(data)
 
 
 def _message_of(exc: GithubException) -> str:

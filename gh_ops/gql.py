@@ -48,6 +48,17 @@ MUTATION_PARTS: dict[str, tuple[str, str]] = {
 }
 
 
+# Parts that leave the same result when GitHub applies them twice (setting a comment's text, adding
+# or removing labels): a mutation of these alone is retried after a 5xx like a read. One that creates
+# something (a check run, a comment) is not: its run stops, and the next run sends what is missing.
+REPEATABLE_PARTS = frozenset({"editComment", "addLabels", "removeLabels"})
+
+
+def repeatable(aliases: list[str]) -> bool:
+    """Whether a mutation of these parts may be sent again when its answer is lost."""
+    return set(aliases) <= REPEATABLE_PARTS
+
+
 def mutation(aliases: list[str]) -> str:
     """The mutation document with the given parts, in MUTATION_PARTS order."""
     chosen = [a for a in MUTATION_PARTS if a in aliases]

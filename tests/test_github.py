@@ -25,6 +25,7 @@ from gh_ops import github as gh_module
 from gh_ops.context import Run
 from gh_ops.errors import EXIT_GITHUB, GitHubError
 from gh_ops.github import GitHub, PlannedWrite, RetryPolicy, graphql_url_for, web_url_for
+from gh_ops.gql import mutation, repeatable
 
 REPO = "acme/widgets"
 ISSUES = f"/repos/{REPO}/issues"
@@ -685,11 +686,11 @@ def test_a_post_that_did_not_land_is_repeated_after_the_lookup(
     assert (gh.counter.reads, gh.counter.writes, gh.counter.retries) == (2, 3, 2)
 
 
-def test_a_post_that_never_lands_gives_up_saying_it_may_not_exist(
+def test_a_post_that_never_lands_gives_up_saying_it_was_not_created(
     fake: FakeGitHub, gh: GitHub, clock: Clock
 ) -> None:
     fake.server_error("POST", ISSUES_RE, times=5)
-    with pytest.raises(GitHubError, match="may or may not have been created"):
+    with pytest.raises(GitHubError, match=r"after 5 tries \(.*\); it was not created$"):
         gh.create_issue(REPO, title="Sprint 24", body=MARKER, marker=MARKER)
     assert [r.method for r in fake.requests] == ["POST", "GET"] * 5
     assert clock.sleeps == [1, 2, 4, 8]
@@ -771,6 +772,21 @@ def test_a_comment_that_did_not_land_is_posted_again_after_the_check(
     assert [c["body"] for c in fake.comments(REPO, 1)] == ["continues in #2"] * 2  # the old one, then ours
     assert clock.sleeps == [1, 2]
     assert waits[-1] == f"GitHub failed on POST {comments} and it did not land; retrying in 2s (try 3 of 5)"
+
+
+@pytest.mark.parametrize("what", ["issue", "comment"])
+def test_a_lost_post_waits_as_long_as_retry_after_says_before_sending_again(
+    fake: FakeGitHub, gh: GitHub, clock: Clock, waits: list[str], what: str
+) -> None:
+    fake.add_issue(REPO, title="Sprint 23")
+    pattern = ISSUES_RE if what == "issue" else COMMENTS_RE
+    fake.fail_next("POST", pattern, 503, headers={"retry-after": "7"}, json={"message": "Unavailable"})
+    if what == "issue":
+        gh.create_issue(REPO, title="Sprint 24", body=MARKER, marker=MARKER)
+    else:
+        gh.create_comment(REPO, 1, "hello", why="comment on #1")
+    assert clock.sleeps == [7.0]  # Retry-After, as for any 5xx
+    assert len(waits) == 1 and waits[0].endswith("and it did not land; retrying in 7s (try 2 of 5)")
 
 
 def test_a_comment_that_never_lands_says_it_was_not_posted(
@@ -1275,6 +1291,34 @@ def test_a_graphql_query_is_retried_but_a_lost_mutation_is_not(
     with pytest.raises(GitHubError, match="may or may not have been applied"):
         gh.graphql(CLOSE, {"id": "I_7"}, why="close #7")
     assert len(fake.writes) == 1 and clock.sleeps == [1]
+
+
+@pytest.mark.parametrize(
+    ("parts", "retried"),
+    [
+        (["editComment", "addLabels"], True),  # the same text, the same labels: twice is once
+        (["removeLabels"], True),
+        (["editComment", "newComment"], False),  # a second comment would be a duplicate
+        (["checkRun", "addLabels"], False),
+    ],
+)
+def test_a_composed_mutation_is_sent_again_after_a_5xx_only_when_it_repeats_harmlessly(
+    fake: FakeGitHub, gh: GitHub, clock: Clock, parts: list[str], retried: bool
+) -> None:
+    fake.on_graphql(
+        "GhOpsWrites", lambda query, variables: {part: {"clientMutationId": None} for part in parts}
+    )
+    fake.fail_after_apply("POST", "^/graphql$")
+    query, variables = mutation(parts), {part: {} for part in parts}
+    assert repeatable(parts) is retried
+    if retried:
+        data, errors = gh.mutate(query, variables, why="write", repeatable=repeatable(parts))
+        assert set(data) == set(parts) and errors == []
+        assert len(fake.writes) == 2 and clock.sleeps == [1]
+    else:
+        with pytest.raises(GitHubError, match="may or may not have been applied"):
+            gh.mutate(query, variables, why="write", repeatable=repeatable(parts))
+        assert len(fake.writes) == 1 and clock.sleeps == []
 
 
 def test_dry_run_records_a_mutation_and_still_sends_queries(fake: FakeGitHub, clock: Clock) -> None:

@@ -20,7 +20,7 @@ from gh_ops.config import Config
 from gh_ops.context import Context
 from gh_ops.dates import local_now, parse_time
 from gh_ops.errors import GitHubError, GraphQLNotFound, UsageError
-from gh_ops.gql import failed_parts, mutation, owner_name
+from gh_ops.gql import failed_parts, mutation, owner_name, repeatable
 from gh_ops.models import Comment
 from gh_ops.rfc import queries as q
 from gh_ops.rfc.queries import RepoInfo
@@ -216,7 +216,9 @@ def apply(
             variables["removeLabels"] = {"labelableId": a.pull.node_id, "labelIds": ids}
         if variables:
             why = "; ".join(line for alias, line in lines.items() if alias in variables)
-            data, errors = gh.mutate(mutation(list(variables)), variables, why=why)
+            data, errors = gh.mutate(
+                mutation(list(variables)), variables, why=why, repeatable=repeatable(list(variables))
+            )
             failed = failed_parts(errors, list(variables), data, dry_run=gh.dry_run)
             for alias in variables:
                 line = lines.get(alias, alias)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from gh_ops.config import Config
 from gh_ops.context import Context, PerRepository, Say, each_repository
 from gh_ops.errors import GitHubError, GraphQLNotFound, UsageError
-from gh_ops.gql import failed_parts, mutation, owner_name
+from gh_ops.gql import failed_parts, mutation, owner_name, repeatable
 from gh_ops.markup import marker
 from gh_ops.yolo import queries as q
 from gh_ops.yolo.rules import (
@@ -137,7 +137,12 @@ def apply(
             variables["editComment"] = {"id": kept.node_id, "body": writes.comment}
             lines["editComment"] = f"update the yolo comment on #{p.number}"
     if variables:
-        data, errors = gh.mutate(mutation(list(variables)), variables, why="; ".join(lines.values()))
+        data, errors = gh.mutate(
+            mutation(list(variables)),
+            variables,
+            why="; ".join(lines.values()),
+            repeatable=repeatable(list(variables)),
+        )
         failed = failed_parts(errors, list(variables), data, dry_run=gh.dry_run)
         done += [line for alias, line in lines.items() if alias not in failed]
         if failed:
