@@ -240,6 +240,21 @@ def test_cvss_vector_labels_severity_and_security_and_warns_the_public_reporter_
     assert fake.writes == [] and len(notes(fake, number)["security"]) == 1
 
 
+def test_an_html_injection_report_with_a_comment_opener_in_its_payload_gets_its_priority(
+    fake: FakeGitHub, event
+) -> None:
+    body = (
+        "The bio field is rendered unescaped, for instance on /profile.\n\n"
+        "```html\n<p>hi</p><!-- the rest of the page disappears\n```\n\n"
+        "Try `<!--` in the name too.\n\n"
+        f"### CVSS vector\n\n{V40_CRITICAL}\n"
+    )
+    number = event("opened", title="HTML injection in the bio", body=body)
+    result = ok(apply())
+    assert labels_on(fake, number) == ["bug", "security", "security-P0"]
+    assert "score 9.0 (Critical)" in result.output
+
+
 def test_cvss_v4_vector_at_9_0_is_security_p0(fake: FakeGitHub, event) -> None:
     number = event("opened", title="RCE", body=f"Vector: {V40_CRITICAL}", labels=())
     ok(apply())

@@ -14,6 +14,7 @@ from gh_ops.priority.rules import (
     NOTE_CONFLICT,
     NOTE_CVSS,
     cvss_score,
+    cvss_vectors,
     decide,
     find_cvss_vector,
     is_bug,
@@ -214,6 +215,93 @@ def test_a_vector_given_as_an_example_gives_no_priority(body: str) -> None:
 def test_a_vector_in_a_plain_code_block_counts() -> None:
     body = f"Severity:\n\n```\n{V31[9.0]}\n```\n"
     assert find_cvss_vector(body) == V31[9.0]
+
+
+# An HTML injection report shows `<!--` in code; GitHub shows it as code, not as a comment.
+@pytest.mark.parametrize(
+    ("body", "line"),
+    [
+        ("Payload:\n\n```html\n<p>hi</p><!-- breaks\n```\n\n### CVSS vector\n\n{v}", 9),
+        ("The name field takes `<!--` and hides the page.\n\n{v}", 3),
+        ("~~~html\n<!--\n```\n~~~\n\n{v}", 6),  # ``` does not close a ~~~ block
+        ("````md\n```\n<!--\n```\n````\n{v}", 6),  # nor does a shorter run
+        ("Severity: {v}\n\n```html\n<!--", 1),  # a block never closed runs to the end
+        ("```html\n<!--\n{v}", 3),  # ... and holds the vector
+        ("Inline: ``a ` <!-- b``, and {v}", 1),  # a code span closes on a run as long
+        ('Payload: "><!--\n\n{v}', 3),  # `<!--` that no `-->` closes in its paragraph is text
+    ],
+    ids=[
+        "fenced block",
+        "inline code",
+        "tilde fence",
+        "longer fence",
+        "fence never closed",
+        "vector in a fence never closed",
+        "double backticks",
+        "unclosed in prose",
+    ],
+)
+def test_a_comment_opener_in_code_or_unclosed_in_prose_hides_no_vector(body: str, line: int) -> None:
+    body = body.format(v=V31[10.0])
+    assert [(found.vector, found.line) for found in cvss_vectors(body)] == [(V31[10.0], line)]
+    assert decision(body=body).keep == "security-P0"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<!-- Give the CVSS vector:\n\n{v}",  # a comment starting a line and never closed: the rest
+        "Severity <!-- `{v}` --> unknown",  # the comment starts first: the code span is inside it
+        "Severity <!-- ask security:\n{v} -->",  # over two lines of one paragraph
+        "<!-- prompt --> <!-- the next one is never closed\n\n{v}",
+        "<!-- a comment with a fence in it:\n```\n-->\n<!--\n{v}\n-->",
+    ],
+    ids=["unclosed at line start", "code in a comment", "two-line comment", "second unclosed", "fence in it"],
+)
+def test_a_vector_in_an_html_comment_outside_code_still_counts_for_nothing(body: str) -> None:
+    assert cvss_vectors(body.format(v=V31[10.0])) == []
+
+
+def test_a_vector_after_a_comment_is_found_on_its_own_line() -> None:
+    body = f"Found it <!-- reported\nby a scanner\n-->.\nCVSS <!-- x --> {V31[7.0]}\n\n{V31[9.0]}"
+    assert [found.line for found in cvss_vectors(body)] == [4, 6]
+    assert decision(body=body).reason.endswith("; the first of 2 vectors, on line 4, counted")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Endpoints such as /login are open. {v}",
+        "All pages, for instance the admin page, leak the token: {v}",
+        "Pages (e.g. /login) are open; our score is {v}",
+        "An example exploit is attached. Vector: `{v}`",
+        "Vectors such as the one below were ignored before.\n\n{v}",
+    ],
+)
+def test_example_wording_elsewhere_on_the_line_does_not_hide_a_vector(body: str) -> None:
+    body = body.format(v=V31[9.0])
+    assert find_cvss_vector(body) == V31[9.0]
+    assert decision(body=body).keep == "security-P0"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Give the vector, for example {v}",
+        "Give the vector (for example, `{v}`)",
+        "Vectors such as {v} or `{v}` are examples.",
+        "Example: {v}",
+        "- e.g. the login page: {v}",
+        "**Examples** of vectors: {v}",
+    ],
+)
+def test_a_vector_right_after_example_wording_or_on_an_example_line_is_an_example(body: str) -> None:
+    assert find_cvss_vector(body.format(v=V31[9.0])) is None
+
+
+def test_an_example_and_then_a_real_vector_on_one_line() -> None:
+    body = f"Vectors such as {V31[10.0]} look severe; ours is {V31[7.0]}."
+    assert find_cvss_vector(body) == V31[7.0]
 
 
 def test_with_several_vectors_the_first_counts_and_the_reason_says_which() -> None:
