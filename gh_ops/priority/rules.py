@@ -14,7 +14,7 @@ from gh_ops.config import Config
 from gh_ops.errors import UsageError
 from gh_ops.events import IssuesEvent
 from gh_ops.forms import parse_form
-from gh_ops.markup import marker, read_marker
+from gh_ops.markup import marker, read_marker, visible_lines
 from gh_ops.models import Comment, Issue, Label, TimelineEvent
 from gh_ops.priority.settings import PRIORITY_LABELS, SECURITY_LABEL, ManagedLabel, PrioritySettings
 
@@ -109,11 +109,6 @@ class CvssScore:
         return self.score is not None and self.score > 0
 
 
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
-_COMMENT_BLOCK = re.compile(r"^ {0,3}<!--")  # an HTML block: it runs to the line holding `-->`
-_HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)")  # a block of one line: code spans end with it
-_CODE_OR_COMMENT = re.compile(r"`+|<!--")
-_INLINE_COMMENT = re.compile(r"<!--(?:-?>|(?:[^-]|-[^-]|--[^>])*-->)")  # as GitHub's cmark-gfm reads one
 _EXAMPLE = re.compile(r"\b(?:examples?|e\.g\.|for instance|such as)(?:\b|(?<=\.))", re.I)
 # A vector is an example when such wording comes right before it ("for example CVSS:…", "e.g.
 # `CVSS:…`", "such as: CVSS:…"), or after an example vector it is joined to ("…, or CVSS:…"), or on a
@@ -128,122 +123,6 @@ _EXAMPLE_LINE = re.compile(r"^(?:[\s>*_+#(-]|\d+[.)])*(?:examples?\b|e\.g\.?)", 
 class FoundVector:
     vector: str
     line: int  # 1-based, in the body
-
-
-@dataclass(frozen=True)
-class _Line:
-    """One line of a body as a reader sees it: without HTML comments, except in code."""
-
-    text: str
-    kind: str = "text"  # text, or of a fenced code block: open, code (inside it) or close
-    info: str = ""  # a code block's opening line: what follows the backticks or tildes
-
-
-def _without_comments(html: str) -> tuple[str, bool]:
-    """Raw HTML as a browser shows it, without its comments, and whether the last one is left open."""
-    kept: list[str] = []
-    while (start := html.find("<!--")) >= 0:
-        kept.append(html[:start])
-        end = html.find("-->", start + 2)  # `<!-->` is a whole (empty) comment
-        if end < 0:
-            return "".join(kept), True
-        html = html[end + 3 :]
-    return "".join(kept) + html, False
-
-
-def _inline(paragraph: str) -> str:
-    """A paragraph as a browser shows it: without its HTML comments, but with its code spans whole
-    (`` `<!--` `` is code). Read from the left as GitHub does, whichever starts first wins. A comment
-    must close within the paragraph (GitHub shows an unclosed `<!--` there as text), and a backtick run
-    that no run of the same length closes is text. Line breaks in a comment stay, and so line numbers."""
-    kept: list[str] = []
-    position = 0
-    closable = True  # once a comment found no end, a later one will not either (and is not sought)
-    while match := _CODE_OR_COMMENT.search(paragraph, position):
-        end = match.end()
-        if match.group(0) == "<!--":
-            comment = _INLINE_COMMENT.match(paragraph, match.start()) if closable else None
-            if comment:
-                visible, _ = _without_comments(comment.group(0))
-                hidden_lines = comment.group(0).count("\n") - visible.count("\n")
-                kept += [paragraph[position : match.start()], "\n" * hidden_lines, visible]
-                position = comment.end()
-                continue
-            closable = False
-        elif code := re.compile(f"(?<!`){match.group(0)}(?!`)").search(paragraph, end):
-            end = code.end()
-        kept.append(paragraph[position:end])
-        position = end
-    return "".join(kept) + paragraph[position:]
-
-
-def _read_lines(text: str) -> list[_Line]:
-    """A body line by line as GitHub shows it. Code is code whatever it holds: a fenced block (opened
-    by ``` or ~~~, closed by a run of the same kind at least as long; one never closed runs to the
-    end) and inline code. Outside code, HTML comments are hidden, and one that starts a line and is
-    never closed hides the rest of the body."""
-    lines: list[_Line] = []
-    paragraph: list[str] = []
-    fence = ""  # the opening run of the code block we are in
-    # In a comment: one that started a line and runs to the first line holding `-->` (Markdown's HTML
-    # block), or one left open in such a block's last line, which runs to a `-->` in a later one.
-    hidden = ""  # "", "block" or "raw"
-
-    def end_paragraph() -> None:
-        if paragraph:
-            lines.extend(_Line(line) for line in _inline("\n".join(paragraph)).split("\n"))
-            paragraph.clear()
-
-    def end_block(rest: str) -> None:
-        nonlocal hidden
-        visible, left_open = _without_comments(rest)
-        hidden = "raw" if left_open else ""
-        lines.append(_Line(visible))
-
-    for line in text.split("\n"):
-        fence_line = _FENCE.match(line)
-        closes = bool(fence and fence_line and fence_line[1].startswith(fence) and not fence_line[2].strip())
-        # Backticks with another backtick after them on the line are inline code, not a fence.
-        inline_code = bool(fence_line and fence_line[1][0] == "`" and "`" in fence_line[2])
-        opening = None if fence or inline_code else fence_line
-        if hidden == "raw":  # Markdown still reads the blocks; only a comment's `-->` is HTML again
-            if fence:
-                fence = "" if closes else fence
-            elif opening:
-                fence = opening[1]
-            elif _COMMENT_BLOCK.match(line):
-                hidden = "block"
-            if hidden == "raw":
-                lines.append(_Line(""))
-                continue
-        if hidden:
-            end = line.find("-->")
-            if end >= 0:
-                end_block(line[end + 3 :])
-            else:
-                lines.append(_Line(""))
-        elif fence:
-            fence = "" if closes else fence
-            lines.append(_Line(line, "code" if fence else "close"))
-        elif opening:
-            end_paragraph()
-            fence = opening[1]
-            lines.append(_Line(line, "open", opening[2]))
-        elif _COMMENT_BLOCK.match(line):
-            end_paragraph()
-            start = line.index("<!--")
-            if (end := line.find("-->", start + 2)) >= 0:
-                end_block(line[end + 3 :])
-            else:
-                hidden = "block"
-                lines.append(_Line(""))
-        elif not line.strip() or _HEADING.match(line):
-            end_paragraph()
-            lines.append(_Line(_inline(line)))
-        else:
-            paragraph.append(line)
-    end_paragraph()
-    return lines
 
 
 def _vectors_of_prose(line: str, number: int) -> list[FoundVector]:
@@ -265,14 +144,14 @@ def _vectors_of_prose(line: str, number: int) -> list[FoundVector]:
 
 def cvss_vectors(text: str) -> list[FoundVector]:
     """The CVSS vectors (`CVSS:3.1/AV:N/...` or `CVSS:4.0/...`) a text gives, in order. An HTML
-    comment (a template's prompt) gives none (but `<!--` in code is code, see _read_lines), nor does
+    comment (a template's prompt) gives none (but `<!--` in code is code, see markup.visible_lines), nor does
     an example: a vector right after "for example", "e.g.", "such as" or "for instance", one on a
     line that starts with "Example" or "e.g.", or after a line that ends such an introduction with a
     colon; a code block whose opening line or the line above says "example" (or the like)."""
     found: list[FoundVector] = []
     example_block = False
     above = ""  # the nearest line above with something on it
-    for number, line in enumerate(_read_lines(text or ""), start=1):
+    for number, line in enumerate(visible_lines(text or ""), start=1):
         if line.kind == "open":
             example_block = bool(_EXAMPLE.search(line.info) or _EXAMPLE.search(above))
         elif line.kind == "code":

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from gh_ops import dates
 from gh_ops.config import Config
+from gh_ops.markup import without_comments
 from gh_ops.rfc.settings import RfcSettings, heading_key
 
 DATE_FORMS = "2026-12-01, 1 December 2026, 1 Dec 2026, Dec 1, 2026 or December 1 2026"
@@ -168,7 +169,6 @@ def parse_sections(body: str | None, cfg: Config) -> dict[str, RfcSection]:
 
 # --- placeholders ------------------------------------------------------------------------------
 
-_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
 # A whole paragraph (or list item) in italics: a template's prompt, such as `_Say what ..._`. A
 # short one (under PROMPT_WORDS words) is taken for an answer someone put in italics: `_2026-12-01_`.
 _PROMPT = re.compile(r"\s*(?:[-*+]\s+|\d+[.)]\s+)?(?:\[[ xX]\]\s+)?(?:_[^_\s].*?_|\*[^*\s].*?\*)\s*", re.S)
@@ -212,7 +212,7 @@ def _is_prompt(text: str) -> bool:
 def without_placeholders(text: str) -> str:
     """The text with HTML comments, italic prompts and filler lines (TBD, `<...>`, ...) taken out."""
     kept: list[str] = []
-    for paragraph in re.split(r"\n[ \t]*\n", _COMMENT.sub("", text)):
+    for paragraph in re.split(r"\n[ \t]*\n", without_comments(text)):
         if _is_prompt(paragraph):
             continue
         lines = [line for line in paragraph.split("\n") if not (_is_prompt(line) or _is_filler(line))]

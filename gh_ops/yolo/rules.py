@@ -12,7 +12,7 @@ from typing import Any
 
 from gh_ops.config import Config
 from gh_ops.events import PullRequestEvent, PushEvent
-from gh_ops.markup import read_marker
+from gh_ops.markup import read_marker, without_comments
 from gh_ops.models import Comment, Review
 from gh_ops.yolo.settings import YoloSettings
 
@@ -156,7 +156,7 @@ def authors_of(pull: MergedPull) -> set[str]:
 
 def emergency_of(body: str, labels: Iterable[str], cfg: YoloSettings) -> tuple[bool, str | None]:
     """Declared an emergency: the configured label, or an `Emergency: <reason>` line in the body."""
-    text = re.sub(r"<!--.*?(?:-->|\Z)", "", body or "", flags=re.S)  # template prompts are not reasons
+    text = without_comments(body or "")  # template prompts are not reasons (`<!--` in code is code)
     for match in _EMERGENCY_LINE.finditer(text):
         reason = match.group("reason")
         if _NOT_A_REASON.fullmatch(reason.strip(" \t*_`.").casefold()) is None:

@@ -350,3 +350,14 @@ def test_the_pull_request_that_brought_a_commit(pulls: list[dict[str, Any]], bro
     commit = {"oid": "c", "associatedPullRequests": {"nodes": pulls}}
     found = pull_that_landed(commit, {"main"})
     assert (found["number"] if found else None) == brought_by
+
+
+@pytest.mark.parametrize(
+    "before",
+    ["```html\n<p>fix</p><!-- the injected comment\n```", "The payload was `<!--` in the name field."],
+    ids=["in a code block", "in inline code"],
+)
+def test_a_comment_opener_in_code_hides_no_emergency_reason(before: str) -> None:
+    # `<!--` in code is code, as GitHub shows it: it does not hide the Emergency line below it.
+    body = f"{before}\n\nEmergency: checkout is down for every customer\n"
+    assert emergency_of(body, (), YoloSettings()) == (True, "checkout is down for every customer")
