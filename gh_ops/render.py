@@ -171,6 +171,7 @@ class Renderer:
             lstrip_blocks=True,
         )
         self.env.filters.update(FILTERS)
+        self._values: dict[str, jinja2.Template] = {}
 
     def where(self) -> str:
         return " then ".join(str(p) for p in self.search_path) or "(no template folders)"
@@ -271,10 +272,12 @@ class Renderer:
             ) from None
 
     def _render_value(self, source: str, context: Mapping[str, Any], file: str, line: int) -> str:
-        try:
-            template = self.env.from_string(source)
-        except jinja2.TemplateSyntaxError as exc:
-            raise TemplateError(f"template syntax error: {exc.message}", file=file, line=line) from None
+        template = self._values.get(source)
+        if template is None:  # front matter values recur in every render: compile each once
+            try:
+                template = self._values[source] = self.env.from_string(source)
+            except jinja2.TemplateSyntaxError as exc:
+                raise TemplateError(f"template syntax error: {exc.message}", file=file, line=line) from None
         try:
             return template.render(context).strip()
         except Exception as exc:  # noqa: BLE001 - every template failure becomes one message
