@@ -99,9 +99,9 @@ class Config:
         (Ids and names are unique across teams in any case: the config refuses a clash.)"""
         if wanted in self.teams:
             return wanted
-        folded = " ".join(wanted.split()).casefold()
+        folded = _folded(wanted)
         for key, team in self.teams.items():
-            if folded in (key.casefold(), " ".join(team.name.split()).casefold()):
+            if folded in (key.casefold(), _folded(team.name)):
                 return key
         return None
 
@@ -490,6 +490,11 @@ def _schema_problems(data: dict[str, Any], lines: dict[str, int], file: str) -> 
 # --- building -------------------------------------------------------------------------------
 
 
+def _folded(name: str) -> str:
+    """A team id or name as --team compares it: in any case and spacing."""
+    return " ".join(name.split()).casefold()
+
+
 def _check_team_names(teams: dict[str, Team], source: Source) -> None:
     """--team and the forms' Team question take an id or a name: each must point to one team."""
     owner: dict[str, str] = {}
@@ -501,7 +506,7 @@ def _check_team_names(teams: dict[str, Team], source: Source) -> None:
     for key, team in teams.items():
         if key in clashing:
             continue
-        folded = " ".join(team.name.split()).casefold()
+        folded = _folded(team.name)
         other = owner.setdefault(folded, key)
         if other != key:
             what = "the id" if other.casefold() == folded else "the name"

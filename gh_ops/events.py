@@ -164,8 +164,8 @@ class Repository:
         return self.fields.optional_flag("private")
 
     @property
-    def default_branch(self) -> str | None:
-        return self.fields.optional_text("default_branch")
+    def default_branch(self) -> str:
+        return self.fields.text("default_branch")
 
     @property
     def owner_type(self) -> str | None:
@@ -292,9 +292,8 @@ class PullRequestPayload:
         return None if head is None else head.optional_text("sha")
 
     @property
-    def base_ref(self) -> str | None:
-        base = self.fields.optional_obj("base")
-        return None if base is None else base.optional_text("ref")
+    def base_ref(self) -> str:
+        return self.fields.obj("base").text("ref")
 
     def repo_of(self, side: str) -> str | None:
         """The full name of the repository of the `head` or `base` side, when the payload says."""

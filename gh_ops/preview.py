@@ -27,7 +27,6 @@ SAMPLE_WEB_URL = "https://github.com"
 # The longest values `validate` renders with, so a template that fits GitHub's limits with the
 # short samples but not with real data is caught before a run fails on it.
 LONGEST_LOGIN = "a" * 38 + "z"  # GitHub logins have at most 39 characters
-LONGEST_ISSUE_TITLE = 256  # GitHub's limit for issue and pull request titles
 
 
 def long_text(length: int, words: str = "a long sample value") -> str:

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from gh_ops.errors import UsageError
-from gh_ops.preview import LONGEST_ISSUE_TITLE, LONGEST_LOGIN, SAMPLE_WEB_URL, apply_overrides, long_text
+from gh_ops.preview import LONGEST_LOGIN, SAMPLE_WEB_URL, apply_overrides, long_text
 
 # The settings, rules and calendar load when a preview or a check runs, not with `gh-ops --help`.
 if TYPE_CHECKING:
@@ -23,6 +23,7 @@ def sample_previous_issue(
 ) -> dict[str, Any]:
     """Stand-in previous sprint issue for offline previews and `validate` (`longest`: with the
     longest plausible title and goals)."""
+    from gh_ops.models import TITLE_LIMIT
     from gh_ops.sprint.rules import MAX_GOAL_LENGTH, MAX_GOALS, Goal
 
     goals = [
@@ -33,7 +34,7 @@ def sample_previous_issue(
     if longest:
         owner = LONGEST_LOGIN
         goals = [Goal(long_text(MAX_GOAL_LENGTH, "a long goal"), n % 2 == 0, owner) for n in range(MAX_GOALS)]
-        title = long_text(LONGEST_ISSUE_TITLE, "a long previous title")
+        title = long_text(TITLE_LIMIT, "a long previous title")
         number = 2**31 - 1
     return {
         "number": number,

@@ -384,7 +384,7 @@ def merged_pull_of(event_name: str | None, payload: dict[str, Any]) -> int | str
     elif event.action != "closed" or not pull.merged:
         return f"#{number} was not merged by this event"
     # Both required: without them a merge into any branch would be taken for one into the default.
-    default, base = event.repository.fields.text("default_branch"), pull.fields.obj("base").text("ref")
+    default, base = event.repository.default_branch, pull.base_ref
     if base != default:
         return f"#{number} was merged into {base}, not the default branch"
     return number
@@ -395,7 +395,7 @@ class PushToCheck:
     """A push to the default branch, as its event says."""
 
     ref: str
-    default_branch: str | None
+    default_branch: str
     before: str
     after: str
     forced: bool
@@ -407,7 +407,7 @@ def push_to_check(payload: dict[str, Any]) -> PushToCheck | str:
     """The push to check, or why there is nothing to check."""
     push = PushEvent(payload, "push")
     # Required: without it a push to any branch would be taken for one to the default branch.
-    default, ref = push.repository.fields.text("default_branch"), push.ref
+    default, ref = push.repository.default_branch, push.ref
     if ref != f"refs/heads/{default}":
         return f"the push is to {ref or 'no ref'}, not the default branch {default}"
     if push.deleted:
