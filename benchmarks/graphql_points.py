@@ -1,71 +1,21 @@
-"""GitHub's GraphQL rate-limit cost of a document, computed the way GitHub documents it.
+"""GitHub's GraphQL rate-limit cost of gh-ops' documents (tests/fakegithub/cost.py computes it the
+way GitHub documents it).
 
 Run: .venv/bin/python benchmarks/graphql_points.py
 Prints the points of each yolo document at the sizes gh-ops sends.
-
-GitHub's rule ("Calculating a rate limit score"): assume every connection returns as many nodes as
-its `first` or `last` allows; add up the requests needed to fetch each connection (a connection
-nested in another is fetched once per node of its parents); divide by 100 and round; at least 1.
-A `nodes(ids: ...)` lookup is taken as a list of as many nodes as ids (GitHub does not document how
-it counts one; this is the pessimistic reading).
 """
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
-
-from graphql import (
-    FieldNode,
-    FragmentDefinitionNode,
-    FragmentSpreadNode,
-    InlineFragmentNode,
-    OperationDefinitionNode,
-    SelectionSetNode,
-    parse,
-    value_from_ast_untyped,
-)
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+for folder in (ROOT, ROOT / "tests"):
+    if str(folder) not in sys.path:
+        sys.path.insert(0, str(folder))
 
-
-def requests_needed(document: str, variables: dict[str, Any]) -> int:
-    """The requests GitHub counts for one document: one per fetch of each connection."""
-    parsed = parse(document)
-    fragments = {d.name.value: d for d in parsed.definitions if isinstance(d, FragmentDefinitionNode)}
-    operations = [d for d in parsed.definitions if isinstance(d, OperationDefinitionNode)]
-    assert len(operations) == 1, "one operation per document"
-
-    def args(field: FieldNode) -> dict[str, Any]:
-        return {a.name.value: value_from_ast_untyped(a.value, variables) for a in field.arguments or ()}
-
-    def walk(selection: SelectionSetNode | None, fetches: int) -> int:
-        total = 0
-        for node in selection.selections if selection else ():
-            if isinstance(node, FragmentSpreadNode):
-                total += walk(fragments[node.name.value].selection_set, fetches)
-            elif isinstance(node, InlineFragmentNode):
-                total += walk(node.selection_set, fetches)
-            elif isinstance(node, FieldNode):
-                given = args(node)
-                size = given.get("first", given.get("last"))
-                if size is not None:  # a connection: fetched once per parent node
-                    total += fetches + walk(node.selection_set, fetches * int(size))
-                elif node.name.value == "nodes" and "ids" in given:
-                    total += fetches + walk(node.selection_set, fetches * len(given["ids"]))
-                else:
-                    total += walk(node.selection_set, fetches)
-        return total
-
-    return walk(operations[0].selection_set, 1)
-
-
-def points(document: str, variables: dict[str, Any]) -> int:
-    """The rate-limit points GitHub charges for the document with these variables."""
-    return max(1, round(requests_needed(document, variables) / 100))
+from fakegithub.cost import points, requests_needed  # noqa: E402, F401 (requests_needed: for callers)
 
 
 def yolo_points() -> dict[str, int]:

@@ -195,10 +195,23 @@ class Run:
         if gh is None:
             return
         c = gh.counter
+        points = ""
+        if c.points:
+            left = f", {c.points_left:,} left" if c.points_left is not None else ""
+            points = f"; GraphQL: {c.points:,} point(s){left}"
         info(
             f"GitHub requests: {c.reads} read(s), {c.writes} write(s)"
             + (f", {c.retries} retried" if c.retries else "")
+            + points
         )
+        costs = {
+            "github-reads": str(c.reads),
+            "github-writes": str(c.writes),
+            "graphql-points": str(c.points),
+        }
+        if c.points_left is not None:
+            costs["graphql-points-left"] = str(c.points_left)
+        actions_io.set_outputs(costs)
         if gh.dry_run:
             # Called from a `finally` (or an `except`) too: a run that failed must not say "nothing
             # to write", as if it had checked everything.

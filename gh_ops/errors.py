@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 EXIT_OK = 0
 EXIT_POLICY = 1  # a policy check failed (e.g. a malformed RFC)
@@ -108,6 +109,15 @@ class GitHubError(GhOpsError):
             out.append("Not done: " + ("; ".join(self.progress.pending) or "nothing"))
             out.append("Re-running is safe: gh-ops skips what already exists.")
         return out
+
+
+class RateLimited(GitHubError):
+    """GitHub's hourly budget (REST requests or GraphQL points) is spent and comes back later than a
+    run waits for (15 minutes): the run stops here, says what it covered and how to resume."""
+
+    def __init__(self, message: str, *, status: int | None = None, resets_at: datetime | None = None) -> None:
+        super().__init__(message, status=status)
+        self.resets_at = resets_at
 
 
 class RepositoriesFailed(GitHubError):

@@ -16,7 +16,8 @@ import github as pygithub  # the only import of PyGithub in gh-ops
 import requests
 from github import GithubException
 
-from gh_ops.errors import GitHubError, GraphQLNotFound
+from gh_ops.errors import GitHubError, GraphQLNotFound, RateLimited
+from gh_ops.gql import RATE_LIMIT_ALIAS, with_rate_limit
 from gh_ops.models import Comment, Issue, Label, Milestone, RepositorySummary, TimelineEvent
 
 DEFAULT_API_URL = "https://api.github.com"
@@ -75,6 +76,8 @@ class RequestCounter:
     writes: int = 0
     retries: int = 0
     by_route: dict[str, int] = field(default_factory=dict)
+    points: int = 0  # GraphQL points: as GitHub reported each query's cost, 1 per mutation
+    points_left: int | None = None  # what the hour had left after the last GraphQL request
 
     @property
     def total(self) -> int:
@@ -305,6 +308,8 @@ class GitHub:
             retry_after = str(headers.get("retry-after", ""))
             if headers.get("x-ratelimit-remaining") == "0" and reset.isdigit():
                 text += f". Rate limit: try again at {_minute_after(float(reset))}."
+                resets_at = datetime.fromtimestamp(float(reset), UTC)
+                return RateLimited(text, status=exc.status, resets_at=resets_at)
             elif retry_after.isdigit():
                 text += f". Rate limit: try again at {_minute_after(WALL_CLOCK() + float(retry_after))}."
             else:
@@ -425,21 +430,26 @@ class GitHub:
                 )
 
     def graphql(self, query: str, variables: dict[str, Any], *, why: str) -> dict[str, Any]:
-        """Run a GraphQL document. In dry-run a mutation is recorded, not sent, and returns {}."""
+        """Run a GraphQL document. In dry-run a mutation is recorded, not sent, and returns {}.
+
+        A query also asks what it cost (`rateLimit`, counted in `counter.points`). When the hour's
+        points are spent, it waits for the reset if that is at most `max_rate_limit_wait` away, and
+        raises RateLimited otherwise."""
         body = {"query": query, "variables": variables}
         if _is_mutation(body):
             if self.dry_run:
                 self._plan("POST", _route_of(self.graphql_endpoint, self.api_url), body, why)
                 return {}
             try:
-                _, data = self._call("POST", self.graphql_endpoint, why=why, body=body)
+                headers, data = self._call("POST", self.graphql_endpoint, why=why, body=body)
             except _Ambiguous as exc:
                 raise GitHubError(
                     f"GitHub failed while sending a GraphQL mutation to {why} ({exc}); it may or may not "
                     "have been applied: check before re-running"
                 ) from None
+            self._count_points(headers, None)
         else:
-            _, data = self._call("POST", self.graphql_endpoint, why=why, body=body)
+            headers, data = self._graphql_read(with_rate_limit(query), variables, why=why)
         if data.get("errors"):
             errors = [e for e in data["errors"] if isinstance(e, dict)]
             messages = "; ".join(str(e.get("message", "?")) for e in errors) or "no message"
@@ -447,6 +457,49 @@ class GitHub:
                 raise GraphQLNotFound(f"GitHub GraphQL found nothing to {why}: {messages}")
             raise GitHubError(f"GitHub GraphQL refused the query to {why}: {messages}")
         return data.get("data") or {}
+
+    def _graphql_read(
+        self, query: str, variables: dict[str, Any], *, why: str
+    ) -> tuple[dict[str, str], dict[str, Any]]:
+        """POST a query; wait out a spent GraphQL budget when it comes back soon enough."""
+        body = {"query": query, "variables": variables}
+        attempt = 0
+        while True:
+            attempt += 1
+            headers, data = self._call("POST", self.graphql_endpoint, why=why, body=body)
+            if not _graphql_rate_limited(data):
+                found = data.get("data")
+                cost = found.pop(RATE_LIMIT_ALIAS, None) if isinstance(found, dict) else None
+                self._count_points(headers, cost if isinstance(cost, dict) else None)
+                return headers, data
+            reset = str(headers.get("x-ratelimit-reset", ""))
+            reset_at = float(reset) if reset.isdigit() else WALL_CLOCK() + self.retry.secondary_wait
+            wait = max(reset_at - WALL_CLOCK(), 0.0) + 1.0
+            self.counter.points_left = 0
+            if wait > self.retry.max_rate_limit_wait or attempt >= self.retry.attempts:
+                raise RateLimited(
+                    f"GitHub's GraphQL points for this hour are spent (to {why}): they come back at "
+                    f"{_minute_after(reset_at)}",
+                    resets_at=datetime.fromtimestamp(reset_at, UTC),
+                )
+            self.counter.retries += 1
+            self._on_wait(
+                f"GitHub's GraphQL points are spent until {_minute_after(reset_at)}; waiting "
+                f"{wait:.0f}s (try {attempt + 1} of {self.retry.attempts})"
+            )
+            SLEEP(wait)
+
+    def _count_points(self, headers: dict[str, str], cost: dict[str, Any] | None) -> None:
+        """Add what a GraphQL request cost: the query's reported cost, or 1 for a mutation (GitHub
+        reports no cost for those); what is left, from the answer or its rate-limit headers."""
+        reported = cost.get("cost") if cost else None
+        self.counter.points += reported if isinstance(reported, int) and reported >= 0 else 1
+        left = cost.get("remaining") if cost else None
+        header = str(headers.get("x-ratelimit-remaining", ""))
+        if isinstance(left, int):
+            self.counter.points_left = left
+        elif header.isdigit():
+            self.counter.points_left = int(header)
 
     def mutate(
         self, query: str, variables: dict[str, Any], *, why: str, repeatable: bool = False
@@ -463,12 +516,15 @@ class GitHub:
             self._plan("POST", _route_of(self.graphql_endpoint, self.api_url), body, why)
             return {}, []
         try:
-            _, data = self._call("POST", self.graphql_endpoint, why=why, body=body, idempotent=repeatable)
+            headers, data = self._call(
+                "POST", self.graphql_endpoint, why=why, body=body, idempotent=repeatable
+            )
         except _Ambiguous as exc:
             raise GitHubError(
                 f"GitHub failed while sending the changes to {why} ({exc}); they may or may not have "
                 "been applied (re-running is safe: gh-ops finds what was applied)"
             ) from None
+        self._count_points(headers, None)
         errors = [e for e in data.get("errors") or [] if isinstance(e, dict)]
         return data.get("data") or {}, errors
 
@@ -751,6 +807,17 @@ class GitHub:
 
 
 # --- helpers -------------------------------------------------------------------------------
+
+
+def _graphql_rate_limited(data: Any) -> bool:
+    """GitHub's answer to a query once the hour's points are spent: 200 with a RATE_LIMITED error
+    (spelled RATE_LIMIT at times, with the code graphql_rate_limit)."""
+    errors = data.get("errors") if isinstance(data, dict) else None
+    return isinstance(errors, list) and any(
+        isinstance(e, dict)
+        and (e.get("type") in ("RATE_LIMITED", "RATE_LIMIT") or e.get("code") == "graphql_rate_limit")
+        for e in errors
+    )
 
 
 def _is_mutation(body: Any) -> bool:

@@ -22,6 +22,63 @@ def owner_name(repo: str) -> dict[str, str]:
     return {"owner": owner, "name": name}
 
 
+# --- what a read costs --------------------------------------------------------------------------
+
+# Asked in every query (gh_ops.github adds it): the points GitHub charged and what the hour has left.
+RATE_LIMIT_ALIAS = "ghOpsRateLimit"
+_RATE_LIMIT_FIELD = f"{RATE_LIMIT_ALIAS}: rateLimit {{ cost remaining resetAt }}\n"
+
+
+def with_rate_limit(document: str) -> str:
+    """The query with `rateLimit { cost remaining resetAt }` (aliased) added to its root selection.
+
+    Finds the operation's opening brace after its name and variable definitions, skipping strings
+    and comments; a document that is not one query (a mutation, or anything it cannot place the
+    field in) is returned unchanged.
+    """
+    i, n = 0, len(document)
+    depth = 0  # parentheses: variable definitions
+
+    def skip_ignored(k: int) -> int:
+        while k < n:
+            if document[k] == "#":
+                end = document.find("\n", k)
+                k = n if end < 0 else end + 1
+            elif document[k] in " \t\r\n,":
+                k += 1
+            else:
+                break
+        return k
+
+    i = skip_ignored(0)
+    if document.startswith("{", i):
+        return document[: i + 1] + _RATE_LIMIT_FIELD + document[i + 1 :]
+    if not (document.startswith("query", i) and (i + 5 == n or not document[i + 5].isalnum())):
+        return document
+    i += 5
+    while i < n:
+        ch = document[i]
+        if ch == '"':
+            end = document.find('"', i + 1)
+            while end > 0 and document[end - 1] == "\\":
+                end = document.find('"', end + 1)
+            if end < 0:
+                return document
+            i = end + 1
+            continue
+        if ch == "#":
+            i = skip_ignored(i)
+            continue
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "{" and depth == 0:
+            return document[: i + 1] + "\n  " + _RATE_LIMIT_FIELD + document[i + 1 :]
+        i += 1
+    return document
+
+
 # --- composed mutations ------------------------------------------------------------------------
 
 # The writes for one pull request (RFCs, yolo merges), as fields of one mutation (GitHub runs them

@@ -172,7 +172,15 @@ def test_every_step_runs_in_bash() -> None:
 
 def test_outputs_come_from_the_run_step() -> None:
     outputs = load_action()["outputs"]
-    assert set(outputs) == {"issue-numbers", "issue-urls", "result"}
+    assert set(outputs) == {
+        "issue-numbers",
+        "issue-urls",
+        "result",
+        "github-reads",
+        "github-writes",
+        "graphql-points",
+        "graphql-points-left",
+    }
     for name, output in outputs.items():
         assert output["value"] == f"${{{{ steps.run.outputs.{name} }}}}"
 

@@ -25,7 +25,7 @@ from gh_ops import github as gh_module
 from gh_ops.context import Run
 from gh_ops.errors import EXIT_GITHUB, GitHubError
 from gh_ops.github import GitHub, PlannedWrite, RetryPolicy, graphql_url_for, web_url_for
-from gh_ops.gql import mutation, repeatable
+from gh_ops.gql import mutation, repeatable, with_rate_limit
 
 REPO = "acme/widgets"
 ISSUES = f"/repos/{REPO}/issues"
@@ -1253,7 +1253,8 @@ def test_graphql_returns_data_and_counts_a_query_as_a_read(fake: FakeGitHub, gh:
     assert gh.graphql(VIEWER, {"n": 1}, why="read the viewer") == {"viewer": {"login": "octocat"}}
     assert seen == [{"n": 1}]
     (request,) = fake.requests
-    assert request.json == {"query": VIEWER, "variables": {"n": 1}}
+    # Every query also asks what it cost (gh_ops.gql.with_rate_limit).
+    assert request.json == {"query": with_rate_limit(VIEWER), "variables": {"n": 1}}
     assert request.headers["Authorization"].endswith(TOKEN)
     assert len(fake.reads) == 1 and fake.writes == []
     assert (gh.counter.reads, gh.counter.writes) == (1, 0)

@@ -37,6 +37,8 @@ from graphql import (
 from graphql.language import DocumentNode, Visitor, visit
 from graphql.validation import NoUnusedFragmentsRule
 
+from gh_ops.gql import with_rate_limit
+
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE_DIR = ROOT / "gh_ops"
 SCHEMA_FILE = Path(__file__).resolve().parent / "fixtures" / "graphql-schema.graphql"
@@ -246,6 +248,20 @@ def test_every_graphql_document_validates_against_githubs_schema(
     assert errors == [], f"{document.where} ({document.id}) is not valid against GitHub's schema:\n" + (
         "\n".join(errors)
     )
+
+
+@pytest.mark.parametrize(
+    "document",
+    [pytest.param(d, id=d.id) for d in DOCUMENTS if d.text.lstrip().startswith("query")],
+)
+def test_every_query_still_validates_as_sent_with_its_cost_asked(
+    schema: GraphQLSchema, document: Document
+) -> None:
+    """gh_ops.github adds `rateLimit { cost remaining resetAt }` to each query it sends."""
+    sent = with_rate_limit(document.text)
+    assert sent != document.text, f"{document.where}: the cost was not added to {document.id}"
+    errors = validation_errors(schema, sent, POOL)
+    assert errors == [], f"{document.where} ({document.id}) as sent:\n" + "\n".join(errors)
 
 
 def test_every_graphql_call_sends_a_document_the_harness_can_see() -> None:

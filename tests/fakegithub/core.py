@@ -13,7 +13,7 @@ from typing import Any
 
 import responses
 
-from .dispatch import Dispatch, RecordedRequest, _derive_urls, _not_found
+from .dispatch import RATE_LIMIT, Dispatch, RecordedRequest, _derive_urls, _not_found
 from .failures import FailureInjection, _Failure, _FieldFailure, _Hook
 from .graphql import STATE_OPERATIONS, GraphqlApi
 from .render import RestRendering
@@ -75,6 +75,10 @@ class FakeGitHub(Dispatch, FailureInjection, RestApi, RestRendering, GraphqlApi)
         self.association_index_builds = 0  # how often _associated built an index (tests bound it)
         self._rate_used = {"core": 0, "graphql": 0}
         self._rate_reset: int | None = None
+        # GraphQL points per hour (5,000 for a token; a workflow's GITHUB_TOKEN has 1,000), and what
+        # the request being served is charged (tests/fakegithub/cost.py).
+        self.graphql_points_limit = RATE_LIMIT
+        self._charge = 0
         self._ids = {
             kind: itertools.count(start)
             for kind, start in {

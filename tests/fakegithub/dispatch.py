@@ -38,6 +38,7 @@ class RecordedRequest:
     headers: CaseInsensitiveDict[str]
     url: str = ""
     status: int | None = None
+    points: int = 0  # GraphQL rate-limit points GitHub charged (0 for REST, and for a refused query)
 
     @property
     def is_graphql(self) -> bool:
@@ -169,6 +170,11 @@ class Dispatch:
         """Recorded POST/PATCH/PUT/DELETE requests and GraphQL mutations."""
         return [r for r in self.requests if r.is_write]
 
+    @property
+    def points_spent(self) -> int:
+        """The GraphQL rate-limit points charged for the requests recorded (tests/fakegithub/cost.py)."""
+        return sum(r.points for r in self.requests)
+
     def clear_requests(self) -> None:
         """Forget the request log (e.g. after API-driven setup)."""
         self.requests.clear()
@@ -201,8 +207,10 @@ class Dispatch:
             req = self._parse(route, prepared)
             record = RecordedRequest(req.method, req.path, dict(req.query), req.json, req.headers, req.url)
             self.requests.append(record)
+            self._charge = 0
             status, headers, body = self._serve(route, req, is_write=record.is_write)
             record.status = status
+            record.points = self._charge
             return self._finish(route, status, headers, body)
 
     def _parse(self, route: _Route, prepared: PreparedRequest) -> _Req:
@@ -279,24 +287,37 @@ class Dispatch:
             )
         raise _HttpError(401, "Requires authentication")
 
+    def spend_graphql_points(self, used: int, *, reset_in: int = 3600) -> None:
+        """Start an hourly window `reset_in` seconds from its end with `used` GraphQL points spent
+        (of `graphql_points_limit`): a run that begins with little left, as after another job."""
+        self._rate_reset = int(_utc(self.clock()).timestamp()) + reset_in
+        self._rate_used = {"core": 0, "graphql": used}
+
+    def _rate_window(self) -> int:
+        """The current hourly window's reset time (a fresh window once it passed, like GitHub's)."""
+        now = int(_utc(self.clock()).timestamp())
+        if self._rate_reset is None or now >= self._rate_reset:
+            self._rate_reset = now + 3600
+            self._rate_used = {"core": 0, "graphql": 0}
+        return self._rate_reset
+
     def _finish(
         self, route: _Route, status: int, extra: dict[str, str], body: Any
     ) -> tuple[int, dict[str, str], str]:
         """Attach the headers every GitHub response carries and serialise the body."""
-        resource = "core" if route.repo_scoped else "graphql"
-        now = int(_utc(self.clock()).timestamp())
-        if self._rate_reset is None or now >= self._rate_reset:
-            # A fresh hourly window, like GitHub's primary rate limit.
-            self._rate_reset = now + 3600
-            self._rate_used = {"core": 0, "graphql": 0}
-        self._rate_used[resource] += 1
+        graphql = route.pattern == "/graphql"
+        resource = "graphql" if graphql else "core"
+        self._rate_window()
+        # GraphQL's window counts points (charged by _graphql); REST's, requests.
+        self._rate_used[resource] += self._charge if graphql else 1
         used = self._rate_used[resource]
+        limit = self.graphql_points_limit if graphql else RATE_LIMIT
         request_no = next(self._ids["request"])
         headers = {
             "x-github-api-version-selected": "2022-11-28",
             "x-github-media-type": "github.v3; format=json",
-            "x-ratelimit-limit": str(RATE_LIMIT),
-            "x-ratelimit-remaining": str(max(0, RATE_LIMIT - used)),
+            "x-ratelimit-limit": str(limit),
+            "x-ratelimit-remaining": str(max(0, limit - used)),
             "x-ratelimit-reset": str(self._rate_reset),
             "x-ratelimit-used": str(used),
             "x-ratelimit-resource": resource,

@@ -8,7 +8,7 @@ import copy
 import functools
 import re
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -31,6 +31,7 @@ from graphql import (
     validate,
 )
 
+from .cost import points
 from .dispatch import _HttpError, _operation_name, _Req, _Resp
 from .state import (
     GRAPHQL_SCHEMA_FILE,
@@ -108,6 +109,25 @@ class GraphqlApi:
         if not isinstance(variables, dict):
             raise _HttpError(400, "Variables are invalid JSON.")
         operation_name = data.get("operationName")
+        self._charge = _cost(query, variables)
+        reset = self._rate_window()
+        if self._rate_used["graphql"] + self._charge > self.graphql_points_limit:
+            # GitHub answers 200 with a RATE_LIMITED error (and charges nothing) once the hour's
+            # points are spent.
+            self._charge = 0
+            return (
+                200,
+                {"x-ratelimit-remaining": "0", "x-ratelimit-reset": str(reset)},
+                {
+                    "errors": [
+                        {
+                            "type": "RATE_LIMITED",
+                            "code": "graphql_rate_limit",
+                            "message": "API rate limit already exceeded for user ID 1.",
+                        }
+                    ]
+                },
+            )
         handler = self._graphql_handler(query, operation_name)
         if handler is None:
             if (operation_name or _operation_name(query)) in self._state_operations:
@@ -207,6 +227,14 @@ class _GqlError(Exception):
     def __init__(self, message: str, type_: str = "NOT_FOUND") -> None:
         super().__init__(message)
         self.type = type_
+
+
+def _cost(query: str, variables: dict[str, Any]) -> int:
+    """The points GitHub charges for a document (1 when it cannot be parsed or sized)."""
+    try:
+        return points(query, variables)
+    except (GraphQLError, AssertionError, TypeError, ValueError):
+        return 1
 
 
 def _unresolvable(node_id: Any) -> _GqlError:
@@ -836,6 +864,21 @@ class _GqlQuery:
         if repo is None:
             raise _GqlError(f"Could not resolve to a Repository with the name '{owner}/{name}'.")
         return _GqlRepository(self._fake, repo)
+
+    def rateLimit(self, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
+        """This query's cost and what is left of the hour's points once it is paid."""
+        _modelled(info, "dryRun")
+        fake = self._fake
+        reset = fake._rate_window()
+        used = fake._rate_used["graphql"] + fake._charge
+        return {
+            "cost": fake._charge,
+            "limit": fake.graphql_points_limit,
+            "remaining": max(0, fake.graphql_points_limit - used),
+            "used": used,
+            "resetAt": iso(datetime.fromtimestamp(reset, UTC)),
+            "nodeCount": 0,
+        }
 
     def node(self, info: GraphQLResolveInfo, id: str) -> Any:
         found = self._fake._node(id)
