@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from gh_ops import actions_io
-from gh_ops.errors import GitHubError, RepositoriesFailed, UsageError
+from gh_ops.errors import GitHubError, RateLimited, RepositoriesFailed, UsageError
 
 if TYPE_CHECKING:  # keep `gh-ops --help` free of PyGithub
     from gh_ops.config import Config
@@ -245,32 +245,82 @@ Result = TypeVar("Result")
 
 @dataclass
 class PerRepository(Generic[Result]):
-    """What a run over several repositories got from each: results, and where GitHub failed."""
+    """What a run over several repositories got from each: results, where GitHub failed, and the
+    repositories a spent rate limit kept it from starting."""
 
     results: dict[str, Result] = field(default_factory=dict)
     failures: dict[str, GitHubError] = field(default_factory=dict)
+    not_started: list[str] = field(default_factory=list)
 
     def raise_failures(self) -> None:
-        """Exit 3 listing each repository GitHub failed for (call it once the rest is reported)."""
-        if self.failures:
-            raise RepositoriesFailed(self.failures, len(self.results) + len(self.failures))
+        """Exit 3 listing each repository GitHub failed for (call it once the rest is reported);
+        after a spent rate limit, also those not started, and the command that resumes."""
+        if self.failures or self.not_started:
+            stopped = next((e for e in self.failures.values() if isinstance(e, RateLimited)), None)
+            resume = None
+            if stopped is not None:
+                left = [repo for repo, exc in self.failures.items() if isinstance(exc, RateLimited)]
+                resume = resume_command([*left, *self.not_started])
+            total = len(self.results) + len(self.failures) + len(self.not_started)
+            raise RepositoriesFailed(
+                self.failures, total, not_started=self.not_started, covered=list(self.results), resume=resume
+            )
 
 
 def each_repository(repos: list[str], work: Callable[[str], Result], *, info: Say) -> PerRepository[Result]:
-    """`work` on each repository in turn. GitHub failing for one (exit 3: an outage, a permission,
-    a rate limit) does not stop the others: the command reports what the others gave, then calls
-    `raise_failures`. One repository alone fails as it happens. A usage error (exit 2) stops at
-    once: the same mistake would fail every repository."""
+    """`work` on each repository in turn. GitHub failing for one (exit 3: an outage, a permission)
+    does not stop the others: the command reports what the others gave, then calls
+    `raise_failures`. A spent rate limit (RateLimited: it comes back later than a run waits) stops
+    the run there, as every other repository would fail the same way. One repository alone fails
+    as it happens. A usage error (exit 2) stops at once: the same mistake would fail every
+    repository."""
     if len(repos) == 1:
         return PerRepository({repos[0]: work(repos[0])})
     done: PerRepository[Result] = PerRepository()
-    for repo in repos:
+    for index, repo in enumerate(repos):
         try:
             done.results[repo] = work(repo)
+        except RateLimited as exc:
+            done.failures[repo] = exc
+            done.not_started = repos[index + 1 :]
+            info(f"{repo}: {exc.message}; stopping here ({len(done.not_started)} repositories not started)")
+            break
         except GitHubError as exc:
             done.failures[repo] = exc
             info(f"{repo}: GitHub failed, going on (listed at the end): {exc.message}")
     return done
+
+
+def resume_command(repos: list[str]) -> str:
+    """The command line that runs the current command again on these repositories only: its words
+    and options as given, with --org and --repo replaced by one --repo per repository."""
+    import shlex
+
+    import click
+
+    ctx = click.get_current_context(silent=True)
+    words: list[str] = []
+    while ctx is not None:
+        params = []
+        for param in ctx.command.params:
+            if not isinstance(param, click.Option) or param.name in ("org", "repo", "repos", "help"):
+                continue
+            value = ctx.params.get(param.name or "")
+            source = ctx.get_parameter_source(param.name or "")
+            if source is not click.core.ParameterSource.COMMANDLINE or value in (None, False, ()):
+                continue
+            flag = max(param.opts, key=len)
+            if param.is_flag:
+                params.append(flag)
+            else:
+                for item in value if param.multiple else [value]:
+                    params += [flag, str(item)]
+        name = ctx.info_name if ctx.parent is not None else "gh-ops"  # however it was started
+        words = [name or "gh-ops", *params, *words]
+        ctx = ctx.parent
+    for repo in repos:
+        words += ["--repo", repo]
+    return shlex.join(words)
 
 
 def org_repositories(gh: GitHub, org: str, *, say: Say) -> list[str]:

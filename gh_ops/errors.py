@@ -122,10 +122,26 @@ class RateLimited(GitHubError):
 
 class RepositoriesFailed(GitHubError):
     """GitHub failed for some of the repositories a run went through; it went on with the others and
-    lists each failure once all had their turn."""
+    lists each failure once all had their turn. After a spent rate limit it stopped instead: it lists
+    what it covered, what it did not start, and the command that resumes."""
 
-    def __init__(self, failures: dict[str, GitHubError], total: int) -> None:
-        super().__init__(f"GitHub failed for {len(failures)} of {total} repositories; the others were done")
+    def __init__(
+        self,
+        failures: dict[str, GitHubError],
+        total: int,
+        *,
+        not_started: list[str] | None = None,
+        covered: list[str] | None = None,
+        resume: str | None = None,
+    ) -> None:
+        self.not_started = not_started or []
+        self.covered = covered or []
+        self.resume = resume
+        if self.not_started or resume:
+            message = f"GitHub's rate limit stopped the run after {len(self.covered)} of {total} repositories"
+        else:
+            message = f"GitHub failed for {len(failures)} of {total} repositories; the others were done"
+        super().__init__(message)
         self.failures = failures
 
     def lines(self) -> list[str]:
@@ -134,7 +150,14 @@ class RepositoriesFailed(GitHubError):
             first, *rest = exc.lines()
             out.append(f"- {repo}: {first}")
             out += [f"  {line}" for line in rest if not line.startswith("Re-running is safe")]
-        out.append("Re-running is safe: gh-ops skips what already exists.")
+        if self.resume is not None:
+            covered = ", ".join(self.covered) or "none"
+            out.append(f"Covered: {covered}")
+            if self.not_started:
+                out.append(f"Not started: {', '.join(self.not_started)}")
+            out.append(f"Resume once the limit resets with: {self.resume}")
+        else:
+            out.append("Re-running is safe: gh-ops skips what already exists.")
         return out
 
 
