@@ -119,6 +119,18 @@ class RateLimited(GitHubError):
         super().__init__(message, status=status)
         self.resets_at = resets_at
 
+    def lines(self) -> list[str]:
+        out = super().lines()
+        when = f" at {self.resets_at:%H:%M} UTC" if self.resets_at else ""
+        resume = (
+            f"Resume once the limit resets{when}: run the same command again; it goes on from what is done."
+        )
+        if out and out[-1].startswith("Re-running is safe"):
+            out[-1] = resume
+        else:
+            out.append(resume)
+        return out
+
 
 class RepositoriesFailed(GitHubError):
     """GitHub failed for some of the repositories a run went through; it went on with the others and

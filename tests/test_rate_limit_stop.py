@@ -70,3 +70,16 @@ def test_other_failures_still_go_on_with_the_other_repositories(
     assert "GitHub failed for 1 of 4 repositories; the others were done" in result.stderr
     assert "Resume" not in result.stderr
     assert {"P0"} <= {label["name"] for label in fake.labels("acme/r4")}
+
+
+def test_a_spent_hour_in_a_single_repository_run_says_when_and_how_to_resume(
+    fake: FakeGitHub, checkout: Callable[[str, str], Path]
+) -> None:
+    checkout(CONFIG, REPOS[0])
+    fake.primary_rate_limit("POST", r"/repos/acme/r1/labels$", reset_in=3000)
+    result = CliRunner().invoke(main, ["priority", "labels"])
+    assert result.exit_code == 3, result.output
+    assert "Done before the failure: nothing" in result.stderr
+    assert "Not done: create P0; create P1;" in result.stderr
+    assert "Resume once the limit resets at 12:50 UTC: run the same command again" in result.stderr
+    assert "Re-running is safe" not in result.stderr
