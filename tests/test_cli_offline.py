@@ -131,7 +131,7 @@ def test_preview_uses_the_embedded_example() -> None:
     assert "using the embedded example config" in result.stderr
     assert header(result) == {
         "title": WEB_TITLE,
-        "labels": "sprint, team/web",
+        "labels": "sprint, team/web, gh-ops:sprint",
         "assignees": "alice",
         "milestone": "-",
     }
@@ -167,7 +167,7 @@ def test_preview_other_team() -> None:
     assert result.exit_code == 0
     assert header(result) == {
         "title": "Team Infra · Sprint 24 · 23 Nov – 6 Dec 2026",
-        "labels": "sprint",
+        "labels": "sprint, gh-ops:sprint",
         "assignees": "dave",
         "milestone": "-",
     }
@@ -274,7 +274,7 @@ def test_preview_uses_the_repository_config_and_templates(empty_dir: Path) -> No
     assert "embedded example" not in result.output
     assert header(result) == {
         "title": "Team Web / 23 Nov",
-        "labels": "sprint, team/web, retro",
+        "labels": "sprint, team/web, retro, gh-ops:sprint",
         "assignees": "alice",
         "milestone": "-",
     }

@@ -983,6 +983,7 @@ sprint:
   labels: [ritual]
   close_previous: false
   goals_heading: Objectives
+  kind_label: bot/ritual
 people:
   repo: acme/people
 onboarding:
@@ -1058,7 +1059,13 @@ yolo:
     assert config.templates_dir == tmp_path / "tpl"
     assert config.teams["web"] == Team("web", "Web", "alice", ("alice",), ("team/web",), "UTC")
     assert config.section(SprintSettings) == SprintSettings(
-        True, "retro.md", ("ritual",), False, "Objectives", {"web": SprintSchedule(3, date(2026, 2, 2), 5)}
+        True,
+        "retro.md",
+        ("ritual",),
+        False,
+        "Objectives",
+        {"web": SprintSchedule(3, date(2026, 2, 2), 5)},
+        kind_label="bot/ritual",
     )
     assert config.section(PeopleSettings) == PeopleSettings(
         "acme/people",

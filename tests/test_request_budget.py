@@ -27,8 +27,11 @@ def test_sprint_open_for_five_teams_stays_within_budget() -> None:
     # its reads are the listing and one check of which account the token acts as, plus one read of
     # each previous issue right before its link: a PATCH replaces the whole body and GitHub has no
     # conditional write, so the body as it is then is the minimum needed not to lose an edit.
-    assert figures["first run (5 teams, no previous issue)"] == (2, 5)
-    assert figures["next sprint (5 opens + 5 link-and-close)"] == (7, 10)
+    # The listing is two: the issues with the sprint kind label (all a repeated run reads, however
+    # busy the repository), then, as the new sprint's issues are not among them, the bot's recent
+    # issues, so that one opened without the label (by an older gh-ops) is never opened again.
+    assert figures["first run (5 teams, no previous issue)"] == (3, 5)
+    assert figures["next sprint (5 opens + 5 link-and-close)"] == (8, 10)
 
 
 def test_rfc_check_and_remind_stay_within_budget() -> None:

@@ -178,12 +178,20 @@ def build_context(
 
 
 def issue_fields(
-    rendered: RenderedIssue, team: Team, config_labels: tuple[str, ...]
+    rendered: RenderedIssue, team: Team, config_labels: tuple[str, ...], kind_label: str
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Labels (config, team, template) and assignees (lead first, then the template's), de-duplicated."""
+    """Labels (config, team, template, then the kind label gh-ops finds its issues by, unless one of
+    those is already it) and assignees (lead first, then the template's), de-duplicated."""
     labels = tuple(dict.fromkeys((*config_labels, *team.labels, *rendered.labels)))
+    if not has_label(labels, kind_label):
+        labels += (kind_label,)
     assignees = tuple(dict.fromkeys((team.lead, *rendered.assignees)))
     return labels, assignees
+
+
+def has_label(labels: tuple[str, ...], name: str) -> bool:
+    """GitHub compares label names in any case."""
+    return name.casefold() in (label.casefold() for label in labels)
 
 
 def sprint_marker(team: Team, sprint: Sprint) -> str:
@@ -216,7 +224,8 @@ PREVIOUS_LOOKBACK = 2  # a missed sprint is bridged: sprint N follows N-1, or el
 
 @dataclass
 class Listing:
-    """Trusted sprint issues found by one newest-first listing of the bot's issues."""
+    """Trusted sprint issues found by a newest-first listing (the issues with the kind label, or
+    else the recent issues of every trusted author)."""
 
     by_key: dict[tuple[str, str], Issue] = field(default_factory=dict)  # (team, period) -> oldest issue
     number_of: dict[int, int] = field(default_factory=dict)  # issue number -> sprint number

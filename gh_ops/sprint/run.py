@@ -4,6 +4,8 @@ closed) in one PATCH. Safe to run daily, twice, or late."""
 
 from __future__ import annotations
 
+import heapq
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
@@ -23,6 +25,7 @@ from gh_ops.sprint.rules import (
     build_context,
     check_sizes,
     due_sprint,
+    has_label,
     issue_fields,
     link_section,
     previous_issue_context,
@@ -62,26 +65,38 @@ class TeamOutcome:
         }
 
 
-def _list_sprint_issues(
-    gh: GitHub, config: Config, repo: str, teams: list[Team], due: dict[str, Sprint], warn: Say
-) -> Listing:
-    """Read the trusted sprint issues that matter for the due sprints, paging no further than needed."""
+def _listing_cutoff(config: Config, teams: list[Team], due: dict[str, Sprint]) -> datetime:
+    """How far back a sprint issue that matters can have been opened.
+
+    An issue for sprint K cannot have been opened before K's start minus a whole cadence (the
+    largest open_days_before allowed, even if the setting was larger when it was opened), nor can
+    the oldest sprint we look back to. Once a listing is older than that, it stops paging."""
     schedules = config.section(SprintSettings).schedules
-    listing = Listing()
-    creator = config.bot if not config.trusted_authors else None
-    # An issue for sprint K cannot have been opened before K's start minus a whole cadence (the
-    # largest open_days_before allowed, even if the setting was larger when it was opened), nor
-    # can the oldest sprint we look back to. Once the listing is older than that, stop paging.
     earliest: list[date] = []
     for team in teams:
         if team.key in due and team.key in schedules:
             schedule = schedules[team.key]
             oldest = sprint_by_number(schedule, max(1, due[team.key].number - PREVIOUS_LOOKBACK))
             earliest.append(oldest.start - timedelta(days=schedule.cadence_days))
-    cutoff = datetime.combine(min(earliest) - timedelta(days=1), time.min, tzinfo=UTC)
-    for issue in gh.list_issues(repo, state="all", creator=creator):
+    return datetime.combine(min(earliest) - timedelta(days=1), time.min, tzinfo=UTC)
+
+
+def _until(issues: Iterable[Issue], cutoff: datetime) -> Iterator[Issue]:
+    """A newest-first listing up to its first issue opened before `cutoff` (no page further)."""
+    for issue in issues:
         if issue.created_at is not None and issue.created_at < cutoff:
-            break
+            return
+        yield issue
+
+
+def _newest_first(issue: Issue) -> tuple[datetime, int]:
+    return (issue.created_at or datetime.max.replace(tzinfo=UTC), issue.number)
+
+
+def _read_listing(issues: Iterable[Issue], config: Config) -> tuple[Listing, list[str]]:
+    """The trusted sprint issues of a newest-first listing, and a warning per duplicate."""
+    listing, warnings = Listing(), []
+    for issue in issues:
         if not config.trusted(issue.author):
             continue  # anyone can paste a marker; only the bot's issues count
         mark = read_marker(issue.body)
@@ -92,7 +107,7 @@ def _list_sprint_issues(
             continue
         key = (mark[1].get("team", ""), mark[1].get("period", ""))
         if key in listing.by_key:
-            warn(
+            warnings.append(
                 f"two sprint issues for team {key[0]} starting {key[1]}: #{issue.number} and "
                 f"#{listing.by_key[key].number}; using the older one, #{issue.number}"
             )
@@ -100,6 +115,41 @@ def _list_sprint_issues(
         number = mark[1].get("number", "")
         if number.isdigit():
             listing.number_of[issue.number] = int(number)
+    return listing, warnings
+
+
+def _list_sprint_issues(
+    gh: GitHub, config: Config, repo: str, due: dict[str, Sprint], cutoff: datetime, say: Say, warn: Say
+) -> Listing:
+    """Read the trusted sprint issues that matter for the due sprints, paging no further than needed.
+
+    The issues with the kind label come first: one page, whoever opened them and however many
+    issues the repository has (the list API cannot filter by more than one creator, so with
+    trusted_authors a listing by creator would be everyone's issues). Only when a due sprint's issue
+    is not among them (none is open yet, or an older gh-ops opened it without the label, or someone
+    took the label off) are the recent issues of each trusted account read as well, so that no
+    issue is ever opened twice."""
+    kind = config.section(SprintSettings).kind_label
+    creator = config.bot if not config.trusted_authors else None
+    labelled = gh.list_issues(repo, state="all", creator=creator, labels=(kind,))
+    listing, warnings = _read_listing(_until(labelled, cutoff), config)
+    missing = [
+        f"team {key}'s sprint {sprint.number}"
+        for key, sprint in due.items()
+        if (key, sprint.period) not in listing.by_key
+    ]
+    if missing:
+        authors: dict[str, str] = {}  # GitHub compares logins in any case: one listing each
+        for login in (config.bot, *config.trusted_authors):
+            authors.setdefault(login.casefold(), login)
+        say(
+            f"no issue labelled {kind} for {', '.join(missing)}: looking through the recent issues "
+            f"of {', '.join(authors.values())} as well (for an issue opened without the label)"
+        )
+        recent = [_until(gh.list_issues(repo, state="all", creator=a), cutoff) for a in authors.values()]
+        listing, warnings = _read_listing(heapq.merge(*recent, key=_newest_first, reverse=True), config)
+    for warning in warnings:
+        warn(warning)
     return listing
 
 
@@ -110,6 +160,21 @@ class _Planned:
     labels: tuple[str, ...] = ()
     assignees: tuple[str, ...] = ()
     milestone: int | None = None
+    # Found without the kind label (an older gh-ops opened them, or someone took it off): labelled
+    # before anything else is written, so that the next run finds them in its one read.
+    unlabelled: tuple[Issue, ...] = ()
+
+    def label_step(self, issue: Issue, kind_label: str) -> str:
+        return f"team {self.outcome.team.key}: label #{issue.number} {kind_label}"
+
+    def open_step(self) -> str:
+        assert self.outcome.sprint is not None
+        return f"team {self.outcome.team.key}: open sprint {self.outcome.sprint.number} issue"
+
+    def steps(self, kind_label: str) -> list[str]:
+        """Its writes before any link, in order (for the failure report)."""
+        labels = [self.label_step(issue, kind_label) for issue in self.unlabelled]
+        return labels + ([self.open_step()] if self.rendered is not None else [])
 
 
 def _plan(
@@ -121,11 +186,13 @@ def _plan(
     now: datetime,
     teams: list[Team],
     due: dict[str, Sprint],
+    say: Say,
     warn: Say,
 ) -> list[_Planned]:
     """Read what exists and render every missing issue before anything is written."""
     settings = config.section(SprintSettings)
-    listing = _list_sprint_issues(gh, config, repo, teams, due, warn)
+    cutoff = _listing_cutoff(config, teams, due)
+    listing = _list_sprint_issues(gh, config, repo, due, cutoff, say, warn)
     plans: list[_Planned] = []
     milestones: dict[str, int] | None = None
     for team in teams:
@@ -139,6 +206,10 @@ def _plan(
             )
         )
         plans.append(plan)
+        needed = [plan.outcome.issue] if plan.outcome.issue is not None else []
+        if previous is not None and NEXT_LINK_MARKER not in previous.body:
+            needed.append(previous)  # still to be linked: a re-run after a failure must find it
+        plan.unlabelled = tuple(i for i in needed if not has_label(i.labels, settings.kind_label))
         if plan.outcome.issue is not None:
             continue
         previous_ctx = None
@@ -161,7 +232,7 @@ def _plan(
             continue
         plan.rendered = rendered
         check_sizes(rendered, f"{sprint_marker(team, sprint)}\n{rendered.body}", settings.template)
-        plan.labels, plan.assignees = issue_fields(rendered, team, settings.labels)
+        plan.labels, plan.assignees = issue_fields(rendered, team, settings.labels, settings.kind_label)
         if rendered.milestone:
             if milestones is None:
                 milestones = {m.title: m.number for m in gh.list_milestones(repo)}
@@ -201,23 +272,28 @@ def open_sprint_issues(ctx: Context, repo: str, team_keys: tuple[str, ...]) -> l
 
     gh, renderer = ctx.github(), Renderer(config.templates_dir)
     plans = _plan(
-        gh=gh, config=config, renderer=renderer, repo=repo, now=now, teams=teams, due=due, warn=warn
+        gh=gh, config=config, renderer=renderer, repo=repo, now=now, teams=teams, due=due, say=say, warn=warn
     )
-    progress = Progress(
-        pending=[
-            f"team {p.outcome.team.key}: open sprint {p.outcome.sprint.number} issue"
-            for p in plans
-            if p.rendered is not None and p.outcome.sprint
-        ]
-    )
-    if progress.pending:
+    kind = config.section(SprintSettings).kind_label
+    progress = Progress(pending=[step for plan in plans for step in plan.steps(kind)])
+    if any(plan.rendered is not None for plan in plans):
         check_token_account(gh, config, "sprint issues")
     try:
         for plan in plans:
             outcome, team, sprint = plan.outcome, plan.outcome.team, plan.outcome.sprint
             assert sprint is not None
+            for issue in plan.unlabelled:
+                step = plan.label_step(issue, kind)
+                say(
+                    f"{team.key}: {'would label' if gh.dry_run else 'labelling'} #{issue.number} {kind} "
+                    "(found without it), so that the next run finds it in one read"
+                )
+                gh.add_labels(repo, issue.number, (kind,), why=f"label sprint issue #{issue.number} {kind}")
+                progress.pending.remove(step)
+                if not gh.dry_run:
+                    progress.done.append(step)
             if plan.rendered is not None:
-                step = f"team {team.key}: open sprint {sprint.number} issue"
+                step = plan.open_step()
                 mark = sprint_marker(team, sprint)
                 verb = "would open" if gh.dry_run else "opening"
                 say(

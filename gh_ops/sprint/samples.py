@@ -126,7 +126,7 @@ def preview(request: PreviewRequest) -> RenderedIssue:
         request.note("(preview is offline: the previous sprint issue and its goals are sample data)")
     context = apply_overrides(context, request.overrides)
     rendered = Renderer(config.templates_dir).render_issue(settings.template, context)
-    labels, assignees = issue_fields(rendered, team, settings.labels)
+    labels, assignees = issue_fields(rendered, team, settings.labels, settings.kind_label)
     return RenderedIssue(rendered.title, rendered.body, labels, assignees, rendered.milestone)
 
 

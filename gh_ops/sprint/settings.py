@@ -33,6 +33,14 @@ class SprintSettings:
     close_previous: bool = True
     goals_heading: str = "Goals"
     schedules: dict[str, SprintSchedule] = field(default_factory=dict)  # by team key; absent: no sprints
+    # On every sprint issue gh-ops opens, whatever `labels` says: the issue listing filters by it,
+    # so finding the sprint issues costs one read however many issues the repository holds.
+    kind_label: str = "gh-ops:sprint"
+
+    def managed_labels(self) -> dict[str, str]:
+        """The label gh-ops puts on its sprint issues and finds them by (a section that also put it
+        on, or took it off, other issues would make every run read more, or open a duplicate)."""
+        return {self.kind_label: "sprint.kind_label"} if self.configured else {}
 
 
 def build(source: Source) -> SprintSettings:
@@ -53,6 +61,7 @@ def build(source: Source) -> SprintSettings:
         configured=True,
         template=raw.get("template", defaults.template),
         labels=tuple(raw.get("labels", defaults.labels)),
+        kind_label=raw.get("kind_label", defaults.kind_label),
         close_previous=raw.get("close_previous", defaults.close_previous),
         goals_heading=raw.get("goals_heading", defaults.goals_heading),
         schedules=schedules,
@@ -132,6 +141,18 @@ DEFS: dict[str, Any] = {
                 "default": [
                     "sprint",
                 ],
+            },
+            "kind_label": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 50,
+                "pattern": "^[^,]+$",
+                "x-expect": "a label name of 1 to 50 characters without a comma",
+                "description": (
+                    "Label gh-ops puts on every sprint issue it opens and finds them by, so a run "
+                    "reads one page however many issues the repository has. Default: gh-ops:sprint."
+                ),
+                "default": "gh-ops:sprint",
             },
             "close_previous": {
                 "type": "boolean",

@@ -19,6 +19,7 @@ from gh_ops.sprint.rules import NEXT_LINK_MARKER
 
 REPO = "acme/widgets"
 BOT = "github-actions[bot]"
+KIND_LABEL = "gh-ops:sprint"  # the default sprint.kind_label
 
 # The issue's example config, as shipped: teams web (New York) and infra (London), 2-week sprints.
 CONFIG = embedded_example_text()
@@ -58,7 +59,10 @@ def seed_sprint_issue(
     body_extra: str = "",
     state: str = "open",
     created: datetime | None = None,
+    kind_label: bool = True,
 ) -> dict:
+    """A sprint issue as gh-ops opens it (`kind_label=False`: as gh-ops opened it before it labelled
+    its sprint issues with KIND_LABEL)."""
     body = (
         f"<!-- gh-ops:sprint team={team} period={start} number={number} -->\n## Sprint {number}\n{body_extra}"
     )
@@ -68,7 +72,7 @@ def seed_sprint_issue(
         body=body,
         author=author,
         state=state,
-        labels=["sprint"],
+        labels=["sprint", KIND_LABEL] if kind_label else ["sprint"],
         created_at=created or datetime(2026, 11, 6, 7, tzinfo=UTC),
     )
 
@@ -92,7 +96,7 @@ def test_first_run_opens_one_issue_per_team_and_links_the_previous(fake: FakeGit
     assert set(opened) == {"web", "infra"}
     web = opened["web"]
     assert web["title"] == "Team Web · Sprint 24 · 23 Nov – 6 Dec 2026"
-    assert [label["name"] for label in web["labels"]] == ["sprint", "team/web"]
+    assert [label["name"] for label in web["labels"]] == [KIND_LABEL, "sprint", "team/web"]
     assert [a["login"] for a in web["assignees"]] == ["alice"]
     assert web["user"]["login"] == BOT
     assert read_marker(web["body"]) == ("sprint", {"team": "web", "period": "2026-11-23", "number": "24"})
@@ -103,10 +107,13 @@ def test_first_run_opens_one_issue_per_team_and_links_the_previous(fake: FakeGit
         after = fake.issue(REPO, prev["number"])
         assert after["state"] == "closed" and after["state_reason"] == "completed"
         assert f"continues in #{new['number']}" in after["body"]
-    # Cost: one listing for both teams, one identity check before writing, one write per issue,
-    # and per link-and-close the previous issue read just before its one write (a PATCH replaces
-    # the whole body: the body written must be the one there now).
+    # Cost: one listing of the sprint issues for both teams, and as sprint 24's issue is not among
+    # them, one of the bot's recent issues (for one opened without the label: no duplicate ever),
+    # one identity check before writing, one write per issue, and per link-and-close the previous
+    # issue read just before its one write (a PATCH replaces the whole body: the body written must
+    # be the one there now).
     assert [(r.method, r.path) for r in fake.requests] == [
+        ("GET", f"/repos/{REPO}/issues"),
         ("GET", f"/repos/{REPO}/issues"),
         ("GET", "/user"),
         ("POST", f"/repos/{REPO}/issues"),
@@ -116,7 +123,8 @@ def test_first_run_opens_one_issue_per_team_and_links_the_previous(fake: FakeGit
         ("GET", f"/repos/{REPO}/issues/{prev_infra['number']}"),
         ("PATCH", f"/repos/{REPO}/issues/{prev_infra['number']}"),
     ]
-    assert "GitHub requests: 4 read(s), 4 write(s)" in result.output
+    assert fake.requests[0].query["labels"] == KIND_LABEL and "labels" not in fake.requests[1].query
+    assert "GitHub requests: 5 read(s), 4 write(s)" in result.output
 
 
 def test_an_edit_to_the_previous_issue_during_the_run_survives_the_link(
@@ -312,7 +320,7 @@ def test_dry_run_writes_nothing_and_says_exactly_what_it_would_do(fake: FakeGitH
     planned = [line.strip() for line in result.output.splitlines() if line.startswith("    {")]
     create, patch = (json.loads(line) for line in planned)
     assert create["title"] == "Team Web · Sprint 24 · 23 Nov – 6 Dec 2026"
-    assert create["labels"] == ["sprint", "team/web"] and create["assignees"] == ["alice"]
+    assert create["labels"] == ["sprint", "team/web", KIND_LABEL] and create["assignees"] == ["alice"]
     assert create["body"].endswith("lines>")  # the body is summarised; --verbose prints it whole
     assert patch == {"body": patch["body"], "state": "closed", "state_reason": "completed"}
 
@@ -439,11 +447,18 @@ def test_paging_stops_once_the_listing_is_older_than_anything_wanted(fake: FakeG
         )
     fake.clear_requests()
     assert run("--team", "web").exit_code == 0
-    assert len([r for r in fake.reads if r.path == f"/repos/{REPO}/issues"]) == 1
+    # The sprint issues (none yet), then the bot's recent issues: one page, not its whole history.
+    assert [r.query.get("labels") for r in fake.reads if r.path == f"/repos/{REPO}/issues"] == [
+        KIND_LABEL,
+        None,
+    ]
 
 
 def test_an_existing_issue_beyond_the_first_page_is_found(fake: FakeGitHub, workdir: Path) -> None:
-    seed_sprint_issue(fake, "web", 24, "2026-11-23", created=datetime(2026, 11, 20, 6, tzinfo=UTC))
+    # Opened by an older gh-ops, without the kind label: only the bot's recent issues show it.
+    old = seed_sprint_issue(
+        fake, "web", 24, "2026-11-23", created=datetime(2026, 11, 20, 6, tzinfo=UTC), kind_label=False
+    )
     for n in range(150):  # newer bot issues push it to page 2
         fake.add_issue(
             REPO,
@@ -454,8 +469,142 @@ def test_an_existing_issue_beyond_the_first_page_is_found(fake: FakeGitHub, work
     fake.clear_requests()
     result = run("--team", "web")
     assert result.exit_code == 0, result.output
+    assert len(sprint_issues(fake)) == 1  # found, not opened again
+    assert len(fake.reads) == 3  # the labelled issues (none), then two pages of the bot's
+    # It gets the kind label (its only write), so the next run finds it in one read.
+    assert [(w.method, w.path) for w in fake.writes] == [
+        ("POST", f"/repos/{REPO}/issues/{old['number']}/labels")
+    ]
+    fake.clear_requests()
+    assert run("--team", "web", now="2026-11-21T08:00:00Z").exit_code == 0
+    assert len(fake.reads) == 1 and fake.writes == []
+
+
+# --- the kind label: finding the sprint issues in one read at any size -------------------------
+
+
+def seed_busy_repository(fake: FakeGitHub, count: int, *, author: str, since: datetime) -> None:
+    """`count` issues by `author`, each newer than the last, from `since` on."""
+    for n in range(count):
+        fake.add_issue(REPO, title=f"busy {n}", author=author, created_at=since + timedelta(minutes=n))
+
+
+@pytest.mark.parametrize(
+    ("trusted", "busy_author"),
+    [
+        ("trusted_authors: [maintainer]\n", "someone"),  # a creator filter cannot say "these two"
+        ("", BOT),  # github-actions[bot] opens the issues of every workflow in the repository
+    ],
+)
+def test_a_repeat_run_reads_one_page_however_busy_the_repository(
+    fake: FakeGitHub, workdir: Path, trusted: str, busy_author: str
+) -> None:
+    (workdir / ".github/gh-ops.yml").write_text(CONFIG + trusted)
+    assert run().exit_code == 0
+    seed_busy_repository(fake, 450, author=busy_author, since=datetime(2026, 11, 20, 16, tzinfo=UTC))
+    before = [(i["number"], i["state"], i["body"]) for i in fake.issues(REPO)]
+    fake.clear_requests()
+
+    result = run(now="2026-11-21T08:00:00Z")
+
+    assert result.exit_code == 0, result.output
+    assert result.output.count("already open") == 2
+    assert [(i["number"], i["state"], i["body"]) for i in fake.issues(REPO)] == before
     assert fake.writes == []
-    assert len(fake.reads) == 2
+    (read,) = fake.reads
+    assert read.query["labels"] == KIND_LABEL
+    assert "GitHub requests: 1 read(s), 0 write(s)" in result.output
+
+
+def test_an_issue_an_older_gh_ops_opened_is_found_labelled_and_then_found_in_one_read(
+    fake: FakeGitHub, workdir: Path
+) -> None:
+    (workdir / ".github/gh-ops.yml").write_text(CONFIG + "trusted_authors: [maintainer]\n")
+    old = seed_sprint_issue(
+        fake,
+        "web",
+        24,
+        "2026-11-23",
+        author="maintainer",
+        created=datetime(2026, 11, 20, 6, tzinfo=UTC),
+        kind_label=False,
+    )
+    seed_busy_repository(fake, 450, author="someone", since=datetime(2026, 11, 20, 7, tzinfo=UTC))
+    fake.clear_requests()
+
+    result = run("--team", "web")
+
+    assert result.exit_code == 0, result.output
+    assert len(sprint_issues(fake)) == 1  # no duplicate after the upgrade
+    assert f"labelling #{old['number']} {KIND_LABEL}" in result.output
+    assert KIND_LABEL in [label["name"] for label in fake.issue(REPO, old["number"])["labels"]]
+    # The labelled issues, then the recent issues of each trusted account (not everyone's 450).
+    assert [(r.query.get("labels"), r.query.get("creator")) for r in fake.reads] == [
+        (KIND_LABEL, None),
+        (None, BOT),
+        (None, "maintainer"),
+    ]
+    assert len(fake.writes) == 1
+    fake.clear_requests()
+    assert run("--team", "web", now="2026-11-21T08:00:00Z").exit_code == 0
+    assert len(fake.reads) == 1 and fake.writes == []
+
+
+def test_a_previous_issue_an_older_gh_ops_opened_is_still_linked_after_a_failure(
+    fake: FakeGitHub, workdir: Path
+) -> None:
+    prev = seed_sprint_issue(fake, "web", 23, "2026-11-09", kind_label=False)
+    fake.server_error("PATCH", rf"/repos/{REPO}/issues/\d+$", times=5, status=503)
+
+    failed = run("--team", "web")
+
+    assert failed.exit_code == 3, failed.output
+    assert f"Done before the failure: team web: label #{prev['number']} {KIND_LABEL}" in failed.output
+    # The re-run finds the previous issue by its label (the new one is labelled): it links it.
+    fake.clear_requests()
+    assert run("--team", "web").exit_code == 0
+    assert len(sprint_issues(fake)) == 2
+    after = fake.issue(REPO, prev["number"])
+    assert after["state"] == "closed" and "continues in #" in after["body"]
+    assert [r.query.get("labels") for r in fake.reads if r.path == f"/repos/{REPO}/issues"] == [KIND_LABEL]
+
+
+def test_a_sprint_issue_whose_label_was_taken_off_is_not_opened_again(
+    fake: FakeGitHub, workdir: Path
+) -> None:
+    assert run("--team", "web").exit_code == 0
+    (mine,) = sprint_issues(fake)
+    fake.edit_issue(REPO, mine["number"], by="alice", labels=["sprint", "team/web"])
+    fake.clear_requests()
+
+    result = run("--team", "web", now="2026-11-21T08:00:00Z")
+
+    assert result.exit_code == 0, result.output
+    assert len(sprint_issues(fake)) == 1
+    assert [(w.method, w.path) for w in fake.writes] == [
+        ("POST", f"/repos/{REPO}/issues/{mine['number']}/labels")
+    ]
+
+
+def test_a_dry_run_says_which_issue_it_would_label(fake: FakeGitHub, workdir: Path) -> None:
+    old = seed_sprint_issue(fake, "web", 24, "2026-11-23", kind_label=False)
+    result = CliRunner().invoke(main, ["--now", NOW, "--dry-run", "sprint", "open", "--team", "web"])
+    assert result.exit_code == 0, result.output
+    assert f"would label #{old['number']} {KIND_LABEL}" in result.output
+    assert f"POST /repos/{REPO}/issues/{old['number']}/labels" in result.output
+    assert fake.writes == []
+
+
+def test_a_kind_label_of_ones_own_is_used_to_open_and_to_find(fake: FakeGitHub, workdir: Path) -> None:
+    (workdir / ".github/gh-ops.yml").write_text(
+        CONFIG.replace("  labels: [sprint]\n", "  labels: [sprint]\n  kind_label: bots/sprint\n")
+    )
+    assert run("--team", "web").exit_code == 0
+    (mine,) = sprint_issues(fake)
+    assert "bots/sprint" in [label["name"] for label in mine["labels"]]
+    fake.clear_requests()
+    assert run("--team", "web", now="2026-11-21T08:00:00Z").exit_code == 0
+    assert [r.query.get("labels") for r in fake.reads] == ["bots/sprint"]
 
 
 # --- Actions integration and GitHub Enterprise -------------------------------------------------

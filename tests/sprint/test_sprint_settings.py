@@ -6,7 +6,15 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from configfiles import CONFIG_NAME, ISSUE_EXAMPLE, edit, run_cli
+from configfiles import (
+    CONFIG_NAME,
+    ISSUE_EXAMPLE,
+    assert_one_config_error,
+    edit,
+    line_of,
+    run_cli,
+    validate_text,
+)
 
 from gh_ops.config import parse_config
 from gh_ops.sprint.settings import SprintSchedule, SprintSettings
@@ -71,3 +79,48 @@ def test_team_with_sprints_disabled(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     previewed = run_cli(["--config", CONFIG_NAME, "preview", "sprint", "--team", "infra"])
     assert previewed.exit_code == 2
     assert "team infra has sprints disabled" in previewed.output
+
+
+# --- the kind label ------------------------------------------------------------------------------
+
+
+def test_the_kind_label_defaults_and_can_be_named() -> None:
+    assert parse_config(ISSUE_EXAMPLE, CONFIG_NAME, base_dir=None).section(SprintSettings).kind_label == (
+        "gh-ops:sprint"
+    )
+    text = ISSUE_EXAMPLE + "  kind_label: bots/sprint\n"
+    assert parse_config(text, CONFIG_NAME, base_dir=None).section(SprintSettings).kind_label == "bots/sprint"
+
+
+@pytest.mark.parametrize(
+    ("addition", "snippet", "key", "says"),
+    [
+        # Another section taking the label on and off other issues would make every sprint run
+        # read those too, or (taking it off a sprint issue) send it looking the slow way.
+        (
+            "yolo:\n  label: GH-OPS:Sprint\n",
+            "label: GH-OPS:Sprint",
+            "yolo.label",
+            "yolo.label 'GH-OPS:Sprint' is also managed by sprint.kind_label ('gh-ops:sprint')",
+        ),
+        (
+            "  kind_label: rfc\n",
+            "kind_label: rfc",
+            "sprint.kind_label",
+            "sprint.kind_label 'rfc' is also managed by rfc.label",
+        ),
+        # The listing's labels filter is a comma-separated list: such a name could not be found.
+        (
+            "  kind_label: sprint,ops\n",
+            "kind_label:",
+            "sprint.kind_label",
+            "expected a label name of 1 to 50 characters without a comma",
+        ),
+    ],
+)
+def test_a_kind_label_that_cannot_work_is_a_config_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, addition: str, snippet: str, key: str, says: str
+) -> None:
+    text = ISSUE_EXAMPLE + addition
+    result = validate_text(tmp_path, monkeypatch, text)
+    assert_one_config_error(result, line=line_of(text, snippet), key=key, says=says)
