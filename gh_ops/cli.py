@@ -9,7 +9,7 @@ import click
 
 from gh_ops import __version__, actions_io, preview
 from gh_ops.context import Run, redact, secret_values
-from gh_ops.errors import EXIT_INTERNAL, GhOpsError
+from gh_ops.errors import EXIT_INTERNAL, GhOpsError, WriteBudgetReached
 from gh_ops.registry import capabilities
 
 # Heavy modules (PyGithub, Jinja2, jsonschema, PyYAML) are imported inside commands so `--help`
@@ -21,9 +21,20 @@ class _Group(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
-        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            result = super().invoke(ctx)
+            _report_writes_left(ctx, None)
+            return result
+        except click.exceptions.Exit:
+            _report_writes_left(ctx, None)  # e.g. exit 1 for a policy: its writes were all made
             raise
+        except (click.exceptions.Abort, click.ClickException):
+            raise
+        except WriteBudgetReached as stop:
+            _report_writes_left(ctx, stop)
+            if stop.failure is not None:
+                _report_error(stop.failure)
+                ctx.exit(stop.failure.exit_code)
+            ctx.exit(stop.exit_code)
         except GhOpsError as exc:
             _report_error(exc)
             ctx.exit(exc.exit_code)
@@ -42,6 +53,26 @@ class _Group(click.Group):
             )
             actions_io.annotate("error", f"internal error: {what}", title="gh-ops")
             ctx.exit(EXIT_INTERNAL)
+
+
+def _report_writes_left(ctx: click.Context, stop: WriteBudgetReached | None) -> None:
+    """For a command that writes: the output `remaining`, the writes still to make (0 once the run
+    finished its work; a lower bound when it stopped at the write budget without knowing them all),
+    and the clean stop said on stderr and in the step summary."""
+    run = ctx.obj if isinstance(ctx.obj, Run) else None
+    if run is None or not run.writes:
+        return
+    if stop is None:
+        gh = run.github_client()
+        left = len(gh.planned) if gh is not None and gh.dry_run else 0  # a dry run leaves all to do
+        actions_io.set_outputs({"remaining": str(left)})
+        return
+    lines = [redact(line) for line in stop.lines(personal=run.personal and not run.verbose)]
+    click.echo("\n".join(lines), err=True)
+    actions_io.set_outputs({"remaining": str(stop.left)})
+    actions_io.annotate("notice", "\n".join(lines), title="gh-ops: write budget reached")
+    if actions_io.in_actions():
+        actions_io.add_summary("### gh-ops stopped at the write budget\n\n" + "\n\n".join(lines) + "\n")
 
 
 def _report_error(exc: GhOpsError) -> None:

@@ -1,6 +1,6 @@
 """The config file, .github/gh-ops.yml: found, read with the line of every key, checked against the
 JSON Schema, and built into frozen objects. This module holds the shared keys (timezone, bot,
-trusted_authors, templates_dir, teams); each capability's section is built by the capability
+trusted_authors, templates_dir, teams, max_writes); each capability's section is built by the capability
 itself (its settings.py), found through the registry. Errors name file, line and key.
 """
 
@@ -23,6 +23,9 @@ from gh_ops.errors import ConfigError, Problem
 DEFAULT_CONFIG_PATH = Path(".github/gh-ops.yml")
 EMBEDDED_NAME = "<embedded example config>"
 DEFAULT_BOT = "github-actions[bot]"
+# Writes per run (--max-writes overrides): under GitHub's cap of about 500 content-creating
+# requests an hour, so one run never runs into it; a longer job takes several runs.
+DEFAULT_MAX_WRITES = 400
 PUBLISHED_SCHEMA = "data/gh-ops.schema.json"  # in the package, for editors (tests keep it in step)
 
 Settings = TypeVar("Settings")
@@ -66,6 +69,7 @@ class Config:
     templates_dir: Path | None  # the repository's own templates, looked up before the defaults
     sections: dict[type, Any] = field(default_factory=dict)  # each capability's settings, by type
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+    max_writes: int = DEFAULT_MAX_WRITES  # writes per run before it stops cleanly (--max-writes)
 
     @property
     def embedded(self) -> bool:
@@ -242,6 +246,18 @@ CORE_SCHEMA: dict[str, Any] = {
                 "to this file (.github/gh-ops/templates)."
             ),
             "default": "gh-ops/templates",
+        },
+        "max_writes": {
+            "type": "integer",
+            "minimum": 1,
+            "x-expect": "a whole number of writes, 1 or more",
+            "description": (
+                "Writes (creations, edits, comments, labels) one run makes at most; the run then stops "
+                "cleanly, sets the output `remaining`, and the next run continues where it stopped. "
+                "--max-writes overrides it. Default: 400, under GitHub's cap of about 500 "
+                "content-creating requests an hour."
+            ),
+            "default": DEFAULT_MAX_WRITES,
         },
         "teams": {
             "type": "object",
@@ -561,6 +577,7 @@ def _build(data: dict[str, Any], lines: dict[str, int], file: str, base_dir: Pat
         templates_dir=templates_dir,
         sections=built,
         lines=lines,
+        max_writes=int(data.get("max_writes", DEFAULT_MAX_WRITES)),
     )
 
 

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from gh_ops import actions_io
-from gh_ops.errors import GitHubError, RateLimited, RepositoriesFailed, UsageError
+from gh_ops.errors import GitHubError, RateLimited, RepositoriesFailed, UsageError, WriteBudgetReached
 
 if TYPE_CHECKING:  # keep `gh-ops --help` free of PyGithub
     from gh_ops.config import Config
@@ -62,6 +62,9 @@ class Run:
     verbose: bool
     personal: bool = False  # the run handles personal data: keep it out of logs
     now_given_as: str = "--now"  # or "$GH_OPS_NOW": how messages name where --now came from
+    writes: bool = False  # the command writes to GitHub: it takes --max-writes, and reports `remaining`
+    max_writes_option: int | None = None  # --max-writes as given
+    _config_max_writes: int | None = None  # max_writes of the config the command loaded
     _github: GitHub | None = None
 
     def now(self, config: Config | None = None) -> datetime:
@@ -153,7 +156,17 @@ class Run:
     def load_config(self, *, allow_embedded: bool = False) -> Config:
         from gh_ops.config import load_config
 
-        return load_config(self.config_path, allow_embedded=allow_embedded)
+        config = load_config(self.config_path, allow_embedded=allow_embedded)
+        self._config_max_writes = config.max_writes
+        if self._github is not None:
+            self._github.max_writes = self.max_writes()
+        return config
+
+    def max_writes(self) -> int:
+        """The run's write budget: --max-writes, else the config's max_writes, else the default."""
+        from gh_ops.config import DEFAULT_MAX_WRITES
+
+        return self.max_writes_option or self._config_max_writes or DEFAULT_MAX_WRITES
 
     def github(self, *, reads_graphql: str | None = None) -> GitHub:
         """The client, created once per run, from $GITHUB_TOKEN / $GH_TOKEN and $GITHUB_API_URL.
@@ -183,7 +196,12 @@ class Run:
                 graphql_url=_http_url("GITHUB_GRAPHQL_URL"),
                 dry_run=self.dry_run,
                 on_wait=info,
+                max_writes=self.max_writes(),
             )
+        return self._github
+
+    def github_client(self) -> GitHub | None:
+        """The client if the run made one (None: it sent nothing)."""
         return self._github
 
     def report_requests(self) -> None:
@@ -221,7 +239,12 @@ class Run:
             elif gh.planned:
                 stopped = "; then stopped by the error below" if failed else ""
                 say(f"dry run: {len(gh.planned)} write(s) not sent{stopped}:")
-                for write in gh.planned:
+                for index, write in enumerate(gh.planned):
+                    if index == gh.budget_stop:
+                        say(
+                            f"  -- a run stops here: {index} write(s), the most --max-writes "
+                            f"{gh.max_writes} allows; the next run makes the rest --"
+                        )
                     personal = self.personal and not self.verbose
                     say(f"  {write.method} {write.path}" if personal else f"  {write}")
                     detail = _short_payload(write.payload)
@@ -288,6 +311,17 @@ def each_repository(repos: list[str], work: Callable[[str], Result], *, info: Sa
         except GitHubError as exc:
             done.failures[repo] = exc
             info(f"{repo}: GitHub failed, going on (listed at the end): {exc.message}")
+        except WriteBudgetReached as stop:
+            # The run stops here: what it did not reach is said, and failures so far still count.
+            later = repos[index + 1 :]
+            if later:
+                stop.exact = False
+                stop.not_reached.append(
+                    f"{len(later)} more repositor{'y' if len(later) == 1 else 'ies'} ({later[0]} first)"
+                )
+            if done.failures:
+                stop.failure = RepositoriesFailed(done.failures, len(done.results) + len(done.failures) + 1)
+            raise
     return done
 
 

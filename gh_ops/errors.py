@@ -176,3 +176,45 @@ class RepositoriesFailed(GitHubError):
 class GraphQLNotFound(GitHubError):
     """GitHub's GraphQL could not resolve what a query named (a repository, a pull request): the
     caller usually turns it into a usage error naming what the user gave."""
+
+
+class WriteBudgetReached(GhOpsError):
+    """The run's write budget (--max-writes, config max_writes) is spent: the run stops cleanly
+    before the next write, exit 0, and the next run continues (every writing command skips what is
+    already done). Run functions that know more of what is left add it on the way out."""
+
+    exit_code = EXIT_OK
+
+    def __init__(self, *, limit: int, made: int, next_write: str, route: str, needed: int = 1) -> None:
+        super().__init__(f"write budget reached: {made} write(s) made, the most --max-writes {limit} allows")
+        self.limit = limit
+        self.made = made
+        self.next_write = next_write  # what the refused write (or group of writes) was to do
+        self.route = route  # its request (METHOD /path), shown instead when the words are personal
+        self.left = needed  # writes known to be left, the refused one(s) included
+        self.exact = False  # whether `left` is all of them (else: at least that many)
+        self.not_reached: list[str] = []  # what the run had not even looked at yet, in words
+        self.failure: GitHubError | None = None  # GitHub failed for some of what came before
+
+    def left_text(self) -> str:
+        return f"{self.left} write(s) left" if self.exact else f"at least {self.left} write(s) left"
+
+    def lines(self, *, personal: bool = False) -> list[str]:
+        out = [
+            f"stopped at the write budget: {self.made} write(s) made (--max-writes {self.limit}); "
+            f"{self.left_text()}, the next being: {self.route if personal else self.next_write}"
+        ]
+        out += [f"not yet checked: {what}" for what in self.not_reached]
+        out.append("The next run continues from here (what is done is not written again).")
+        return out
+
+
+class WriteBudgetTooSmall(UsageError):
+    """Writes that must be made in one run (an issue and the comment that records it) need more than
+    the whole budget: no run could ever make them."""
+
+    def __init__(self, *, limit: int, needed: int, what: str) -> None:
+        super().__init__(
+            f"--max-writes {limit} is too small: {what} takes {needed} writes that must be made in the "
+            f"same run. Give --max-writes (or max_writes in the config) at least {needed}"
+        )

@@ -16,7 +16,7 @@ import github as pygithub  # the only import of PyGithub in gh-ops
 import requests
 from github import GithubException
 
-from gh_ops.errors import GitHubError, GraphQLNotFound, RateLimited
+from gh_ops.errors import GitHubError, GraphQLNotFound, RateLimited, WriteBudgetReached, WriteBudgetTooSmall
 from gh_ops.gql import RATE_LIMIT_ALIAS, with_rate_limit
 from gh_ops.models import Comment, Issue, Label, Milestone, RepositorySummary, TimelineEvent
 
@@ -173,6 +173,7 @@ class GitHub:
         dry_run: bool = False,
         retry: RetryPolicy | None = None,
         on_wait: Callable[[str], None] | None = None,
+        max_writes: int | None = None,
     ) -> None:
         self.api_url = api_url.rstrip("/")
         self.graphql_endpoint = graphql_url or graphql_url_for(self.api_url)
@@ -181,6 +182,12 @@ class GitHub:
         self.retry = retry or RetryPolicy()
         self.counter = RequestCounter()
         self.planned: list[PlannedWrite] = []
+        # The write budget: at most `max_writes` writes per run (None: no limit); a write counts
+        # once however often it is retried. In a dry run, `budget_stop` is how many of the planned
+        # writes a real run with this budget makes before it stops (None: all of them).
+        self.max_writes = max_writes
+        self.writes_spent = 0
+        self.budget_stop: int | None = None
         self._on_wait = on_wait or (lambda _msg: None)
         self._last_write: float | None = None
         client = pygithub.Github(
@@ -437,6 +444,7 @@ class GitHub:
         raises RateLimited otherwise."""
         body = {"query": query, "variables": variables}
         if _is_mutation(body):
+            self._spend_write("POST", _route_of(self.graphql_endpoint, self.api_url), why)
             if self.dry_run:
                 self._plan("POST", _route_of(self.graphql_endpoint, self.api_url), body, why)
                 return {}
@@ -512,6 +520,7 @@ class GitHub:
         retried like a read's; otherwise it is not sent again in this run.
         """
         body = {"query": query, "variables": variables}
+        self._spend_write("POST", _route_of(self.graphql_endpoint, self.api_url), why)
         if self.dry_run:
             self._plan("POST", _route_of(self.graphql_endpoint, self.api_url), body, why)
             return {}, []
@@ -527,6 +536,34 @@ class GitHub:
         self._count_points(headers, None)
         errors = [e for e in data.get("errors") or [] if isinstance(e, dict)]
         return data.get("data") or {}, errors
+
+    # -- the write budget -----------------------------------------------------------------
+
+    def reserve_writes(self, needed: int, *, why: str, route: str = "(several writes)") -> None:
+        """Stop (WriteBudgetReached) unless `needed` more writes fit in the budget: before writes
+        that must be made in the same run, so that a run never stops between them. More than the
+        whole budget can never fit: WriteBudgetTooSmall. A dry run notes where a real run would
+        stop and goes on planning."""
+        limit = self.max_writes
+        if limit is None:
+            return
+        if needed > limit:
+            raise WriteBudgetTooSmall(limit=limit, needed=needed, what=why)
+        if self.writes_spent + needed <= limit:
+            return
+        if self.dry_run:
+            if self.budget_stop is None:
+                self.budget_stop = len(self.planned)
+            return
+        raise WriteBudgetReached(
+            limit=limit, made=self.writes_spent, next_write=why, route=route, needed=needed
+        )
+
+    def _spend_write(self, method: str, path: str, why: str) -> None:
+        """Count one write against the budget, or stop before it (every write method calls this
+        first, in a dry run too)."""
+        self.reserve_writes(1, why=why, route=f"{method} {path}")
+        self.writes_spent += 1
 
     # -- writes --------------------------------------------------------------------------
 
@@ -602,6 +639,7 @@ class GitHub:
         if milestone is not None:
             payload["milestone"] = milestone
         why = f"open issue {title!r}"
+        self._spend_write("POST", path, why)
         if self.dry_run:
             self._plan("POST", path, payload, why)
             return Issue(
@@ -678,6 +716,7 @@ class GitHub:
         payload: dict[str, Any] = {k: v for k, v in fields.items() if v is not None}
         if assignees is not None:
             payload["assignees"] = list(assignees)
+        self._spend_write("PATCH", path, why)
         if self.dry_run:
             self._plan("PATCH", path, payload, why)
             return
@@ -695,6 +734,7 @@ class GitHub:
 
     def update_comment(self, repo: str, comment_id: int, body: str, *, why: str) -> None:
         path = f"{self._repo_path(repo)}/issues/comments/{comment_id}"
+        self._spend_write("PATCH", path, why)
         if self.dry_run:
             self._plan("PATCH", path, {"body": body}, why)
             return
@@ -707,6 +747,7 @@ class GitHub:
     def _delete(self, path: str, *, why: str) -> None:
         """DELETE something; what is already gone (a 404: a re-run, or a retry after a lost answer)
         is fine."""
+        self._spend_write("DELETE", path, why)
         if self.dry_run:
             self._plan("DELETE", path, {}, why)
             return
@@ -719,6 +760,7 @@ class GitHub:
     def create_comment(self, repo: str, number: int, body: str, *, why: str) -> Comment | None:
         """Post a comment; the comment as GitHub made it (None in dry-run)."""
         path = f"{self._repo_path(repo)}/issues/{number}/comments"
+        self._spend_write("POST", path, why)
         if self.dry_run:
             self._plan("POST", path, {"body": body}, why)
             return None
@@ -740,6 +782,7 @@ class GitHub:
         """Assign people (adding to those assigned); returns who is assigned afterwards.
         GitHub silently skips logins that cannot be assigned, so the caller compares."""
         path = f"{self._repo_path(repo)}/issues/{number}/assignees"
+        self._spend_write("POST", path, why)
         if self.dry_run:
             self._plan("POST", path, {"assignees": list(logins)}, why)
             return logins
@@ -756,6 +799,7 @@ class GitHub:
         path = f"{self._repo_path(repo)}/labels"
         payload = {"name": name, "color": color, "description": description}
         why = why or f"create label {name!r}"
+        self._spend_write("POST", path, why)
         if self.dry_run:
             self._plan("POST", path, payload, why)
             return None
@@ -787,6 +831,7 @@ class GitHub:
         """Give an existing label (found as `current_name`) this exact name, colour and description."""
         path = f"{self._repo_path(repo)}/labels/{quote(current_name, safe='')}"
         payload = {"new_name": label.name, "color": label.color, "description": label.description}
+        self._spend_write("PATCH", path, why)
         if self.dry_run:
             self._plan("PATCH", path, payload, why)
             return
@@ -795,6 +840,7 @@ class GitHub:
     def add_labels(self, repo: str, number: int, labels: tuple[str, ...], *, why: str) -> None:
         path = f"{self._repo_path(repo)}/issues/{number}/labels"
         payload = {"labels": list(labels)}
+        self._spend_write("POST", path, why)
         if self.dry_run:
             self._plan("POST", path, payload, why)
             return

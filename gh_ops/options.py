@@ -123,3 +123,40 @@ def repository_options(what: str) -> Any:
         return command
 
     return decorate
+
+
+class _WriteCount(click.ParamType):
+    """A number of writes: a whole number, 1 or more (written in ASCII digits)."""
+
+    name = "N"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+            return value
+        text = str(value).strip()
+        if text.isascii() and text.isdigit() and int(text) >= 1:
+            return int(text)
+        self.fail(
+            f"{value!r} is not a number of writes: give a whole number, 1 or more (default 400)", param, ctx
+        )
+
+
+def _set_write_budget(ctx: click.Context, _param: click.Parameter, value: int | None) -> None:
+    run = ctx.find_object(Run)
+    assert run is not None  # the root group made it
+    run.writes = True
+    if value is not None:
+        run.max_writes_option = value
+
+
+def write_budget_option(command: Any) -> Any:
+    """`--max-writes N` for a command that writes to GitHub: the run stops cleanly before write N+1,
+    and the next run continues. Every command that writes takes it (a test enumerates them)."""
+    return click.option(
+        "--max-writes",
+        type=_WriteCount(),
+        metavar="N",
+        expose_value=False,
+        callback=_set_write_budget,
+        help="Stop cleanly after N writes; the next run continues (default: config max_writes, 400).",
+    )(command)

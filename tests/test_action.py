@@ -180,6 +180,7 @@ def test_outputs_come_from_the_run_step() -> None:
         "github-writes",
         "graphql-points",
         "graphql-points-left",
+        "remaining",
     }
     for name, output in outputs.items():
         assert output["value"] == f"${{{{ steps.run.outputs.{name} }}}}"

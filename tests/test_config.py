@@ -145,8 +145,8 @@ ERRORS = {
         _add_top,
         "colour: red",
         "colour",
-        "unknown key 'colour'; allowed here: bot, offboarding, onboarding, people, priority, rfc, sprint, "
-        "teams, templates_dir, timezone, trusted_authors, yolo",
+        "unknown key 'colour'; allowed here: bot, max_writes, offboarding, onboarding, people, priority, "
+        "rfc, sprint, teams, templates_dir, timezone, trusted_authors, yolo",
     ),
     "unknown key in a team": (
         _add_nested,
@@ -963,6 +963,7 @@ timezone: Asia/Tokyo
 bot: ops-bot[bot]
 trusted_authors: [maintainer]
 templates_dir: tpl
+max_writes: 250
 teams:
   web:
     name: Web
@@ -1057,6 +1058,7 @@ yolo:
         ("maintainer",),
     )
     assert config.templates_dir == tmp_path / "tpl"
+    assert config.max_writes == 250
     assert config.teams["web"] == Team("web", "Web", "alice", ("alice",), ("team/web",), "UTC")
     assert config.section(SprintSettings) == SprintSettings(
         True,

@@ -9,7 +9,7 @@ import click
 
 from gh_ops import actions_io
 from gh_ops.context import Run
-from gh_ops.options import global_options
+from gh_ops.options import global_options, write_budget_option
 from gh_ops.people import samples
 from gh_ops.preview import PreviewKind, PreviewOption
 from gh_ops.registry import Capability
@@ -73,6 +73,7 @@ def onboarding() -> None:
 
 @onboarding.command("open")
 @global_options
+@write_budget_option
 @person_options(JOINER_FLAGS)
 @click.option("--allow-public", is_flag=True, help="Allow a public people repository (not recommended).")
 @click.option("--allow-far-dates", is_flag=True, help="Accept a start date more than a year from today.")
@@ -89,6 +90,7 @@ def offboarding() -> None:
 
 @offboarding.command("open")
 @global_options
+@write_budget_option
 @person_options(LEAVER_FLAGS)
 @click.option("--allow-public", is_flag=True, help="Allow a public people repository (refused otherwise).")
 @click.option("--allow-far-dates", is_flag=True, help="Accept a last day more than a year from today.")

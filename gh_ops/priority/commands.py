@@ -10,7 +10,7 @@ import click
 from gh_ops import actions_io
 from gh_ops.context import Run, each_repository, info, say, with_org_repositories
 from gh_ops.errors import GitHubError, UsageError
-from gh_ops.options import NUMBER, global_options, repository_options
+from gh_ops.options import NUMBER, global_options, repository_options, write_budget_option
 from gh_ops.registry import Capability
 
 
@@ -21,6 +21,7 @@ def priority() -> None:
 
 @priority.command("labels")
 @global_options(without=("--repo",))
+@write_budget_option
 @repository_options("update")
 @click.pass_obj
 def priority_labels(run: Run, repos: tuple[str, ...], org: str | None) -> None:
@@ -60,6 +61,7 @@ def priority_labels(run: Run, repos: tuple[str, ...], org: str | None) -> None:
 
 @priority.command("apply")
 @global_options
+@write_budget_option
 @click.option("--issue", "number", type=NUMBER, metavar="N", help="This issue, not the event's.")
 @click.pass_obj
 def priority_apply(run: Run, number: int | None) -> None:
@@ -111,6 +113,7 @@ def priority_apply(run: Run, number: int | None) -> None:
 
 @priority.command("triage")
 @global_options
+@write_budget_option
 @click.pass_obj
 def priority_triage(run: Run) -> None:
     """Ask once for a priority on open bugs without one, older than priority.untriaged_after.

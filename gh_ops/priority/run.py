@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from gh_ops.config import Config
 from gh_ops.context import Context
-from gh_ops.errors import GitHubError, Progress, UsageError
+from gh_ops.errors import GitHubError, Progress, UsageError, WriteBudgetReached
 from gh_ops.markup import read_marker
 from gh_ops.models import Comment, Issue, Label
 from gh_ops.priority.queries import TRANSFER_ISSUE_MUTATION
@@ -302,5 +302,8 @@ def sync_labels(ctx: Context, repo: str) -> list[LabelChange]:
     except GitHubError as exc:
         pending = [f"{c.action} {c.label.name}" for c in remaining] or [f"the labels of {repo}"]
         exc.progress = Progress(done=done, pending=pending)
+        raise
+    except WriteBudgetReached as stop:
+        stop.left, stop.exact = len(remaining), True  # this repository's; more for those not reached
         raise
     return changes

@@ -11,7 +11,7 @@ import click
 from gh_ops import actions_io
 from gh_ops.context import Run, info, say, warn
 from gh_ops.errors import EXIT_POLICY, UsageError
-from gh_ops.options import NUMBER, READ_ONLY_NOW_HELP, global_options
+from gh_ops.options import NUMBER, READ_ONLY_NOW_HELP, global_options, write_budget_option
 from gh_ops.registry import Capability
 from gh_ops.rfc import samples
 
@@ -91,6 +91,7 @@ def _exists(path: Path) -> UsageError:
 
 @rfc.command("check")
 @global_options
+@write_budget_option
 @click.option("--pr", "number", type=NUMBER, metavar="N", help="Check this pull request.")
 @click.pass_obj
 def rfc_check(run: Run, number: int | None) -> None:
@@ -152,6 +153,7 @@ def _report_check(run: Run, result: CheckResult) -> None:
 
 @rfc.command("remind")
 @global_options
+@write_budget_option
 @click.pass_obj
 def rfc_remind(run: Run) -> None:
     """The scheduled sweep over open RFCs (safe to run hourly, twice or late).

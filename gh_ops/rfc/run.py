@@ -19,7 +19,7 @@ from gh_ops import chat
 from gh_ops.config import Config
 from gh_ops.context import Context
 from gh_ops.dates import local_now, parse_time
-from gh_ops.errors import GitHubError, GraphQLNotFound, UsageError
+from gh_ops.errors import GitHubError, GraphQLNotFound, UsageError, WriteBudgetReached
 from gh_ops.gql import failed_parts, mutation, owner_name, repeatable
 from gh_ops.models import Comment
 from gh_ops.rfc import queries as q
@@ -196,6 +196,15 @@ def apply(
             variables["editComment"] = {"id": a.kept.node_id, "body": writes.comment}
     if writes.notice:
         variables["notice"] = {"subjectId": a.pull.node_id, "body": writes.notice[1]}
+    # All in one run or none: the comment's memory, the labels and the assignees stay in step, and
+    # a run never stops after a check run it would write again next time without getting further.
+    needed = (
+        sum(info.labels.get(name) is None for name in writes.add_labels)
+        + bool(variables or writes.add_labels or writes.remove_labels)
+        + bool(writes.assign)
+        + len(writes.delete)
+    )
+    gh.reserve_writes(needed, why=f"bring RFC #{a.pull.number} up to date")
     comment_failed = False
     try:
         if writes.add_labels:
@@ -519,6 +528,9 @@ def remind(ctx: Context, repo: str) -> RemindResult:
         except GitHubError as exc:
             failures.append(f"#{pull.number}: {exc.message}")
             return
+        except WriteBudgetReached as stop:
+            stop.not_reached.append(f"the RFCs after #{pull.number} in this sweep")
+            raise
         result.applied.append((pull.number, applied))
         failures.extend(f"#{pull.number}: could not {f}" for f in applied.failed)
         for warning in applied.warnings:

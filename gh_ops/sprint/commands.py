@@ -8,7 +8,7 @@ import click
 
 from gh_ops import actions_io
 from gh_ops.context import Run
-from gh_ops.options import global_options
+from gh_ops.options import global_options, write_budget_option
 from gh_ops.preview import PreviewKind, PreviewOption
 from gh_ops.registry import Capability
 from gh_ops.sprint import samples
@@ -24,6 +24,7 @@ def sprint() -> None:
 
 @sprint.command("open")
 @global_options
+@write_budget_option
 @click.option(
     "--team",
     "teams",

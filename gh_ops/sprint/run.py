@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from gh_ops import dates
 from gh_ops.config import Config, Team
 from gh_ops.context import Context, Say
-from gh_ops.errors import GitHubError, Progress
+from gh_ops.errors import GitHubError, Progress, WriteBudgetReached
 from gh_ops.markup import read_marker
 from gh_ops.models import BODY_LIMIT, Issue, RenderedIssue
 from gh_ops.sprint.rules import (
@@ -325,6 +325,10 @@ def open_sprint_issues(ctx: Context, repo: str, team_keys: tuple[str, ...]) -> l
             outcomes.append(outcome)
     except GitHubError as exc:
         exc.progress = progress
+        raise
+    except WriteBudgetReached as stop:
+        # The steps not done: each is a write, and a link to a previous issue may follow each.
+        stop.left = max(stop.left, len(progress.pending))
         raise
     return outcomes
 

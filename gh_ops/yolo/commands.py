@@ -11,7 +11,7 @@ import click
 from gh_ops import actions_io
 from gh_ops.context import Run, info, say, with_org_repositories
 from gh_ops.errors import EXIT_POLICY, UsageError
-from gh_ops.options import NUMBER, READ_ONLY_NOW_HELP, global_options, repository_options
+from gh_ops.options import NUMBER, READ_ONLY_NOW_HELP, global_options, repository_options, write_budget_option
 from gh_ops.registry import Capability
 
 if TYPE_CHECKING:
@@ -25,6 +25,7 @@ def yolo() -> None:
 
 @yolo.command("check")
 @global_options
+@write_budget_option
 @click.option("--pr", "number", type=NUMBER, metavar="N", help="Check this merged pull request.")
 @click.option("--fail-on-yolo", is_flag=True, help="Exit 1 when a yolo merge is not declared an emergency.")
 @click.pass_obj

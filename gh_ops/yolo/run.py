@@ -104,6 +104,15 @@ def apply(
     done: list[str] = []
     p = pull.rules
     kept, follow_up, _closed = kept_comment(pull, config)
+    # All in one run or none: a follow-up issue whose number the comment does not yet remember
+    # would be opened again by the next run.
+    needed = (
+        writes.open_follow_up
+        + (writes.add_label and info.get("label_id") is None)
+        + bool(writes.add_label or writes.remove_label or writes.comment or writes.open_follow_up)
+        + bool(writes.close_follow_up)
+    )
+    gh.reserve_writes(needed, why=f"bring #{p.number}'s yolo label, comment and follow-up issue up to date")
     if writes.open_follow_up:
         issue = gh.create_issue(
             repo,

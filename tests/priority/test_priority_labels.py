@@ -109,7 +109,8 @@ def test_org_covers_every_unarchived_repository_across_pages(fake: FakeGitHub, w
     for n in range(150):
         fake.add_repo(f"big-org/repo-{n:03}", archived=n % 50 == 7, private=n % 2 == 0)
     fake.add_repo("other-org/not-this-one")
-    ok(run("labels", "--org", "big-org"))
+    # 147 x 9 writes in one run (the default budget of 400 takes several: test_priority_write_budget)
+    ok(run("labels", "--org", "big-org", "--max-writes", "1323"))
     listings = [r for r in fake.reads if r.path == "/orgs/big-org/repos"]
     assert len(listings) == 2  # 150 repositories, 100 per page
     for n in range(150):

@@ -623,7 +623,8 @@ def test_outputs_and_summary_in_actions(
     text = out.read_text()
     assert f"{numbers[0]} {numbers[1]}" in text or f"{numbers[1]} {numbers[0]}" in text
     assert f"https://github.com/{REPO}/issues/{numbers[0]}" in text
-    result_json = json.loads(text.split("result<<")[1].split("\n", 1)[1].rsplit("\n", 2)[0])
+    delimiter, rest = text.split("result<<", 1)[1].split("\n", 1)
+    result_json = json.loads(rest.split("\n" + delimiter, 1)[0])
     assert {r["team"]: r["action"] for r in result_json} == {"web": "opened", "infra": "opened"}
     assert "| Team Web | 24 |" in summary.read_text()
 
