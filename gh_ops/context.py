@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from gh_ops import actions_io
 from gh_ops.errors import GitHubError, RateLimited, RepositoriesFailed, UsageError, WriteBudgetReached
+from gh_ops.models import PERSON_LABEL_PREFIX
 
 if TYPE_CHECKING:  # keep `gh-ops --help` free of PyGithub
     from gh_ops.config import Config
@@ -250,6 +251,8 @@ class Run:
                     detail = _short_payload(write.payload)
                     if self.personal and "title" in detail:
                         detail["title"] = "<personal: shown with --verbose>"
+                    if self.personal and isinstance(detail.get("labels"), list):
+                        detail["labels"] = [_unpersonal(label) for label in detail["labels"]]
                     say("    " + json.dumps(write.payload if self.verbose else detail, ensure_ascii=False))
             else:
                 say("dry run: nothing to write")
@@ -367,6 +370,13 @@ def org_repositories(gh: GitHub, org: str, *, say: Say) -> list[str]:
             repos.append(repo.full_name)
     say(f"{org}: {len(repos)} repositories" + (f" ({archived} archived, skipped)" if archived else ""))
     return repos
+
+
+def _unpersonal(label: Any) -> Any:
+    """A label for a dry-run listing, a person's hashed label shown without its hash."""
+    if isinstance(label, str) and label.startswith(PERSON_LABEL_PREFIX):
+        return f"{PERSON_LABEL_PREFIX}…"
+    return label
 
 
 def _short_payload(payload: Any) -> Any:

@@ -366,11 +366,15 @@ class GitHub:
         labels: tuple[str, ...] = (),
         sort: str = "created",
         direction: str = "desc",
+        since: datetime | None = None,
     ) -> Iterator[Issue]:
-        """Issues (not pull requests) in listing order; pages are fetched only as the caller reads on."""
+        """Issues (not pull requests) in listing order; pages are fetched only as the caller reads on.
+        With `since`, only those updated at or after it."""
         params: dict[str, Any] = {"state": state, "sort": sort, "direction": direction}
         if creator:
             params["creator"] = creator
+        if since is not None:
+            params["since"] = since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         if labels:
             params["labels"] = ",".join(labels)
         for page in self._pages(f"{self._repo_path(repo)}/issues", why="list issues", params=params):
@@ -710,12 +714,16 @@ class GitHub:
         title: str | None = None,
         assignees: tuple[str, ...] | None = None,
         on_warning: Callable[[str], None] | None = None,
+        labels: tuple[str, ...] | None = None,
     ) -> None:
+        """Edit an issue; `labels` (when given) replaces all of its labels."""
         path = f"{self._repo_path(repo)}/issues/{number}"
         fields = {"title": title, "body": body, "state": state, "state_reason": state_reason}
         payload: dict[str, Any] = {k: v for k, v in fields.items() if v is not None}
         if assignees is not None:
             payload["assignees"] = list(assignees)
+        if labels is not None:
+            payload["labels"] = list(labels)
         self._spend_write("PATCH", path, why)
         if self.dry_run:
             self._plan("PATCH", path, payload, why)

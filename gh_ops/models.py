@@ -154,6 +154,9 @@ class Milestone:
 
 # GitHub's limits for an issue, checked before writing so that they are input errors, not API ones.
 TITLE_LIMIT = 256
+# Labels named by a one-way hash of a person's login (people checklists are found by them): a
+# run that handles personal data keeps them out of its log, like names and titles.
+PERSON_LABEL_PREFIX = "gh-ops:person-"
 BODY_LIMIT = 65536
 
 

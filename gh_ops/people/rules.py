@@ -6,10 +6,11 @@ functions: no GitHub, no I/O."""
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from gh_ops import dates
@@ -17,8 +18,8 @@ from gh_ops.config import Config
 from gh_ops.errors import Problem, UsageError
 from gh_ops.events import IssuesEvent
 from gh_ops.forms import FormAnswers
-from gh_ops.markup import defuse_markup, marker, no_mentions, quoted
-from gh_ops.models import RenderedIssue
+from gh_ops.markup import defuse_markup, find_marker, marker, no_mentions, quoted
+from gh_ops.models import PERSON_LABEL_PREFIX, Issue, RenderedIssue
 from gh_ops.people.settings import PeopleIssues, PeopleSettings
 
 ROLES = ("engineering", "product", "design", "ops", "other")
@@ -92,6 +93,7 @@ class Request:
     state_reason: str | None = None
     body: str = ""
     owner_type: str | None = None  # of its repository: "Organization" or "User", when known
+    comments: int | None = None  # how many comments GitHub counts on it (None: not known)
 
     @property
     def ref(self) -> str:
@@ -479,9 +481,12 @@ def build_context(
 def issue_fields(
     rendered: RenderedIssue, person: Person, kind_settings: PeopleIssues, config: Config
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Labels (the kind's, the joiner's team's, the template's) and assignees (buddy, manager, extra)."""
+    """Labels (the kind's, the joiner's team's, the template's, and the person's label that finds
+    their checklists) and assignees (buddy, manager, extra)."""
     team_labels = config.teams[person.team].labels if isinstance(person, Joiner) else ()
-    labels = tuple(dict.fromkeys((*kind_settings.labels, *team_labels, *rendered.labels)))
+    configured = (*kind_settings.labels, *team_labels, *rendered.labels)
+    mine = (label for label in configured if not is_person_label(label))  # only gh-ops names those
+    labels = tuple(dict.fromkeys((*mine, person_label(person.login))))
     people = (person.buddy, person.manager) if isinstance(person, Joiner) else (person.manager,)
     assignees = tuple(
         dict.fromkeys(
@@ -514,6 +519,105 @@ def previous_person(person: Person, fields: dict[str, str]) -> Person:
     if isinstance(person, Joiner) and changes.get("role") is None:
         changes["role"] = person.role
     return replace(person, **changes)
+
+
+# --- finding the person's checklist ------------------------------------------------------------------
+
+
+def person_label(login: str) -> str:
+    """The label on every checklist of one person (both kinds), which the issue listing can filter
+    on: a one-way hash of the login, so no name or login is written in a label."""
+    digest = hashlib.sha256(f"gh-ops people {login.lower()}".encode()).hexdigest()
+    return f"{PERSON_LABEL_PREFIX}{digest[:12]}"
+
+
+def is_person_label(name: str) -> bool:
+    return name.lower().startswith(PERSON_LABEL_PREFIX)
+
+
+def relabelled(labels: Iterable[str], person: Person) -> tuple[str, ...]:
+    """An issue's labels with the person's label in place of any other person label (a corrected
+    username); every other label, whoever put it there, stays."""
+    kept = [label for label in labels if not is_person_label(label)]
+    return tuple(dict.fromkeys((*kept, person_label(person.login))))
+
+
+def pick_checklist(
+    issues: Iterable[Issue],
+    kind: str,
+    person: Person,
+    request_ref: str | None,
+    trusted: Callable[[str | None], bool],
+) -> Issue | None:
+    """The checklist a run is about among `issues` (any order, repeats allowed): the one opened for
+    this same request (so a corrected username updates it instead of opening a second); else the
+    person's open one; else a closed one with the same date (done: nothing to do). The oldest of
+    each. A closed checklist for another date is history: a rehire gets a new issue. Only issues
+    by trusted authors count."""
+    by_request: Issue | None = None
+    open_one: Issue | None = None
+    closed_same_date: Issue | None = None
+    seen: set[int] = set()
+    for issue in sorted(issues, key=lambda i: i.number):  # numbers grow with time: oldest first
+        if issue.number in seen or not trusted(issue.author):
+            continue
+        seen.add(issue.number)
+        mark = find_marker(issue.body)  # the author is trusted; a note may sit above it
+        if not mark or mark[0] != kind:
+            continue
+        fields = mark[1]
+        if request_ref is not None and fields.get("request") == request_ref:
+            by_request = by_request or issue
+        if fields.get("login") == person.login.lower():
+            if issue.state == "open":
+                open_one = open_one or issue
+            elif fields.get("date") == person.day.isoformat():
+                closed_same_date = closed_same_date or issue
+    return by_request or open_one or closed_same_date
+
+
+def is_request_checklist(
+    issue: Issue, kind: str, request_ref: str, trusted: Callable[[str | None], bool]
+) -> bool:
+    """A trusted checklist of this kind opened for this request (what a link on the request must lead to)."""
+    mark = find_marker(issue.body)
+    return (
+        not issue.is_pull_request
+        and trusted(issue.author)
+        and mark is not None
+        and mark[0] == kind
+        and mark[1].get("request") == request_ref
+    )
+
+
+# How far back a checklist made before checklists carried the person label can still matter: a date
+# is at most a year from the day it is entered (check_date_near), so the checklist for a date was
+# made, and last changed, no earlier than a year before it; a few weeks more for slack.
+LEGACY_WINDOW = timedelta(days=400)
+
+
+def legacy_since(person: Person) -> datetime:
+    """Issues last updated before this cannot be this person's checklist from an older gh-ops."""
+    return datetime.combine(person.day - LEGACY_WINDOW, time(), tzinfo=UTC)
+
+
+def link_text(kind: str, login: str, where: str) -> str:
+    """gh-ops' comment on an answered request, linking the checklist (`where`: OWNER/REPO#N)."""
+    whom = who(kind, login)
+    return f"{request_marker(kind)}\nThe {kind} checklist for {whom} is {where}. Closing this request."
+
+
+_LINK = re.compile(r"\bchecklist for \S+ is (?P<repo>[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+)#(?P<number>\d+)\. ")
+
+
+def linked_checklist(comment_body: str, kind: str, repo: str) -> int | None:
+    """The number of the checklist in `repo` that gh-ops' comment on a request links to, if any."""
+    if not comment_body.startswith(request_marker(kind)):
+        return None
+    match = _LINK.search(comment_body)
+    if match is None or match.group("repo").lower() != repo.lower():
+        return None
+    return int(match.group("number"))
 
 
 # --- the request it was asked for in --------------------------------------------------------------

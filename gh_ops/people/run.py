@@ -1,10 +1,10 @@
 """Onboarding and offboarding checklists on GitHub: the request read anew, the people repository
-chosen and checked private, the person's checklist found (one listing), opened or re-rendered in
+chosen and checked private, the person's checklist found (at most two reads), opened or re-rendered in
 place, then the request answered and closed. Safe to re-run: a redelivered event costs no write."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -25,16 +25,23 @@ from gh_ops.people.rules import (
     answers_fingerprint,
     build_context,
     check_date_near,
+    is_person_label,
+    is_request_checklist,
     issue_fields,
+    legacy_since,
+    link_text,
+    linked_checklist,
     merge_previous,
     person_from_answers,
+    person_label,
     person_marker,
+    pick_checklist,
     previous_person,
     privacy_verdict,
+    relabelled,
     request_from_event,
     request_marker,
     settings,
-    who,
 )
 from gh_ops.people.settings import PeopleSettings
 from gh_ops.trust import check_opened_by_trusted, check_token_account
@@ -210,35 +217,119 @@ def _org_teams(gh: GitHub, org: str, login: str, warn: Any) -> list[dict[str, st
     ]
 
 
-def find_person_issue(
-    gh: GitHub, config: Config, repo: str, kind: str, person: Person, request: Request | None
-) -> Issue | None:
-    """The checklist this run is about, if it exists.
+class RequestComments:
+    """The request's comments, read at most once a run (and not at all when GitHub counts none), for
+    the link to its checklist and for gh-ops' own comment on it."""
 
-    First the one opened for this same request (so a corrected username updates it instead of
-    opening a second); else the person's open one; else a closed one with the same date (done, so
-    nothing to do). A closed checklist for another date is history: a rehire gets a new issue.
+    def __init__(self, gh: GitHub, request: Request) -> None:
+        self.gh, self.request = gh, request
+        self._read: list[Comment] | None = [] if request.comments == 0 else None
+
+    def all(self) -> list[Comment]:
+        if self._read is None:
+            self._read = self.gh.list_comments(self.request.repo, self.request.number)
+        return self._read
+
+    def changed(self) -> None:
+        """gh-ops wrote a comment: a later look reads them again."""
+        self._read = None
+
+
+def find_person_issue(
+    gh: GitHub,
+    config: Config,
+    repo: str,
+    kind: str,
+    person: Person,
+    request: Request | None,
+    comments: RequestComments | None = None,
+) -> Issue | None:
+    """The checklist this run is about, if it exists (see rules.pick_checklist for which one).
+
+    At most two reads of the people repository, whatever its size:
+    1. the person's checklists, by the label every checklist of theirs carries (one page);
+    2. only when that is not the request's own checklist: the checklist gh-ops' comment on the
+       request links to (a corrected username, or one made before checklists were labelled), read
+       by its number; or, when nothing was found, checklists older gh-ops versions made without the
+       label (`_unlabelled_checklists`), which stops at the first labelled one.
     """
     creator = config.bot if not config.trusted_authors else None
-    by_request: Issue | None = None
-    open_one: Issue | None = None
-    closed_same_date: Issue | None = None
-    for issue in gh.list_issues(repo, state="all", creator=creator):
-        if not config.trusted(issue.author):
-            continue
-        mark = find_marker(issue.body)  # the author is trusted; a note may sit above it
-        if not mark or mark[0] != kind:
-            continue
-        fields = mark[1]
-        # The listing is newest first: keep overwriting to settle on the oldest of each.
-        if request is not None and fields.get("request") == request.ref:
-            by_request = issue
-        if fields.get("login") == person.login.lower():
-            if issue.state == "open":
-                open_one = issue
-            elif fields.get("date") == person.day.isoformat():
-                closed_same_date = issue
-    return by_request or open_one or closed_same_date
+    ref = request.ref if request is not None else None
+    labelled = list(gh.list_issues(repo, state="all", creator=creator, labels=(person_label(person.login),)))
+    found = pick_checklist(labelled, kind, person, ref, config.trusted)
+    if request is not None and not _is_request_checklist(found, kind, request, config):
+        comments = comments or RequestComments(gh, request)
+        linked = _linked_checklist(gh, config, repo, kind, request, comments, labelled)
+        if linked is not None:
+            return linked
+    if found is not None:
+        return found
+    return pick_checklist(
+        _unlabelled_checklists(gh, config, repo, kind, person, ref, creator),
+        kind,
+        person,
+        ref,
+        config.trusted,
+    )
+
+
+def _is_request_checklist(issue: Issue | None, kind: str, request: Request, config: Config) -> bool:
+    return issue is not None and is_request_checklist(issue, kind, request.ref, config.trusted)
+
+
+def _linked_checklist(
+    gh: GitHub,
+    config: Config,
+    repo: str,
+    kind: str,
+    request: Request,
+    comments: RequestComments,
+    labelled: list[Issue],
+) -> Issue | None:
+    """The checklist gh-ops' comment on the request links to, when it is the request's own."""
+    mine = _own_request_comment(config, comments, kind)
+    number = linked_checklist(mine.body, kind, repo) if mine is not None else None
+    if number is None or any(issue.number == number for issue in labelled):
+        return None  # no link, or the listing already held it (and it is not the request's)
+    try:
+        issue = gh.get_issue(repo, number)
+    except GitHubError as exc:
+        if exc.status in (404, 410):  # deleted or transferred: as if never linked
+            return None
+        raise
+    return issue if is_request_checklist(issue, kind, request.ref, config.trusted) else None
+
+
+def _unlabelled_checklists(
+    gh: GitHub,
+    config: Config,
+    repo: str,
+    kind: str,
+    person: Person,
+    request_ref: str | None,
+    creator: str | None,
+) -> Iterator[Issue]:
+    """Checklists gh-ops versions before the person label made, oldest first: among the issues
+    updated since the earliest day such a checklist could still be for (rules.legacy_since), up to
+    the first labelled one (every later checklist carries its label, so the labelled listing has
+    it). Stops early once it has what no later issue could beat. Once every checklist in that
+    window is labelled, this is one read that stops at its first issue."""
+    best: Issue | None = None
+    for issue in gh.list_issues(
+        repo, state="all", creator=creator, sort="created", direction="asc", since=legacy_since(person)
+    ):
+        if any(is_person_label(label) for label in issue.labels):
+            return
+        yield issue
+        best = pick_checklist(
+            [issue] if best is None else [best, issue], kind, person, request_ref, config.trusted
+        )
+        if best is not None and (
+            is_request_checklist(best, kind, request_ref, config.trusted)
+            if request_ref is not None
+            else best.state == "open"
+        ):
+            return  # the oldest of the kind that wins: nothing later can come first
 
 
 def open_person_issue(
@@ -265,7 +356,8 @@ def open_person_issue(
     if warning:
         warn(warning)
 
-    existing = find_person_issue(gh, config, repo, kind, person, request)
+    comments = RequestComments(gh, request) if request is not None else None
+    existing = find_person_issue(gh, config, repo, kind, person, request, comments)
     existing_fields = (find_marker(existing.body) or ("", {}))[1] if existing else {}
     mark = person_marker(kind, person, request)
     if existing is not None and "request" in existing_fields and request is None:
@@ -331,6 +423,8 @@ def open_person_issue(
                 )
             else:
                 earlier = previous_person(person, existing_fields)
+                labelled = any(is_person_label(label) for label in existing.labels)
+                new_labels = relabelled(existing.labels, person) if labelled else existing.labels
                 before = render(earlier)
                 _, assigned_before = issue_fields(before, earlier, kind_settings, config)
                 body, carried, kept = merge_previous(existing.body, body, f"{mark}\n{before.body}")
@@ -361,7 +455,8 @@ def open_person_issue(
                     progress.pending.insert(
                         0, f"name {person.login} in the link on request #{request.number}"
                     )
-                    _answer_request(gh, config, request, outcome, say)
+                    assert comments is not None
+                    _answer_request(gh, config, request, comments, outcome, say)
                     progress.pending.pop(0)
                     progress.done.append(f"updated the link on request #{request.number}")
                 gh.update_issue(
@@ -378,6 +473,9 @@ def open_person_issue(
                         )
                     ),
                     on_warning=warn,
+                    # A corrected username: the person label follows it (a checklist made before
+                    # checklists were labelled keeps its labels: see _unlabelled_checklists).
+                    labels=new_labels if set(new_labels) != set(existing.labels) else None,
                 )
                 outcome.action = "updated"
                 progress.pending.clear()
@@ -388,7 +486,8 @@ def open_person_issue(
             and (request.state == "open" or existing is None)
         ):
             progress.pending.append(f"answer and close request #{request.number}")
-            _answer_request(gh, config, request, outcome, say)
+            assert comments is not None
+            _answer_request(gh, config, request, comments, outcome, say)
             progress.pending.clear()
             progress.done.append(f"closed request #{request.number}")
     except GitHubError as exc:
@@ -415,10 +514,12 @@ def _create(
 ) -> None:
     check_token_account(gh, config, f"{kind} issue")
     verb = "would open" if gh.dry_run else "opening"
-    # Titles hold names and dates, and a run log may be public: they stay out of it.
+    # Titles hold names and dates, and a run log may be public: they stay out of it, and so does the
+    # person label (a hash of the login can be looked up).
+    shown = [label for label in labels if not is_person_label(label)]
     say(
-        f"{verb} the {kind} checklist in {repo} (labels: {', '.join(labels)}; assignees: "
-        f"{', '.join(assignees) or 'none'})"
+        f"{verb} the {kind} checklist in {repo} (labels: {', '.join(shown)} and the person's label; "
+        f"assignees: {', '.join(assignees) or 'none'})"
     )
     outcome.issue = gh.create_issue(
         repo,
@@ -455,7 +556,9 @@ def _read_repo(gh: GitHub, config: Config, repo: str) -> tuple[bool, str | None]
         raise
 
 
-def _answer_request(gh: GitHub, config: Config, request: Request, outcome: PeopleOutcome, say: Any) -> None:
+def _answer_request(
+    gh: GitHub, config: Config, request: Request, comments: RequestComments, outcome: PeopleOutcome, say: Any
+) -> None:
     """Close the request, then leave (or edit into) gh-ops' one comment linking the checklist.
 
     The comment comes last, so once it says this it records that the request was answered: the same
@@ -464,17 +567,14 @@ def _answer_request(gh: GitHub, config: Config, request: Request, outcome: Peopl
     issue = outcome.issue
     assert issue is not None
     where = f"{outcome.repo}#{issue.number}" if not issue.planned else f"a new issue in {outcome.repo}"
-    text = (
-        f"{request_marker(outcome.kind)}\nThe {outcome.kind} checklist for "
-        f"{who(outcome.kind, outcome.person.login)} is {where}. Closing this request."
-    )
-    mine = _own_request_comment(gh, config, request, outcome.kind)
+    text = link_text(outcome.kind, outcome.person.login, where)
+    mine = _own_request_comment(config, comments, outcome.kind)
     if mine is not None and mine.body == text and request.state != "open":
         say(f"request {request.ref} was already answered")
         return
     # The link first: if closing then fails, a re-run finds the request still open and closes it;
     # closing first could leave a closed request that nobody answered.
-    _write_request_comment(gh, request, mine, text)
+    _write_request_comment(gh, request, comments, mine, text)
     if request.state == "open":
         say(f"{'would close' if gh.dry_run else 'closing'} request {request.ref}")
         gh.update_issue(
@@ -486,15 +586,18 @@ def _answer_request(gh: GitHub, config: Config, request: Request, outcome: Peopl
         )
 
 
-def _own_request_comment(gh: GitHub, config: Config, request: Request, kind: str) -> Comment | None:
+def _own_request_comment(config: Config, comments: RequestComments, kind: str) -> Comment | None:
     """gh-ops' comment for this kind on the request; a pasted marker in someone else's is not it."""
-    for comment in gh.list_comments(request.repo, request.number):
+    for comment in comments.all():
         if comment.body.startswith(request_marker(kind)) and config.trusted(comment.author):
             return comment
     return None
 
 
-def _write_request_comment(gh: GitHub, request: Request, mine: Comment | None, text: str) -> None:
+def _write_request_comment(
+    gh: GitHub, request: Request, comments: RequestComments, mine: Comment | None, text: str
+) -> None:
+    comments.changed()
     if mine is None:
         gh.create_comment(request.repo, request.number, text, why=f"answer request #{request.number}")
     elif mine.body != text:
@@ -507,13 +610,14 @@ def report_bad_answers(gh: GitHub, config: Config, kind: str, request: Request, 
     Once the request was answered (its comment links the checklist), a later bad edit does not replace
     the link: the run fails with the problems in its log instead.
     """
-    mine = _own_request_comment(gh, config, request, kind)
+    comments = RequestComments(gh, request)
+    mine = _own_request_comment(config, comments, kind)
     if request.state != "open" or (mine is not None and "checklist for" in mine.body):
         return
     text = bad_answers_comment(kind, error)
     if mine is None:  # a new comment: make sure the next run will recognise it as gh-ops' own
         check_token_account(gh, config, f"comment on {request.ref}")
-    _write_request_comment(gh, request, mine, text)
+    _write_request_comment(gh, request, comments, mine, text)
 
 
 PROBLEM_LINE_LIMIT = 2_000  # characters of one problem in the comment (answers are quoted shorter)
@@ -551,4 +655,10 @@ def refresh_request(gh: GitHub, request: Request) -> Request:
                 "cannot see it"
             ) from None
         raise
-    return replace(request, state=current.state, state_reason=current.state_reason, body=current.body)
+    return replace(
+        request,
+        state=current.state,
+        state_reason=current.state_reason,
+        body=current.body,
+        comments=current.comments,
+    )

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gh_ops.config import Section, Source, login
+from gh_ops.models import PERSON_LABEL_PREFIX
 
 DEFAULT_ACCESS = (
     "Chat workspace (Slack)",
@@ -53,6 +54,14 @@ def build(source: Source) -> PeopleSettings:
             "request would carry both kinds' label",
             key,
         )
+    for kind, issues in (("onboarding", onboarding), ("offboarding", offboarding)):
+        for label in issues.labels:
+            if label.lower().startswith(PERSON_LABEL_PREFIX):
+                source.problem(
+                    f"{label!r} looks like the label gh-ops gives each person's checklists "
+                    f"({PERSON_LABEL_PREFIX}…, set by gh-ops alone): choose another name",
+                    f"{kind}.labels",
+                )
     return PeopleSettings(
         repo=source.raw("people").get("repo"), onboarding=onboarding, offboarding=offboarding
     )

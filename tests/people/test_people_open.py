@@ -42,6 +42,7 @@ from people_data import (
 from gh_ops import dates
 from gh_ops.cli import main
 from gh_ops.markup import read_marker
+from gh_ops.models import PERSON_LABEL_PREFIX
 from gh_ops.people.rules import REQUEST_MARKER
 
 pytestmark = pytest.mark.usefixtures("no_wall_clock")
@@ -51,7 +52,8 @@ pytestmark = pytest.mark.usefixtures("no_wall_clock")
 
 
 def labels_of(issue: dict) -> list[str]:
-    return [label["name"] for label in issue["labels"]]
+    """The issue's labels but gh-ops' person label (test_people_lookup.py covers that one)."""
+    return [label["name"] for label in issue["labels"] if not label["name"].startswith(PERSON_LABEL_PREFIX)]
 
 
 def headings(body: str) -> set[str]:
@@ -126,15 +128,16 @@ def test_onboarding_opens_one_dated_issue_in_the_private_people_repo(fake: FakeG
     # Dates are the team's: web is in New York.
     assert "America/New_York" in issue["body"]
     assert f"opened #{issue['number']}" in result.output
-    # Cost: the repository's visibility, one listing, who the token is (before the first write),
-    # one write.
+    # Cost: the repository's visibility, the person's labelled checklists and the look for
+    # unlabelled ones (two listings), who the token is (before the first write), one write.
     assert routes(fake.reads) == [
         ("GET", f"/repos/{PEOPLE}"),
+        ("GET", f"/repos/{PEOPLE}/issues"),
         ("GET", f"/repos/{PEOPLE}/issues"),
         ("GET", "/user"),
     ]
     assert routes(fake.writes) == [("POST", f"/repos/{PEOPLE}/issues")]
-    assert "GitHub requests: 3 read(s), 1 write(s)" in result.output
+    assert "GitHub requests: 4 read(s), 1 write(s)" in result.output
 
 
 def test_a_rerun_opens_nothing_and_writes_nothing(fake: FakeGitHub, workdir: Path) -> None:
@@ -308,9 +311,10 @@ def test_offboarding_lists_the_leavers_github_teams_as_access_to_remove(
     days = assert_all_weekdays(issue["body"], date(2026, 12, 18))
     assert max(days) == date(2026, 12, 18) and min(days) < date(2026, 12, 18)
     assert "exit interview" in issue["body"].lower()
-    # Cost: visibility, listing, the teams query (a read), who the token is, one write.
+    # Cost: visibility, two listings, the teams query (a read), who the token is, one write.
     assert routes(fake.reads) == [
         ("GET", f"/repos/{PEOPLE}"),
+        ("GET", f"/repos/{PEOPLE}/issues"),
         ("GET", f"/repos/{PEOPLE}/issues"),
         ("POST", "/graphql"),
         ("GET", "/user"),
@@ -339,6 +343,7 @@ def test_a_people_repository_of_a_personal_account_has_no_organization_to_leave(
     # The repository read says who owns it: no teams query is sent for a personal account.
     assert routes(fake.reads) == [
         ("GET", "/repos/lena/people"),
+        ("GET", "/repos/lena/people/issues"),
         ("GET", "/repos/lena/people/issues"),
         ("GET", "/user"),
     ]
@@ -520,15 +525,15 @@ def test_the_form_opens_the_checklist_links_it_and_closes_the_request(
     closed = fake.issue(REQUESTS, request["number"])
     assert closed["state"] == "closed" and closed["state_reason"] == "completed"
     assert checklists(fake, "onboarding", REQUESTS) == []
-    # Cost: the request as it is now, people repo visibility and listing, who the token is, the
-    # request's comments;
+    # Cost: the request as it is now, people repo visibility, the person's checklists and the
+    # look for unlabelled ones, who the token is (the request has no comment to read yet);
     # checklist, the link comment, then closing the request.
     assert routes(fake.reads) == [
         ("GET", f"/repos/{REQUESTS}/issues/{request['number']}"),
         ("GET", f"/repos/{PEOPLE}"),
         ("GET", f"/repos/{PEOPLE}/issues"),
+        ("GET", f"/repos/{PEOPLE}/issues"),
         ("GET", "/user"),
-        ("GET", f"/repos/{REQUESTS}/issues/{request['number']}/comments"),
     ]
     assert routes(fake.writes) == [
         ("POST", f"/repos/{PEOPLE}/issues"),
@@ -858,7 +863,9 @@ def test_dry_run_writes_nothing_and_prints_the_planned_writes(fake: FakeGitHub, 
     assert f"POST /repos/{PEOPLE}/issues" in result.output
     planned = [json.loads(line.strip()) for line in result.output.splitlines() if line.startswith("    {")]
     assert len(planned) == 1
-    assert planned[0]["labels"] == ["onboarding", "team/web"] and planned[0]["assignees"] == ["bob", "carol"]
+    # gh-ops' person label is shown without its hash (a hash of a login can be looked up).
+    assert planned[0]["labels"] == ["onboarding", "team/web", f"{PERSON_LABEL_PREFIX}…"]
+    assert planned[0]["assignees"] == ["bob", "carol"]
     # The person's name and dates stay out of the (possibly public) log...
     assert "Nadia Newbie" not in result.output and "2026-12-07" not in result.output
     assert planned[0]["title"] == "<personal: shown with --verbose>"
