@@ -17,7 +17,7 @@ from typing import Any
 from click.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from harness import FakeGitHub, fake_checkout, print_figures  # noqa: E402 (it also puts tests/ on the path)
+from harness import FakeGitHub, fake_checkout  # noqa: E402 (it also puts tests/ on the path)
 from rfc_data import AUTHOR, REPO, pull_event, rfc_body  # noqa: E402
 
 from gh_ops.cli import main  # noqa: E402
@@ -50,8 +50,12 @@ def _check_event(fake: FakeGitHub, action: str, number: int, **fields: Any) -> N
     _invoke("--now", "2026-11-24T11:00:00+00:00", "rfc", "check")
 
 
+# GraphQL points per scenario, as the fake charged them by GitHub's rule (filled by measure()).
+POINTS: dict[str, int] = {}
+
+
 def measure() -> dict[str, tuple[int, int]]:
-    """(reads, writes) per scenario, measured at the HTTP layer of the fake."""
+    """(reads, writes) per scenario, measured at the HTTP layer of the fake; points in POINTS."""
     saved_files = rfc_run.changed_files_from_checkout
     figures: dict[str, tuple[int, int]] = {}
     with fake_checkout(CONFIG, REPO, datetime(2026, 11, 24, 10, 30, tzinfo=UTC)) as (fake, _):
@@ -62,6 +66,7 @@ def measure() -> dict[str, tuple[int, int]]:
                 fake.clear_requests()
                 action()
                 figures[name] = (len(fake.reads), len(fake.writes))
+                POINTS[name] = fake.points_spent
 
             plain = fake.add_pull(REPO, title="Fix a typo", body="x", author=AUTHOR, files=["README.md"])
             rfc_run.changed_files_from_checkout = lambda head, cwd=None: ("README.md",)  # type: ignore[assignment]
@@ -119,4 +124,7 @@ def measure() -> dict[str, tuple[int, int]]:
 
 
 if __name__ == "__main__":
-    print_figures(measure())
+    figures = measure()
+    width = max(len(name) for name in figures)
+    for name, (reads, writes) in figures.items():
+        print(f"{name:{width}}  {reads:3} read(s) {writes:3} write(s) {POINTS[name]:4} point(s)")

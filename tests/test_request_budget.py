@@ -4,17 +4,28 @@ from __future__ import annotations
 
 import importlib.util
 from pathlib import Path
+from typing import Any
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 
 
+_LOADED: dict[str, Any] = {}
+
+
+def _module(name: str) -> Any:
+    """benchmarks/<name>.py, loaded once."""
+    if name not in _LOADED:
+        spec = importlib.util.spec_from_file_location(name, BENCHMARKS / f"{name}.py")
+        assert spec and spec.loader
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        _LOADED[name] = module
+    return _LOADED[name]
+
+
 def measure(name: str) -> dict[str, tuple[int, int]]:
     """(reads, writes) per scenario from benchmarks/<name>.py."""
-    spec = importlib.util.spec_from_file_location(name, BENCHMARKS / f"{name}.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.measure()
+    return _module(name).measure()  # type: ignore[no-any-return]
 
 
 def test_sprint_open_for_five_teams_stays_within_budget() -> None:
@@ -50,6 +61,13 @@ def test_rfc_check_and_remind_stay_within_budget() -> None:
     assert figures["remind: 51 RFCs, nothing due"] == (4, 0)
     reads, writes = figures["remind: 51 RFCs, day before"]
     assert reads == 4 and writes == 51
+    # GraphQL points: a check reads 1 point and writes one mutation (1), GitHub's least for a read
+    # and a write; the sweep 1 point per page of 25 pull requests with their comments and reviews.
+    points = _module("rfc_requests").POINTS
+    assert points["check: valid RFC, opened"] == 2
+    assert points["check: not an RFC, no checkout"] == 1
+    assert points["remind: 51 RFCs, nothing due"] == 4
+    assert points["remind: 51 RFCs, day before"] == 4 + 51
 
 
 def test_priority_requests_stay_within_budget() -> None:
