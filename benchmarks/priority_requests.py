@@ -1,15 +1,24 @@
-"""Count GitHub requests for `gh-ops priority apply` (per event) and `priority labels` (per repository).
+"""Count GitHub requests for `gh-ops priority apply` (per event) and `priority labels` (per repository),
+and requests and GraphQL points for `priority triage` at scale.
 
 Run: .venv/bin/python benchmarks/priority_requests.py
 Uses the tests' stateful fake GitHub and the real issues payloads (no network). One line per scenario.
+
+At scale (`measure_at_scale`): `triage` over 200 and 5,000 open issues (a fifth of them old bugs
+without a priority, asked on the first run; three in five with a priority; the rest newer bugs and
+other issues), first run and repeat. Each line gives the API's minimum beside the figure: a read can
+hold at most 100 issues, so ceil(N / 100) reads; a page of 100 issues with their labels and comments
+costs 2 points (1 + 100 + 100 fetches, GitHub's rule: benchmarks/graphql_points.py).
 """
 
 from __future__ import annotations
 
+import math
 import os
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import NamedTuple
 
 from click.testing import CliRunner
 
@@ -66,5 +75,58 @@ def measure() -> dict[str, tuple[int, int]]:
     return figures
 
 
+class Cost(NamedTuple):  # not a dataclass: tests load this file without registering it as a module
+    """What one run cost, and the least the API allows for it."""
+
+    reads: int
+    writes: int
+    points: int
+    least_reads: int
+    least_points: int
+
+    def line(self) -> str:
+        ratio = self.reads / self.least_reads
+        return (
+            f"{self.reads:5} read(s) {self.writes:5} write(s) {self.points:4} point(s); API minimum "
+            f"{self.least_reads} read(s), {self.least_points} point(s); ratio {ratio:.2f}"
+        )
+
+
+def _triage_at(open_issues: int, figures: dict[str, Cost]) -> None:
+    clock = datetime(2026, 11, 20, 15, tzinfo=UTC)
+    with fake_checkout(CONFIG, REPO, clock) as (fake, _tmp):
+        fake.add_repo(REPO)
+        old, new = clock - timedelta(days=10), clock - timedelta(hours=3)
+        for n in range(open_issues):
+            kind = n % 10
+            if kind < 2:  # an old bug without a priority: asked on the first run
+                fake.add_issue(REPO, title=f"Bug {n}", labels=["bug"], created_at=old)
+            elif kind < 8:
+                fake.add_issue(REPO, title=f"Bug {n}", labels=["bug", f"P{n % 4}"], created_at=old)
+            elif kind == 8:
+                fake.add_issue(REPO, title=f"Bug {n}", labels=["bug"], created_at=new)
+            else:
+                fake.add_issue(REPO, title=f"Idea {n}", labels=["enhancement"], created_at=old)
+        pages = max(1, math.ceil(open_issues / 100))
+        for run in ("first run", "repeat"):
+            fake.clear_requests()
+            _run("triage")
+            figures[f"triage: {open_issues:,} open issues, {run}"] = Cost(
+                len(fake.reads), len(fake.writes), fake.points_spent, pages, 2 * pages
+            )
+
+
+def measure_at_scale(open_issues: tuple[int, ...] = (200, 5000)) -> dict[str, Cost]:
+    """Requests and points of `triage` at these sizes."""
+    figures: dict[str, Cost] = {}
+    for size in open_issues:
+        _triage_at(size, figures)
+    return figures
+
+
 if __name__ == "__main__":
     print_figures(measure())
+    scale = measure_at_scale()
+    width = max(len(name) for name in scale)
+    for name, cost in scale.items():
+        print(f"{name:{width}}  {cost.line()}")

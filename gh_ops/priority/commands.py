@@ -128,7 +128,7 @@ def priority_triage(run: Run) -> None:
     repo = run.repo()
     assert repo is not None
     now = run.now_for_writes(config)
-    run.github()
+    run.github(reads_graphql="priority triage")
     try:
         report = priority_run.triage(run.context(config, now), repo)
     finally:

@@ -1,10 +1,45 @@
 """What bug priorities need from GitHub's GraphQL API: moving a security issue to a private repository
-(REST has no transfer). Validated against GitHub's schema in tests."""
+(REST has no transfer), and the triage sweep's pages of open issues. Validated against GitHub's schema
+in tests."""
 
 from __future__ import annotations
 
 TRANSFER_ISSUE_MUTATION = """mutation TransferIssue($issueId: ID!, $repositoryId: ID!) {
   transferIssue(input: {issueId: $issueId, repositoryId: $repositoryId, createLabelsIfMissing: true}) {
     issue { number url }
+  }
+}"""
+
+# `priority triage`: one page of 100 open issues (pull requests are not issues here), oldest first as
+# the report lists them, each with its labels and its first 100 comments (to find gh-ops' note). The
+# first 100, not the last: comments only ever come after the note, so a note among the first 100
+# stays there. 2 points a page (1 + 100 + 100 fetches).
+TRIAGE_ISSUES_QUERY = """query PriorityTriage($owner: String!, $name: String!, $after: String) {
+  repository(owner: $owner, name: $name) {
+    issues(first: 100, after: $after, states: OPEN, orderBy: {field: CREATED_AT, direction: ASC}) {
+      pageInfo { hasNextPage endCursor }
+      nodes {
+        id number title body url createdAt
+        labels(first: 100) { nodes { name } }
+        comments(first: 100) {
+          totalCount
+          pageInfo { hasNextPage endCursor }
+          nodes { author { __typename login } body }
+        }
+      }
+    }
+  }
+}"""
+
+# The comments after the first 100 of one issue, read only for an untriaged bug whose note is not
+# among its first 100 (it was asked when it already had over 100 comments). 1 point a page.
+TRIAGE_MORE_COMMENTS_QUERY = """query PriorityTriageComments($id: ID!, $after: String) {
+  node(id: $id) {
+    ... on Issue {
+      comments(first: 100, after: $after) {
+        pageInfo { hasNextPage endCursor }
+        nodes { author { __typename login } body }
+      }
+    }
   }
 }"""

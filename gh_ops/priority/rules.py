@@ -34,6 +34,16 @@ def note_marker(note: str) -> str:
     return marker(NOTE_KIND, note=note)
 
 
+def has_note(comments: Iterable[Comment], note: str, trusted: Callable[[str | None], bool]) -> bool:
+    """Whether gh-ops' note of this kind is among these comments: its marker, in a comment of a
+    trusted account (anyone can paste a marker)."""
+    for comment in comments:
+        mark = read_marker(comment.body)
+        if trusted(comment.author) and mark and mark[0] == NOTE_KIND and mark[1].get("note") == note:
+            return True
+    return False
+
+
 # --- the label family ----------------------------------------------------------------------------
 
 _CANONICAL = {name.casefold(): name for name in PRIORITY_LABELS}

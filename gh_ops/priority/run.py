@@ -1,7 +1,7 @@
 """Bug priorities on GitHub: `priority labels` keeps the label set in step, `priority apply` gives one
 issue its one priority label (and its notes, and protects security details), `priority triage` asks
-once for a priority on untriaged bugs. Each reads what it needs through the boundary and writes only
-what changed."""
+once for a priority on untriaged bugs. Each reads what it needs through the boundary (triage 100
+open issues a request) and writes only what changed."""
 
 from __future__ import annotations
 
@@ -11,12 +11,16 @@ from typing import TYPE_CHECKING, Any
 
 from gh_ops.config import Config
 from gh_ops.context import Context
-from gh_ops.errors import GitHubError, Progress, UsageError, WriteBudgetReached
-from gh_ops.markup import read_marker
+from gh_ops.dates import parse_time
+from gh_ops.errors import GitHubError, GraphQLNotFound, Progress, UsageError, WriteBudgetReached
+from gh_ops.gql import login, owner_name
 from gh_ops.models import Comment, Issue, Label
-from gh_ops.priority.queries import TRANSFER_ISSUE_MUTATION
+from gh_ops.priority.queries import (
+    TRANSFER_ISSUE_MUTATION,
+    TRIAGE_ISSUES_QUERY,
+    TRIAGE_MORE_COMMENTS_QUERY,
+)
 from gh_ops.priority.rules import (
-    NOTE_KIND,
     NOTE_SECURITY,
     NOTE_TRIAGE,
     History,
@@ -27,6 +31,7 @@ from gh_ops.priority.rules import (
     duration_text,
     find_cvss_vector,
     has_label,
+    has_note,
     is_bug,
     is_gh_ops,
     label_changes,
@@ -41,7 +46,7 @@ from gh_ops.priority.rules import (
 from gh_ops.priority.settings import PRIORITY_LABELS, SECURITY_LABEL, PrioritySettings
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
 
     from gh_ops.github import GitHub
 
@@ -230,7 +235,10 @@ def _protect_security_details(
 
 
 def triage(ctx: Context, repo: str) -> TriageReport:
-    """Count open bugs per priority; ask once for a priority on each untriaged bug older than the limit."""
+    """Count open bugs per priority; ask once for a priority on each untriaged bug older than the limit.
+
+    One GraphQL read per 100 open issues tells everything, gh-ops' earlier note included; only a bug
+    asked when it already had over 100 comments costs more (see `_asked_before`)."""
     config, now, say, gh = ctx.config, ctx.now, ctx.say, ctx.github()
     cfg = config.section(PrioritySettings)
     counts: dict[str, int] = {label: 0 for label in PRIORITY_LABELS}
@@ -240,7 +248,7 @@ def triage(ctx: Context, repo: str) -> TriageReport:
     text = f"{note_marker(NOTE_TRIAGE)}\n{triage_note(config)}"
     progress = Progress()
     try:
-        for issue in gh.list_issues(repo, state="open", sort="created", direction="asc"):
+        for issue, comments in _open_issues(gh, repo):
             if not is_bug(issue.title, issue.body, issue.labels, cfg):
                 continue
             present = priority_labels_of(issue.labels)
@@ -250,7 +258,7 @@ def triage(ctx: Context, repo: str) -> TriageReport:
             if issue.created_at is None or issue.created_at > cutoff:
                 untriaged.append((issue, "newer than " + duration_text(cfg.untriaged_after)))
                 continue
-            if issue.comments and _has_own_note(gh, config, repo, issue.number, NOTE_TRIAGE):
+            if _asked_before(gh, config, issue, comments):
                 untriaged.append((issue, "asked before"))
                 continue
             say(f"{repo}#{issue.number}: {'would ask' if gh.dry_run else 'asking'} for a priority")
@@ -265,11 +273,82 @@ def triage(ctx: Context, repo: str) -> TriageReport:
     return TriageReport(repo, {k: v for k, v in counts.items() if v or k in PRIORITY_LABELS[:4]}, untriaged)
 
 
-def _has_own_note(gh: GitHub, config: Config, repo: str, number: int, kind: str) -> bool:
-    for comment in gh.list_comments(repo, number):
-        mark = read_marker(comment.body)
-        if config.trusted(comment.author) and mark and mark[0] == NOTE_KIND and mark[1].get("note") == kind:
+@dataclass(frozen=True)
+class _FirstComments:
+    """An issue's first 100 comments as the listing gave them, and where the rest start (if any)."""
+
+    comments: tuple[Comment, ...]
+    more_after: str | None
+
+
+def _open_issues(gh: GitHub, repo: str) -> Iterator[tuple[Issue, _FirstComments]]:
+    """The open issues, oldest first, with their labels and first comments: one read per 100."""
+    after: str | None = None
+    while True:
+        try:
+            data = gh.graphql(
+                TRIAGE_ISSUES_QUERY,
+                {**owner_name(repo), "after": after},
+                why=f"list the open issues of {repo}",
+            )
+        except GraphQLNotFound:
+            raise UsageError(f"{repo} does not exist or the token cannot see it") from None
+        repository = data.get("repository")
+        if not repository:
+            raise UsageError(f"{repo} does not exist or the token cannot see it")
+        page = repository["issues"]
+        for node in page.get("nodes") or []:
+            found = node.get("comments") or {}
+            yield (
+                Issue(
+                    number=node["number"],
+                    title=node.get("title") or "",
+                    body=node.get("body") or "",
+                    state="open",
+                    labels=tuple(label["name"] for label in (node.get("labels") or {}).get("nodes") or []),
+                    assignees=(),
+                    author=None,
+                    url=node.get("url") or "",
+                    created_at=parse_time(node.get("createdAt")),
+                    node_id=node.get("id") or "",
+                    comments=found.get("totalCount") or 0,
+                ),
+                _FirstComments(_comments_of(found), _next_cursor(found)),
+            )
+        after = _next_cursor(page)
+        if after is None:
+            return
+
+
+def _comments_of(connection: dict[str, Any]) -> tuple[Comment, ...]:
+    return tuple(
+        Comment(body=node.get("body") or "", author=login(node.get("author")))
+        for node in connection.get("nodes") or []
+    )
+
+
+def _next_cursor(connection: dict[str, Any]) -> str | None:
+    info = connection.get("pageInfo") or {}
+    return info.get("endCursor") if info.get("hasNextPage") else None
+
+
+def _asked_before(gh: GitHub, config: Config, issue: Issue, first: _FirstComments) -> bool:
+    """Whether gh-ops' triage note is on the issue. The listing holds the first 100 comments, where
+    the note stays once it is there; an issue that had over 100 comments when gh-ops asked has it
+    further on, so its later comments are read (one read per 100, stopping at the note)."""
+    if has_note(first.comments, NOTE_TRIAGE, config.trusted):
+        return True
+    after = first.more_after
+    while after is not None:
+        data = gh.graphql(
+            TRIAGE_MORE_COMMENTS_QUERY,
+            {"id": issue.node_id, "after": after},
+            why=f"read the comments of #{issue.number} after the first 100",
+        )
+        page = (data.get("node") or {}).get("comments") or {}
+        if has_note(_comments_of(page), NOTE_TRIAGE, config.trusted):
             return True
+        after = _next_cursor(page)
     return False
 
 

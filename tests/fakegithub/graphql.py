@@ -54,7 +54,7 @@ if TYPE_CHECKING:
     from .core import FakeGitHub
 
 # The GraphQL operations FakeGitHub answers from its state without per-test setup (the documents of
-# gh_ops/rfc/queries.py and gh_ops/yolo/queries.py).
+# gh_ops/rfc/queries.py, gh_ops/yolo/queries.py and gh_ops/priority/queries.py).
 STATE_OPERATIONS = (
     "RfcPullRequest",
     "RfcOpenPullRequests",
@@ -66,6 +66,8 @@ STATE_OPERATIONS = (
     "YoloPush",
     "YoloHistory",
     "YoloPulls",
+    "PriorityTriage",
+    "PriorityTriageComments",
 )
 
 
@@ -837,6 +839,20 @@ class _GqlRepository(_GqlView):
         if issue is None or issue.is_pr:
             raise _GqlError(f"Could not resolve to an Issue with the number of {number}.")
         return _GqlIssue(self._fake, self._repo, issue)
+
+    def issues(self, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
+        """Issues (never pull requests), in number order unless ordered."""
+        _modelled(info, *_PAGING, "states", "orderBy")
+        issues = [i for _, i in sorted(self._repo.issues.items()) if not i.is_pr]
+        if args.get("states") is not None:
+            issues = [i for i in issues if i.state.upper() in args["states"]]
+        keys = {
+            "CREATED_AT": lambda i: (i.created_at, i.number),
+            "UPDATED_AT": lambda i: (i.updated_at, i.number),
+            "COMMENTS": lambda i: (len(i.comment_ids), i.number),
+        }
+        issues = _ordered(issues, args.get("orderBy"), keys)
+        return _connection(info, issues, lambda i: _GqlIssue(self._fake, self._repo, i), args)
 
     def pullRequests(self, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
         _modelled(info, *_PAGING, "states", "orderBy")

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
-from fakegithub import FakeGitHub, NewFake
+from fakegithub import FakeGitHub, NewFake, RecordedRequest
 from priority_data import BOT, CONFIG, NOW, REPO
 
 from gh_ops.cli import main
@@ -229,11 +231,8 @@ def test_triage_asks_once_on_old_untriaged_bugs_and_summarises(
     fake.clear_requests()
     ok(run("triage"))
     assert fake.writes == [] and len(triage_notes(fake, numbers["old"])) == 1
-    # One listing, and the comments of the one old untriaged bug that has comments.
-    assert [r.path for r in fake.reads] == [
-        f"/repos/{REPO}/issues",
-        f"/repos/{REPO}/issues/{numbers['old']}/comments",
-    ]
+    # One page of open issues tells which were asked before: no read per issue.
+    assert operations(fake.reads) == ["PriorityTriage"]
     assert "(asked before)" in summary.read_text()
 
 
@@ -250,3 +249,78 @@ def test_triage_dry_run_writes_nothing(fake: FakeGitHub, workdir: Path) -> None:
     result = ok(run("triage", "--dry-run"))
     assert fake.writes == [] and f"POST /repos/{REPO}/issues/{numbers['old']}/comments" in result.output
     assert "(would ask now)" in result.output
+
+
+def old_bug(fake: FakeGitHub, title: str, **kwargs: Any) -> int:
+    issue = fake.add_issue(REPO, title=title, labels=["bug"], created_at=CLOCK - timedelta(days=3), **kwargs)
+    return int(issue["number"])
+
+
+def test_triage_reads_one_page_per_100_open_issues_on_every_run(fake: FakeGitHub, workdir: Path) -> None:
+    """The issue's bound: ceil(open issues / 100) + 1 reads, first run or repeat. Every bug asked
+    before has comments, which cost a read each before."""
+    asked = [old_bug(fake, f"Bug {n}") for n in range(130)]
+    for n in range(60):
+        fake.add_issue(REPO, title=f"Idea {n}", labels=["enhancement"])
+    fake.add_issue(REPO, title="Closed", labels=["bug"], state="closed")
+    fake.clear_requests()
+    ok(run("triage"))
+    assert len(fake.writes) == 130 and len(fake.reads) == 2  # 190 open issues: 2 pages
+    assert all(len(triage_notes(fake, number)) == 1 for number in asked)
+
+    for number in asked[:40]:  # people answered on some
+        fake.add_comment(REPO, number, body="Looking into it", author="alice")
+    fake.clear_requests()
+    result = ok(run("triage"))
+    assert fake.writes == [] and operations(fake.reads) == ["PriorityTriage"] * 2
+    assert fake.points_spent == 4  # 2 a page: each issue's labels and comments are 100 fetches each
+    assert result.output.count("(asked before)") == 130 and "| none | 130 |" in result.output
+
+
+def test_triage_finds_a_note_past_the_first_100_comments_with_one_more_read(
+    fake: FakeGitHub, workdir: Path
+) -> None:
+    """A bug that already had over 100 comments when gh-ops asked: the note is past the first 100
+    comments the listing holds, so its later comments are read, and it is not asked twice."""
+    busy = old_bug(fake, "Busy")
+    for n in range(120):
+        fake.add_comment(REPO, busy, body=f"me too {n}", author="carol")
+    quiet = old_bug(fake, "Quiet")
+    fake.clear_requests()
+    ok(run("triage"))
+    assert len(triage_notes(fake, busy)) == 1 and len(triage_notes(fake, quiet)) == 1
+    for n in range(90):
+        fake.add_comment(REPO, busy, body=f"still broken {n}", author="carol")
+
+    fake.clear_requests()
+    result = ok(run("triage"))
+    assert fake.writes == [] and len(triage_notes(fake, busy)) == 1
+    # The listing, then the busy bug's comments 101-200 (the note is the 121st): not 201-211.
+    assert operations(fake.reads) == ["PriorityTriage", "PriorityTriageComments"]
+    assert result.output.count("(asked before)") == 2
+
+
+def test_triage_asks_when_the_marker_was_pasted_by_someone_else(fake: FakeGitHub, workdir: Path) -> None:
+    """Only a trusted account's comment is gh-ops' note: a copied marker does not stop the question."""
+    number = old_bug(fake, "Pasted")
+    fake.add_comment(REPO, number, body="<!-- gh-ops:priority note=triage -->\nfake", author="mallory")
+    ok(run("triage"))
+    assert len(triage_notes(fake, number)) == 1
+
+
+def test_triage_of_a_repository_that_does_not_exist_is_a_usage_error(fake: FakeGitHub, workdir: Path) -> None:
+    result = run("triage", "--repo", "acme/nowhere")
+    assert result.exit_code == 2, result.output
+    assert "acme/nowhere does not exist or the token cannot see it" in result.output
+
+
+def operations(requests: list[RecordedRequest]) -> list[str]:
+    """The GraphQL operation of each request (REST requests as METHOD path)."""
+    names = []
+    for request in requests:
+        if request.is_graphql:
+            match = re.search(r"(?:query|mutation)\s+(\w+)", request.json["query"])
+            names.append(match.group(1) if match else "?")
+        else:
+            names.append(f"{request.method} {request.path}")
+    return names
