@@ -1,14 +1,16 @@
 """Count GitHub requests for `gh-ops priority apply` (per event) and `priority labels` (per repository),
-and requests and GraphQL points for `priority triage` at scale.
+and requests and GraphQL points for `priority triage` and `priority labels --org` at scale.
 
 Run: .venv/bin/python benchmarks/priority_requests.py
 Uses the tests' stateful fake GitHub and the real issues payloads (no network). One line per scenario.
 
 At scale (`measure_at_scale`): `triage` over 200 and 5,000 open issues (a fifth of them old bugs
 without a priority, asked on the first run; three in five with a priority; the rest newer bugs and
-other issues), first run and repeat. Each line gives the API's minimum beside the figure: a read can
-hold at most 100 issues, so ceil(N / 100) reads; a page of 100 issues with their labels and comments
-costs 2 points (1 + 100 + 100 fetches, GitHub's rule: benchmarks/graphql_points.py).
+other issues), first run and repeat; `labels --org` over 200 repositories already up to date. Each
+line gives the API's minimum beside the figure: a read can hold at most 100 issues or repositories,
+so ceil(N / 100) reads; a page of 100 issues with their labels and comments costs 2 points (1 + 100 +
+100 fetches, GitHub's rule: benchmarks/graphql_points.py), a page of 100 repositories with their
+labels 1.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from harness import fake_checkout, print_figures  # noqa: E402 (it also puts tes
 from priority_data import CONFIG, FORM, NOW, REPO, send_event  # noqa: E402
 
 from gh_ops.cli import main  # noqa: E402
+from gh_ops.priority.settings import DEFAULT_PRIORITY_LABELS  # noqa: E402
 
 VECTOR = "CVSS:3.1/AV:N/AC:L/PR:L/UI:R/S:C/C:H/I:H/A:L"  # 8.9: security-P1
 
@@ -116,11 +119,31 @@ def _triage_at(open_issues: int, figures: dict[str, Cost]) -> None:
             )
 
 
-def measure_at_scale(open_issues: tuple[int, ...] = (200, 5000)) -> dict[str, Cost]:
-    """Requests and points of `triage` at these sizes."""
+def _labels_org_at(repos: int, figures: dict[str, Cost]) -> None:
+    with fake_checkout(CONFIG, REPO, datetime(2026, 11, 20, 15, tzinfo=UTC)) as (fake, _tmp):
+        for n in range(repos):
+            name = f"big-org/repo-{n:03}"
+            fake.add_repo(name)
+            for label in DEFAULT_PRIORITY_LABELS:  # up to date already
+                fake.add_label(name, label.name, color=label.color, description=label.description)
+            fake.add_label(name, "wontfix")
+        fake.clear_requests()
+        _run("labels", "--org", "big-org")
+        pages = math.ceil(repos / 100)
+        figures[f"labels --org: {repos} repositories up to date"] = Cost(
+            len(fake.reads), len(fake.writes), fake.points_spent, pages, pages
+        )
+
+
+def measure_at_scale(
+    open_issues: tuple[int, ...] = (200, 5000), repositories: tuple[int, ...] = (200,)
+) -> dict[str, Cost]:
+    """Requests and points of `triage` and `labels --org` at these sizes."""
     figures: dict[str, Cost] = {}
     for size in open_issues:
         _triage_at(size, figures)
+    for size in repositories:
+        _labels_org_at(size, figures)
     return figures
 
 

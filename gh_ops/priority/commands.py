@@ -8,7 +8,7 @@ import sys
 import click
 
 from gh_ops import actions_io
-from gh_ops.context import Run, each_repository, info, say, with_org_repositories
+from gh_ops.context import Run, each_repository, info, say
 from gh_ops.errors import GitHubError, UsageError
 from gh_ops.options import NUMBER, global_options, repository_options, write_budget_option
 from gh_ops.registry import Capability
@@ -35,11 +35,18 @@ def priority_labels(run: Run, repos: tuple[str, ...], org: str | None) -> None:
 
     config = run.load_config(allow_embedded=True)
     chosen = run.repositories(repos, org)
-    gh = run.github()
+    # An organization's repositories and their labels come 100 repositories a GraphQL read.
+    run.github(reads_graphql="priority labels --org" if org else None)
     ctx = run.context(config)
     try:
-        chosen = with_org_repositories(gh, chosen, org, say=say)
-        synced = each_repository(chosen, lambda repo: priority_run.sync_labels(ctx, repo), info=info)
+        if org is None:
+            synced = each_repository(chosen, lambda repo: priority_run.sync_labels(ctx, repo), info=info)
+        else:
+            listed = {found.repo: found for found in priority_run.org_repositories_with_labels(ctx, org)}
+            chosen = list(listed)
+            synced = each_repository(
+                chosen, lambda repo: priority_run.sync_labels(ctx, repo, listed[repo]), info=info
+            )
     finally:
         run.report_requests()
     changes = [change for repo_changes in synced.results.values() for change in repo_changes]

@@ -1,6 +1,6 @@
 """What bug priorities need from GitHub's GraphQL API: moving a security issue to a private repository
-(REST has no transfer), and the triage sweep's pages of open issues. Validated against GitHub's schema
-in tests."""
+(REST has no transfer), the triage sweep's pages of open issues, and an organization's labels 100
+repositories at a time. Validated against GitHub's schema in tests."""
 
 from __future__ import annotations
 
@@ -40,6 +40,33 @@ TRIAGE_MORE_COMMENTS_QUERY = """query PriorityTriageComments($id: ID!, $after: S
         pageInfo { hasNextPage endCursor }
         nodes { author { __typename login } body }
       }
+    }
+  }
+}"""
+
+# `priority labels --org`: one page of 100 repositories of the organization, oldest first, each with
+# its first 100 labels. 1 point a page (1 + 100 fetches).
+ORG_LABELS_QUERY = """query PriorityOrgLabels($org: String!, $after: String) {
+  organization(login: $org) {
+    repositories(first: 100, after: $after, orderBy: {field: CREATED_AT, direction: ASC}) {
+      pageInfo { hasNextPage endCursor }
+      nodes {
+        nameWithOwner isArchived
+        labels(first: 100) {
+          pageInfo { hasNextPage endCursor }
+          nodes { name color description }
+        }
+      }
+    }
+  }
+}"""
+
+# The labels after the first 100 of one repository (only for a repository with more). 1 point a page.
+MORE_LABELS_QUERY = """query PriorityMoreLabels($owner: String!, $name: String!, $after: String) {
+  repository(owner: $owner, name: $name) {
+    labels(first: 100, after: $after) {
+      pageInfo { hasNextPage endCursor }
+      nodes { name color description }
     }
   }
 }"""

@@ -439,6 +439,15 @@ class LabelChange:
         return f"~ {label.name}  " + "; ".join(changes)
 
 
+@dataclass(frozen=True)
+class OrgRepository:
+    """A repository an organization's listing gave, with its first labels and where the rest start."""
+
+    repo: str
+    labels: tuple[Label, ...]
+    more_labels_after: str | None = None  # a cursor when it has more labels than the listing held
+
+
 def label_changes(repo: str, managed: Iterable[ManagedLabel], existing: Iterable[Label]) -> list[LabelChange]:
     """What to create and update so the managed labels exist exactly as configured. Labels gh-ops does
     not manage are never touched (never deleted)."""

@@ -1,7 +1,7 @@
 """Bug priorities on GitHub: `priority labels` keeps the label set in step, `priority apply` gives one
 issue its one priority label (and its notes, and protects security details), `priority triage` asks
-once for a priority on untriaged bugs. Each reads what it needs through the boundary (triage 100
-open issues a request) and writes only what changed."""
+once for a priority on untriaged bugs. Each reads what it needs through the boundary (triage and an
+organization's labels 100 issues or repositories a request) and writes only what changed."""
 
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ from gh_ops.errors import GitHubError, GraphQLNotFound, Progress, UsageError, Wr
 from gh_ops.gql import login, owner_name
 from gh_ops.models import Comment, Issue, Label
 from gh_ops.priority.queries import (
+    MORE_LABELS_QUERY,
+    ORG_LABELS_QUERY,
     TRANSFER_ISSUE_MUTATION,
     TRIAGE_ISSUES_QUERY,
     TRIAGE_MORE_COMMENTS_QUERY,
@@ -25,6 +27,7 @@ from gh_ops.priority.rules import (
     NOTE_TRIAGE,
     History,
     LabelChange,
+    OrgRepository,
     Target,
     TriageReport,
     decide,
@@ -352,14 +355,71 @@ def _asked_before(gh: GitHub, config: Config, issue: Issue, first: _FirstComment
     return False
 
 
-def sync_labels(ctx: Context, repo: str) -> list[LabelChange]:
-    """Create and update the managed labels in one repository; print the diff as it goes."""
+def org_repositories_with_labels(ctx: Context, org: str) -> list[OrgRepository]:
+    """The organization's repositories that are not archived (archived ones are read-only), each
+    with its first 100 labels: one GraphQL read per 100 repositories, instead of one per repository."""
+    gh = ctx.github()
+    found: list[OrgRepository] = []
+    archived, after = 0, None
+    while True:
+        try:
+            data = gh.graphql(
+                ORG_LABELS_QUERY,
+                {"org": org, "after": after},
+                why=f"list the repositories of {org} and their labels",
+            )
+        except GraphQLNotFound:
+            raise UsageError(f"--org {org}: no such organization, or the token cannot see it") from None
+        organization = data.get("organization")
+        if not organization:
+            raise UsageError(f"--org {org}: no such organization, or the token cannot see it")
+        page = organization["repositories"]
+        for node in page.get("nodes") or []:
+            if node.get("isArchived"):
+                archived += 1
+                continue
+            labels = node.get("labels") or {}
+            found.append(
+                OrgRepository(
+                    node["nameWithOwner"],
+                    tuple(Label.from_json(label) for label in labels.get("nodes") or []),
+                    _next_cursor(labels),
+                )
+            )
+        after = _next_cursor(page)
+        if after is None:
+            break
+    # The same line as context.org_repositories prints for the REST listing.
+    ctx.say(f"{org}: {len(found)} repositories" + (f" ({archived} archived, skipped)" if archived else ""))
+    return found
+
+
+def _labels_of(gh: GitHub, known: OrgRepository) -> list[Label]:
+    """A listed repository's labels: those the listing gave, and the rest (one read per 100 more)."""
+    labels = list(known.labels)
+    after = known.more_labels_after
+    while after is not None:
+        data = gh.graphql(
+            MORE_LABELS_QUERY,
+            {**owner_name(known.repo), "after": after},
+            why=f"list the labels of {known.repo} after the first 100",
+        )
+        page = (data.get("repository") or {}).get("labels") or {}
+        labels += [Label.from_json(label) for label in page.get("nodes") or []]
+        after = _next_cursor(page)
+    return labels
+
+
+def sync_labels(ctx: Context, repo: str, known: OrgRepository | None = None) -> list[LabelChange]:
+    """Create and update the managed labels in one repository; print the diff as it goes. `known`:
+    the labels an organization's listing already gave (else they are read here)."""
     gh, say = ctx.github(), ctx.say
     managed = ctx.config.section(PrioritySettings).labels
     done: list[str] = []
     remaining: list[LabelChange] = []
     try:
-        changes = label_changes(repo, managed, gh.list_labels(repo))
+        existing = gh.list_labels(repo) if known is None else _labels_of(gh, known)
+        changes = label_changes(repo, managed, existing)
         remaining = [c for c in changes if c.action != "same"]
         say(f"{repo}: " + (f"{len(remaining)} label change(s)" if remaining else "labels up to date"))
         for change in list(remaining):

@@ -68,6 +68,8 @@ STATE_OPERATIONS = (
     "YoloPulls",
     "PriorityTriage",
     "PriorityTriageComments",
+    "PriorityOrgLabels",
+    "PriorityMoreLabels",
 )
 
 
@@ -854,6 +856,13 @@ class _GqlRepository(_GqlView):
         issues = _ordered(issues, args.get("orderBy"), keys)
         return _connection(info, issues, lambda i: _GqlIssue(self._fake, self._repo, i), args)
 
+    def labels(self, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
+        """The repository's labels, oldest first (GitHub's default order)."""
+        _modelled(info, *_PAGING, "orderBy")
+        keys = {"CREATED_AT": lambda lb: lb.id, "NAME": lambda lb: lb.name.lower()}
+        labels = _ordered(list(self._repo.labels.values()), args.get("orderBy"), keys)
+        return _connection(info, labels, self._label, args)
+
     def pullRequests(self, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
         _modelled(info, *_PAGING, "states", "orderBy")
         pulls = [i for _, i in sorted(self._repo.issues.items()) if i.is_pr]
@@ -868,6 +877,27 @@ class _GqlRepository(_GqlView):
         return _connection(info, pulls, lambda p: _GqlIssue(self._fake, self._repo, p), args)
 
 
+class _GqlOrganization:
+    """An account whose repositories are listed (any owner of a repository, as the REST listing)."""
+
+    _typename = "Organization"
+
+    def __init__(self, fake: FakeGitHub, login: str) -> None:
+        self._fake = fake
+        self.login = login
+
+    def repositories(self, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
+        """Its repositories, oldest first unless ordered."""
+        _modelled(info, *_PAGING, "orderBy")
+        owned = sorted(
+            (r for r in self._fake._repos.values() if r.owner.lower() == self.login.lower()),
+            key=lambda r: r.id,
+        )
+        keys = {"CREATED_AT": lambda r: r.id, "NAME": lambda r: r.name.lower()}
+        owned = _ordered(owned, args.get("orderBy"), keys)
+        return _connection(info, owned, lambda r: _GqlRepository(self._fake, r), args)
+
+
 class _GqlQuery:
     """The Query root."""
 
@@ -880,6 +910,13 @@ class _GqlQuery:
         if repo is None:
             raise _GqlError(f"Could not resolve to a Repository with the name '{owner}/{name}'.")
         return _GqlRepository(self._fake, repo)
+
+    def organization(self, info: GraphQLResolveInfo, login: str) -> _GqlOrganization:
+        fake = self._fake
+        known = login.lower() in fake.organizations
+        if not known and not any(r.owner.lower() == login.lower() for r in fake._repos.values()):
+            raise _GqlError(f"Could not resolve to an Organization with the login of '{login}'.")
+        return _GqlOrganization(fake, login)
 
     def rateLimit(self, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
         """This query's cost and what is left of the hour's points once it is paid."""

@@ -1,5 +1,5 @@
-"""Requests and GraphQL points of `priority triage` at scale, as measured by
-benchmarks/priority_requests.py (the README quotes these figures)."""
+"""Requests and GraphQL points of `priority triage` and `priority labels --org` at scale, as measured
+by benchmarks/priority_requests.py (the README quotes these figures)."""
 
 from __future__ import annotations
 
@@ -42,8 +42,18 @@ def test_triage_reads_one_page_per_100_open_issues_first_run_or_repeat(
     assert cost.writes == (open_issues // 5 if run == "first run" else 0)  # one question per old bug
 
 
+def test_labels_org_confirms_200_repositories_in_two_reads(figures: dict[str, Any]) -> None:
+    """ceil(N / 100) + 1 reads at most for N repositories up to date (before: 202, one label
+    listing per repository after the repository listing)."""
+    cost = figures["labels --org: 200 repositories up to date"]
+    assert (cost.reads, cost.writes, cost.points) == (2, 0, 2)
+    assert cost.reads <= math.ceil(200 / 100) + 1
+
+
 def test_the_priority_documents_cost_what_the_readme_says() -> None:
     """Points by GitHub's rule (tests/fakegithub/cost.py), as sent (with the client's rateLimit)."""
     repo = {"owner": "acme", "name": "shop", "after": None}
     assert points(with_rate_limit(q.TRIAGE_ISSUES_QUERY), repo) == 2  # 1 + 100 + 100 fetches
     assert points(with_rate_limit(q.TRIAGE_MORE_COMMENTS_QUERY), {"id": "I_1", "after": "x"}) == 1
+    assert points(with_rate_limit(q.ORG_LABELS_QUERY), {"org": "acme", "after": None}) == 1  # 1 + 100
+    assert points(with_rate_limit(q.MORE_LABELS_QUERY), repo) == 1

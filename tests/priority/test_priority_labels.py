@@ -113,8 +113,8 @@ def test_org_covers_every_unarchived_repository_across_pages(fake: FakeGitHub, w
     fake.add_repo("other-org/not-this-one")
     # 147 x 9 writes in one run (the default budget of 400 takes several: test_priority_write_budget)
     ok(run("labels", "--org", "big-org", "--max-writes", "1323"))
-    listings = [r for r in fake.reads if r.path == "/orgs/big-org/repos"]
-    assert len(listings) == 2  # 150 repositories, 100 per page
+    # 150 repositories, 100 per page, each page with the repositories' labels.
+    assert operations(fake.reads) == ["PriorityOrgLabels"] * 2
     for n in range(150):
         names = set(label_table(fake, f"big-org/repo-{n:03}"))
         assert (MANAGED[0] in names) == (n % 50 != 7), n  # archived ones are read-only: skipped
@@ -122,8 +122,46 @@ def test_org_covers_every_unarchived_repository_across_pages(fake: FakeGitHub, w
 
     fake.clear_requests()
     result = ok(run("labels", "--org", "big-org"))
-    assert fake.writes == [] and len(fake.reads) == 2 + 147
+    # Confirming 147 repositories up to date: ceil(150 / 100) reads, not one per repository.
+    assert fake.writes == [] and len(fake.reads) == 2 and fake.points_spent == 2
     assert "big-org: 147 repositories (3 archived, skipped)" in result.output
+    assert result.output.count("labels up to date") == 147
+
+
+def test_org_reads_the_rest_of_the_labels_only_of_a_repository_with_more_than_100(
+    fake: FakeGitHub, workdir: Path
+) -> None:
+    for name in ("crowded", "plain"):
+        fake.add_repo(f"acme/{name}")
+    for n in range(150):  # created first: the managed labels come after the first 100
+        fake.add_label("acme/crowded", f"area/{n:03}")
+    ok(run("labels", "--org", "acme"))
+    # Someone recoloured P0 in the crowded repository: it is past the first 100 labels.
+    p0 = next(label for label in fake._repo("acme/crowded").labels.values() if label.name == "P0")
+    p0.color = "000000"
+    fake.clear_requests()
+    result = ok(run("labels", "--org", "acme"))
+    assert "~ P0  colour #000000 -> #b60205" in result.output
+    assert [(r.method, r.path) for r in fake.writes] == [("PATCH", "/repos/acme/crowded/labels/P0")]
+    # The organization's page, and one more page of labels for the one repository that has 159.
+    assert operations(fake.reads) == ["PriorityOrgLabels", "PriorityMoreLabels"]
+    assert "acme/plain: labels up to date" in result.output
+
+
+def test_org_that_does_not_exist_is_a_usage_error(fake: FakeGitHub, workdir: Path) -> None:
+    result = run("labels", "--org", "nobody")
+    assert result.exit_code == 2, result.output
+    assert "--org nobody: no such organization, or the token cannot see it" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_org_needs_a_token_even_in_a_dry_run(
+    fake: FakeGitHub, workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("GITHUB_TOKEN", raising=False)
+    result = run("labels", "--org", "acme", "--dry-run")
+    assert result.exit_code == 2 and "no token: priority labels --org reads through" in result.output
+    assert fake.requests == []
 
 
 def test_a_failing_repository_does_not_stop_the_others_and_each_failure_is_listed(
@@ -134,11 +172,19 @@ def test_a_failing_repository_does_not_stop_the_others_and_each_failure_is_liste
     for name in ("first", "second", "third"):
         fake.add_repo(f"acme/{name}")
     fake.fail_next("POST", r"/repos/acme/first/labels$", 403, json={"message": "Resource not accessible"})
-    fake.fail_next("GET", r"/repos/acme/third/labels$", 502, times=5)  # every retry
+    for n in range(120):  # the third has more labels than the organization's listing holds ...
+        fake.add_label("acme/third", f"area/{n:03}")
+    # ... and GitHub fails to give the rest (until `failing` is emptied).
+    failing = [True]
+
+    def more_labels(query: str, variables: dict[str, Any]) -> dict[str, Any]:
+        return {"errors": [{"message": "Timeout"}]} if failing else fake.execute_graphql(query, variables)
+
+    fake.on_graphql("PriorityMoreLabels", more_labels)
     result = run("labels", "--org", "acme")
     assert result.exit_code == 3, result.output
     assert set(MANAGED) <= set(label_table(fake, "acme/second"))  # the one in the middle got its labels
-    assert label_table(fake, "acme/first") == {} and label_table(fake, "acme/third") == {}
+    assert label_table(fake, "acme/first") == {} and not set(MANAGED) & set(label_table(fake, "acme/third"))
     error = result.output[result.output.index("error: ") :]
     assert error.startswith("error: GitHub failed for 2 of 3 repositories; the others were done:\n")
     assert "- acme/first: GitHub answered 403 to POST /repos/acme/first/labels" in error
@@ -148,6 +194,7 @@ def test_a_failing_repository_does_not_stop_the_others_and_each_failure_is_liste
 
     # Once GitHub answers again, the same run finishes the job.
     fake.clear_requests()
+    failing.clear()
     ok(run("labels", "--org", "acme"))
     assert all(set(MANAGED) <= set(label_table(fake, f"acme/{n}")) for n in ("first", "second", "third"))
 
