@@ -26,9 +26,11 @@ def yolo_points() -> dict[str, int]:
     repo = {"owner": "acme", "name": "shop"}
     hundred_ids = [f"PR_{i}" for i in range(HISTORY_PAGE)]
     push = q.YOLO_PUSH_QUERY + q.YOLO_COMMIT_FRAGMENT
-    history = q.YOLO_HISTORY_QUERY + q.YOLO_COMMIT_FRAGMENT + q.YOLO_PULL_FRAGMENT
-    pulls = q.YOLO_PULLS_QUERY + q.YOLO_PULL_FRAGMENT
+    second = q.YOLO_AUDIT_PULL_FRAGMENT + q.YOLO_COMMIT_PARENTS_FRAGMENT + q.YOLO_COMMIT_AUTHORS_FRAGMENT
+    history = q.YOLO_HISTORY_QUERY + q.YOLO_COMMIT_FRAGMENT + second
+    pulls = q.YOLO_PULLS_QUERY + second
     page = {**repo, "since": "2026-01-01T00:00:00Z", "after": None, "pageSize": HISTORY_PAGE}
+    none: dict[str, list[str]] = {"pulls": [], "parents": [], "authors": []}
     return {
         "check: a merged pull request": points(
             q.YOLO_PULL_QUERY + q.YOLO_PULL_FRAGMENT, {**repo, "number": 1, "label": "yolo-merge"}
@@ -36,14 +38,14 @@ def yolo_points() -> dict[str, int]:
         "check: a push, 1 page of up to 100 commits": points(
             push, {**repo, "after": "0" * 40, "count": HISTORY_PAGE, "cursor": None}
         ),
-        "audit: first page (100 commits)": points(history, {**page, "pulls": []}),
-        "audit: a later page, with the details of 100 pull requests": points(
-            history, {**page, "pulls": hundred_ids}
+        "audit: first page (100 commits)": points(history, {**page, **none}),
+        "audit: a later page, with the first read of 100 pull requests": points(
+            history, {**page, **none, "pulls": hundred_ids}
         ),
-        "audit: a later page, with the details of 10 pull requests": points(
-            history, {**page, "pulls": hundred_ids[:10]}
+        "audit: a later page, 100 pull requests and 100 commits' parents and co-authors each": points(
+            history, {**page, "pulls": hundred_ids, "parents": hundred_ids, "authors": hundred_ids}
         ),
-        "audit: the last details, 100 pull requests": points(pulls, {"pulls": hundred_ids}),
+        "audit: the last first reads, 100 pull requests": points(pulls, {**none, "pulls": hundred_ids}),
     }
 
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from gh_ops import actions_io
-from gh_ops.context import Run, info, say, with_org_repositories
+from gh_ops.context import Run, info, say
 from gh_ops.errors import EXIT_POLICY, UsageError
 from gh_ops.options import NUMBER, READ_ONLY_NOW_HELP, global_options, repository_options, write_budget_option
 from gh_ops.registry import Capability
@@ -117,7 +117,9 @@ def yolo_audit(
     start = _since(since, run.now(config), config.timezone)
     chosen = run.repositories(repos, org)
     try:
-        chosen = with_org_repositories(run.github(reads_graphql="yolo audit"), chosen, org, say=info)
+        gh = run.github(reads_graphql="yolo audit")
+        if org is not None:
+            chosen = yolo_run.active_repositories(gh, org, start, say=info)
         result, audited = yolo_run.audit(run.context(config), chosen, start)
     finally:
         run.report_requests()

@@ -1,6 +1,6 @@
 """What yolo merges need from GitHub: one read for a merged pull request, one per 100 commits of a
-push, and one per page of default-branch history for the audit (plus one for the details of the
-last page's pull requests), and how their answers become the rules' plain data. Each document is
+push, and one per page of default-branch history for the audit (plus one or two for what the last
+pages' pull requests still need), and how their answers become the rules' plain data. Each document is
 validated against GitHub's schema in tests; writes use the composed mutation of gh_ops.gql."""
 
 from __future__ import annotations
@@ -94,12 +94,51 @@ YOLO_PUSH_QUERY = """query YoloPush($owner: String!, $name: String!, $after: Git
 }
 """
 
+# What the audit reads of a merged pull request first: everything the rules need except its
+# commits' parents and the accounts GitHub matched to their Co-authored-by trailers. No connection is
+# nested in its commits, so 100 pull requests cost 3 points (their labels, commits and reviews: one
+# fetch each per pull request), not the 200 that `authors` and `parents` under 100 commits each cost.
+YOLO_AUDIT_PULL_FRAGMENT = """fragment YoloAuditPull on PullRequest {
+  id
+  number
+  merged
+  mergedAt
+  headRefOid
+  baseRefName
+  body
+  mergeCommit { oid }
+  author { __typename login }
+  mergedBy { __typename login }
+  labels(first: 100) { nodes { id name } }
+  commits(last: 100) {
+    nodes { commit { id oid message author { name email user { login } } } }
+  }
+  reviews(last: 100) {
+    nodes { author { __typename login } state submittedAt commit { oid } }
+  }
+}
+"""
+
+# The second pass, only for the commits whose parents (a merge of the base branch?) or matched
+# co-authors can change a verdict (rules.commits_to_confirm): 1 fetch per commit, by id.
+YOLO_COMMIT_PARENTS_FRAGMENT = """fragment YoloCommitParents on Commit {
+  id
+  parents(first: 2) { totalCount }
+}
+"""
+YOLO_COMMIT_AUTHORS_FRAGMENT = """fragment YoloCommitAuthors on Commit {
+  id
+  authors(first: 10) { nodes { user { login } } }
+}
+"""
+
 # The audit: default-branch history since a date, a page at a time, each commit with the pull
-# requests it is associated with (1 point per page), and in the same request the details (commits,
-# reviews, labels) of the pull requests the previous page found, each read once by its id: about 2
-# points per pull request, whose commits' authors and parents GitHub counts as 200 fetches.
+# requests it is associated with (1 point per page), and in the same request what the pages before
+# asked for: the first read of their pull requests (3 points per 100), then the parents or matched
+# co-authors of the few commits that decide a verdict (1 point per 100 commits). Ids: at most 100
+# per list.
 YOLO_HISTORY_QUERY = """query YoloHistory($owner: String!, $name: String!, $since: GitTimestamp!,
-  $after: String, $pageSize: Int!, $pulls: [ID!]!) {
+  $after: String, $pageSize: Int!, $pulls: [ID!]!, $parents: [ID!]!, $authors: [ID!]!) {
   repository(owner: $owner, name: $name) {
     nameWithOwner
     defaultBranchRef {
@@ -114,13 +153,37 @@ YOLO_HISTORY_QUERY = """query YoloHistory($owner: String!, $name: String!, $sinc
       }
     }
   }
-  pulls: nodes(ids: $pulls) { ... on PullRequest { ...YoloPull } }
+  pulls: nodes(ids: $pulls) { ... on PullRequest { ...YoloAuditPull } }
+  parents: nodes(ids: $parents) { ... on Commit { ...YoloCommitParents } }
+  authors: nodes(ids: $authors) { ... on Commit { ...YoloCommitAuthors } }
 }
 """
 
-# The details of the pull requests the audit's last page found (at most 100 ids).
-YOLO_PULLS_QUERY = """query YoloPulls($pulls: [ID!]!) {
-  pulls: nodes(ids: $pulls) { ... on PullRequest { ...YoloPull } }
+# What is still due once the history is read: the same lists, without the history.
+YOLO_PULLS_QUERY = """query YoloPulls($pulls: [ID!]!, $parents: [ID!]!, $authors: [ID!]!) {
+  pulls: nodes(ids: $pulls) { ... on PullRequest { ...YoloAuditPull } }
+  parents: nodes(ids: $parents) { ... on Commit { ...YoloCommitParents } }
+  authors: nodes(ids: $authors) { ... on Commit { ...YoloCommitAuthors } }
+}
+"""
+
+# `--org`: the organization's repositories, 100 a request, each with whether its default branch has
+# a commit since the period's start (the newest one, if any): 1 + 100 fetches, 1 point per 100
+# repositories, so a quiet organization costs no more, and only the active ones are audited.
+YOLO_ACTIVE_REPOSITORIES_QUERY = """query YoloActiveRepositories($org: String!, $since: GitTimestamp!,
+  $after: String) {
+  organization(login: $org) {
+    repositories(first: 100, after: $after, orderBy: {field: CREATED_AT, direction: ASC}) {
+      pageInfo { hasNextPage endCursor }
+      nodes {
+        nameWithOwner
+        isArchived
+        defaultBranchRef {
+          target { ... on Commit { history(since: $since, first: 1) { nodes { oid } } } }
+        }
+      }
+    }
+  }
 }
 """
 
@@ -199,4 +262,28 @@ def pull_from_json(node: dict[str, Any]) -> rules.PullInfo:
             commits=tuple(commits),
             reviews=reviews,
         ),
+    )
+
+
+def commit_ids(node: dict[str, Any]) -> dict[str, str]:
+    """oid -> node id of the commits a pull request's first read (YoloAuditPull) holds."""
+    found = {}
+    for item in (node.get("commits") or {}).get("nodes") or []:
+        c = (item or {}).get("commit") or {}
+        if c.get("oid") and c.get("id"):
+            found[str(c["oid"])] = str(c["id"])
+    return found
+
+
+def parents_count(node: dict[str, Any]) -> int:
+    """A YoloCommitParents answer: how many parents the commit has."""
+    return ((node.get("parents") or {}).get("totalCount")) or 1
+
+
+def matched_authors(node: dict[str, Any]) -> tuple[str, ...]:
+    """A YoloCommitAuthors answer: the logins GitHub matched to the commit's author and co-authors."""
+    return tuple(
+        str(user["login"])
+        for n in (node.get("authors") or {}).get("nodes") or []
+        if (user := (n or {}).get("user")) and user.get("login")
     )

@@ -133,9 +133,12 @@ def login_from_email(email: str) -> str | None:
 def is_base_merge(commit: PullCommit, base: str) -> bool:
     """A merge of the base branch into the pull request ("Update branch", `git merge main`, `git
     pull origin main`): it brings in reviewed code only, so it does not make an approval stale."""
-    if commit.parents < 2:
-        return False
-    first = (commit.message or "").splitlines()[0] if commit.message else ""
+    return commit.parents >= 2 and says_base_merge(commit.message, base)
+
+
+def says_base_merge(message: str, base: str) -> bool:
+    """The message of a merge of the base branch: a commit is one if it also has two parents."""
+    first = (message or "").splitlines()[0] if message else ""
     pattern = rf"^Merge (?:remote-tracking )?branch '(?:[^'/]+/)?{re.escape(base)}'"
     return re.match(pattern, first) is not None
 
@@ -232,11 +235,7 @@ def evaluate(pull: MergedPull, cfg: YoloSettings) -> Verdict:
     emergency, why = emergency_of(pull.body, pull.labels, cfg)
     if bot_allowed(pull.author, cfg):
         return Verdict((), emergency, why)
-    before = tuple(
-        r
-        for r in pull.reviews
-        if pull.merged_at is None or r.submitted_at is None or r.submitted_at <= pull.merged_at
-    )
+    before = reviews_before_merge(pull)
     reasons, approvers = _approval_reasons(pull, before, cfg)
     if reasons and is_bot(pull.author):
         reasons = [BOT_NOT_ALLOWED, *(r for r in reasons if r != NO_APPROVAL)]
@@ -245,6 +244,84 @@ def evaluate(pull: MergedPull, cfg: YoloSettings) -> Verdict:
         later, post = _approval_reasons(pull, pull.reviews, cfg)
         post = [] if later else post
     return Verdict(_ordered(reasons), emergency, why, tuple(approvers), tuple(post))
+
+
+def reviews_before_merge(pull: MergedPull) -> tuple[Review, ...]:
+    return tuple(
+        r
+        for r in pull.reviews
+        if pull.merged_at is None or r.submitted_at is None or r.submitted_at <= pull.merged_at
+    )
+
+
+@dataclass(frozen=True)
+class CommitsToConfirm:
+    """Commits of a pull request (oids) whose parents, or whose co-authors as GitHub matched them to
+    accounts, must be read before its verdict is final."""
+
+    parents: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.parents or self.authors)
+
+
+def commits_to_confirm(pull: MergedPull, cfg: YoloSettings) -> CommitsToConfirm:
+    """What a verdict still depends on, for a pull request whose commits were read without their
+    parents (`parents` 1) and matched co-authors (`authors` empty): nothing in the common case.
+
+    A commit's parents matter only when its message says it merges the base branch (is_base_merge
+    needs both): if it comes after an approval that may be valid (stale or fresh), or if it may
+    count among the authors of a reviewer who is not certainly one. Matched co-authors add accounts
+    only to a commit with a Co-authored-by trailer: they matter when a reviewer is not already
+    certainly among the authors. Reviewers are each one's latest opinion, before the merge and
+    overall (the post-merge verdict)."""
+    if bot_allowed(pull.author, cfg):
+        return CommitsToConfirm()
+    reviews = [
+        *latest_opinions(reviews_before_merge(pull)).values(),
+        *latest_opinions(pull.reviews).values(),
+    ]
+
+    def names(commit: PullCommit) -> set[str]:
+        found = {commit.author, *co_authors(commit.message)}
+        return {str(n).casefold() for n in found if n}
+
+    certain = {str(pull.author).casefold()} if pull.author else set()
+    for commit in pull.commits:
+        if not says_base_merge(commit.message, pull.base):
+            certain |= names(commit)
+    undecided = {
+        str(r.author).casefold()
+        for r in reviews
+        if r.state in ("APPROVED", "CHANGES_REQUESTED") and str(r.author).casefold() not in certain
+    }
+    parents: list[str] = []
+    authors: list[str] = []
+    if undecided:
+        for commit in pull.commits:
+            trailers = _CO_AUTHOR.search(commit.message or "") is not None
+            if trailers:
+                authors.append(commit.oid)
+            if says_base_merge(commit.message, pull.base) and (trailers or names(commit) & undecided):
+                parents.append(commit.oid)
+    if cfg.approval != "any-approval":
+        oids = [c.oid for c in pull.commits]
+        for review in reviews:
+            who = str(review.author).casefold()
+            on = review.commit
+            if (
+                review.state != "APPROVED"
+                or who in certain
+                or on is None
+                or on == pull.head
+                or on not in oids
+            ):
+                continue
+            after = pull.commits[oids.index(on) + 1 :]
+            if all(says_base_merge(c.message, pull.base) for c in after):
+                parents += [c.oid for c in after]  # stale unless each has two parents
+    return CommitsToConfirm(tuple(dict.fromkeys(parents)), tuple(dict.fromkeys(authors)))
 
 
 def evaluate_push(*, author: str | None, message: str, cfg: YoloSettings, forced: bool = False) -> Verdict:

@@ -7,7 +7,7 @@ request's label and comment, plus a REST write for the follow-up issue when one 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -22,10 +22,12 @@ from gh_ops.yolo.rules import (
     FOLLOW_UP_KIND,
     FORCE_PUSH,
     AuditResult,
+    MergedPull,
     Outcome,
     PullInfo,
     PushToCheck,
     Verdict,
+    commits_to_confirm,
     evaluate,
     evaluate_push,
     is_bot,
@@ -44,6 +46,7 @@ HISTORY_PAGE = 100  # commits per request, audit and push (GitHub's maximum)
 # commits unless a merge brought older ones: the walk stops at this many pages (2,500 commits; a
 # push event lists at most 2,048) and says which pushed commits it did not find.
 PUSH_PAGES = 25
+NODES = 100  # ids per nodes(ids:) list (GitHub's maximum)
 
 
 @dataclass
@@ -313,24 +316,132 @@ def check(
     return CheckResult([outcome] if outcome else [])
 
 
+@dataclass
+class _Due:
+    """What the audit's next requests read, by node id: pull requests (their first read), then the
+    commits whose parents or matched co-authors decide a verdict. At most 100 of each a request."""
+
+    pulls: list[str] = field(default_factory=list)
+    parents: list[str] = field(default_factory=list)
+    authors: list[str] = field(default_factory=list)
+
+    def take(self) -> dict[str, list[str]]:
+        taken = {
+            "pulls": self.pulls[:NODES],
+            "parents": self.parents[:NODES],
+            "authors": self.authors[:NODES],
+        }
+        del self.pulls[:NODES], self.parents[:NODES], self.authors[:NODES]
+        return taken
+
+    def __bool__(self) -> bool:
+        return bool(self.pulls or self.parents or self.authors)
+
+
+@dataclass
+class _Found:
+    """What the audit read of its pull requests: each one's first read, and what the second pass
+    confirmed of some of their commits (by oid)."""
+
+    pulls: dict[str, PullInfo] = field(default_factory=dict)  # by node id
+    commit_oids: dict[str, str] = field(default_factory=dict)  # commit node id -> oid
+    parents: dict[str, int] = field(default_factory=dict)
+    authors: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    asked: set[str] = field(default_factory=set)  # commit node ids already due
+    missing: set[str] = field(default_factory=set)  # oids of commits asked for that GitHub did not return
+
+    def read(
+        self, data: dict[str, Any], asked: dict[str, list[str]], settings: YoloSettings, due: _Due
+    ) -> None:
+        """Take an answer in; queue the commits a pull request's verdict still depends on."""
+        for node_id, node in zip(asked["pulls"], data.get("pulls") or [], strict=False):
+            if not node:
+                continue
+            pull = q.pull_from_json(node)
+            self.pulls[node_id] = pull
+            ids = q.commit_ids(node)
+            self.commit_oids.update({commit_id: oid for oid, commit_id in ids.items()})
+            todo = commits_to_confirm(pull.rules, settings)
+            for oids, queue, kind in ((todo.parents, due.parents, "p"), (todo.authors, due.authors, "a")):
+                for oid in oids:
+                    if oid in ids and (kind + ids[oid]) not in self.asked:
+                        self.asked.add(kind + ids[oid])
+                        queue.append(ids[oid])
+        for commit_id, node in _answers(asked["parents"], data.get("parents")):
+            oid = self.commit_oids[commit_id]
+            if node:
+                self.parents[oid] = q.parents_count(node)
+            else:
+                self.missing.add(oid)
+        for commit_id, node in _answers(asked["authors"], data.get("authors")):
+            oid = self.commit_oids[commit_id]
+            if node:
+                self.authors[oid] = q.matched_authors(node)
+            else:
+                self.missing.add(oid)
+
+    def confirmed(self, node_id: str, number: int, repo: str) -> MergedPull:
+        """A pull request as the rules see it, with what the second pass read of its commits."""
+        if node_id not in self.pulls:
+            raise GitHubError(f"GitHub did not return pull request #{number} of {repo}: run the audit again")
+        pull = self.pulls[node_id].rules
+        lost = [c.oid for c in pull.commits if c.oid in self.missing]
+        if lost:
+            raise GitHubError(
+                f"GitHub did not return commit {lost[0][:7]} of pull request #{number} of {repo}: "
+                "run the audit again"
+            )
+        commits = tuple(
+            replace(c, parents=self.parents.get(c.oid, c.parents), authors=self.authors.get(c.oid, c.authors))
+            for c in pull.commits
+        )
+        return replace(pull, commits=commits)
+
+
+def _answers(asked: list[str], nodes: Any) -> list[tuple[str, dict[str, Any] | None]]:
+    """Each id asked for with its node in a `nodes(ids:)` answer (None: not returned)."""
+    given = nodes if isinstance(nodes, list) else []
+    return [(node_id, given[i] if i < len(given) else None) for i, node_id in enumerate(asked)]
+
+
 def audit_repo(gh: GitHub, settings: YoloSettings, repo: str, since: datetime, *, say: Say) -> list[Outcome]:
     """Every change on the default branch since a date. A pull request merged with several commits
     (a merge commit, a rebase) is one change.
 
     One request per 100 commits: the page's commits with the pull requests associated with each
-    (1 point), and the details of the pull requests the page before found (about 2 points each,
-    read once however many commits they brought); one more request for the last page's."""
+    (1 point), the first read of the pull requests the page before found (3 points per 100: reviews,
+    labels, commits without their parents or matched co-authors), and the parents or co-authors of
+    the few commits that decide a verdict (rules.commits_to_confirm; 1 point per 100); one or two
+    more requests for what the last pages found."""
     changes: list[Outcome | tuple[str, int, str]] = []  # in history order; (id, number, sha): details due
-    details: dict[str, PullInfo] = {}
-    due: list[str] = []  # ids of pull requests whose details the next request reads
+    found = _Found()
+    due = _Due()
     seen: set[str] = set()
     after = None
-    stamp = since.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-    while True:
+    history_left = True
+    stamp = _stamp(since)
+    while history_left or due:
+        asked = due.take()
+        if not history_left:
+            data = gh.graphql(
+                q.YOLO_PULLS_QUERY
+                + q.YOLO_AUDIT_PULL_FRAGMENT
+                + q.YOLO_COMMIT_PARENTS_FRAGMENT
+                + q.YOLO_COMMIT_AUTHORS_FRAGMENT,
+                asked,
+                why=f"read what {len(asked['pulls']) or 'the'} last pull request(s) of the history of "
+                f"{repo} need",
+            )
+            found.read(data, asked, settings, due)
+            continue
         try:
             data = gh.graphql(
-                q.YOLO_HISTORY_QUERY + q.YOLO_COMMIT_FRAGMENT + q.YOLO_PULL_FRAGMENT,
-                {**owner_name(repo), "since": stamp, "after": after, "pageSize": HISTORY_PAGE, "pulls": due},
+                q.YOLO_HISTORY_QUERY
+                + q.YOLO_COMMIT_FRAGMENT
+                + q.YOLO_AUDIT_PULL_FRAGMENT
+                + q.YOLO_COMMIT_PARENTS_FRAGMENT
+                + q.YOLO_COMMIT_AUTHORS_FRAGMENT,
+                {**owner_name(repo), "since": stamp, "after": after, "pageSize": HISTORY_PAGE, **asked},
                 why=f"read the history of {repo}",
             )
         except GraphQLNotFound:
@@ -338,49 +449,73 @@ def audit_repo(gh: GitHub, settings: YoloSettings, repo: str, since: datetime, *
         repository = data.get("repository")
         if not repository:
             raise UsageError(f"{repo} does not exist or the token cannot see it")
-        _read_pulls(data, due, details)
+        found.read(data, asked, settings, due)
         branch = repository.get("defaultBranchRef") or {}
         history = ((branch.get("target") or {}).get("history")) or {}
         default = branch.get("name")
-        due = []
         for node in history.get("nodes") or []:
             pull = q.pull_that_landed(node, {default} if default else set())
             if pull is None:
                 changes.append(direct_push(repo, node, settings))
             elif pull["id"] not in seen:
                 seen.add(pull["id"])
-                due.append(pull["id"])
+                due.pulls.append(pull["id"])
                 changes.append((pull["id"], pull["number"], node["oid"]))
         page = history.get("pageInfo") or {}
-        if not page.get("hasNextPage"):
-            break
+        history_left = bool(page.get("hasNextPage"))
         after = page.get("endCursor")
-    if due:
-        data = gh.graphql(
-            q.YOLO_PULLS_QUERY + q.YOLO_PULL_FRAGMENT,
-            {"pulls": due},
-            why=f"read the last {len(due)} pull request(s) of the history of {repo}",
-        )
-        _read_pulls(data, due, details)
     records: list[Outcome] = []
     for change in changes:
         if isinstance(change, Outcome):
             records.append(change)
             continue
         node_id, number, sha = change
-        if node_id not in details:
-            raise GitHubError(f"GitHub did not return pull request #{number} of {repo}: run the audit again")
-        p = details[node_id].rules
+        p = found.confirmed(node_id, number, repo)
         records.append(Outcome(repo, p.number, sha, p.author, p.merged_by, evaluate(p, settings)))
     say(f"{repo}: {len(records)} change(s) since {since.date().isoformat()}")
     return records
 
 
-def _read_pulls(data: dict[str, Any], asked: list[str], details: dict[str, PullInfo]) -> None:
-    """The pull requests a `pulls: nodes(ids:)` answer holds, by the id they were asked by."""
-    for node_id, node in zip(asked, data.get("pulls") or [], strict=False):
-        if node:
-            details[node_id] = q.pull_from_json(node)
+def active_repositories(gh: GitHub, org: str, since: datetime, *, say: Say) -> list[str]:
+    """The repositories of an organization (not archived) whose default branch has a commit since a
+    moment: the only ones an audit of the period has anything to read in. One request (1 point) per
+    100 repositories."""
+    active, quiet, archived = [], 0, 0
+    after = None
+    while True:
+        try:
+            data = gh.graphql(
+                q.YOLO_ACTIVE_REPOSITORIES_QUERY,
+                {"org": org, "since": _stamp(since), "after": after},
+                why=f"list the repositories of {org} with commits since {since.date().isoformat()}",
+            )
+        except GraphQLNotFound:
+            raise UsageError(f"{org} is not an organization the token can see") from None
+        repositories = (data.get("organization") or {}).get("repositories") or {}
+        for node in repositories.get("nodes") or []:
+            if not node:
+                continue
+            history = ((((node.get("defaultBranchRef") or {}).get("target")) or {}).get("history")) or {}
+            if node.get("isArchived"):
+                archived += 1
+            elif history.get("nodes"):
+                active.append(str(node["nameWithOwner"]))
+            else:
+                quiet += 1
+        page = repositories.get("pageInfo") or {}
+        if not page.get("hasNextPage"):
+            break
+        after = page.get("endCursor")
+    say(
+        f"{org}: {len(active) + quiet} repositories, {len(active)} with commits since "
+        f"{since.date().isoformat()}" + (f" ({archived} archived, skipped)" if archived else "")
+    )
+    return active
+
+
+def _stamp(moment: datetime) -> str:
+    """A moment as GitHub's GitTimestamp, in UTC to the second."""
+    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def audit(

@@ -70,6 +70,7 @@ STATE_OPERATIONS = (
     "PriorityTriageComments",
     "PriorityOrgLabels",
     "PriorityMoreLabels",
+    "YoloActiveRepositories",
 )
 
 
@@ -195,7 +196,14 @@ class GraphqlApi:
         try:
             raw = base64.b64decode(str(node_id), validate=True).decode()
             length, rest = raw.split(":", 1)
-            kind, ident = rest[: int(length)], int(rest[int(length) :])
+            kind, tail = rest[: int(length)], rest[int(length) :]
+            if kind == "Commit":  # _GqlCommit.id: the repository's id, then the oid
+                repo_id, oid = tail.split(":", 1)
+                for repo in self._repos.values():
+                    if repo.id == int(repo_id) and oid in repo.commit_objects:
+                        return kind, repo, oid
+                return None
+            ident = int(tail)
         except ValueError:
             return None
         for repo in self._repos.values():
@@ -887,10 +895,15 @@ class _GqlOrganization:
         self.login = login
 
     def repositories(self, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
-        """Its repositories, oldest first unless ordered."""
-        _modelled(info, *_PAGING, "orderBy")
+        """Its repositories (archived ones too, unless `isArchived` says), oldest first unless ordered."""
+        _modelled(info, *_PAGING, "orderBy", "isArchived")
+        archived = args.get("isArchived")
         owned = sorted(
-            (r for r in self._fake._repos.values() if r.owner.lower() == self.login.lower()),
+            (
+                r
+                for r in self._fake._repos.values()
+                if r.owner.lower() == self.login.lower() and (archived is None or r.archived == archived)
+            ),
             key=lambda r: r.id,
         )
         keys = {"CREATED_AT": lambda r: r.id, "NAME": lambda r: r.name.lower()}
@@ -943,6 +956,8 @@ class _GqlQuery:
             return _GqlIssue(self._fake, repo, obj)
         if kind == "Repository":
             return _GqlRepository(self._fake, repo)
+        if kind == "Commit":
+            return _GqlCommit(self._fake, repo, obj)
         return {"IssueComment": view._comment, "Label": view._label, "CheckRun": view._check_run}[kind](obj)
 
     def nodes(self, info: GraphQLResolveInfo, ids: list[str]) -> list[Any]:

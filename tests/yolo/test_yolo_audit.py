@@ -208,7 +208,14 @@ def test_a_repository_github_fails_for_does_not_stop_the_others(
 ) -> None:
     merge(fake, START, repo=REPO, reviewer=None)
     merge(fake, START, repo=OTHER, reviewer=None)
-    fake.fail_next("POST", r"^/graphql$", 502, times=5)  # the first repository's every retry
+
+    def history(query: str, variables: dict[str, Any]) -> dict[str, Any]:
+        """GitHub failing for the first repository's history (after the organization's listing)."""
+        if variables["name"] == REPO.split("/")[1]:
+            return {"errors": [{"message": "Something went wrong while executing your query."}]}
+        return fake.execute_graphql(query, variables)
+
+    fake.on_graphql("YoloHistory", history)
     result = audit("--since", "2026-10-01", "--format", "json", "--org", "acme")
     assert result.exit_code == 3, result.output
     assert [r["repository"] for r in json.loads(result.stdout)] == [OTHER]  # REPO, listed first, failed
