@@ -10,7 +10,7 @@ import click
 
 from gh_ops import actions_io
 from gh_ops.context import Run, info, say
-from gh_ops.errors import EXIT_POLICY, UsageError
+from gh_ops.errors import EXIT_POLICY, GitHubError, UsageError
 from gh_ops.options import NUMBER, READ_ONLY_NOW_HELP, global_options, repository_options, write_budget_option
 from gh_ops.registry import Capability
 
@@ -94,7 +94,8 @@ def _report(run: Run, title: str, outcomes: list[Outcome]) -> None:
     "--since",
     required=True,
     metavar="30d|YYYY-MM-DD",
-    help="The start of the period (a date: midnight in the config's timezone).",
+    help="The start of the period (a date: midnight in the config's timezone; or an exact moment such "
+    "as 2026-10-01T04:00:00Z, as a resume command gives it).",
 )
 @repository_options("audit")
 @click.option(
@@ -116,25 +117,50 @@ def yolo_audit(
     config = run.load_config(allow_embedded=True)
     start = _since(since, run.now(config), config.timezone)
     chosen = run.repositories(repos, org)
+    report = {"json": texts.report_json, "csv": texts.report_csv, "markdown": texts.report_markdown}[fmt]
     try:
         gh = run.github(reads_graphql="yolo audit")
         if org is not None:
             chosen = yolo_run.active_repositories(gh, org, start, say=info)
         result, audited = yolo_run.audit(run.context(config), chosen, start)
-    finally:
+    except yolo_run.AuditStopped as stop:
         run.report_requests()
-    text = {
-        "json": texts.report_json,
-        "csv": texts.report_csv,
-        "markdown": texts.report_markdown,
-    }[fmt](result)
-    sys.stdout.write(text)
+        coverage = texts.Coverage(tuple(stop.covered), tuple(stop.left))
+        sys.stdout.write(report(stop.result, coverage))
+        if actions_io.in_actions():
+            actions_io.add_summary(texts.report_markdown(stop.result, coverage))
+        resume = _resume_command(run, start, stop.left, fmt, fail_on_yolo)
+        raise GitHubError(
+            f"{stop.cause.message}. The audit stopped: the report above is PARTIAL. Audited in full: "
+            f"{', '.join(stop.covered) or 'none'}; not audited: {', '.join(stop.left)}. "
+            f"To audit the rest once the budget is back, run: {resume}"
+        ) from None
+    except BaseException:
+        run.report_requests()
+        raise
+    run.report_requests()
+    sys.stdout.write(report(result))
     if actions_io.in_actions():
         actions_io.add_summary(texts.report_markdown(result))
     audited.raise_failures()
     if fail_on_yolo and result.unexcused:
         info(f"{len(result.unexcused)} yolo merge(s) neither declared an emergency nor reviewed since")
         click.get_current_context().exit(EXIT_POLICY)
+
+
+def _resume_command(run: Run, since: datetime, repos: list[str], fmt: str, fail_on_yolo: bool) -> str:
+    """The audit of these repositories over the same period: --since as the exact moment it was."""
+    import shlex
+    from datetime import UTC
+
+    words = ["gh-ops"] + (["--config", run.config_path] if run.config_path else [])
+    moment = since.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    words += ["yolo", "audit", "--since", moment]
+    for repo in repos:
+        words += ["--repo", repo]
+    words += ["--format", fmt] if fmt != "markdown" else []
+    words += ["--fail-on-yolo"] if fail_on_yolo else []
+    return shlex.join(words)
 
 
 def _since(text: str, now: datetime, timezone: str) -> datetime:
@@ -148,6 +174,12 @@ def _since(text: str, now: datetime, timezone: str) -> datetime:
     days = re.fullmatch(r"([1-9][0-9]{0,4})d", text.strip())
     if days:
         return (now - timedelta(days=int(days.group(1)))).astimezone(zone)
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:Z|[+-]\d{2}:\d{2})", text.strip()):
+        # The exact moment a resume command gives (a stopped audit's --since).
+        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+        if moment > now:
+            raise UsageError(f"--since {text} is in the future: nothing to audit")
+        return moment.astimezone(zone)
     try:
         day = datetime.strptime(text.strip(), "%Y-%m-%d")
     except ValueError:

@@ -12,8 +12,8 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from gh_ops.config import Config
-from gh_ops.context import Context, PerRepository, Say, each_repository
-from gh_ops.errors import GitHubError, GraphQLNotFound, UsageError
+from gh_ops.context import Context, PerRepository, Say
+from gh_ops.errors import GitHubError, GraphQLNotFound, RateLimited, UsageError
 from gh_ops.gql import failed_parts, mutation, owner_name, repeatable
 from gh_ops.markup import marker
 from gh_ops.yolo import queries as q
@@ -518,15 +518,41 @@ def _stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
+class AuditStopped(GitHubError):
+    """GitHub's hourly budget ran out mid-audit (RateLimited): what was covered, and what is left.
+
+    `result` holds only the repositories audited in full; the one in progress when the budget ran
+    out starts again in the resumed run, so that resuming reads every commit once."""
+
+    def __init__(self, cause: RateLimited, result: AuditResult, covered: list[str], left: list[str]) -> None:
+        super().__init__(cause.message, status=cause.status)
+        self.cause = cause
+        self.result = result
+        self.covered = covered
+        self.left = left
+
+
 def audit(
     ctx: Context, repos: list[str], since: datetime
 ) -> tuple[AuditResult, PerRepository[list[Outcome]]]:
     """`yolo audit`: every change to the default branch of these repositories since a date. GitHub
-    failing for one repository does not stop the others (the caller reports, then raises)."""
+    failing for one repository does not stop the others (the caller reports, then raises); its
+    hourly budget running out stops them all (AuditStopped)."""
     gh, settings = ctx.github(), ctx.config.section(YoloSettings)
-    audited = each_repository(
-        repos, lambda repo: audit_repo(gh, settings, repo, since, say=ctx.info), info=ctx.info
-    )
+    audited: PerRepository[list[Outcome]] = PerRepository()
+    for index, repo in enumerate(repos):
+        try:
+            audited.results[repo] = audit_repo(gh, settings, repo, since, say=ctx.info)
+        except RateLimited as exc:
+            partial = AuditResult(since, [r for records in audited.results.values() for r in records])
+            partial.failed = list(audited.failures)
+            left = [*audited.failures, *repos[index:]]
+            raise AuditStopped(exc, partial, list(audited.results), left) from None
+        except GitHubError as exc:
+            if len(repos) == 1:
+                raise
+            audited.failures[repo] = exc
+            ctx.info(f"{repo}: GitHub failed, going on (listed at the end): {exc.message}")
     result = AuditResult(since, [record for records in audited.results.values() for record in records])
     result.failed = list(audited.failures)
     return result, audited

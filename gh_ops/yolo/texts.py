@@ -7,6 +7,7 @@ import csv
 import io
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from gh_ops.markup import defuse_markup, marker
 from gh_ops.yolo import rules
@@ -86,8 +87,31 @@ def _tallies(records: list[Outcome], key: Callable[[Outcome], str]) -> dict[str,
     return dict(sorted(tallies.items()))
 
 
-def report_json(result: AuditResult) -> str:
-    return json.dumps([r.as_json() for r in result.records], indent=2) + "\n"
+PARTIAL = (
+    "PARTIAL: GitHub's rate limit stopped the audit. Audited in full: {covered}. "
+    "Not audited (the resume command on stderr covers them): {left}."
+)
+
+
+def _partial_line(partial: Coverage) -> str:
+    return PARTIAL.format(covered=", ".join(partial.covered) or "none", left=", ".join(partial.left))
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """What an audit stopped by the rate limit covered (repositories in full) and left."""
+
+    covered: tuple[str, ...]
+    left: tuple[str, ...]
+
+
+def report_json(result: AuditResult, partial: Coverage | None = None) -> str:
+    records = [r.as_json() for r in result.records]
+    if partial is None:
+        return json.dumps(records, indent=2) + "\n"
+    # An object, not the list a complete audit gives: a reader expecting the list fails loudly.
+    shown = {"partial": True, "covered": list(partial.covered), "not_covered": list(partial.left)}
+    return json.dumps({**shown, "records": records}, indent=2) + "\n"
 
 
 CSV_FIELDS = (
@@ -102,8 +126,10 @@ CSV_FIELDS = (
 )
 
 
-def report_csv(result: AuditResult) -> str:
+def report_csv(result: AuditResult, partial: Coverage | None = None) -> str:
     out = io.StringIO()
+    if partial is not None:  # before the header: a reader cannot take the rows for the whole audit
+        out.write(f"# {_partial_line(partial)}\n")
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_FIELDS)
     for r in result.records:
@@ -136,13 +162,15 @@ def _cell(text: str | None) -> str:
     return defuse_markup(text or "-").replace("|", "\\|")
 
 
-def report_markdown(result: AuditResult) -> str:
+def report_markdown(result: AuditResult, partial: Coverage | None = None) -> str:
     records = result.records
     total = rules.Tally()
     for r in records:
         total.add(r.verdict)
     since = result.since.date().isoformat()
-    lines = [f"### gh-ops yolo audit since {since}", ""]
+    lines = [f"### gh-ops yolo audit since {since}" + (" (PARTIAL)" if partial else ""), ""]
+    if partial is not None:
+        lines += [f"**{_partial_line(partial)}**", ""]
     if result.failed:
         lines += [f"Not audited (GitHub failed; see the log): {', '.join(result.failed)}.", ""]
     if not records:
