@@ -67,3 +67,19 @@ def test_the_resume_command_keeps_the_config_and_the_write_budget(
     argv = _resume(result.stderr)
     assert "--config" in argv and argv[argv.index("--config") + 1] == "other.yml", argv
     assert "--max-writes" in argv and argv[argv.index("--max-writes") + 1] == "50", argv
+
+
+@pytest.mark.xfail(
+    strict=True, reason="review h12: resume command leaves out repositories that failed earlier"
+)
+def test_the_resume_command_includes_a_repository_github_failed_for_before_the_limit(
+    fake: FakeGitHub, checkout: Callable[[str, str], Path]
+) -> None:
+    checkout("priority: {}\n", REPOS[0])
+    fake.server_error("GET", r"/repos/acme/r1/labels$", times=5)  # an outage on r1, every try
+    fake.primary_rate_limit("GET", r"/repos/acme/r3/labels$", reset_in=3000)
+    result = CliRunner().invoke(main, ["priority", "labels", "--org", "acme"])
+    assert result.exit_code == 3, result.output
+    argv = _resume(result.stderr)
+    # r1 was neither covered nor is it in the command: following the printed advice never does it.
+    assert "acme/r1" in argv, argv
