@@ -282,14 +282,18 @@ class PerRepository(Generic[Result]):
         """Exit 3 listing each repository GitHub failed for (call it once the rest is reported);
         after a spent rate limit, also those not started, and the command that resumes."""
         if self.failures or self.not_started:
-            stopped = next((e for e in self.failures.values() if isinstance(e, RateLimited)), None)
-            resume = None
-            if stopped is not None:
-                left = [repo for repo, exc in self.failures.items() if isinstance(exc, RateLimited)]
-                resume = resume_command([*left, *self.not_started])
+            stopped = any(isinstance(e, RateLimited) for e in self.failures.values())
+            # Every repository not done: those GitHub failed for (an outage before the limit too)
+            # and those not started.
+            resume = resume_command([*self.failures, *self.not_started]) if stopped else None
             total = len(self.results) + len(self.failures) + len(self.not_started)
             raise RepositoriesFailed(
-                self.failures, total, not_started=self.not_started, covered=list(self.results), resume=resume
+                self.failures,
+                total,
+                not_started=self.not_started,
+                covered=list(self.results),
+                resume=resume,
+                stopped_by="GitHub's rate limit" if stopped else None,
             )
 
 
@@ -323,38 +327,58 @@ def each_repository(repos: list[str], work: Callable[[str], Result], *, info: Sa
                     f"{len(later)} more repositor{'y' if len(later) == 1 else 'ies'} ({later[0]} first)"
                 )
             if done.failures:
-                stop.failure = RepositoriesFailed(done.failures, len(done.results) + len(done.failures) + 1)
+                stop.failure = RepositoriesFailed(
+                    done.failures, len(repos), not_started=repos[index:], stopped_by="its write budget"
+                )
             raise
     return done
 
 
-def resume_command(repos: list[str]) -> str:
-    """The command line that runs the current command again on these repositories only: its words
-    and options as given, with --org and --repo replaced by one --repo per repository."""
+def resume_command(repos: list[str], *, replace: dict[str, str] | None = None) -> str:
+    """The command line that runs the current command again on these repositories only: the same
+    command words, the global options as the run has them (config, dry run, --now, verbose), the
+    write budget, and the command's own options as given, with --org and --repo replaced by one
+    --repo per repository and the options in `replace` (e.g. a pinned --since) set."""
     import shlex
 
     import click
 
     ctx = click.get_current_context(silent=True)
-    words: list[str] = []
-    while ctx is not None:
-        params = []
+    run = ctx.find_object(Run) if ctx is not None else None
+    replace = dict(replace or {})
+    own: list[str] = []
+    path: list[str] = []
+    handled = {"org", "repo", "repos", "help"}
+    while ctx is not None and ctx.parent is not None:
+        path.insert(0, ctx.info_name or "")
         for param in ctx.command.params:
-            if not isinstance(param, click.Option) or param.name in ("org", "repo", "repos", "help"):
-                continue
-            value = ctx.params.get(param.name or "")
-            source = ctx.get_parameter_source(param.name or "")
-            if source is not click.core.ParameterSource.COMMANDLINE or value in (None, False, ()):
+            name = param.name or ""
+            if not isinstance(param, click.Option) or name in handled or not param.expose_value:
                 continue
             flag = max(param.opts, key=len)
+            if flag in replace:
+                own += [flag, replace.pop(flag)]
+                continue
+            value = ctx.params.get(name)
+            if ctx.get_parameter_source(name) is not click.core.ParameterSource.COMMANDLINE:
+                continue
             if param.is_flag:
-                params.append(flag)
-            else:
+                own += [flag] if value else []
+            elif value not in (None, ()):
                 for item in value if param.multiple else [value]:
-                    params += [flag, str(item)]
-        name = ctx.info_name if ctx.parent is not None else "gh-ops"  # however it was started
-        words = [name or "gh-ops", *params, *words]
+                    own += [flag, str(item)]
         ctx = ctx.parent
+    words = ["gh-ops"]
+    if run is not None:
+        words += ["--config", run.config_path] if run.config_path else []
+        words += ["--dry-run"] if run.dry_run else []
+        words += ["--now", run.now_option] if run.now_option else []
+        words += ["--verbose"] if run.verbose else []
+    words += path + own
+    for flag, value in replace.items():
+        words += [flag, value]
+    if run is not None and run.max_writes_option is not None:
+        words += ["--max-writes", str(run.max_writes_option)]
     for repo in repos:
         words += ["--repo", repo]
     return shlex.join(words)

@@ -145,12 +145,18 @@ class RepositoriesFailed(GitHubError):
         not_started: list[str] | None = None,
         covered: list[str] | None = None,
         resume: str | None = None,
+        stopped_by: str | None = None,
     ) -> None:
         self.not_started = not_started or []
         self.covered = covered or []
         self.resume = resume
-        if self.not_started or resume:
+        if stopped_by == "GitHub's rate limit":
             message = f"GitHub's rate limit stopped the run after {len(self.covered)} of {total} repositories"
+        elif stopped_by:
+            message = (
+                f"GitHub failed for {len(failures)} of {total} repositories before the run stopped at "
+                f"{stopped_by} ({len(self.not_started)} not done yet)"
+            )
         else:
             message = f"GitHub failed for {len(failures)} of {total} repositories; the others were done"
         super().__init__(message)
@@ -161,7 +167,9 @@ class RepositoriesFailed(GitHubError):
         for repo, exc in self.failures.items():
             first, *rest = exc.lines()
             out.append(f"- {repo}: {first}")
-            out += [f"  {line}" for line in rest if not line.startswith("Re-running is safe")]
+            out += [
+                f"  {line}" for line in rest if not line.startswith(("Re-running is safe", "Resume once"))
+            ]
         if self.resume is not None:
             covered = ", ".join(self.covered) or "none"
             out.append(f"Covered: {covered}")

@@ -213,6 +213,10 @@ class IssuePayload:
         return self.fields.raw("pull_request") is not None
 
     @property
+    def created_at(self) -> datetime | None:
+        return self.fields.time("created_at")
+
+    @property
     def updated_at(self) -> datetime | None:
         return self.fields.time("updated_at")
 

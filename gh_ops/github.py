@@ -388,7 +388,7 @@ class GitHub:
         try:
             _, data = self._call("GET", self.api_url + "/user", why="check which account the token acts as")
         except GitHubError as exc:
-            if exc.status in (403, 404):  # "Resource not accessible by integration"
+            if exc.status in (403, 404) and not isinstance(exc, RateLimited):  # not accessible by integration
                 return None
             raise
         return data.get("login")

@@ -206,7 +206,7 @@ def test_github_failing_for_a_repository_before_the_stop_still_fails_the_run(
     result = labels("--repo", "big/r0", "--repo", "big/r1", "--repo", "big/r2", "--max-writes", "5")
     assert STOPPED in result.output and "not yet checked: 1 more repository (big/r2 first)" in result.output
     assert result.exit_code == 3, result.output  # the failure is not hidden by the clean stop
-    assert "GitHub failed for 1 of 2 repositories" in result.output
+    assert "GitHub failed for 1 of 3 repositories before the run stopped at its write budget" in result.output
 
 
 def test_the_boundary_counts_graphql_mutations_as_writes(fake: FakeGitHub) -> None:

@@ -94,6 +94,10 @@ class Request:
     body: str = ""
     owner_type: str | None = None  # of its repository: "Organization" or "User", when known
     comments: int | None = None  # how many comments GitHub counts on it (None: not known)
+    # When it was opened, and whether this run is for an edit of it (the answers, a username among
+    # them, may differ from those an earlier run opened its checklist with).
+    opened_at: datetime | None = None
+    edited: bool = False
 
     @property
     def ref(self) -> str:
@@ -670,4 +674,6 @@ def request_from_event(
         state_reason=issue.state_reason,
         body=issue.body,
         owner_type=repository.owner_type,
+        opened_at=issue.created_at,
+        edited=event.action == "edited",
     )

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from gh_ops import dates
 from gh_ops.config import Config
 from gh_ops.context import Context, Say
-from gh_ops.errors import ConfigError, GitHubError, Progress, UsageError
+from gh_ops.errors import ConfigError, GitHubError, Progress, RateLimited, UsageError
 from gh_ops.forms import parse_form
 from gh_ops.markup import defuse_markup, find_marker, no_mentions, shortened
 from gh_ops.models import BODY_LIMIT, TITLE_LIMIT, Comment, Issue, RenderedIssue
@@ -196,8 +196,8 @@ def _org_teams(gh: GitHub, org: str, login: str, warn: Any) -> list[dict[str, st
     try:
         data = gh.graphql(ORG_TEAMS_QUERY, {"org": org, "login": login}, why=f"read {login}'s teams in {org}")
     except GitHubError as exc:
-        if exc.status is not None and exc.status >= 500:
-            raise
+        if isinstance(exc, RateLimited) or exc.status is not None and exc.status >= 500:
+            raise  # not a missing permission: the teams must be read, later
         if "resolve to an organization" in exc.message.lower():
             warn(f"{org} is a user account, not an organization: there are no GitHub teams to list")
             return None
@@ -262,6 +262,10 @@ def find_person_issue(
         linked = _linked_checklist(gh, config, repo, kind, request, comments, labelled)
         if linked is not None:
             return linked
+        if request.edited and _own_request_comment(config, comments, kind) is None:
+            made = _unanswered_request_checklist(gh, config, repo, kind, request, creator)
+            if made is not None:
+                return made
     if found is not None:
         return found
     return pick_checklist(
@@ -271,6 +275,23 @@ def find_person_issue(
         ref,
         config.trusted,
     )
+
+
+def _unanswered_request_checklist(
+    gh: GitHub, config: Config, repo: str, kind: str, request: Request, creator: str | None
+) -> Issue | None:
+    """The checklist an earlier run opened for an edited request it did not get to answer (it
+    stopped, or GitHub failed, between the two): the answers, the username among them, may have
+    changed since, so neither the person's label nor a link finds it. It was made after the request
+    was opened, so only issues changed since then are read (a page, in practice)."""
+    if request.opened_at is None:
+        return None
+    for issue in gh.list_issues(
+        repo, state="all", creator=creator, sort="created", direction="asc", since=request.opened_at
+    ):
+        if is_request_checklist(issue, kind, request.ref, config.trusted):
+            return issue
+    return None
 
 
 def _is_request_checklist(issue: Issue | None, kind: str, request: Request, config: Config) -> bool:
@@ -404,6 +425,13 @@ def open_person_issue(
                     f"{BODY_LIMIT} characters): shorten the template or the answers"
                 )
             labels, assignees = issue_fields(rendered, person, kind_settings, config)
+            if existing is None and request is not None:
+                # The checklist and the request's answer (its link, and closing it) in the same run
+                # or not at all: the answer is what finds the checklist once the answers change.
+                gh.reserve_writes(
+                    2 + (request.state == "open"),
+                    why=f"open the {kind} checklist and answer request {request.ref}",
+                )
             if existing is None:
                 _create(
                     gh,

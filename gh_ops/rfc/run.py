@@ -19,7 +19,7 @@ from gh_ops import chat
 from gh_ops.config import Config
 from gh_ops.context import Context
 from gh_ops.dates import local_now, parse_time
-from gh_ops.errors import GitHubError, GraphQLNotFound, UsageError, WriteBudgetReached
+from gh_ops.errors import GitHubError, GraphQLNotFound, RateLimited, UsageError, WriteBudgetReached
 from gh_ops.gql import failed_parts, mutation, owner_name, repeatable
 from gh_ops.models import Comment
 from gh_ops.rfc import queries as q
@@ -262,7 +262,7 @@ def apply(
         if writes.delete and _delete_line(writes, a) not in applied.done:
             rest.append(_delete_line(writes, a))
         reason = exc.message
-        if read_only and exc.status == 403:
+        if read_only and exc.status == 403 and not isinstance(exc, RateLimited):
             applied.warnings.append(f"could not {'; '.join(rest) or 'write'}: {reason} {READ_ONLY_HINT}")
         else:
             applied.failed.append(f"{'; '.join(rest) or 'write'} ({reason})")

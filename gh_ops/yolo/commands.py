@@ -129,11 +129,11 @@ def yolo_audit(
         sys.stdout.write(report(stop.result, coverage))
         if actions_io.in_actions():
             actions_io.add_summary(texts.report_markdown(stop.result, coverage))
-        resume = _resume_command(run, start, stop.left, fmt, fail_on_yolo)
+        resume = _resume_command(start, stop.left)
         raise GitHubError(
             f"{stop.cause.message}. The audit stopped: the report above is PARTIAL. Audited in full: "
             f"{', '.join(stop.covered) or 'none'}; not audited: {', '.join(stop.left)}. "
-            f"To audit the rest once the budget is back, run: {resume}"
+            f"Resume once the limit resets with: {resume}"
         ) from None
     except BaseException:
         run.report_requests()
@@ -148,19 +148,15 @@ def yolo_audit(
         click.get_current_context().exit(EXIT_POLICY)
 
 
-def _resume_command(run: Run, since: datetime, repos: list[str], fmt: str, fail_on_yolo: bool) -> str:
-    """The audit of these repositories over the same period: --since as the exact moment it was."""
-    import shlex
+def _resume_command(since: datetime, repos: list[str]) -> str:
+    """The audit of these repositories over the same period: --since as the exact moment it was (a
+    relative `30d` would mean a later period once the limit has reset)."""
     from datetime import UTC
 
-    words = ["gh-ops"] + (["--config", run.config_path] if run.config_path else [])
+    from gh_ops.context import resume_command
+
     moment = since.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-    words += ["yolo", "audit", "--since", moment]
-    for repo in repos:
-        words += ["--repo", repo]
-    words += ["--format", fmt] if fmt != "markdown" else []
-    words += ["--fail-on-yolo"] if fail_on_yolo else []
-    return shlex.join(words)
+    return resume_command(repos, replace={"--since": moment})
 
 
 def _since(text: str, now: datetime, timezone: str) -> datetime:

@@ -82,13 +82,14 @@ def test_out_of_points_stops_says_what_was_covered_and_resumes_exactly(
     assert keys(shown["records"]) == keys([r for r in full if r["repository"] == "acme/one"])
     assert "GraphQL points for this hour are spent" in stopped.stderr
     assert "the report above is PARTIAL" in stopped.stderr
-    command = stopped.stderr.split("To audit the rest once the budget is back, run: ", 1)[1].split("\n")[0]
+    command = stopped.stderr.split("Resume once the limit resets with: ", 1)[1].split("\n")[0]
     words = shlex.split(command)
-    assert words[:3] == ["gh-ops", "yolo", "audit"]
+    assert words[0] == "gh-ops" and words[words.index("yolo") + 1] == "audit"
+    assert words[words.index("--now") + 1] == NOW  # the global options as the run had them
     assert words[words.index("--since") + 1] == "2026-10-01T00:00:00Z"
     assert [words[i + 1] for i, w in enumerate(words) if w == "--repo"] == ["acme/two", "acme/three"]
     clock.advance(minutes=41)  # the hour came back
-    resumed = CliRunner().invoke(main, ["--now", NOW, *words[1:]])
+    resumed = CliRunner().invoke(main, words[1:])
     assert resumed.exit_code == 0, resumed.output
     assert keys(shown["records"] + json.loads(resumed.stdout)) == keys(full)
 

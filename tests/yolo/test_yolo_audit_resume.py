@@ -1,8 +1,6 @@
-"""Review of issue 12 ("an audit never presents a partial report as complete"; "print the command
-that resumes from there"): `yolo audit --org` stopped by spent GraphQL points prints its report on
-stdout naming only the repository it stopped in as not audited (those it did not start are missing:
-PerRepository.not_started never reaches AuditResult.failed), and its resume command keeps a
-relative `--since 30d`, which once the limit resets means another period."""
+"""`yolo audit --org` stopped by spent GraphQL points names every repository it did not audit, those
+it never started included, and its resume command pins the period (`--since 30d` becomes the exact
+moment it meant), so the resumed audit covers the same period once the limit resets."""
 
 from __future__ import annotations
 
@@ -47,7 +45,6 @@ def _audit_stopped_in_b(fake: FakeGitHub, root: list[str], *args: str) -> Result
     return CliRunner().invoke(main, [*root, "yolo", "audit", "--org", "acme", *args])
 
 
-@pytest.mark.xfail(strict=True, reason="review h12: partial audit report omits repositories not started")
 def test_a_rate_limited_org_audit_report_names_every_repository_it_did_not_audit(
     fake: FakeGitHub, checkout: Callable[[str, str], Path]
 ) -> None:
@@ -59,7 +56,6 @@ def test_a_rate_limited_org_audit_report_names_every_repository_it_did_not_audit
     assert "acme/c" in result.stdout, f"the report reads as if acme/c had been audited:\n{result.stdout}"
 
 
-@pytest.mark.xfail(strict=True, reason="review h12: resume command keeps a relative --since")
 def test_the_resume_command_of_an_audit_pins_the_period(
     fake: FakeGitHub, checkout: Callable[[str, str], Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -1,8 +1,7 @@
-"""Review of issue 12: the command printed to resume a run stopped by a spent rate limit must be the
-same command on the repositories left. Options given after the subcommand (the global ones:
---dry-run, --config, --now, --verbose; and --max-writes) are `expose_value=False`, so
-context.resume_command, which reads ctx.params, leaves them out: a dry run's resume command writes
-for real, and a bounded run's resume runs with the default budget."""
+"""The command printed to resume a run stopped by a spent rate limit is the same command on the
+repositories left: global options (--dry-run, --config, --now, --verbose) and --max-writes as the run
+had them, wherever they were given, and every repository not done, one GitHub failed for earlier
+included."""
 
 from __future__ import annotations
 
@@ -35,13 +34,14 @@ def _resume(stderr: str) -> list[str]:
     return shlex.split(line)
 
 
-@pytest.mark.xfail(strict=True, reason="review h12: resume command drops --dry-run given after the command")
 def test_the_resume_command_of_a_dry_run_makes_no_write(
     fake: FakeGitHub, checkout: Callable[[str, str], Path]
 ) -> None:
     checkout("priority: {}\n", REPOS[0])
+    # A dry run sends no write: the limit meets it on a read (--repo lists each repository's labels).
     fake.primary_rate_limit("GET", r"/repos/acme/r2/labels$", reset_in=3000)
-    result = CliRunner().invoke(main, ["priority", "labels", "--org", "acme", "--dry-run"])
+    repos = [w for repo in REPOS for w in ("--repo", repo)]
+    result = CliRunner().invoke(main, ["priority", "labels", *repos, "--dry-run"])
     assert result.exit_code == 3, result.output
     assert fake.writes == []
     argv = _resume(result.stderr)
@@ -52,15 +52,12 @@ def test_the_resume_command_of_a_dry_run_makes_no_write(
     assert fake.writes == [], f"the dry run's resume command {argv} created labels for real"
 
 
-@pytest.mark.xfail(
-    strict=True, reason="review h12: resume command drops --config/--max-writes after the command"
-)
 def test_the_resume_command_keeps_the_config_and_the_write_budget(
     fake: FakeGitHub, checkout: Callable[[str, str], Path]
 ) -> None:
     workdir = checkout("priority: {}\n", REPOS[0])
     (workdir / "other.yml").write_text("priority: {}\n")
-    fake.primary_rate_limit("GET", r"/repos/acme/r2/labels$", reset_in=3000)
+    fake.primary_rate_limit("POST", r"/repos/acme/r2/labels$", reset_in=3000)
     command = ["priority", "labels", "--org", "acme", "--config", "other.yml", "--max-writes", "50"]
     result = CliRunner().invoke(main, command)
     assert result.exit_code == 3, result.output
@@ -69,15 +66,12 @@ def test_the_resume_command_keeps_the_config_and_the_write_budget(
     assert "--max-writes" in argv and argv[argv.index("--max-writes") + 1] == "50", argv
 
 
-@pytest.mark.xfail(
-    strict=True, reason="review h12: resume command leaves out repositories that failed earlier"
-)
 def test_the_resume_command_includes_a_repository_github_failed_for_before_the_limit(
     fake: FakeGitHub, checkout: Callable[[str, str], Path]
 ) -> None:
     checkout("priority: {}\n", REPOS[0])
-    fake.server_error("GET", r"/repos/acme/r1/labels$", times=5)  # an outage on r1, every try
-    fake.primary_rate_limit("GET", r"/repos/acme/r3/labels$", reset_in=3000)
+    fake.server_error("POST", r"/repos/acme/r1/labels$", times=5)  # an outage on r1, every try
+    fake.primary_rate_limit("POST", r"/repos/acme/r3/labels$", reset_in=3000)
     result = CliRunner().invoke(main, ["priority", "labels", "--org", "acme"])
     assert result.exit_code == 3, result.output
     argv = _resume(result.stderr)
