@@ -446,22 +446,22 @@ class GitHub:
         A query also asks what it cost (`rateLimit`, counted in `counter.points`). When the hour's
         points are spent, it waits for the reset if that is at most `max_rate_limit_wait` away, and
         raises RateLimited otherwise."""
-        body = {"query": query, "variables": variables}
-        if _is_mutation(body):
+        if _is_mutation({"query": query}):
             self._spend_write("POST", _route_of(self.graphql_endpoint, self.api_url), why)
             if self.dry_run:
-                self._plan("POST", _route_of(self.graphql_endpoint, self.api_url), body, why)
+                self._plan(
+                    "POST", _route_of(self.graphql_endpoint, self.api_url), _body(query, variables), why
+                )
                 return {}
             try:
-                headers, data = self._call("POST", self.graphql_endpoint, why=why, body=body)
+                data = self._graphql_send(query, variables, why=why, idempotent=False)
             except _Ambiguous as exc:
                 raise GitHubError(
                     f"GitHub failed while sending a GraphQL mutation to {why} ({exc}); it may or may not "
                     "have been applied: check before re-running"
                 ) from None
-            self._count_points(headers, None)
         else:
-            headers, data = self._graphql_read(with_rate_limit(query), variables, why=why)
+            data = self._graphql_send(with_rate_limit(query), variables, why=why, idempotent=True)
         if data.get("errors"):
             errors = [e for e in data["errors"] if isinstance(e, dict)]
             messages = "; ".join(str(e.get("message", "?")) for e in errors) or "no message"
@@ -470,20 +470,32 @@ class GitHub:
             raise GitHubError(f"GitHub GraphQL refused the query to {why}: {messages}")
         return data.get("data") or {}
 
-    def _graphql_read(
-        self, query: str, variables: dict[str, Any], *, why: str
-    ) -> tuple[dict[str, str], dict[str, Any]]:
-        """POST a query; wait out a spent GraphQL budget when it comes back soon enough."""
-        body = {"query": query, "variables": variables}
+    def _graphql_send(
+        self, query: str, variables: dict[str, Any], *, why: str, idempotent: bool
+    ) -> dict[str, Any]:
+        """POST a GraphQL document and count its points. A spent hour (GitHub answers RATE_LIMITED
+        and applies nothing, a mutation included) is waited out when it comes back soon enough, and
+        raises RateLimited otherwise. The cost field the client added is taken out of the answer; an
+        error on it alone (GitHub Enterprise Server without rate limiting) is not the query's."""
+        body = _body(query, variables)
         attempt = 0
         while True:
             attempt += 1
-            headers, data = self._call("POST", self.graphql_endpoint, why=why, body=body)
+            headers, data = self._call(
+                "POST", self.graphql_endpoint, why=why, body=body, idempotent=idempotent
+            )
+            if not isinstance(data, dict):
+                data = {}
             if not _graphql_rate_limited(data):
                 found = data.get("data")
                 cost = found.pop(RATE_LIMIT_ALIAS, None) if isinstance(found, dict) else None
+                if data.get("errors"):
+                    kept = [e for e in data["errors"] if not _about_cost_field(e)]
+                    data = (
+                        {**data, "errors": kept} if kept else {k: v for k, v in data.items() if k != "errors"}
+                    )
                 self._count_points(headers, cost if isinstance(cost, dict) else None)
-                return headers, data
+                return data
             reset = str(headers.get("x-ratelimit-reset", ""))
             reset_at = float(reset) if reset.isdigit() else WALL_CLOCK() + self.retry.secondary_wait
             wait = max(reset_at - WALL_CLOCK(), 0.0) + 1.0
@@ -523,21 +535,17 @@ class GitHub:
         `repeatable`: applying it twice changes nothing more (gql.repeatable), so a lost answer is
         retried like a read's; otherwise it is not sent again in this run.
         """
-        body = {"query": query, "variables": variables}
         self._spend_write("POST", _route_of(self.graphql_endpoint, self.api_url), why)
         if self.dry_run:
-            self._plan("POST", _route_of(self.graphql_endpoint, self.api_url), body, why)
+            self._plan("POST", _route_of(self.graphql_endpoint, self.api_url), _body(query, variables), why)
             return {}, []
         try:
-            headers, data = self._call(
-                "POST", self.graphql_endpoint, why=why, body=body, idempotent=repeatable
-            )
+            data = self._graphql_send(query, variables, why=why, idempotent=repeatable)
         except _Ambiguous as exc:
             raise GitHubError(
                 f"GitHub failed while sending the changes to {why} ({exc}); they may or may not have "
                 "been applied (re-running is safe: gh-ops finds what was applied)"
             ) from None
-        self._count_points(headers, None)
         errors = [e for e in data.get("errors") or [] if isinstance(e, dict)]
         return data.get("data") or {}, errors
 
@@ -861,6 +869,16 @@ class GitHub:
 
 
 # --- helpers -------------------------------------------------------------------------------
+
+
+def _body(query: str, variables: dict[str, Any]) -> dict[str, Any]:
+    return {"query": query, "variables": variables}
+
+
+def _about_cost_field(error: Any) -> bool:
+    """An error on the cost field the client adds to every query, and on nothing else."""
+    path = error.get("path") if isinstance(error, dict) else None
+    return isinstance(path, list) and bool(path) and path[0] == RATE_LIMIT_ALIAS
 
 
 def _graphql_rate_limited(data: Any) -> bool:

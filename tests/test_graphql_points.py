@@ -174,3 +174,40 @@ def test_outputs_parser_reads_what_set_outputs_writes(
     monkeypatch.setenv("GITHUB_OUTPUT", str(tmp_path / "o"))
     actions_io.set_outputs({"a": "1", "b": json.dumps([1, 2])})
     assert _outputs((tmp_path / "o").read_text()) == {"a": "1", "b": "[1, 2]"}
+
+
+MUTATION = """mutation Note($id: ID!, $body: String!) {
+  addComment(input: {subjectId: $id, body: $body}) { commentEdge { node { id } } }
+}"""
+
+
+def test_a_mutation_refused_for_spent_points_is_a_rate_limit_stop_not_a_field_failure(
+    fake: FakeGitHub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GitHub applies nothing of a mutation it answers RATE_LIMITED: it is waited out like a read,
+    or stops the run; never taken for one field that failed."""
+    monkeypatch.setattr(gh_module, "SLEEP", lambda _s: None)
+    fake.spend_graphql_points(5000, reset_in=3000)
+    gh = GitHub(token="t")
+    with pytest.raises(RateLimited):
+        gh.mutate(MUTATION, {"id": "I_1", "body": "hi"}, why="comment")
+    with pytest.raises(RateLimited):
+        gh.graphql(MUTATION, {"id": "I_1", "body": "hi"}, why="comment")
+
+
+def test_an_error_on_the_cost_field_alone_does_not_fail_the_query(fake: FakeGitHub) -> None:
+    """GitHub Enterprise Server without rate limiting may refuse `rateLimit`: the query's own data
+    still counts, and the point is counted as GitHub's least (1)."""
+
+    def without_rate_limiting(query: str, variables: dict[str, Any]) -> dict[str, Any]:
+        assert "ghOpsRateLimit: rateLimit" in query
+        return {
+            "data": {"repository": {"id": "R_1", "nameWithOwner": REPO}, "ghOpsRateLimit": None},
+            "errors": [{"path": ["ghOpsRateLimit"], "message": "Rate limiting is not enabled."}],
+        }
+
+    fake.on_graphql("Enterprise", without_rate_limiting)
+    gh = GitHub(token="t")
+    query = QUERY.replace("query Labels", "query Enterprise")
+    assert gh.graphql(query, VARIABLES, why="read") == {"repository": {"id": "R_1", "nameWithOwner": REPO}}
+    assert gh.counter.points == 1
