@@ -16,7 +16,14 @@ import github as pygithub  # the only import of PyGithub in gh-ops
 import requests
 from github import GithubException
 
-from gh_ops.errors import GitHubError, GraphQLNotFound, RateLimited, WriteBudgetReached, WriteBudgetTooSmall
+from gh_ops.errors import (
+    GitHubError,
+    GraphQLNotFound,
+    RateLimited,
+    UsageError,
+    WriteBudgetReached,
+    WriteBudgetTooSmall,
+)
 from gh_ops.gql import RATE_LIMIT_ALIAS, with_rate_limit
 from gh_ops.models import Comment, Issue, Label, Milestone, RepositorySummary, TimelineEvent
 
@@ -469,6 +476,23 @@ class GitHub:
                 raise GraphQLNotFound(f"GitHub GraphQL found nothing to {why}: {messages}")
             raise GitHubError(f"GitHub GraphQL refused the query to {why}: {messages}")
         return data.get("data") or {}
+
+    def graphql_existing(
+        self, query: str, variables: dict[str, Any], *, why: str, needs: tuple[str, ...], missing: str
+    ) -> dict[str, Any]:
+        """A query about something the user named (a repository, an organization, a pull request):
+        its answer, or one usage error (`missing`) when GitHub cannot find it, or finds it without
+        the object at `needs` (e.g. ("repository", "pullRequest"))."""
+        try:
+            data = self.graphql(query, variables, why=why)
+        except GraphQLNotFound:
+            raise UsageError(missing) from None
+        found: Any = data
+        for key in needs:
+            found = found.get(key) if isinstance(found, dict) else None
+        if not found:
+            raise UsageError(missing)
+        return data
 
     def _graphql_send(
         self, query: str, variables: dict[str, Any], *, why: str, idempotent: bool

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from gh_ops.config import Config
 from gh_ops.context import Context
 from gh_ops.dates import parse_time
-from gh_ops.errors import GitHubError, GraphQLNotFound, Progress, UsageError, WriteBudgetReached
+from gh_ops.errors import GitHubError, Progress, UsageError, WriteBudgetReached
 from gh_ops.gql import login, owner_name
 from gh_ops.models import Comment, Issue, Label
 from gh_ops.priority.queries import (
@@ -288,18 +288,14 @@ def _open_issues(gh: GitHub, repo: str) -> Iterator[tuple[Issue, _FirstComments]
     """The open issues, oldest first, with their labels and first comments: one read per 100."""
     after: str | None = None
     while True:
-        try:
-            data = gh.graphql(
-                TRIAGE_ISSUES_QUERY,
-                {**owner_name(repo), "after": after},
-                why=f"list the open issues of {repo}",
-            )
-        except GraphQLNotFound:
-            raise UsageError(f"{repo} does not exist or the token cannot see it") from None
-        repository = data.get("repository")
-        if not repository:
-            raise UsageError(f"{repo} does not exist or the token cannot see it")
-        page = repository["issues"]
+        data = gh.graphql_existing(
+            TRIAGE_ISSUES_QUERY,
+            {**owner_name(repo), "after": after},
+            why=f"list the open issues of {repo}",
+            needs=("repository",),
+            missing=f"{repo} does not exist or the token cannot see it",
+        )
+        page = data["repository"]["issues"]
         for node in page.get("nodes") or []:
             found = node.get("comments") or {}
             yield (
@@ -362,18 +358,14 @@ def org_repositories_with_labels(ctx: Context, org: str) -> list[OrgRepository]:
     found: list[OrgRepository] = []
     archived, after = 0, None
     while True:
-        try:
-            data = gh.graphql(
-                ORG_LABELS_QUERY,
-                {"org": org, "after": after},
-                why=f"list the repositories of {org} and their labels",
-            )
-        except GraphQLNotFound:
-            raise UsageError(f"--org {org}: no such organization, or the token cannot see it") from None
-        organization = data.get("organization")
-        if not organization:
-            raise UsageError(f"--org {org}: no such organization, or the token cannot see it")
-        page = organization["repositories"]
+        data = gh.graphql_existing(
+            ORG_LABELS_QUERY,
+            {"org": org, "after": after},
+            why=f"list the repositories of {org} and their labels",
+            needs=("organization",),
+            missing=f"--org {org}: no such organization, or the token cannot see it",
+        )
+        page = data["organization"]["repositories"]
         for node in page.get("nodes") or []:
             if node.get("isArchived"):
                 archived += 1

@@ -19,7 +19,7 @@ from gh_ops import chat
 from gh_ops.config import Config
 from gh_ops.context import Context
 from gh_ops.dates import local_now, parse_time
-from gh_ops.errors import GitHubError, GraphQLNotFound, RateLimited, UsageError, WriteBudgetReached
+from gh_ops.errors import GitHubError, RateLimited, UsageError, WriteBudgetReached
 from gh_ops.gql import failed_parts, mutation, owner_name, repeatable
 from gh_ops.models import Comment
 from gh_ops.rfc import queries as q
@@ -344,17 +344,14 @@ def _complete(gh: GitHub, repo: str, node: dict[str, Any]) -> dict[str, Any]:
 
 
 def read_pull(gh: GitHub, repo: str, number: int, cfg: Config, *, with_files: bool) -> tuple[RepoInfo, Pull]:
-    try:
-        data = gh.graphql(
-            q.RFC_PULL_QUERY + q.RFC_PULL_FRAGMENT,
-            {**owner_name(repo), "number": number, "withFiles": with_files, **q.label_variables(cfg)},
-            why=f"read pull request #{number}",
-        )
-    except GraphQLNotFound:
-        raise UsageError(f"{repo} has no pull request #{number}, or the token cannot see it") from None
-    repository = data.get("repository")
-    if not repository or not repository.get("pullRequest"):
-        raise UsageError(f"{repo} has no pull request #{number}")
+    data = gh.graphql_existing(
+        q.RFC_PULL_QUERY + q.RFC_PULL_FRAGMENT,
+        {**owner_name(repo), "number": number, "withFiles": with_files, **q.label_variables(cfg)},
+        why=f"read pull request #{number}",
+        needs=("repository", "pullRequest"),
+        missing=f"{repo} has no pull request #{number}, or the token cannot see it",
+    )
+    repository = data["repository"]
     return q.repo_info(repository, cfg), q.pull_from_json(_complete(gh, repo, repository["pullRequest"]))
 
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from gh_ops.config import Config
 from gh_ops.context import Context, PerRepository, Say
-from gh_ops.errors import GitHubError, GraphQLNotFound, RateLimited, UsageError
+from gh_ops.errors import GitHubError, RateLimited, UsageError
 from gh_ops.gql import failed_parts, mutation, owner_name, repeatable
 from gh_ops.markup import marker
 from gh_ops.yolo import queries as q
@@ -182,17 +182,14 @@ class CheckResult:
 
 
 def read_pull(gh: GitHub, repo: str, number: int, config: Config) -> tuple[dict[str, Any], PullInfo]:
-    try:
-        data = gh.graphql(
-            q.YOLO_PULL_QUERY + q.YOLO_PULL_FRAGMENT,
-            {**owner_name(repo), "number": number, "label": config.section(YoloSettings).label},
-            why=f"read pull request #{number}",
-        )
-    except GraphQLNotFound:
-        raise UsageError(f"{repo} has no pull request #{number}, or the token cannot see it") from None
-    repository = data.get("repository") or {}
-    if not repository.get("pullRequest"):
-        raise UsageError(f"{repo} has no pull request #{number}")
+    data = gh.graphql_existing(
+        q.YOLO_PULL_QUERY + q.YOLO_PULL_FRAGMENT,
+        {**owner_name(repo), "number": number, "label": config.section(YoloSettings).label},
+        why=f"read pull request #{number}",
+        needs=("repository", "pullRequest"),
+        missing=f"{repo} has no pull request #{number}, or the token cannot see it",
+    )
+    repository = data["repository"]
     info = {
         "default_branch": (repository.get("defaultBranchRef") or {}).get("name"),
         "label_id": (repository.get("yoloLabel") or {}).get("id"),
@@ -434,21 +431,18 @@ def audit_repo(gh: GitHub, settings: YoloSettings, repo: str, since: datetime, *
             )
             found.read(data, asked, settings, due)
             continue
-        try:
-            data = gh.graphql(
-                q.YOLO_HISTORY_QUERY
-                + q.YOLO_COMMIT_FRAGMENT
-                + q.YOLO_AUDIT_PULL_FRAGMENT
-                + q.YOLO_COMMIT_PARENTS_FRAGMENT
-                + q.YOLO_COMMIT_AUTHORS_FRAGMENT,
-                {**owner_name(repo), "since": stamp, "after": after, "pageSize": HISTORY_PAGE, **asked},
-                why=f"read the history of {repo}",
-            )
-        except GraphQLNotFound:
-            raise UsageError(f"{repo} does not exist or the token cannot see it") from None
-        repository = data.get("repository")
-        if not repository:
-            raise UsageError(f"{repo} does not exist or the token cannot see it")
+        data = gh.graphql_existing(
+            q.YOLO_HISTORY_QUERY
+            + q.YOLO_COMMIT_FRAGMENT
+            + q.YOLO_AUDIT_PULL_FRAGMENT
+            + q.YOLO_COMMIT_PARENTS_FRAGMENT
+            + q.YOLO_COMMIT_AUTHORS_FRAGMENT,
+            {**owner_name(repo), "since": stamp, "after": after, "pageSize": HISTORY_PAGE, **asked},
+            why=f"read the history of {repo}",
+            needs=("repository",),
+            missing=f"{repo} does not exist or the token cannot see it",
+        )
+        repository = data["repository"]
         found.read(data, asked, settings, due)
         branch = repository.get("defaultBranchRef") or {}
         history = ((branch.get("target") or {}).get("history")) or {}
@@ -483,15 +477,14 @@ def active_repositories(gh: GitHub, org: str, since: datetime, *, say: Say) -> l
     active, quiet, archived = [], 0, 0
     after = None
     while True:
-        try:
-            data = gh.graphql(
-                q.YOLO_ACTIVE_REPOSITORIES_QUERY,
-                {"org": org, "since": _stamp(since), "after": after},
-                why=f"list the repositories of {org} with commits since {since.date().isoformat()}",
-            )
-        except GraphQLNotFound:
-            raise UsageError(f"{org} is not an organization the token can see") from None
-        repositories = (data.get("organization") or {}).get("repositories") or {}
+        data = gh.graphql_existing(
+            q.YOLO_ACTIVE_REPOSITORIES_QUERY,
+            {"org": org, "since": _stamp(since), "after": after},
+            why=f"list the repositories of {org} with commits since {since.date().isoformat()}",
+            needs=("organization",),
+            missing=f"{org} is not an organization the token can see",
+        )
+        repositories = data["organization"].get("repositories") or {}
         for node in repositories.get("nodes") or []:
             if not node:
                 continue
