@@ -11,6 +11,7 @@ from gh_ops import __version__, actions_io, preview
 from gh_ops.context import Run, redact, secret_values
 from gh_ops.errors import EXIT_INTERNAL, GhOpsError, WriteBudgetReached
 from gh_ops.registry import capabilities
+from gh_ops.runner import run_command
 
 # Heavy modules (PyGithub, Jinja2, jsonschema, PyYAML) are imported inside commands so `--help`
 # stays fast.
@@ -151,6 +152,7 @@ def _add_commands(group: click.Group) -> None:
     registered = capabilities()
     group.add_command(preview.validate_command(registered))
     group.add_command(preview.preview_command(registered))
+    group.add_command(run_command)
     for capability in registered:
         for command in capability.commands:
             group.add_command(command)

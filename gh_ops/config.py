@@ -70,6 +70,11 @@ class Config:
     sections: dict[type, Any] = field(default_factory=dict)  # each capability's settings, by type
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
     max_writes: int = DEFAULT_MAX_WRITES  # writes per run before it stops cleanly (--max-writes)
+    present: frozenset[str] = field(
+        default=frozenset(), compare=False
+    )  # the top-level keys the file writes (its enabled sections)
+    # `schedules:`: each cron -> the jobs it runs, as command lines (e.g. ("yolo", "audit", "--since", "7d"))
+    schedules: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
 
     @property
     def embedded(self) -> bool:
@@ -258,6 +263,26 @@ CORE_SCHEMA: dict[str, Any] = {
                 "content-creating requests an hour."
             ),
             "default": DEFAULT_MAX_WRITES,
+        },
+        "schedules": {
+            "type": "object",
+            "description": (
+                "For `gh-ops run` on a schedule: each cron expression of the workflow's `on: schedule` "
+                "(five fields, UTC) -> the jobs it runs, each its command words then its options "
+                "(the README lists the scheduled jobs). Without it, every schedule runs every "
+                "scheduled job of the enabled sections."
+            ),
+            "additionalProperties": {
+                "type": "array",
+                "minItems": 1,
+                "uniqueItems": True,
+                "items": {
+                    "type": "string",
+                    "minLength": 1,
+                    "x-expect": "a job: its command words, then its options",
+                },
+            },
+            "default": {},
         },
         "teams": {
             "type": "object",
@@ -564,6 +589,7 @@ def _build(data: dict[str, Any], lines: dict[str, int], file: str, base_dir: Pat
         settings = section.build(source)
         built[type(settings)] = settings
     _refuse_shared_labels(list(built.values()), source)
+    schedules = _schedules(data.get("schedules") or {}, source)
     if problems:  # a shared value may be checked more than once: report each problem once
         unique = list({str(p): p for p in problems}.values())
         unique.sort(key=lambda p: p.line or 0)
@@ -578,7 +604,61 @@ def _build(data: dict[str, Any], lines: dict[str, int], file: str, base_dir: Pat
         sections=built,
         lines=lines,
         max_writes=int(data.get("max_writes", DEFAULT_MAX_WRITES)),
+        present=frozenset(data),
+        schedules=schedules,
     )
+
+
+def _schedules(raw: Mapping[str, list[str]], source: Source) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """`schedules:` checked: each key a five-field cron, each job one that an enabled section
+    schedules (its command words, then its arguments)."""
+    import shlex
+
+    from gh_ops.cron import cron_problem
+    from gh_ops.registry import capabilities
+
+    present = set(source.data)
+    jobs: dict[str, tuple[str, bool]] = {}  # command words -> (whose, enabled)
+    for capability, section in zip(capabilities(), _sections(), strict=True):
+        for job in capability.scheduled:
+            jobs[job.command] = (capability.name, bool(set(section.keys) & present))
+    built: dict[str, tuple[tuple[str, ...], ...]] = {}
+    for cron, listed in raw.items():
+        key = f"schedules.{cron}"
+        if (why := cron_problem(str(cron))) is not None:
+            source.problem(why, key)
+            continue
+        lines = []
+        for index, text in enumerate(listed):
+            where = f"{key}.{index}" if f"{key}.{index}" in source.lines else key
+            try:
+                words = tuple(shlex.split(text))
+            except ValueError as exc:
+                source.problem(f"cannot split the job {text!r}: {exc}", where)
+                continue
+            command = " ".join(w for w in words[:2] if not w.startswith("-"))
+            found = jobs.get(command)
+            if found is None:
+                known = ", ".join(sorted(job for job, (_, on) in jobs.items() if on)) or "none"
+                source.problem(
+                    f"{text!r} is not a scheduled job: the enabled sections schedule {known}", where
+                )
+            elif not found[1]:
+                source.problem(
+                    f"{text!r} is a job of {found[0]}, whose section is not in this file: add it, "
+                    "or remove the job",
+                    where,
+                )
+            else:
+                lines.append(words)
+        built[str(cron)] = tuple(lines)
+    return built
+
+
+def _sections() -> tuple[Section, ...]:
+    from gh_ops.registry import sections
+
+    return sections()
 
 
 def _refuse_shared_labels(settings: list[Any], source: Source) -> None:

@@ -146,7 +146,7 @@ ERRORS = {
         "colour: red",
         "colour",
         "unknown key 'colour'; allowed here: bot, max_writes, offboarding, onboarding, people, priority, "
-        "rfc, sprint, teams, templates_dir, timezone, trusted_authors, yolo",
+        "rfc, schedules, sprint, teams, templates_dir, timezone, trusted_authors, yolo",
     ),
     "unknown key in a team": (
         _add_nested,
@@ -904,6 +904,7 @@ def test_templates_dir_is_relative_to_the_config_file(tmp_path: Path) -> None:
 DERIVED = {
     "path",
     "lines",
+    "present",  # the top-level keys the file writes (which sections are enabled)
     "key",
     "every_weeks",
     "sections",
@@ -964,6 +965,8 @@ bot: ops-bot[bot]
 trusted_authors: [maintainer]
 templates_dir: tpl
 max_writes: 250
+schedules:
+  "0 7 * * 1-5": [priority triage]
 teams:
   web:
     name: Web
@@ -1059,6 +1062,7 @@ yolo:
     )
     assert config.templates_dir == tmp_path / "tpl"
     assert config.max_writes == 250
+    assert config.schedules == {"0 7 * * 1-5": (("priority", "triage"),)}
     assert config.teams["web"] == Team("web", "Web", "alice", ("alice",), ("team/web",), "UTC")
     assert config.section(SprintSettings) == SprintSettings(
         True,

@@ -3,7 +3,8 @@ how their result is reported without personal details."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -12,7 +13,10 @@ from gh_ops.context import Run
 from gh_ops.options import global_options, write_budget_option
 from gh_ops.people import samples
 from gh_ops.preview import PreviewKind, PreviewOption
-from gh_ops.registry import Capability
+from gh_ops.registry import Capability, Job, Permission, Trigger
+
+if TYPE_CHECKING:
+    from gh_ops.config import Config
 
 # The options that describe a person, for `onboarding open`, `offboarding open` and `preview`: each
 # option, and the parameter click gives it.
@@ -166,10 +170,38 @@ PREVIEWS = (
 )
 
 
+# Requests are acted on only from people who belong to the repository: on a public repository anyone
+# can file an issue form, labels included. (A member whose organization membership is private may
+# show as CONTRIBUTOR: file requests in a private repository, or make the membership public.)
+MEMBER_ASSOCIATIONS = frozenset({"OWNER", "MEMBER", "COLLABORATOR"})
+
+
+def route(event_name: str, payload: Mapping[str, Any], config: Config) -> tuple[tuple[str, ...], ...]:
+    """`gh-ops run` on an issues event: both checklists, each acting only on a request with its form
+    label (they read the person from the event; an issue that is no request costs no request)."""
+    issue = payload.get("issue")
+    if event_name != "issues" or not isinstance(issue, dict):
+        return ()
+    if issue.get("author_association") not in MEMBER_ASSOCIATIONS:
+        return ()
+    return (("onboarding", "open"), ("offboarding", "open"))
+
+
 CAPABILITY = Capability(
     name="people",
     commands=(onboarding, offboarding),
     previews=PREVIEWS,
     check_templates=samples.check_templates,
     personal=True,
+    # edited: a changed start date or last day re-dates the checklist, keeping ticked boxes.
+    triggers=(Trigger("issues", ("opened", "edited")),),
+    route=route,
+    dispatchable=(
+        Job("onboarding open", why="a joiner by hand; args: --login --name --team --start [--role ...]"),
+        Job("offboarding open", why="a leaver by hand; args: --login --name --last-day --kind"),
+    ),
+    permissions=(
+        Permission("contents", "read", "read .github/gh-ops.yml and the templates"),
+        Permission("issues", "write", "open the checklist, comment on and close the request"),
+    ),
 )

@@ -4,6 +4,8 @@ reported."""
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -11,7 +13,10 @@ from gh_ops import actions_io
 from gh_ops.context import Run, each_repository, info, say
 from gh_ops.errors import GitHubError, UsageError
 from gh_ops.options import NUMBER, global_options, repository_options, write_budget_option
-from gh_ops.registry import Capability
+from gh_ops.registry import Capability, Job, Permission, Trigger
+
+if TYPE_CHECKING:
+    from gh_ops.config import Config
 
 
 @click.group()
@@ -148,4 +153,26 @@ def priority_triage(run: Run) -> None:
         sys.stdout.write(summary)
 
 
-CAPABILITY = Capability(name="priority", commands=(priority,))
+def route(event_name: str, payload: Mapping[str, Any], config: Config) -> tuple[tuple[str, ...], ...]:
+    """`gh-ops run` on an issues event: `priority apply` (it reads the issue from the event)."""
+    return (("priority", "apply"),) if event_name == "issues" else ()
+
+
+CAPABILITY = Capability(
+    name="priority",
+    commands=(priority,),
+    triggers=(Trigger("issues", ("opened", "edited", "labeled", "reopened")),),
+    route=route,
+    scheduled=(
+        Job("priority triage", cron="41 7 * * 1-5", why="working days: ask once for missing priorities"),
+    ),
+    dispatchable=(
+        Job("priority labels", why="create or update the priority labels; args: --org ORG for all"),
+        Job("priority triage", why="the triage sweep now"),
+        Job("priority apply", why="one issue; args: --issue N"),
+    ),
+    permissions=(
+        Permission("contents", "read", "read .github/gh-ops.yml and the templates"),
+        Permission("issues", "write", "label bugs, comment on them, create the priority labels"),
+    ),
+)

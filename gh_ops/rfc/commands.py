@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -12,10 +13,11 @@ from gh_ops import actions_io
 from gh_ops.context import Run, info, say, warn
 from gh_ops.errors import EXIT_POLICY, UsageError
 from gh_ops.options import NUMBER, READ_ONLY_NOW_HELP, global_options, write_budget_option
-from gh_ops.registry import Capability
+from gh_ops.registry import Capability, Job, Permission, Trigger
 from gh_ops.rfc import samples
 
 if TYPE_CHECKING:
+    from gh_ops.config import Config
     from gh_ops.rfc.run import CheckResult
 
 
@@ -182,8 +184,50 @@ def rfc_remind(run: Run) -> None:
         raise failure
 
 
+def route(event_name: str, payload: Mapping[str, Any], config: Config) -> tuple[tuple[str, ...], ...]:
+    """`gh-ops run` on a pull request or review: `rfc check` (it tells an RFC from any other pull
+    request, from the checkout when it can, at no request)."""
+    return (("rfc", "check"),) if event_name in ("pull_request", "pull_request_review") else ()
+
+
 CAPABILITY = Capability(
     name="rfc",
     commands=(rfc,),
     check_templates=samples.check_templates,
+    triggers=(
+        # closed: record the decision at merge (or the decline); edited: moved dates, fixed sections.
+        Trigger(
+            "pull_request",
+            (
+                "opened",
+                "edited",
+                "synchronize",
+                "reopened",
+                "ready_for_review",
+                "assigned",
+                "unassigned",
+                "closed",
+            ),
+        ),
+        Trigger("pull_request_review", ("submitted",)),  # keeps "who has responded" up to date
+    ),
+    route=route,
+    scheduled=(
+        Job(
+            "rfc remind",
+            cron="17 * * * *",
+            why="hourly: reminders go out once per rfc.remind_every; picks up comments and decisions",
+        ),
+    ),
+    dispatchable=(
+        Job("rfc remind", why="the sweep now"),
+        Job("rfc check", why="one pull request; args: --pr N"),
+    ),
+    permissions=(
+        Permission("contents", "read", "read .github/gh-ops.yml and the templates"),
+        Permission("pull-requests", "write", "the RFC comment, labels and assignees, reminders"),
+        Permission("issues", "write", "labels are issue labels (the overdue label)"),
+        Permission("checks", "write", 'the "RFC" check run'),
+    ),
+    step_env=(("GH_OPS_CHAT_WEBHOOK", "RFC_CHAT_WEBHOOK", "optional: new RFCs and decisions to chat"),),
 )

@@ -10,7 +10,7 @@ from gh_ops import actions_io
 from gh_ops.context import Run
 from gh_ops.options import global_options, write_budget_option
 from gh_ops.preview import PreviewKind, PreviewOption
-from gh_ops.registry import Capability
+from gh_ops.registry import Capability, Job, Permission
 from gh_ops.sprint import samples
 
 if TYPE_CHECKING:
@@ -101,4 +101,16 @@ CAPABILITY = Capability(
     commands=(sprint,),
     previews=PREVIEWS,
     check_templates=samples.check_templates,
+    scheduled=(
+        Job(
+            "sprint open",
+            cron="17 6 * * *",
+            why="daily: cron cannot say every two weeks, the sprint calendar decides what is due",
+        ),
+    ),
+    dispatchable=(Job("sprint open", why="open what is due now; args: --team NAME, --now DATE to backfill"),),
+    permissions=(
+        Permission("contents", "read", "read .github/gh-ops.yml and the templates"),
+        Permission("issues", "write", "open sprint issues and close the previous ones"),
+    ),
 )

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -12,9 +13,10 @@ from gh_ops import actions_io
 from gh_ops.context import Run, info, say
 from gh_ops.errors import EXIT_POLICY, GitHubError, UsageError
 from gh_ops.options import NUMBER, READ_ONLY_NOW_HELP, global_options, repository_options, write_budget_option
-from gh_ops.registry import Capability
+from gh_ops.registry import Capability, Job, Permission, Trigger
 
 if TYPE_CHECKING:
+    from gh_ops.config import Config
     from gh_ops.yolo.rules import Outcome
 
 
@@ -188,4 +190,40 @@ def _since(text: str, now: datetime, timezone: str) -> datetime:
     return start
 
 
-CAPABILITY = Capability(name="yolo", commands=(yolo,))
+def route(event_name: str, payload: Mapping[str, Any], config: Config) -> tuple[tuple[str, ...], ...]:
+    """`gh-ops run`: `yolo check` on a merge, on a review (an approval after the merge clears the
+    flag; `yolo check` tells) and on a push to the default branch; nothing on other events."""
+    check = (("yolo", "check"),)
+    if event_name == "pull_request":
+        pull = payload.get("pull_request")
+        merged = isinstance(pull, dict) and pull.get("merged") is True
+        return check if payload.get("action") == "closed" and merged else ()
+    if event_name == "pull_request_review":
+        return check if payload.get("action") == "submitted" else ()
+    if event_name == "push":
+        repository = payload.get("repository")
+        branch = repository.get("default_branch") if isinstance(repository, dict) else None
+        return check if branch and payload.get("ref") == f"refs/heads/{branch}" else ()
+    return ()
+
+
+CAPABILITY = Capability(
+    name="yolo",
+    commands=(yolo,),
+    triggers=(
+        Trigger("pull_request", ("closed",)),
+        Trigger("pull_request_review", ("submitted",)),  # an approval after the merge clears the flag
+        Trigger("push"),  # the workflow limits it to the default branch
+    ),
+    route=route,
+    scheduled=(Job("yolo audit", ("--since", "7d"), cron="23 7 * * 1", why="weekly: the week's report"),),
+    dispatchable=(
+        Job("yolo audit", ("--since", "7d"), why="the report; args: --since 30d|DATE"),
+        Job("yolo check", why="one merged pull request; args: --pr N"),
+    ),
+    permissions=(
+        Permission("contents", "read", "read .github/gh-ops.yml and the default branch's history"),
+        Permission("pull-requests", "write", "the comment and the yolo-merge label"),
+        Permission("issues", "write", "labels are issue labels; the follow-up issue"),
+    ),
+)
