@@ -305,6 +305,17 @@ OFFLINE_COMMANDS = {
     "preview onboarding": ["preview", "onboarding"],
     "preview offboarding": ["preview", "offboarding"],
     "rfc new": ["rfc", "new", "Adopt Postgres 17", "--dry-run"],
+    "rfc lint": ["rfc", "lint", "2026-11-20-adopt-postgres-17.md"],
+}
+# Files an offline command reads, written into its working directory first.
+OFFLINE_FILES = {
+    "rfc lint": {
+        "2026-11-20-adopt-postgres-17.md": (
+            "# RFC: Adopt Postgres 17\n\n## Decision to be made\n\nAdopt it?\n\n## Decision maker\n\n"
+            "@alice\n\n## Decision date\n\n2026-11-27\n\n## Feedback wanted from\n\n- @bob (required)\n\n"
+            "## Problem\n\nOld.\n\n## Recommendation\n\nYes.\n\n## Context\n\nNone.\n"
+        )
+    },
 }
 
 
@@ -329,6 +340,8 @@ def imported_at_run_time(args: list[str], cwd: Path) -> set[str]:
 
 @pytest.mark.parametrize("command", list(OFFLINE_COMMANDS))
 def test_offline_commands_import_no_http_stack(command: str, tmp_path: Path) -> None:
+    for name, text in OFFLINE_FILES.get(command, {}).items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
     modules = imported_at_run_time(OFFLINE_COMMANDS[command], tmp_path)
     assert "gh_ops.cli" in modules  # the measurement saw gh-ops start
     assert sorted(m for m in modules if top_level(m) in HTTP_STACK) == []

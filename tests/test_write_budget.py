@@ -32,6 +32,7 @@ WRITES_NOTHING = {
     "validate": "renders templates locally",
     "preview": "renders one issue locally",
     "rfc new": "writes a local file only",
+    "rfc lint": "reads local files only",
     "yolo audit": "reads only",
     "run": "writes only through the commands it runs, each under the config's max_writes",
 }

@@ -91,6 +91,54 @@ def _exists(path: Path) -> UsageError:
     return UsageError(f"{path} already exists: gh-ops never overwrites it (choose another --out)")
 
 
+@rfc.command("lint")
+@global_options(unused=("--repo", "--dry-run"), helps={"--now": READ_ONLY_NOW_HELP})
+@click.argument("files", nargs=-1, required=True, metavar="FILE...")
+@click.pass_obj
+def rfc_lint(run: Run, files: tuple[str, ...]) -> None:
+    """Check RFC documents before their pull request opens: the rules and problem codes of `rfc check`.
+
+    \b
+    Local only: no token, no network. The document's first `# ` heading is the pull request's
+    title, the rest its description; it opens on the date the file name starts with (as `rfc new`
+    names it), else today. Prints `file:line: code: message` per problem; exit 1 on any.
+    A README in the RFC folder is skipped, as `rfc check` skips it.
+    """
+    from gh_ops.rfc import rules
+
+    config = run.load_config(allow_embedded=True)
+    now = run.now(config)
+    unreadable: list[str] = []
+    found = 0
+    for name in files:
+        if _folder_readme(name, config):
+            info(f"{name}: skipped (the RFC folder's README is not an RFC)")
+            continue
+        try:
+            text = Path(name).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            unreadable.append(f"{name}: cannot read it ({reason})")
+            continue
+        for problem in rules.lint_document(text, name, now, config):
+            found += 1
+            say(f"{name}:{problem.line}: {problem.code}: {problem}")
+    if unreadable:
+        raise UsageError("\n".join(unreadable))
+    if found:
+        info(f"{found} problem(s) in {len(files)} file(s): fix them before opening the pull request")
+        click.get_current_context().exit(EXIT_POLICY)
+
+
+def _folder_readme(name: str, config: Config) -> bool:
+    """The README at the top of the RFC folder (as given relative to the repository's root)."""
+    from gh_ops.rfc.rules import in_rfc_folder
+    from gh_ops.rfc.settings import RfcSettings
+
+    path = name.replace("\\", "/").removeprefix("./")
+    return path.startswith(config.section(RfcSettings).folder) and not in_rfc_folder(path, config)
+
+
 @rfc.command("check")
 @global_options
 @write_budget_option

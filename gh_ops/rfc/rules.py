@@ -354,6 +354,72 @@ def show_date(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%d %H:%M %z")
 
 
+# --- an RFC document in the working copy (`rfc lint`) -------------------------------------------
+
+_NAME_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?=[-_.]|$)")
+_TITLE_HEADING = re.compile(r"^ {0,3}#[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
+
+
+def date_in_name(path: str) -> date | None:
+    """The date a document's file name starts with, as `rfc new` names it (`2026-11-24-slug.md`)."""
+    name = path.replace("\\", "/").rsplit("/", 1)[-1]
+    found = _NAME_DATE.match(name)
+    if found is None:
+        return None
+    try:
+        return date(int(found.group(1)), int(found.group(2)), int(found.group(3)))
+    except ValueError:
+        return None
+
+
+def lint_opened_at(path: str, now: datetime, cfg: Config) -> datetime:
+    """When `rfc lint` takes the document's pull request to open: the start of the day its file name
+    says (in the config's timezone), or `now` when that day is today or the name has no date."""
+    tz = ZoneInfo(cfg.timezone)
+    named = date_in_name(path)
+    if named is None or named == now.astimezone(tz).date():
+        return now
+    return datetime.combine(named, time.min, tz)
+
+
+def split_document(text: str) -> tuple[str | None, str, int]:
+    """A document's title (its first line, when that is a `# ` heading), the rest (what the pull
+    request's description holds) and how many lines come before the rest."""
+    lines = text.splitlines()
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is None:
+        return None, text, 0
+    found = _TITLE_HEADING.match(lines[first])
+    if found is None:
+        return None, text, 0
+    return found.group(1).strip(), "\n".join(lines[first + 1 :]), first + 1
+
+
+def lint_document(text: str, path: str, now: datetime, cfg: Config) -> tuple[RfcProblem, ...]:
+    """The problems `check_rfc` finds in an RFC document, as a pull request titled by its first
+    heading, described by the rest and opened on the day its file name says (else `now`) would have
+    them. Each has a line of the file (1 for the title and for a missing section)."""
+    title, body, offset = split_document(text)
+    report = check_rfc(title, body, lint_opened_at(path, now, cfg), now, cfg)
+    out = []
+    for problem in report.problems:
+        if problem.code == "title-empty":
+            prefix = cfg.section(RfcSettings).title_prefix
+            problem = replace(
+                problem,
+                message="the document's first line is no `# " + prefix + " <title>` heading with a title."
+                if title is None
+                else problem.message,
+                fix=f"Start the document with `# {prefix} <what is being decided>`, and give the pull "
+                "request that title.",
+                line=offset or 1,
+            )
+        else:
+            problem = replace(problem, line=problem.line + offset if problem.line else 1)
+        out.append(problem)
+    return tuple(out)
+
+
 # --- a new RFC document ------------------------------------------------------------------------
 
 
