@@ -1,9 +1,11 @@
-"""Cron expressions as GitHub's `on: schedule` reads them (five fields, UTC): checked, with one
-message that says which field is wrong and what it takes."""
+"""Cron expressions as GitHub's `on: schedule` reads them (five fields, UTC): checked with one
+message that says which field is wrong and what it takes, when they fire, and the longest wait
+between two runs. Pure: no clock."""
 
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta
 
 # Each field: its name, its range, and the names it also takes (months, days of the week).
 _FIELDS = (
@@ -19,9 +21,49 @@ _ITEM = re.compile(r"^(?P<range>\*|(?P<low>[A-Za-z0-9]+)(?:-(?P<high>[A-Za-z0-9]
 def _value(text: str, low: int, high: int, names: tuple[str, ...]) -> int | None:
     if text.upper() in names:
         return names.index(text.upper()) + (1 if low == 1 else 0)
-    if text.isascii() and text.isdigit() and low <= int(text) <= high:
+    # 7 is Sunday too in a day-of-the-week field, as cron allows.
+    top = 7 if high == 6 else high
+    if text.isascii() and text.isdigit() and low <= int(text) <= top:
         return int(text)
     return None
+
+
+def _values(text: str, low: int, high: int, names: tuple[str, ...]) -> set[int]:
+    """The values one field fires on; ValueError when it is not *, a number or name, a range, a
+    list or a step."""
+    found: set[int] = set()
+    for item in text.split(","):
+        match = _ITEM.match(item)
+        if match is None:
+            raise ValueError(item)
+        step = int(match["step"]) if match["step"] is not None else 1
+        if match["low"] is None:  # *
+            first, last = low, high
+        else:
+            first_value = _value(match["low"], low, high, names)
+            if match["high"] is not None:
+                last_value = _value(match["high"], low, high, names)
+            else:
+                last_value = high if match["step"] is not None else first_value
+            if first_value is None or last_value is None or last_value < first_value:
+                raise ValueError(item)
+            first, last = first_value, last_value
+        if step < 1:
+            raise ValueError(item)
+        found.update(v % 7 if high == 6 else v for v in range(first, last + 1, step))
+    return found
+
+
+def parse(expression: str) -> tuple[set[int], ...]:
+    """The minutes, hours, days, months and weekdays (0 Sunday) an expression fires on; ValueError
+    with cron_problem's message when it is not valid."""
+    problem = cron_problem(expression)
+    if problem:
+        raise ValueError(problem)
+    return tuple(
+        _values(text, low, high, names)
+        for text, (_name, low, high, names) in zip(expression.split(), _FIELDS, strict=True)
+    )
 
 
 def cron_problem(expression: str) -> str | None:
@@ -33,19 +75,37 @@ def cron_problem(expression: str) -> str | None:
             "month day-of-week, e.g. '0 7 * * 1-5' (UTC)"
         )
     for text, (name, low, high, names) in zip(fields, _FIELDS, strict=True):
-        for item in text.split(","):
-            match = _ITEM.match(item)
-            bad = match is None
-            if match is not None and match["low"] is not None:
-                first = _value(match["low"], low, high, names)
-                last = first if match["high"] is None else _value(match["high"], low, high, names)
-                bad = first is None or last is None or last < first
-            if match is not None and match["step"] is not None and int(match["step"]) < 1:
-                bad = True
-            if bad:
-                hint = f" or {names[0]}-{names[-1]}" if names else ""
-                return (
-                    f"cron {expression!r}: the {name} field {text!r} is not valid: expected *, a number "
-                    f"{low}-{high}{hint}, a range a-b, a list a,b or a step */n"
-                )
+        try:
+            _values(text, low, high, names)
+        except ValueError:
+            hint = f" or {names[0]}-{names[-1]}" if names else ""
+            return (
+                f"cron {expression!r}: the {name} field {text!r} is not valid: expected *, a number "
+                f"{low}-{high}{hint}, a range a-b, a list a,b or a step */n"
+            )
     return None
+
+
+def _fires(parsed: tuple[set[int], ...], moment: datetime, day_any: bool, weekday_any: bool) -> bool:
+    minutes, hours, days, months, weekdays = parsed
+    weekday = (moment.weekday() + 1) % 7
+    day_ok, weekday_ok = moment.day in days, weekday in weekdays
+    # As cron does: with both day fields restricted, either one matching is enough.
+    on_day = day_ok and weekday_ok if day_any or weekday_any else day_ok or weekday_ok
+    return moment.minute in minutes and moment.hour in hours and moment.month in months and on_day
+
+
+def longest_gap(expressions: list[str], start: datetime, days: int = 35) -> timedelta | None:
+    """The longest time between two consecutive runs of any of the expressions over `days` days
+    from `start` (minute by minute: cheap enough for a few expressions); None when none fires."""
+    parsed = [(parse(e), e.split()[2] == "*", e.split()[4] == "*") for e in expressions]
+    moment = start.replace(second=0, microsecond=0)
+    previous: datetime | None = None
+    gap = timedelta(0)
+    for step in range(days * 24 * 60):
+        at = moment + timedelta(minutes=step)
+        if any(_fires(p, at, day_any, weekday_any) for p, day_any, weekday_any in parsed):
+            if previous is not None:
+                gap = max(gap, at - previous)
+            previous = at
+    return gap if previous is not None and gap else (timedelta(days=days) if previous else None)

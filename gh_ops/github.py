@@ -427,6 +427,25 @@ class GitHub:
         found = self._every(f"{self._repo_path(repo)}/labels", why=f"list the labels of {repo}")
         return [Label.from_json(item) for item in found]
 
+    def list_workflows(self, repo: str) -> list[dict[str, Any]]:
+        """The repository's workflows (id, name, path, state): one request per 100."""
+        path = f"{self._repo_path(repo)}/actions/workflows"
+        found: list[dict[str, Any]] = []
+        for page in self._pages(path, why="list the workflows", params={}):
+            found += page.get("workflows") or [] if isinstance(page, dict) else []
+        return found
+
+    def latest_scheduled_run(self, repo: str, workflow_id: int) -> dict[str, Any] | None:
+        """The workflow's latest run started by its schedule, or None: one request."""
+        _, data = self._call(
+            "GET",
+            f"{self.api_url}{self._repo_path(repo)}/actions/workflows/{workflow_id}/runs",
+            why="read the workflow's last scheduled run",
+            params={"event": "schedule", "per_page": 1},
+        )
+        runs = data.get("workflow_runs") or [] if isinstance(data, dict) else []
+        return runs[0] if runs else None
+
     def list_timeline(self, repo: str, number: int) -> list[TimelineEvent]:
         """An issue's timeline, oldest first: who added each label, and the comments (one request per 100)."""
         path = f"{self._repo_path(repo)}/issues/{number}/timeline"

@@ -33,6 +33,7 @@ WRITES_NOTHING = {
     "preview": "renders one issue locally",
     "rfc new": "writes a local file only",
     "rfc lint": "reads local files only",
+    "doctor": "reads only",
     "yolo audit": "reads only",
     "run": "writes only through the commands it runs, each under the config's max_writes",
 }

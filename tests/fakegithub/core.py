@@ -98,6 +98,8 @@ class FakeGitHub(Dispatch, FailureInjection, RestApi, RestRendering, GraphqlApi)
         self._tpl_issue: dict[str, Any] = tpl["issue"]
         self._tpl_repo: dict[str, Any] = tpl["repository"]
         self._tpl_pull: dict[str, Any] = _load_json(WEBHOOKS_DIR / "pull_request.opened.json")["pull_request"]
+        # Actions workflows by repository (lower-cased full name), each with its scheduled runs.
+        self.workflows: dict[str, list[dict[str, Any]]] = {}
         self._lock = threading.RLock()
         self._register()
         self.on_graphql("TransferIssue", self._transfer_issue)
@@ -129,6 +131,34 @@ class FakeGitHub(Dispatch, FailureInjection, RestApi, RestRendering, GraphqlApi)
         )
         self._repos[full_name.lower()] = repo
         return self._render_repo(repo)
+
+    def add_workflow(
+        self,
+        full_name: str,
+        path: str = ".github/workflows/gh-ops.yml",
+        *,
+        state: str = "active",
+        scheduled_runs: Iterable[datetime] = (),
+    ) -> dict[str, Any]:
+        """An Actions workflow (GitHub's shape: id, node_id, name, path, state, ...) and the times
+        its schedule started runs. `state` is active, disabled_inactivity, disabled_manually, ..."""
+        workflows = self.workflows.setdefault(full_name.lower(), [])
+        workflow_id = 161335 + len(workflows)
+        workflow = {
+            "id": workflow_id,
+            "node_id": f"MDg6V29ya2Zsb3cx{workflow_id}",
+            "name": path.rsplit("/", 1)[-1].removesuffix(".yml"),
+            "path": path,
+            "state": state,
+            "created_at": "2026-01-01T00:00:00Z",
+            "updated_at": "2026-01-01T00:00:00Z",
+            "url": f"https://api.github.com/repos/{full_name}/actions/workflows/{workflow_id}",
+            "html_url": f"https://github.com/{full_name}/blob/main/{path}",
+            "badge_url": f"https://github.com/{full_name}/workflows/gh-ops/badge.svg",
+            "runs": sorted((_utc(at) for at in scheduled_runs), reverse=True),
+        }
+        workflows.append(workflow)
+        return workflow
 
     def add_organization(self, login: str) -> None:
         """Make the account `login` an organization: its repositories' owner has type Organization

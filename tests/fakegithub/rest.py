@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import unquote, urlencode, urlsplit, urlunsplit
 
 from .dispatch import _HttpError, _not_found, _Req, _Resp, _Route
-from .state import MAX_BODY, MAX_TITLE, _Comment, _Issue, _Label, _Repo, _sorted_labels, _utc
+from .state import MAX_BODY, MAX_TITLE, _Comment, _Issue, _Label, _Repo, _sorted_labels, _utc, iso
 
 
 def _validation_failed(resource: str, field_name: str, code: str, **extra: Any) -> _HttpError:
@@ -67,6 +67,8 @@ class RestApi:
             _Route("DELETE", rf"{r}/issues/{_NUM}/assignees", self._remove_assignees),
             _Route("GET", rf"{r}/assignees", self._list_assignees),
             _Route("GET", rf"{r}/assignees/{_SEG}", self._check_assignee),
+            _Route("GET", rf"{r}/actions/workflows", self._list_workflows),
+            _Route("GET", rf"{r}/actions/workflows/{_NUM}/runs", self._list_workflow_runs),
         ]
 
     # ----------------------------------------------------------------- validation
@@ -176,6 +178,36 @@ class RestApi:
         if req.query.get("direction", "asc") == "desc":
             repos.reverse()
         return self._paginate(req, repos, self._render_repo)
+
+    def _list_workflows(self, req: _Req, repo: _Repo) -> _Resp:
+        found = [
+            {k: v for k, v in w.items() if k != "runs"}
+            for w in self.workflows.get(repo.full_name.lower(), [])
+        ]
+        return 200, {}, {"total_count": len(found), "workflows": found}
+
+    def _list_workflow_runs(self, req: _Req, repo: _Repo, workflow_id: str) -> _Resp:
+        workflow = next(
+            (w for w in self.workflows.get(repo.full_name.lower(), []) if str(w["id"]) == workflow_id), None
+        )
+        if workflow is None:
+            raise _not_found()
+        runs = workflow["runs"] if req.query.get("event") in (None, "schedule") else []
+        shown = runs[: _int_param(req.query.get("per_page"), 30)]
+        rendered = [
+            {
+                "id": 30433642 + n,
+                "workflow_id": workflow["id"],
+                "event": "schedule",
+                "status": "completed",
+                "conclusion": "success",
+                "created_at": iso(at),
+                "run_started_at": iso(at),
+                "html_url": f"https://github.com/{repo.full_name}/actions/runs/{30433642 + n}",
+            }
+            for n, at in enumerate(shown)
+        ]
+        return 200, {}, {"total_count": len(runs), "workflow_runs": rendered}
 
     def _list_assignees(self, req: _Req, repo: _Repo) -> _Resp:
         logins = sorted(repo.collaborators.values(), key=str.lower)

@@ -1,0 +1,219 @@
+"""`gh-ops doctor`: a repository's setup checked and printed as a checklist, each line ok or a problem
+with its fix. Reads only: the config, the token's account, the labels the capabilities use, and
+whether the workflow that runs gh-ops is active and ran on schedule."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from gh_ops.context import Run, say
+from gh_ops.errors import EXIT_POLICY, ConfigError, GitHubError
+from gh_ops.options import READ_ONLY_NOW_HELP, global_options
+
+if TYPE_CHECKING:
+    from gh_ops.config import Config
+    from gh_ops.github import GitHub
+
+WORKFLOW_PATH = ".github/workflows/gh-ops.yml"
+# GitHub starts a scheduled run late under load: a run this much later than its cadence is still fine.
+SCHEDULE_GRACE = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One line of the checklist."""
+
+    ok: bool
+    what: str
+    fix: str = ""
+
+    def __str__(self) -> str:
+        return f"{'ok' if self.ok else 'problem'}: {self.what}" + (f" Fix: {self.fix}" if self.fix else "")
+
+
+def doctor_command() -> click.Command:
+    @click.command("doctor")
+    @global_options(unused=("--dry-run",), helps={"--now": READ_ONLY_NOW_HELP})
+    @click.pass_obj
+    def doctor(run: Run) -> None:
+        """Check a repository's gh-ops setup; print a checklist, each problem with its fix.
+
+        \b
+        Reads only. Checks: the config is valid; the token's account is trusted (bot /
+        trusted_authors); the labels the capabilities use exist; the workflow that runs gh-ops
+        (.github/workflows/gh-ops.yml, else a workflow file here that runs gh-ops) is active and
+        its last scheduled run is no older than its schedule. Exit 1 on any problem.
+        """
+        repo = run.repo()
+        assert repo is not None
+        findings = check_setup(run, repo)
+        for finding in findings:
+            say(str(finding))
+        problems = sum(not f.ok for f in findings)
+        run.report_requests()
+        if problems:
+            say(f"{problems} problem(s)")
+            click.get_current_context().exit(EXIT_POLICY)
+        say("all well")
+
+    return doctor
+
+
+def check_setup(run: Run, repo: str) -> list[Finding]:
+    try:
+        config = run.load_config()
+    except ConfigError as exc:
+        return [
+            Finding(
+                False, "the config is not valid: " + "; ".join(exc.lines()), "correct it (gh-ops validate)"
+            )
+        ]
+    findings = [Finding(True, f"the config {config.path} is valid")]
+    gh = run.github()
+    now = run.now(config)
+    for check in (token_account, labels_exist, workflow_active):
+        try:
+            findings += check(gh, config, repo, now)
+        except GitHubError as exc:
+            findings.append(
+                Finding(False, f"could not check {check.__name__.replace('_', ' ')}: {exc.message}")
+            )
+    return findings
+
+
+def token_account(gh: GitHub, config: Config, repo: str, now: datetime) -> list[Finding]:
+    if not gh.has_token:
+        return [Finding(False, "no token", "set GITHUB_TOKEN or GH_TOKEN")]
+    login = gh.authenticated_login()
+    if login is None:
+        return [
+            Finding(
+                True,
+                "the token is an installation token (the workflow's GITHUB_TOKEN or a GitHub App): it "
+                f"cannot say which account it is; what it writes is trusted when that account is the "
+                f"config's bot ({config.bot}) or in trusted_authors",
+            )
+        ]
+    if config.trusted(login):
+        return [Finding(True, f"the token acts as {login}, whose markers are trusted")]
+    return [
+        Finding(
+            False,
+            f"the token acts as {login}, whose markers are not trusted: every run would write its "
+            "issues and comments again",
+            f"add {login} to trusted_authors in {config.path} (or set bot: {login})",
+        )
+    ]
+
+
+def used_labels(config: Config) -> dict[str, str]:
+    """Each label the configured capabilities manage -> the config key that names it."""
+    from gh_ops.config import ManagesLabels
+
+    found: dict[str, str] = {}
+    for settings in config.sections.values():
+        if isinstance(settings, ManagesLabels):
+            found.update(settings.managed_labels())
+    return found
+
+
+def labels_exist(gh: GitHub, config: Config, repo: str, now: datetime) -> list[Finding]:
+    wanted = used_labels(config)
+    have = {label.name.casefold() for label in gh.list_labels(repo)}
+    missing = {name: key for name, key in wanted.items() if name.casefold() not in have}
+    if not missing:
+        return [Finding(True, f"the {len(wanted)} labels the capabilities use exist in {repo}")]
+    return [
+        Finding(
+            False,
+            f"label {name!r} ({key}) does not exist in {repo}",
+            f'create it: gh label create "{name}" --repo {repo} (`gh-ops priority labels` creates the '
+            "priority ones)",
+        )
+        for name, key in sorted(missing.items())
+    ]
+
+
+def _local_workflows() -> dict[str, dict[str, Any]]:
+    """The workflow files of the checkout that run gh-ops, by path, parsed."""
+    import yaml
+
+    found: dict[str, dict[str, Any]] = {}
+    folder = Path(".github/workflows")
+    for path in sorted(folder.glob("*.y*ml")) if folder.is_dir() else []:
+        try:
+            text = path.read_text(encoding="utf-8")
+            data = yaml.safe_load(text)
+        except Exception:  # noqa: BLE001 - an unreadable workflow is not this check's to report
+            continue
+        if isinstance(data, dict) and "gh-ops" in text:
+            found[path.as_posix()] = data
+    return found
+
+
+def _crons(workflow: dict[Any, Any]) -> list[str]:
+    on = workflow.get("on") or workflow.get(True) or {}  # YAML 1.1: a bare `on` is true
+    schedule = on.get("schedule") if isinstance(on, dict) else None
+    return [e["cron"] for e in schedule or [] if isinstance(e, dict) and isinstance(e.get("cron"), str)]
+
+
+def workflow_active(gh: GitHub, config: Config, repo: str, now: datetime) -> list[Finding]:
+    from gh_ops import cron
+    from gh_ops.dates import parse_time
+
+    local = _local_workflows()
+    workflows = gh.list_workflows(repo)
+    chosen = next((w for w in workflows if w.get("path") == WORKFLOW_PATH), None)
+    chosen = chosen or next((w for w in workflows if w.get("path") in local), None)
+    if chosen is None:
+        return [
+            Finding(
+                False,
+                f"no workflow of {repo} runs gh-ops ({WORKFLOW_PATH}, or a workflow file here naming gh-ops)",
+                f"add {WORKFLOW_PATH} (gh-ops init writes it), commit and push",
+            )
+        ]
+    path, state = chosen.get("path"), chosen.get("state")
+    if state in ("disabled_inactivity", "disabled_manually"):
+        why = (
+            "GitHub disables the schedules of a public repository after 60 days without activity"
+            if state == "disabled_inactivity"
+            else "someone disabled it"
+        )
+        return [
+            Finding(
+                False,
+                f"the workflow {path} is {state} ({why}): nothing scheduled runs",
+                f"enable it: gh workflow enable {chosen.get('id')} --repo {repo} (or Actions → the "
+                "workflow → Enable workflow)",
+            )
+        ]
+    findings = [Finding(True, f"the workflow {path} is {state}")]
+    crons = _crons(local.get(str(path), {}))
+    if not crons:
+        return findings
+    try:
+        cadence = cron.longest_gap(crons, now - timedelta(days=35))
+    except ValueError as exc:
+        return [*findings, Finding(False, f"{path}: a schedule cannot be read: {exc}", "correct the cron")]
+    last = gh.latest_scheduled_run(repo, int(chosen["id"]))
+    started = parse_time((last or {}).get("run_started_at") or (last or {}).get("created_at"))
+    if cadence is None:
+        return findings
+    if started is None or now - started > cadence + SCHEDULE_GRACE:
+        when = f"last on {started.isoformat()}" if started else "never"
+        return [
+            *findings,
+            Finding(
+                False,
+                f"the workflow's schedule ({', '.join(crons)}) should run at least every {cadence}, "
+                f"but ran {when}",
+                "check its runs in the Actions tab; re-run the jobs it missed with --now (a backfill)",
+            ),
+        ]
+    return [*findings, Finding(True, f"the workflow last ran on schedule at {started.isoformat()}")]

@@ -1,0 +1,136 @@
+"""`gh-ops doctor` against the fake GitHub: each problem it must find, with its fix, and a clean setup."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from fakegithub import FakeGitHub, NewFake
+
+from gh_ops.cli import main
+
+pytestmark = pytest.mark.usefixtures("no_wall_clock")
+
+REPO = "acme/widgets"
+NOW = datetime(2026, 11, 24, 9, tzinfo=UTC)
+CONFIG = "timezone: UTC\ntrusted_authors: [ops-bot]\nteams: {}\n"
+RFC_LABELS = ["rfc", "rfc:overdue", "rfc:no-decision"]
+WORKFLOW = """name: gh-ops
+on:
+  schedule:
+    - cron: "0 7 * * *"
+  issues:
+jobs:
+  gh-ops:
+    runs-on: ubuntu-latest
+    steps:
+      - run: gh-ops run
+"""
+
+
+@pytest.fixture
+def workdir(checkout: Callable[[str, str], Path]) -> Path:
+    path = checkout(CONFIG, REPO)
+    (path / ".github/workflows").mkdir(parents=True)
+    (path / ".github/workflows/gh-ops.yml").write_text(WORKFLOW, encoding="utf-8")
+    return path
+
+
+def all_labels(fake: FakeGitHub) -> None:
+    from gh_ops.config import load_config
+    from gh_ops.doctor import used_labels
+
+    for name in used_labels(load_config(None)):
+        fake.add_label(REPO, name)
+
+
+def healthy(new_fake: NewFake, **options: str) -> FakeGitHub:
+    fake = new_fake(NOW, repos={REPO: {}}, actor=options.get("actor", "ops-bot"))
+    all_labels(fake)
+    fake.add_workflow(REPO, scheduled_runs=[NOW - timedelta(hours=2), NOW - timedelta(days=1, hours=2)])
+    return fake
+
+
+def doctor(*args: str) -> Result:
+    return CliRunner().invoke(main, ["--now", NOW.isoformat(), "doctor", *args])
+
+
+def problems(result: Result) -> list[str]:
+    return [line for line in result.stdout.splitlines() if line.startswith("problem: ")]
+
+
+def test_a_healthy_setup_is_all_ok(workdir: Path, new_fake: NewFake) -> None:
+    fake = healthy(new_fake)
+    result = doctor()
+    assert result.exit_code == 0, result.output
+    assert problems(result) == []
+    assert "ok: the workflow .github/workflows/gh-ops.yml is active" in result.stdout
+    # Reads only: GET /user, the labels, the workflows and one run.
+    assert all(r.method == "GET" for r in fake.requests), [r.method for r in fake.requests]
+
+
+def test_a_disabled_workflow_is_a_problem_with_its_fix(workdir: Path, new_fake: NewFake) -> None:
+    fake = new_fake(NOW, repos={REPO: {}}, actor="ops-bot")
+    all_labels(fake)
+    workflow = fake.add_workflow(REPO, state="disabled_inactivity")
+    result = doctor()
+    assert result.exit_code == 1, result.output
+    [line] = problems(result)
+    assert "disabled_inactivity" in line and "60 days without activity" in line
+    assert f"gh workflow enable {workflow['id']} --repo {REPO}" in line
+
+
+def test_a_missed_scheduled_run_is_a_problem(workdir: Path, new_fake: NewFake) -> None:
+    fake = new_fake(NOW, repos={REPO: {}}, actor="ops-bot")
+    all_labels(fake)
+    fake.add_workflow(REPO, scheduled_runs=[NOW - timedelta(days=3)])
+    result = doctor()
+    assert result.exit_code == 1, result.output
+    [line] = problems(result)
+    assert "should run at least every 1 day" in line and "2026-11-21" in line
+    assert "--now" in line
+
+
+def test_a_missing_label_is_a_problem_with_its_fix(workdir: Path, new_fake: NewFake) -> None:
+    fake = new_fake(NOW, repos={REPO: {}}, actor="ops-bot")
+    from gh_ops.config import load_config
+    from gh_ops.doctor import used_labels
+
+    for name in used_labels(load_config(None)):
+        if name != "rfc:overdue":
+            fake.add_label(REPO, name)
+    fake.add_workflow(REPO, scheduled_runs=[NOW - timedelta(hours=2)])
+    result = doctor()
+    assert result.exit_code == 1, result.output
+    [line] = problems(result)
+    assert "label 'rfc:overdue' (rfc.overdue_label) does not exist" in line
+    assert f'gh label create "rfc:overdue" --repo {REPO}' in line
+
+
+def test_an_untrusted_token_account_is_a_problem_with_its_fix(workdir: Path, new_fake: NewFake) -> None:
+    healthy(new_fake, actor="mallory")
+    result = doctor()
+    assert result.exit_code == 1, result.output
+    [line] = problems(result)
+    assert "acts as mallory, whose markers are not trusted" in line
+    assert "add mallory to trusted_authors" in line
+
+
+def test_an_installation_token_is_explained(workdir: Path, new_fake: NewFake) -> None:
+    healthy(new_fake, actor="github-actions[bot]")
+    result = doctor()
+    assert result.exit_code == 0, result.output
+    assert "installation token" in result.stdout
+
+
+def test_an_invalid_config_is_a_problem_line_not_a_crash(workdir: Path, new_fake: NewFake) -> None:
+    healthy(new_fake)
+    (workdir / ".github/gh-ops.yml").write_text("rfc:\n  max_decision_days: many\n", encoding="utf-8")
+    result = doctor()
+    assert result.exit_code == 1, result.output
+    [line] = problems(result)
+    assert "the config is not valid" in line and "max_decision_days" in line
+    assert "Traceback" not in result.output
