@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from gh_ops import __version__, actions_io, doctor, preview
+from gh_ops import __version__, actions_io, doctor, init, preview
 from gh_ops.context import Run, redact, secret_values
 from gh_ops.errors import EXIT_INTERNAL, GhOpsError, WriteBudgetReached
 from gh_ops.registry import capabilities
@@ -154,6 +154,7 @@ def _add_commands(group: click.Group) -> None:
     group.add_command(preview.preview_command(registered))
     group.add_command(run_command)
     group.add_command(doctor.doctor_command())
+    group.add_command(init.init_command(registered))
     for capability in registered:
         for command in capability.commands:
             group.add_command(command)

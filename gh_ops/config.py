@@ -145,6 +145,9 @@ class Section:
     build: Callable[[Source], Any]  # -> the settings object; problems go to the source
     defs: Mapping[str, Any] = field(default_factory=dict)  # $defs its schema refers to
     team_schema: Mapping[str, Any] = field(default_factory=dict)  # keys it adds to every team
+    # The values `gh-ops init` writes for its keys (each key it owns, at least one value each, so the
+    # section is there as written); keys left out are written commented out, with their default.
+    example: Mapping[str, Any] = field(default_factory=dict)
 
 
 @runtime_checkable
@@ -348,6 +351,7 @@ CORE_SCHEMA: dict[str, Any] = {
                 },
                 "members": {
                     "$ref": "#/$defs/logins",
+                    "description": "The team's members, the lead among them.",
                     "default": [],
                 },
                 "labels": {

@@ -89,6 +89,8 @@ class Capability:
     dispatchable: tuple[Job, ...] = ()  # its jobs a person may start by hand (workflow_dispatch)
     permissions: tuple[Permission, ...] = ()  # what its token needs, each with why
     step_env: tuple[tuple[str, str, str], ...] = ()  # (variable, the secret it comes from, why)
+    # Files `gh-ops init` writes for it beside the config, as (path from the repository root, text).
+    starter_files: tuple[tuple[str, str], ...] = ()
 
 
 @cache

@@ -34,6 +34,7 @@ WRITES_NOTHING = {
     "rfc new": "writes a local file only",
     "rfc lint": "reads local files only",
     "doctor": "reads only",
+    "init": "writes local files only",
     "yolo audit": "reads only",
     "run": "writes only through the commands it runs, each under the config's max_writes",
 }

@@ -11,7 +11,7 @@ import click
 from gh_ops import actions_io
 from gh_ops.context import Run
 from gh_ops.options import global_options, write_budget_option
-from gh_ops.people import samples
+from gh_ops.people import samples, texts
 from gh_ops.preview import PreviewKind, PreviewOption
 from gh_ops.registry import Capability, Job, Permission, Trigger
 
@@ -204,4 +204,5 @@ CAPABILITY = Capability(
         Permission("contents", "read", "read .github/gh-ops.yml and the templates"),
         Permission("issues", "write", "open the checklist, comment on and close the request"),
     ),
+    starter_files=texts.ISSUE_FORMS,
 )

@@ -181,4 +181,10 @@ SCHEMA: dict[str, Any] = {
 }
 
 
-SECTION = Section(keys=("people", "onboarding", "offboarding"), schema=SCHEMA, build=build)
+# What `gh-ops init` writes for this section (the other keys are written commented out).
+EXAMPLE: dict[str, Any] = {
+    "onboarding": {"labels": ["onboarding"], "form_label": "new-joiner"},
+    "offboarding": {"labels": ["offboarding"], "form_label": "leaver"},
+}
+
+SECTION = Section(keys=("people", "onboarding", "offboarding"), schema=SCHEMA, build=build, example=EXAMPLE)

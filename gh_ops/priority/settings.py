@@ -371,4 +371,13 @@ DEFS: dict[str, Any] = {
 }
 
 
-SECTION = Section(keys=("priority",), schema=SCHEMA, defs=DEFS, build=build)
+# What `gh-ops init` writes for this section (the other keys are written commented out).
+EXAMPLE: dict[str, Any] = {
+    "priority": {
+        "bug_labels": ["bug"],
+        "untriaged_after": "2d",
+        "rules": [{"match": "(?i)crash|data loss", "label": "P0"}],
+    }
+}
+
+SECTION = Section(keys=("priority",), schema=SCHEMA, defs=DEFS, build=build, example=EXAMPLE)

@@ -298,4 +298,9 @@ SCHEMA: dict[str, Any] = {
 }
 
 
-SECTION = Section(keys=("rfc",), schema=SCHEMA, build=build)
+# What `gh-ops init` writes for this section (the other keys are written commented out).
+EXAMPLE: dict[str, Any] = {
+    "rfc": {"folder": "requests-for-comments/", "label": "rfc", "max_decision_days": 7, "remind_every": "1d"}
+}
+
+SECTION = Section(keys=("rfc",), schema=SCHEMA, build=build, example=EXAMPLE)

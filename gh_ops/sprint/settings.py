@@ -103,6 +103,7 @@ def _schedule(source: Source, prefix: str, base: dict[str, Any], override: dict[
 SCHEMA: dict[str, Any] = {
     "sprint": {
         "$ref": "#/$defs/sprint",
+        "description": "Sprint issues: one per team per sprint, opened before the sprint starts.",
     },
 }
 
@@ -207,4 +208,9 @@ TEAM_SCHEMA: dict[str, Any] = {
 }
 
 
-SECTION = Section(keys=("sprint",), schema=SCHEMA, defs=DEFS, team_schema=TEAM_SCHEMA, build=build)
+# What `gh-ops init` writes for this section (the other keys are written commented out).
+EXAMPLE: dict[str, Any] = {"sprint": {"every": "2w", "anchor": "2026-01-05", "open_days_before": 3}}
+
+SECTION = Section(
+    keys=("sprint",), schema=SCHEMA, defs=DEFS, team_schema=TEAM_SCHEMA, build=build, example=EXAMPLE
+)

@@ -124,4 +124,7 @@ SCHEMA: dict[str, Any] = {
 }
 
 
-SECTION = Section(keys=("yolo",), schema=SCHEMA, build=build)
+# What `gh-ops init` writes for this section (the other keys are written commented out).
+EXAMPLE: dict[str, Any] = {"yolo": {"label": "yolo-merge", "emergency_label": "emergency"}}
+
+SECTION = Section(keys=("yolo",), schema=SCHEMA, build=build, example=EXAMPLE)
