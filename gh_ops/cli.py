@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from gh_ops import __version__, actions_io, doctor, init, preview
+from gh_ops import actions_io, doctor, init, preview, version_text
 from gh_ops.context import Run, redact, secret_values
 from gh_ops.errors import EXIT_INTERNAL, GhOpsError, WriteBudgetReached
 from gh_ops.registry import capabilities
@@ -95,7 +95,7 @@ def _report_error(exc: GhOpsError) -> None:
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="gh-ops")
+@click.version_option(version_text(), prog_name="gh-ops")
 @click.option(
     "--config",
     "config_path",
