@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from gh_ops import __version__
-from gh_ops.context import Run, say
+from gh_ops.context import Run, say, warn
 from gh_ops.errors import UsageError
 from gh_ops.options import global_options
 
@@ -62,16 +62,23 @@ def config_text(enabled: Collection[str]) -> str:
     composed = schema()
     names = [package.rpartition(".")[2] for package in PACKAGES]
     shared = [key for key in composed["properties"] if not any(key in s.keys for s in sections())]
+    from gh_ops.workflow import default_schedules
+
     lines = [CONFIG_HEADER.format(version=__version__, enabled=", ".join(n for n in names if n in enabled))]
+    # The schedules map matches the crons of the workflow init writes beside it.
+    examples = dict(SHARED_EXAMPLE)
+    schedules = default_schedules(_enabled_capabilities(enabled))
+    if schedules:
+        examples["schedules"] = schedules
     for key in shared:
         _write_key(
             lines,
             composed,
             key,
-            SHARED_EXAMPLE.get(key),
+            examples.get(key),
             composed["properties"][key],
             0,
-            key in SHARED_EXAMPLE,
+            key in examples,
         )
         lines.append("")
     for name, section in zip(names, sections(), strict=True):
@@ -95,8 +102,54 @@ def capability_files(enabled: Collection[str]) -> list[StarterFile]:
 # What init writes, in order: each builder gives its files for the enabled capabilities.
 FILE_BUILDERS: tuple[Callable[[Collection[str]], list[StarterFile]], ...] = (
     lambda enabled: [(CONFIG_PATH, config_text(enabled))],
+    lambda enabled: [(WORKFLOW_PATH, workflow_text(enabled))],
     capability_files,
 )
+
+WORKFLOW_PATH = ".github/workflows/gh-ops.yml"
+
+
+def _enabled_capabilities(enabled: Collection[str]) -> list[Any]:
+    from gh_ops.registry import capabilities
+
+    return [c for c in capabilities() if c.name in enabled]
+
+
+def uses_line() -> str:
+    """The gh-ops step's `uses:`: pinned to the full commit this gh-ops was built from when known,
+    else a placeholder that says what to fill in."""
+    from gh_ops import build_info
+
+    found = build_info()
+    if found is not None:
+        return f"{found[0]}@{found[1]} # v{__version__}"
+    # A pin-shaped placeholder (zizmor and GitHub accept only a full sha here), said plainly.
+    return (
+        f"{PLACEHOLDER_USES} # FILL IN: the gh-ops repository and the full commit sha of release "
+        f"v{__version__} (gh-ops --version names them when it was built from git)"
+    )
+
+
+PLACEHOLDER_USES = "OWNER/gh-ops@" + "0" * 40
+
+
+def _default_branch() -> str | None:
+    """The repository's current branch (in a new repository, the one its first commit will make)."""
+    try:
+        found = subprocess.run(
+            ["git", "symbolic-ref", "--short", "HEAD"], capture_output=True, text=True, check=False
+        )
+    except OSError:
+        return None
+    return found.stdout.strip() or None
+
+
+def workflow_text(enabled: Collection[str]) -> str:
+    """The one workflow for the enabled capabilities, its crons those of the config's `schedules:`."""
+    from gh_ops.workflow import default_schedules, render_workflow
+
+    chosen = _enabled_capabilities(enabled)
+    return render_workflow(chosen, uses_line(), default_schedules(chosen), default_branch=_default_branch())
 
 
 def starter_files(enabled: Collection[str]) -> list[StarterFile]:
@@ -242,8 +295,9 @@ def init_command(capabilities: tuple[Capability, ...]) -> click.Command:
     def init(run: Run, only: str | None, force: bool) -> None:
         """Write the gh-ops config and the files it needs into the current repository.
 
-        Writes .github/gh-ops.yml (every enabled section, each key commented) and, for people, the
-        onboarding and offboarding issue forms. Never overwrites a file unless --force is given.
+        Writes .github/gh-ops.yml (every enabled section, each key commented), the one workflow
+        .github/workflows/gh-ops.yml that runs `gh-ops run`, and, for people, the onboarding and
+        offboarding issue forms. Never overwrites a file unless --force is given.
         """
         enabled = enabled_capabilities(only, known)
         top = repository_top()
@@ -262,6 +316,11 @@ def init_command(capabilities: tuple[Capability, ...]) -> click.Command:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
             say(f"{'overwrote' if path in existing else 'wrote'} {path}")
+        if any(PLACEHOLDER_USES in text for _, text in files):
+            warn(
+                f"{WORKFLOW_PATH}: this gh-ops does not know the commit it was built from, so the "
+                "gh-ops step's `uses:` is a placeholder: fill in OWNER/gh-ops@<full commit sha>"
+            )
         if not run.dry_run:
             say(
                 f"next: edit the values in {CONFIG_PATH}, run `gh-ops validate`, commit, then `gh-ops doctor`"

@@ -21,6 +21,7 @@ from gh_ops.registry import capabilities, sections
 
 CONFIG = ".github/gh-ops.yml"
 FORMS = (".github/ISSUE_TEMPLATE/onboarding.yml", ".github/ISSUE_TEMPLATE/offboarding.yml")
+WORKFLOW = ".github/workflows/gh-ops.yml"
 ALL = [c.name for c in capabilities()]
 SECTION_KEYS = {c.name: s.keys for c, s in zip(capabilities(), sections(), strict=True)}
 SHARED_KEYS = set(schema()["properties"]) - {k for keys in SECTION_KEYS.values() for k in keys}
@@ -47,8 +48,8 @@ def written(top: Path) -> set[str]:
 def test_init_writes_the_config_and_the_forms_and_validate_passes(repo: Path) -> None:
     result = gh_ops("init")
     assert result.exit_code == 0, result.output
-    assert written(repo) == {CONFIG, *FORMS}
-    for path in (CONFIG, *FORMS):
+    assert written(repo) == {CONFIG, WORKFLOW, *FORMS}
+    for path in (CONFIG, WORKFLOW, *FORMS):
         assert f"wrote {path}" in result.output
     checked = gh_ops("validate")
     assert checked.exit_code == 0, checked.output
@@ -63,7 +64,7 @@ ONLY += [list(pair) for pair in itertools.combinations(ALL, 2) if list(pair) not
 def test_only_writes_the_sections_and_files_named_and_is_valid(repo: Path, only: list[str]) -> None:
     result = gh_ops("init", "--only", ",".join(reversed(only)))  # any order
     assert result.exit_code == 0, result.output
-    assert written(repo) == ({CONFIG, *FORMS} if "people" in only else {CONFIG})
+    assert written(repo) == ({CONFIG, WORKFLOW, *FORMS} if "people" in only else {CONFIG, WORKFLOW})
     keys = set(yaml.safe_load((repo / CONFIG).read_text(encoding="utf-8")))
     enabled = {key for name in only for key in SECTION_KEYS[name]}
     assert enabled <= keys <= enabled | SHARED_KEYS
@@ -132,7 +133,7 @@ def test_init_in_a_subfolder_writes_at_the_top_level(repo: Path, monkeypatch: py
     (repo / "src" / "deep").mkdir(parents=True)
     monkeypatch.chdir(repo / "src" / "deep")
     assert gh_ops("init", "--only", "yolo").exit_code == 0
-    assert written(repo) == {CONFIG}
+    assert written(repo) == {CONFIG, WORKFLOW}
 
 
 def test_outside_a_git_work_tree_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -223,3 +224,75 @@ def test_the_forms_carry_the_form_labels_of_the_config_and_offer_every_choice(re
         if i["type"] == "dropdown"
     }
     assert choices == {"role": list(ROLES), "kind": list(LEAVE_KINDS)}
+
+
+# --- the workflow ------------------------------------------------------------------------------------
+
+
+def _zizmor() -> list[str]:
+    import shutil
+    import sys
+
+    beside_python = Path(sys.executable).with_name("zizmor")
+    found = str(beside_python) if beside_python.is_file() else shutil.which("zizmor")
+    assert found, "zizmor is not installed; run: pip install -e '.[test]'"
+    return [found]
+
+
+@pytest.mark.parametrize("only", [ALL, ["sprint"], ["rfc", "yolo"]], ids=",".join)
+def test_in_an_empty_repository_init_then_validate_then_zizmor_all_succeed(
+    repo: Path, only: list[str]
+) -> None:
+    assert gh_ops("init", "--only", ",".join(only)).exit_code == 0
+    checked = gh_ops("validate")
+    assert checked.exit_code == 0, checked.output
+    audited = subprocess.run(
+        [*_zizmor(), "--offline", "--no-progress", "--strict-collection", ".github"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert audited.returncode == 0, audited.stdout + audited.stderr
+
+
+def test_the_workflow_pins_the_commit_gh_ops_was_built_from(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gh_ops
+
+    sha = "0123456789abcdef0123456789abcdef01234567"
+    monkeypatch.setattr(gh_ops, "build_info", lambda: ("acme/gh-ops", sha))
+    result = gh_ops_cli("init", "--only", "sprint")
+    assert result.exit_code == 0, result.output
+    text = (repo / WORKFLOW).read_text()
+    assert f"uses: acme/gh-ops@{sha} # v{gh_ops.__version__}" in text
+    assert "FILL IN" not in text and "placeholder" not in result.output
+
+
+def test_without_build_info_the_workflow_says_where_to_fill_in_the_pin(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gh_ops
+
+    monkeypatch.setattr(gh_ops, "build_info", lambda: None)
+    result = gh_ops_cli("init", "--only", "sprint")
+    assert result.exit_code == 0, result.output
+    assert "uses: OWNER/gh-ops@" + "0" * 40 + " # FILL IN" in (repo / WORKFLOW).read_text()
+    assert "is a placeholder: fill in OWNER/gh-ops@<full commit sha>" in result.output
+
+
+def test_the_workflow_crons_are_the_configs_schedules_and_push_is_the_current_branch(repo: Path) -> None:
+    subprocess.run(["git", "checkout", "-q", "-b", "trunk"], check=True)
+    assert gh_ops("init").exit_code == 0
+    workflow = yaml.safe_load((repo / WORKFLOW).read_text())
+    on = workflow[True] if True in workflow else workflow["on"]  # YAML 1.1 reads `on` as true
+    crons = [entry["cron"] for entry in on["schedule"]]
+    config = yaml.safe_load((repo / CONFIG).read_text())
+    assert crons == list(config["schedules"])
+    assert on["push"]["branches"] == ["trunk"]
+    jobs = [job for cron_jobs in config["schedules"].values() for job in cron_jobs]
+    assert {"sprint open", "rfc remind", "priority triage"} <= {" ".join(j.split()[:2]) for j in jobs}
+
+
+def gh_ops_cli(*args: str) -> Result:
+    return CliRunner().invoke(main, list(args))
