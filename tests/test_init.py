@@ -296,3 +296,12 @@ def test_the_workflow_crons_are_the_configs_schedules_and_push_is_the_current_br
 
 def gh_ops_cli(*args: str) -> Result:
     return CliRunner().invoke(main, list(args))
+
+
+def test_this_repositorys_issue_forms_are_the_ones_init_writes() -> None:
+    """The forms in this repository are init's, so they never drift from what people parse."""
+    from gh_ops.people import texts
+
+    top = Path(__file__).resolve().parent.parent
+    for path, text in texts.ISSUE_FORMS:
+        assert (top / path).read_text() == text, f"{path} differs from gh-ops init's: regenerate it"
