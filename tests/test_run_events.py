@@ -325,3 +325,83 @@ def test_a_manual_run_runs_the_job_with_its_args(
     assert ran.sections == ["sprint"]
     assert ran.prefixes == {"sprint"}
     assert "gh-ops run: sprint: gh-ops --now 2026-11-20T15:00:00Z sprint open --team web" in ran.output
+
+
+# --- isolation: one capability failing does not stop the others ----------------------------------------
+
+
+def test_github_failing_for_one_capability_does_not_stop_the_other(
+    fake: FakeGitHub, actions: Callable[..., None], run: Callable[..., Ran]
+) -> None:
+    number = merged_without_review(fake)
+    actions("pull_request", pull_payload(fake, "closed", number))
+    fake.fail_next("POST", r"^/graphql$", 403, json={"message": "Resource not accessible by integration"})
+
+    ran = run()  # rfc runs first and its one read is refused; yolo then does its work
+
+    assert ran.code == 3, ran.output
+    assert "Resource not accessible by integration" in ran.output
+    assert labels_of(fake.pull(REPO, number)) == {"yolo-merge"}
+    assert len(comments_of(fake, number, "yolo")) == 1
+    assert ran.sections == ["rfc", "yolo"]
+    assert "yolo-github-writes" in ran.outputs
+    assert "gh-ops run: exit 3; not clean: rfc (3)" in ran.output
+
+
+def test_a_config_mistake_in_one_job_outranks_github_failing_in_another(
+    fake: FakeGitHub, actions: Callable[..., None], run: Callable[..., Ran]
+) -> None:
+    # Two real failures of two kinds in one run: sprint is asked for a team the config does not
+    # have (usage, 2); GitHub refuses priority's read (3). The run's exit code is the more serious.
+    config = CONFIG + "schedules:\n  '0 7 * * *': [sprint open --team nope, priority triage]\n"
+    actions("schedule", {"schedule": "0 7 * * *"}, config)
+    fake.fail_next("*", ".", 403, json={"message": "Resource not accessible by integration"})
+
+    ran = run()
+
+    assert ran.code == 2, ran.output
+    assert "nope" in ran.output  # sprint's message names the team
+    assert "Resource not accessible by integration" in ran.output  # priority ran, and failed
+    assert "gh-ops run: exit 2; not clean: sprint (2), priority (3)" in ran.output
+    assert ran.sections == ["sprint", "priority"]
+    assert ours(fake, REPO, "sprint") == []
+
+
+def test_a_bug_in_one_capability_is_exit_4_without_a_traceback_and_the_others_still_run(
+    fake: FakeGitHub, actions: Callable[..., None], run: Callable[..., Ran], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gh_ops.rfc import run as rfc_run
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise KeyError("headRefOid")
+
+    monkeypatch.setattr(rfc_run, "check", broken)
+    number = merged_without_review(fake)
+    actions("pull_request", pull_payload(fake, "closed", number))
+
+    ran = run()
+
+    assert ran.code == 4, ran.output
+    assert "internal error in gh-ops: KeyError: 'headRefOid'" in ran.output
+    assert "Traceback" not in ran.output
+    assert labels_of(fake.pull(REPO, number)) == {"yolo-merge"}  # yolo still did its work
+    assert "gh-ops run: exit 4; not clean: rfc (4)" in ran.output
+
+    verbose = run("--verbose")
+    assert verbose.code == 4 and "Traceback" in verbose.output and "KeyError" in verbose.output
+
+
+def test_a_bug_outranks_a_config_mistake(
+    fake: FakeGitHub, actions: Callable[..., None], run: Callable[..., Ran], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gh_ops.priority import run as priority_run
+
+    monkeypatch.setattr(priority_run, "triage", lambda *a, **k: 1 / 0)
+    config = CONFIG + "schedules:\n  '0 7 * * *': [sprint open --team nope, priority triage]\n"
+    actions("schedule", {"schedule": "0 7 * * *"}, config)
+
+    ran = run()
+
+    assert ran.code == 4, ran.output
+    assert "gh-ops run: exit 4; not clean: sprint (2), priority (4)" in ran.output
+    assert "ZeroDivisionError" in ran.output and "Traceback" not in ran.output
