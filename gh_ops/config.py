@@ -653,10 +653,33 @@ def _schedules(raw: Mapping[str, list[str]], source: Source) -> dict[str, tuple[
                     "or remove the job",
                     where,
                 )
+            elif (wrong := _job_args_problem(words)) is not None:
+                source.problem(f"job {text!r}: {wrong}", where)
             else:
                 lines.append(words)
         built[str(cron)] = tuple(lines)
     return built
+
+
+def _job_args_problem(words: tuple[str, ...]) -> str | None:
+    """What is wrong with a scheduled job's options (an unknown or incomplete option, an extra
+    argument), found by parsing them against its click command without running it; None if fine."""
+    import click
+
+    from gh_ops.registry import capabilities
+
+    group = next((c for cap in capabilities() for c in cap.commands if c.name == words[0]), None)
+    command = group.commands.get(words[1]) if isinstance(group, click.Group) else None
+    if command is None:
+        return None
+    context = click.Context(command, info_name=" ".join(words[:2]))
+    try:
+        _, extra, _ = command.make_parser(context).parse_args(list(words[2:]))
+    except click.UsageError as exc:
+        return exc.format_message()
+    if extra and not any(isinstance(p, click.Argument) for p in command.params):
+        return f"unexpected argument(s) {' '.join(extra)!r}"
+    return None
 
 
 def _sections() -> tuple[Section, ...]:

@@ -94,6 +94,21 @@ def validate(tmp_path: Path, text: str, monkeypatch: pytest.MonkeyPatch) -> Resu
         ("  '0 7 * * MON-XYZ': [priority triage]\n", 4, "the day of the week field"),
         ("  '0 7 * * *': [priority sweep]\n", 4, "'priority sweep' is not a scheduled job"),
         ("  '0 7 * * *':\n    - sprint open\n", 5, "whose section is not in this file"),
+        (
+            "  '0 7 * * *': [yolo audit --sincee 7d]\n",
+            4,
+            "job 'yolo audit --sincee 7d': No such option '--sincee'. Did you mean '--since'?",
+        ),
+        (
+            "  '0 7 * * *':\n    - yolo audit --since\n",
+            5,
+            "job 'yolo audit --since': Option '--since' requires",
+        ),
+        (
+            "  '0 7 * * *': [priority triage now]\n",
+            4,
+            "job 'priority triage now': unexpected argument(s) 'now'",
+        ),
     ],
 )
 def test_a_bad_schedules_map_is_one_exit_2_with_file_and_line(
