@@ -163,7 +163,7 @@ def _run_capability(run: Run, step: Planned) -> int:
             for words in step.commands:
                 argv = [*_global_argv(run), *words]
                 info(f"gh-ops run: {name}: {shlex.join(['gh-ops', *shown_argv(argv)])}")
-                code = _invoke(argv)
+                code = _invoke(argv, job=shlex.join(words))
                 if code:
                     break
         finally:
@@ -185,14 +185,14 @@ def _global_argv(run: Run) -> list[str]:
     return argv
 
 
-def _invoke(argv: list[str]) -> int:
+def _invoke(argv: list[str], *, job: str) -> int:
     """One gh-ops command in this process, as the command line would run it: its exit code."""
     from gh_ops.cli import main
 
     try:
         result = main.main(args=argv, prog_name="gh-ops", standalone_mode=False)
-    except click.ClickException as exc:  # bad arguments in `schedules:` or the input `args`
-        exc.show()
+    except click.ClickException as exc:  # bad arguments in the input `args` of a manual run
+        click.echo(f"error: gh-ops run: job {job!r}: {exc.format_message()}", err=True)
         return exc.exit_code
     except click.exceptions.Abort:
         return EXIT_INTERNAL

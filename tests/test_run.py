@@ -299,6 +299,8 @@ def test_a_manual_run_creates_the_labels_and_a_failing_job_exits_2(
     send(tmp_path, monkeypatch, "workflow_dispatch", payload)
     result, _ = run(tmp_path, monkeypatch)
     assert result.exit_code == 2, result.output
+    # The message names the run's job, not a bare subcommand the user never typed.
+    assert "error: gh-ops run: job 'priority apply --issue nope':" in result.output
 
 
 def test_a_schedule_not_in_the_map_is_exit_2(
