@@ -38,10 +38,12 @@ ISSUES = f"/repos/{PEOPLE}/issues"
 BODY = 9_600  # characters of a checklist: 10,000 of them made the 96 MB of the old full listing
 
 
-def _run(command: str, *args: str) -> None:
+def _run(command: str, *args: str) -> str:
+    """`COMMAND open ARGS` as of NOW; its output."""
     result = CliRunner().invoke(main, ["--now", NOW, command, "open", *args])
     if result.exit_code != 0:
         raise SystemExit(f"{command} open failed: {result.output}")
+    return result.output
 
 
 def _counting_bytes(fake: FakeGitHub) -> Callable[[], int]:
@@ -87,35 +89,46 @@ def _event(fake: FakeGitHub, tmp: Path, body: str | None = None, number: int | N
     return number
 
 
+CLOCK = datetime(2026, 11, 20, 15, tzinfo=UTC)  # NOW
+CHECKOUT = "acme/widgets"  # the repository the workflow runs in
+
+
+def seed(fake: FakeGitHub, size: int, *, unlabelled_until: datetime | None = None) -> None:
+    """The repositories and organization, and a people repository with `size` checklists over ten
+    years. `unlabelled_until`: the checklists made before then carry no person label (an older
+    gh-ops made them)."""
+    fake.add_repo(PEOPLE, private=True, collaborators=STAFF)
+    fake.add_repo(CHECKOUT, collaborators=STAFF)
+    fake.add_repo(REQUESTS, private=True, collaborators=STAFF)
+    fake.add_organization("acme")
+    fake.on_graphql(
+        "OrgTeamsOfMember",
+        lambda q, v: {"organization": {"teams": {"nodes": [], "pageInfo": {"hasNextPage": False}}}},
+    )
+    first, last = datetime(2016, 11, 1, tzinfo=UTC), datetime(2026, 11, 13, tzinfo=UTC)
+    if unlabelled_until is None:
+        seed_checklists(fake, PEOPLE, size, first=first, last=last, body_size=BODY)
+    else:  # the same ten years, the part before the upgrade without the label
+        before = round(size * (unlabelled_until - first) / (last - first))
+        seed_checklists(
+            fake,
+            PEOPLE,
+            before,
+            first=first,
+            last=unlabelled_until,
+            labelled=False,
+            body_size=BODY,
+            prefix="old",
+        )
+        seed_checklists(fake, PEOPLE, size - before, first=unlabelled_until, last=last, body_size=BODY)
+
+
 def measure(size: int, *, unlabelled_until: datetime | None = None) -> dict[str, tuple[int, int, int, int]]:
     """(lookup reads, reads, writes, lookup KB) per scenario. `unlabelled_until`: the checklists
     made before then carry no person label (an older gh-ops made them)."""
     figures: dict[str, tuple[int, int, int, int]] = {}
-    with fake_checkout(CONFIG, "acme/widgets", datetime(2026, 11, 20, 15, tzinfo=UTC)) as (fake, tmp):
-        fake.add_repo(PEOPLE, private=True, collaborators=STAFF)
-        fake.add_repo("acme/widgets", collaborators=STAFF)
-        fake.add_repo(REQUESTS, private=True, collaborators=STAFF)
-        fake.add_organization("acme")
-        fake.on_graphql(
-            "OrgTeamsOfMember",
-            lambda q, v: {"organization": {"teams": {"nodes": [], "pageInfo": {"hasNextPage": False}}}},
-        )
-        first, last = datetime(2016, 11, 1, tzinfo=UTC), datetime(2026, 11, 13, tzinfo=UTC)
-        if unlabelled_until is None:
-            seed_checklists(fake, PEOPLE, size, first=first, last=last, body_size=BODY)
-        else:  # the same ten years, the part before the upgrade without the label
-            before = round(size * (unlabelled_until - first) / (last - first))
-            seed_checklists(
-                fake,
-                PEOPLE,
-                before,
-                first=first,
-                last=unlabelled_until,
-                labelled=False,
-                body_size=BODY,
-                prefix="old",
-            )
-            seed_checklists(fake, PEOPLE, size - before, first=unlabelled_until, last=last, body_size=BODY)
+    with fake_checkout(CONFIG, CHECKOUT, CLOCK) as (fake, tmp):
+        seed(fake, size, unlabelled_until=unlabelled_until)
         lookup_bytes = _counting_bytes(fake)
 
         def scenario(name: str, command: str, *args: str) -> None:

@@ -26,7 +26,7 @@ from typing import NamedTuple
 from click.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from harness import fake_checkout, print_figures  # noqa: E402 (it also puts tests/ on the path)
+from harness import FakeGitHub, fake_checkout, print_figures  # noqa: E402 (it also puts tests/ on the path)
 from priority_data import CONFIG, FORM, NOW, REPO, send_event  # noqa: E402
 
 from gh_ops.cli import main  # noqa: E402
@@ -35,10 +35,12 @@ from gh_ops.priority.settings import DEFAULT_PRIORITY_LABELS  # noqa: E402
 VECTOR = "CVSS:3.1/AV:N/AC:L/PR:L/UI:R/S:C/C:H/I:H/A:L"  # 8.9: security-P1
 
 
-def _run(*args: str) -> None:
+def _run(*args: str) -> str:
+    """`priority ARGS` as of NOW; its output."""
     result = CliRunner().invoke(main, ["--now", NOW, "priority", *args])
     if result.exit_code != 0:
         raise SystemExit(f"priority {' '.join(args)} failed: {result.output}")
+    return result.output
 
 
 def measure() -> dict[str, tuple[int, int]]:
@@ -96,21 +98,39 @@ class Cost(NamedTuple):  # not a dataclass: tests load this file without registe
         )
 
 
+CLOCK = datetime(2026, 11, 20, 15, tzinfo=UTC)  # NOW
+
+
+def seed_triage(fake: FakeGitHub, open_issues: int) -> None:
+    """REPO with `open_issues` open issues: a fifth of them old bugs without a priority, three in
+    five with one, the rest newer bugs and other issues."""
+    fake.add_repo(REPO)
+    old, new = CLOCK - timedelta(days=10), CLOCK - timedelta(hours=3)
+    for n in range(open_issues):
+        kind = n % 10
+        if kind < 2:  # an old bug without a priority: asked on the first run
+            fake.add_issue(REPO, title=f"Bug {n}", labels=["bug"], created_at=old)
+        elif kind < 8:
+            fake.add_issue(REPO, title=f"Bug {n}", labels=["bug", f"P{n % 4}"], created_at=old)
+        elif kind == 8:
+            fake.add_issue(REPO, title=f"Bug {n}", labels=["bug"], created_at=new)
+        else:
+            fake.add_issue(REPO, title=f"Idea {n}", labels=["enhancement"], created_at=old)
+
+
+def seed_labels_org(fake: FakeGitHub, repos: int) -> None:
+    """The organization big-org with `repos` repositories whose priority labels are up to date."""
+    for n in range(repos):
+        name = f"big-org/repo-{n:03}"
+        fake.add_repo(name)
+        for label in DEFAULT_PRIORITY_LABELS:  # up to date already
+            fake.add_label(name, label.name, color=label.color, description=label.description)
+        fake.add_label(name, "wontfix")
+
+
 def _triage_at(open_issues: int, figures: dict[str, Cost]) -> None:
-    clock = datetime(2026, 11, 20, 15, tzinfo=UTC)
-    with fake_checkout(CONFIG, REPO, clock) as (fake, _tmp):
-        fake.add_repo(REPO)
-        old, new = clock - timedelta(days=10), clock - timedelta(hours=3)
-        for n in range(open_issues):
-            kind = n % 10
-            if kind < 2:  # an old bug without a priority: asked on the first run
-                fake.add_issue(REPO, title=f"Bug {n}", labels=["bug"], created_at=old)
-            elif kind < 8:
-                fake.add_issue(REPO, title=f"Bug {n}", labels=["bug", f"P{n % 4}"], created_at=old)
-            elif kind == 8:
-                fake.add_issue(REPO, title=f"Bug {n}", labels=["bug"], created_at=new)
-            else:
-                fake.add_issue(REPO, title=f"Idea {n}", labels=["enhancement"], created_at=old)
+    with fake_checkout(CONFIG, REPO, CLOCK) as (fake, _tmp):
+        seed_triage(fake, open_issues)
         pages = max(1, math.ceil(open_issues / 100))
         for run in ("first run", "repeat"):
             fake.clear_requests()
@@ -123,13 +143,8 @@ def _triage_at(open_issues: int, figures: dict[str, Cost]) -> None:
 
 
 def _labels_org_at(repos: int, figures: dict[str, Cost]) -> None:
-    with fake_checkout(CONFIG, REPO, datetime(2026, 11, 20, 15, tzinfo=UTC)) as (fake, _tmp):
-        for n in range(repos):
-            name = f"big-org/repo-{n:03}"
-            fake.add_repo(name)
-            for label in DEFAULT_PRIORITY_LABELS:  # up to date already
-                fake.add_label(name, label.name, color=label.color, description=label.description)
-            fake.add_label(name, "wontfix")
+    with fake_checkout(CONFIG, REPO, CLOCK) as (fake, _tmp):
+        seed_labels_org(fake, repos)
         fake.clear_requests()
         _run("labels", "--org", "big-org")
         pages = math.ceil(repos / 100)

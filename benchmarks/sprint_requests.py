@@ -17,7 +17,7 @@ from typing import NamedTuple
 from click.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from harness import fake_checkout, print_figures  # noqa: E402 (it also puts tests/ on the path)
+from harness import FakeGitHub, fake_checkout, print_figures  # noqa: E402 (it also puts tests/ on the path)
 
 from gh_ops.cli import main  # noqa: E402
 
@@ -30,11 +30,12 @@ CONFIG = (
 )
 
 
-def _run(now: str) -> int:
+def _run(now: str) -> str:
+    """`sprint open` as of `now`; its output."""
     result = CliRunner().invoke(main, ["--now", now, "sprint", "open"])
     if result.exit_code != 0:
         raise SystemExit(f"sprint open failed: {result.output}")
-    return result.exit_code
+    return result.output
 
 
 def measure() -> dict[str, tuple[int, int]]:
@@ -93,26 +94,38 @@ def _least(opens: int, links: int) -> tuple[int, int]:
     return 1 + (1 if opens else 0) + links, opens + links
 
 
+FIRST_RUN = datetime(2026, 11, 6, 6, tzinfo=UTC)  # the first run after the upgrade (sprint 23)
+
+
+def scale_config(trusted: bool) -> str:
+    """The 5 teams' config, with the maintainer as a trusted author or not."""
+    return CONFIG + (f"trusted_authors: [{MAINTAINER}]\n" if trusted else "")
+
+
+def seed_at_scale(fake: FakeGitHub) -> None:
+    """The sprint repository: 50,000 issues over two years up to FIRST_RUN, and the 5 teams'
+    sprint 22 issues an older gh-ops opened (no kind label)."""
+    fake.add_repo(REPO, collaborators=[f"{t}-lead" for t in TEAMS])
+    step = SPAN / ISSUES
+    start = FIRST_RUN - SPAN
+    fake.add_plain_issues(REPO, ((f"issue {n}", _author(n), start + n * step) for n in range(ISSUES)))
+    for team in TEAMS:  # sprint 22 (26 Oct - 8 Nov), opened on 23 Oct by an older gh-ops
+        fake.add_issue(
+            REPO,
+            title=f"{team} sprint 22",
+            body=f"<!-- gh-ops:sprint team={team} period=2026-10-26 number=22 -->\n## Sprint 22\n",
+            author=BOT,
+            labels=["sprint"],
+            created_at=datetime(2026, 10, 23, 6, tzinfo=UTC),
+        )
+
+
 def measure_at_scale(trusted: bool) -> dict[str, Figure]:
     """A sprint repository of 50,000 issues, 5 teams whose sprint 22 issues an older gh-ops opened
     (no kind label): the first run after the upgrade (sprint 23), a repeat, the next sprint, a repeat."""
-    config = CONFIG + (f"trusted_authors: [{MAINTAINER}]\n" if trusted else "")
-    first = datetime(2026, 11, 6, 6, tzinfo=UTC)
     figures: dict[str, Figure] = {}
-    with fake_checkout(config, REPO, first) as (fake, _):
-        fake.add_repo(REPO, collaborators=[f"{t}-lead" for t in TEAMS])
-        step = SPAN / ISSUES
-        start = first - SPAN
-        fake.add_plain_issues(REPO, ((f"issue {n}", _author(n), start + n * step) for n in range(ISSUES)))
-        for team in TEAMS:  # sprint 22 (26 Oct - 8 Nov), opened on 23 Oct by an older gh-ops
-            fake.add_issue(
-                REPO,
-                title=f"{team} sprint 22",
-                body=f"<!-- gh-ops:sprint team={team} period=2026-10-26 number=22 -->\n## Sprint 22\n",
-                author=BOT,
-                labels=["sprint"],
-                created_at=datetime(2026, 10, 23, 6, tzinfo=UTC),
-            )
+    with fake_checkout(scale_config(trusted), REPO, FIRST_RUN) as (fake, _):
+        seed_at_scale(fake)
         scenarios = [
             ("first run after the upgrade (5 opens, 5 links)", "2026-11-06T06:00:00Z", _least(5, 5)),
             ("repeated run (next day)", "2026-11-07T06:00:00Z", _least(0, 0)),

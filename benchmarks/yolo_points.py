@@ -19,16 +19,14 @@ per 100 commits whose parents or matched co-authors decide a verdict.
 from __future__ import annotations
 
 import sys
-import time
-import tracemalloc
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 from click.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from harness import FakeGitHub, fake_checkout  # noqa: E402 (also puts tests/ on the path)
+from harness import own_cost as harness_own_cost  # noqa: E402
 
 from gh_ops.cli import main  # noqa: E402
 
@@ -59,12 +57,14 @@ def seed(fake: FakeGitHub, commits: int, *, worst: bool = False) -> None:
         fake.merge_pull(REPO, number, by="maya", at=at + timedelta(minutes=3), method="squash")
 
 
-def audit(*args: str) -> None:
+def audit(*args: str) -> tuple[int, str]:
+    """The audit of the period; its exit code and report."""
     result = CliRunner().invoke(
         main, ["--now", NOW, "yolo", "audit", "--since", "2026-01-01", "--format", "json", *args]
     )
     if result.exit_code not in (0, 1):
         raise SystemExit(f"gh-ops yolo audit failed: {result.output}")
+    return result.exit_code, result.output
 
 
 def audit_cost(commits: int, *, worst: bool = False) -> tuple[int, int]:
@@ -123,34 +123,14 @@ def org_cost(repos: int = 200, active: int = 5, pulls: int = 10) -> tuple[int, i
 
 def own_cost(commits: int) -> tuple[float, float, int, int]:
     """gh-ops' own CPU seconds and peak memory (MB) for the audit of `commits` commits (common
-    case): the fake's answers are recorded in a first run and replayed in the measured ones, so
-    that only gh-ops and the HTTP layer (requests, responses) run in them."""
+    case), with its requests and points: the fake's answers are recorded in a first run and
+    replayed in the measured ones (harness.own_cost), so that only gh-ops and the HTTP layer
+    (requests, responses) run in them."""
     with fake_checkout(CONFIG, REPO, START) as (fake, _):
         fake.add_repo(REPO, collaborators=["maya", "alice", "bob"])
         seed(fake, commits)
-        answers: list[Any] = []
-        serve = fake._serve
-
-        def recording(route: Any, req: Any, **kwargs: Any) -> Any:
-            answer = serve(route, req, **kwargs)
-            answers.append(answer)
-            return answer
-
-        fake._serve = recording  # type: ignore[method-assign]
-        fake.clear_requests()
-        audit()
-        requests, points = len(fake.reads), fake.points_spent
-        replay = iter(answers)
-        fake._serve = lambda _route, _req, **_kw: next(replay)  # type: ignore[method-assign]
-        started = time.process_time()
-        audit()
-        cpu = time.process_time() - started
-        replay = iter(answers)  # again, for the memory: tracemalloc slows what it traces
-        tracemalloc.start()
-        audit()
-        _, peak = tracemalloc.get_traced_memory()
-        tracemalloc.stop()
-        return cpu, peak / 1e6, requests, points
+        cost = harness_own_cost(fake, audit)
+        return cost.cpu_s, cost.peak_mb, cost.requests, cost.points
 
 
 def _row(name: str, commits: int, requests: int, points: int, least: int) -> str:

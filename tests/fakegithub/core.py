@@ -73,6 +73,7 @@ class FakeGitHub(Dispatch, FailureInjection, RestApi, RestRendering, GraphqlApi)
         # repo id -> (the repo's associations_version when built, sha -> pull requests).
         self._association_cache: dict[int, tuple[int, dict[str, list[_Issue]]]] = {}
         self.association_index_builds = 0  # how often _associated built an index (tests bound it)
+        self._issue_index: dict[int, tuple[_Repo, _Issue]] = {}  # issue id -> where: GraphqlApi._issue_by_id
         self._rate_used = {"core": 0, "graphql": 0}
         self._rate_reset: int | None = None
         # GraphQL points per hour (5,000 for a token; a workflow's GITHUB_TOKEN has 1,000), and what

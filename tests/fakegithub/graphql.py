@@ -191,6 +191,20 @@ class GraphqlApi:
         moved = self._render_issue(target, issue)
         return {"transferIssue": {"issue": {"number": moved["number"], "url": moved["html_url"]}}}
 
+    def _issue_by_id(self, ident: int) -> tuple[_Repo, _Issue] | None:
+        """The repository and issue (or pull request) with this id, from an index rebuilt when it
+        misses or is stale (issues are added, transferred and deleted in many places): a query for
+        thousands of nodes would otherwise scan every issue for each."""
+        index = self._issue_index
+        found = index.get(ident)
+        if found is not None:
+            repo, issue = found
+            if repo.issues.get(issue.number) is issue and any(r is repo for r in self._repos.values()):
+                return found
+        index.clear()
+        index.update((i.id, (r, i)) for r in self._repos.values() for i in r.issues.values())
+        return index.get(ident)
+
     def _node(self, node_id: Any) -> tuple[str, _Repo, Any] | None:
         """(type name, repository, state object) for a node id this fake handed out, else None."""
         try:
@@ -206,13 +220,14 @@ class GraphqlApi:
             ident = int(tail)
         except ValueError:
             return None
+        if kind in ("Issue", "PullRequest"):
+            found = self._issue_by_id(ident)
+            if found is not None and found[1].is_pr == (kind == "PullRequest"):
+                return kind, *found
+            return None
         for repo in self._repos.values():
             if kind == "Repository" and repo.id == ident:
                 return kind, repo, repo
-            if kind in ("Issue", "PullRequest"):
-                issue = next((i for i in repo.issues.values() if i.id == ident), None)
-                if issue is not None and issue.is_pr == (kind == "PullRequest"):
-                    return kind, repo, issue
             if kind == "IssueComment" and ident in repo.comments:
                 return kind, repo, repo.comments[ident]
             if kind == "Label" and ident in repo.labels:
