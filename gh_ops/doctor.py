@@ -164,7 +164,7 @@ def _crons(workflow: dict[Any, Any]) -> list[str]:
 
 def workflow_active(gh: GitHub, config: Config, repo: str, now: datetime) -> list[Finding]:
     from gh_ops import cron
-    from gh_ops.dates import parse_time
+    from gh_ops.registry import enabled
 
     local = _local_workflows()
     workflows = gh.list_workflows(repo)
@@ -185,7 +185,7 @@ def workflow_active(gh: GitHub, config: Config, repo: str, now: datetime) -> lis
             if state == "disabled_inactivity"
             else "someone disabled it"
         )
-        return [
+        findings = [
             Finding(
                 False,
                 f"the workflow {path} is {state} ({why}): nothing scheduled runs",
@@ -193,6 +193,9 @@ def workflow_active(gh: GitHub, config: Config, repo: str, now: datetime) -> lis
                 "workflow → Enable workflow)",
             )
         ]
+        if not any(c.missed for c in enabled(config)):
+            return findings
+        return findings + missed_jobs(config, _last_scheduled(gh, repo, chosen), now)
     findings = [Finding(True, f"the workflow {path} is {state}")]
     crons = _crons(local.get(str(path), {}))
     if not crons:
@@ -201,8 +204,7 @@ def workflow_active(gh: GitHub, config: Config, repo: str, now: datetime) -> lis
         cadence = cron.longest_gap(crons, now - timedelta(days=35))
     except ValueError as exc:
         return [*findings, Finding(False, f"{path}: a schedule cannot be read: {exc}", "correct the cron")]
-    last = gh.latest_scheduled_run(repo, int(chosen["id"]))
-    started = parse_time((last or {}).get("run_started_at") or (last or {}).get("created_at"))
+    started = _last_scheduled(gh, repo, chosen)
     if cadence is None:
         return findings
     if started is None or now - started > cadence + SCHEDULE_GRACE:
@@ -215,5 +217,33 @@ def workflow_active(gh: GitHub, config: Config, repo: str, now: datetime) -> lis
                 f"but ran {when}",
                 "check its runs in the Actions tab; re-run the jobs it missed with --now (a backfill)",
             ),
+            *missed_jobs(config, started, now),
         ]
     return [*findings, Finding(True, f"the workflow last ran on schedule at {started.isoformat()}")]
+
+
+def _last_scheduled(gh: GitHub, repo: str, workflow: dict[str, Any]) -> datetime | None:
+    """When the workflow's latest scheduled run started (None: it never ran on schedule): one read."""
+    from gh_ops.dates import parse_time
+
+    last = gh.latest_scheduled_run(repo, int(workflow["id"]))
+    return parse_time((last or {}).get("run_started_at") or (last or {}).get("created_at"))
+
+
+def missed_jobs(config: Config, since: datetime | None, now: datetime) -> list[Finding]:
+    """What the enabled capabilities' scheduled jobs would have done since the schedule last ran,
+    each a problem whose fix is the command that does it now (from the rules: no request)."""
+    from gh_ops.registry import enabled
+
+    found = []
+    for capability in enabled(config):
+        for backfill in capability.missed(config, since, now) if capability.missed else ():
+            found.append(
+                Finding(
+                    False,
+                    f"{backfill.what} fell in a window the schedule did not run "
+                    f"({'since ' + since.isoformat() if since else 'no scheduled run known'})",
+                    f"backfill it (safe if it was done by hand, it then does nothing): {backfill.command}",
+                )
+            )
+    return found

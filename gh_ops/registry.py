@@ -16,6 +16,8 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     import click
 
     from gh_ops.config import Config, Section
@@ -67,6 +69,20 @@ class Permission:
     why: str  # one line, written beside it in the workflow
 
 
+@dataclass(frozen=True)
+class Backfill:
+    """What a schedule that did not run left undone, and the command that does it now."""
+
+    what: str  # e.g. "sprint 12 of team web, due from 2026-11-20"
+    command: str  # e.g. "gh-ops sprint open --now 2026-11-20 --team web"
+
+
+# What a capability's scheduled jobs would have done between the last scheduled run (None: none is
+# known) and now, had the schedule run (`gh-ops doctor` names each, with its backfill). Pure: from
+# the config and the two moments alone, no request.
+Missed = Callable[["Config", "datetime | None", "datetime"], tuple[Backfill, ...]]
+
+
 # What `gh-ops run` runs for an event: the event's name, its payload and the loaded config in; the
 # command lines (each a tuple of words and options, e.g. ("yolo", "check")) out. Pure and cheap:
 # it decides from the payload alone, so an event a capability does not handle costs no request.
@@ -88,6 +104,7 @@ class Capability:
     scheduled: tuple[Job, ...] = ()  # its jobs for `schedule`, each with a suggested cron
     dispatchable: tuple[Job, ...] = ()  # its jobs a person may start by hand (workflow_dispatch)
     permissions: tuple[Permission, ...] = ()  # what its token needs, each with why
+    missed: Missed | None = None  # what its scheduled jobs missed while the schedule did not run
     step_env: tuple[tuple[str, str, str], ...] = ()  # (variable, the secret it comes from, why)
     # Files `gh-ops init` writes for it beside the config, as (path from the repository root, text).
     starter_files: tuple[tuple[str, str], ...] = ()

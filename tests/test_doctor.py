@@ -134,3 +134,71 @@ def test_an_invalid_config_is_a_problem_line_not_a_crash(workdir: Path, new_fake
     [line] = problems(result)
     assert "the config is not valid" in line and "max_decision_days" in line
     assert "Traceback" not in result.output
+
+
+# --- a missed sprint window names its backfill ---------------------------------------------------
+
+# Two-week sprints from Monday 2026-01-05, issues opened 3 days ahead: sprint 24 starts on Monday
+# 2026-11-23, so its issue was due from Friday 2026-11-20 (sprint 23's from 2026-11-06).
+SPRINT_CONFIG = (
+    "timezone: UTC\ntrusted_authors: [ops-bot]\n"
+    "teams:\n  web:\n    lead: alice\n{extra}"
+    "sprint:\n  every: 2w\n  anchor: 2026-01-05\n  open_days_before: 3\n"
+)
+
+
+def sprint_checkout(workdir: Path, *, two_teams: bool = False) -> None:
+    extra = (
+        "  api:\n    lead: bob\n    timezone: Pacific/Auckland\n    sprint:\n      anchor: 2026-01-12\n"
+        if two_teams
+        else ""
+    )
+    (workdir / ".github/gh-ops.yml").write_text(SPRINT_CONFIG.format(extra=extra), encoding="utf-8")
+
+
+def test_a_disabled_workflow_names_the_sprint_open_that_backfills_a_missed_window(
+    workdir: Path, new_fake: NewFake
+) -> None:
+    sprint_checkout(workdir)
+    fake = new_fake(NOW, repos={REPO: {}}, actor="ops-bot")
+    all_labels(fake)
+    fake.add_workflow(
+        REPO, state="disabled_inactivity", scheduled_runs=[datetime(2026, 11, 10, 7, tzinfo=UTC)]
+    )
+    result = doctor()
+    assert result.exit_code == 1, result.output
+    [disabled, missed] = problems(result)
+    assert "disabled_inactivity" in disabled
+    assert "sprint 24 of team web" in missed and "since 2026-11-10T07:00:00+00:00" in missed
+    assert missed.endswith(
+        "Fix: backfill it (safe if it was done by hand, it then does nothing): "
+        "gh-ops sprint open --now 2026-11-20"
+    )
+    assert all(r.method == "GET" for r in fake.requests)
+
+
+def test_a_late_schedule_names_each_teams_missed_window_in_its_timezone(
+    workdir: Path, new_fake: NewFake
+) -> None:
+    sprint_checkout(workdir, two_teams=True)
+    fake = new_fake(NOW, repos={REPO: {}}, actor="ops-bot")
+    all_labels(fake)
+    # The last run on Thursday 19 Nov, 07:00 UTC: Friday 20 Nov already in Auckland (UTC+13).
+    fake.add_workflow(REPO, scheduled_runs=[datetime(2026, 11, 19, 7, tzinfo=UTC)])
+    result = doctor()
+    assert result.exit_code == 1, result.output
+    late, web = problems(result)
+    assert "should run at least every 1 day" in late
+    # api's sprint (anchor 2026-01-12) opens on 2026-11-27: not yet; web's opened on 2026-11-20.
+    assert web.endswith("gh-ops sprint open --now 2026-11-20 --team web")
+
+
+def test_a_schedule_that_missed_no_sprint_window_names_none(workdir: Path, new_fake: NewFake) -> None:
+    sprint_checkout(workdir)
+    fake = new_fake(NOW, repos={REPO: {}}, actor="ops-bot")
+    all_labels(fake)
+    fake.add_workflow(REPO, scheduled_runs=[datetime(2026, 11, 20, 7, tzinfo=UTC)])
+    result = doctor()
+    assert result.exit_code == 1, result.output
+    [late] = problems(result)
+    assert "should run at least every 1 day" in late

@@ -10,10 +10,13 @@ from gh_ops import actions_io
 from gh_ops.context import Run
 from gh_ops.options import global_options, write_budget_option
 from gh_ops.preview import PreviewKind, PreviewOption
-from gh_ops.registry import Capability, Job, Permission
+from gh_ops.registry import Backfill, Capability, Job, Permission
 from gh_ops.sprint import samples
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
+    from gh_ops.config import Config
     from gh_ops.sprint.run import TeamOutcome
 
 
@@ -96,6 +99,26 @@ PREVIEWS = (
 )
 
 
+def missed(config: Config, since: datetime | None, now: datetime) -> tuple[Backfill, ...]:
+    """Each sprint window that opened while the schedule did not run, with the `sprint open` that
+    opens its issue now (a bare date as --now: that day, whatever the team's timezone; safe to run
+    when the issue exists, it opens nothing then)."""
+    import shlex
+
+    from gh_ops.sprint.rules import missed_windows, sprint_teams
+
+    windows = missed_windows(config, since, now)
+    several = len(sprint_teams(config, ())) > 1
+    return tuple(
+        Backfill(
+            what=f"sprint {sprint.number} of team {team.key} (its issue due from {sprint.opens_on})",
+            command=f"gh-ops sprint open --now {sprint.opens_on}"
+            + (f" --team {shlex.quote(team.key)}" if several else ""),
+        )
+        for team, sprint in windows
+    )
+
+
 CAPABILITY = Capability(
     name="sprint",
     commands=(sprint,),
@@ -113,4 +136,5 @@ CAPABILITY = Capability(
         Permission("contents", "read", "read .github/gh-ops.yml and the templates"),
         Permission("issues", "write", "open sprint issues and close the previous ones"),
     ),
+    missed=missed,
 )

@@ -75,6 +75,25 @@ def due_sprint(schedule: SprintSchedule, today: date) -> Sprint | None:
     return None
 
 
+def windows_opened_between(
+    schedule: SprintSchedule, after: date | None, through: date, lookback_days: int
+) -> list[Sprint]:
+    """The sprints whose issue became due (its `opens_on`) after the day `after` and up to
+    `through`, both days as the team's calendar reads them: what a daily `sprint open` would have
+    opened had it run on each of those days. With `after` None (no run known), the last
+    `lookback_days` days. Only sprints that `due_sprint` names on their opening day."""
+    first_day = (after + timedelta(days=1)) if after is not None else through - timedelta(days=lookback_days)
+    found: list[Sprint] = []
+    number = max(1, sprint_number_on(schedule, first_day))
+    while True:
+        sprint = sprint_by_number(schedule, number)
+        if sprint.opens_on > through:
+            return found
+        if sprint.opens_on >= first_day and due_sprint(schedule, sprint.opens_on) == sprint:
+            found.append(sprint)
+        number += 1
+
+
 # --- goals carried into the retrospective ------------------------------------------------------
 
 
@@ -202,6 +221,26 @@ def link_section(new_issue: Issue, sprint: Sprint) -> str:
     """Appended to the previous sprint issue; its marker is how a re-run knows the link is made."""
     target = f"#{new_issue.number}" if not new_issue.planned else "the new sprint issue"
     return f"\n\n{NEXT_LINK_MARKER}\n---\n➡️ Sprint {sprint.number} continues in {target}.\n"
+
+
+MISSED_LOOKBACK_DAYS = 35  # with no scheduled run known, how far back doctor looks for missed windows
+
+
+def missed_windows(config: Config, since: datetime | None, now: datetime) -> list[tuple[Team, Sprint]]:
+    """For each team with sprints, the sprint windows that opened after the schedule last ran
+    (`since`; None: never) and by `now`: the sprint issues a daily `sprint open` would have opened."""
+    settings = config.section(SprintSettings)
+    if not settings.configured:
+        return []
+    found: list[tuple[Team, Sprint]] = []
+    for team in config.select_teams(()):
+        schedule = settings.schedules.get(team.key)
+        if schedule is None:
+            continue
+        after = dates.local_date(since, team.timezone) if since is not None else None
+        through = dates.local_date(now, team.timezone)
+        found += [(team, s) for s in windows_opened_between(schedule, after, through, MISSED_LOOKBACK_DAYS)]
+    return found
 
 
 def sprint_teams(config: Config, keys: tuple[str, ...]) -> list[Team]:
