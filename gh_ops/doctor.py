@@ -13,7 +13,7 @@ import click
 
 from gh_ops.context import Run, say
 from gh_ops.errors import EXIT_POLICY, ConfigError, GitHubError
-from gh_ops.options import READ_ONLY_NOW_HELP, global_options
+from gh_ops.options import READ_ONLY_NOW_HELP, global_options, write_budget_option
 
 if TYPE_CHECKING:
     from gh_ops.config import Config
@@ -23,6 +23,12 @@ WORKFLOW_PATH = ".github/workflows/gh-ops.yml"
 # GitHub starts a scheduled run late under load: a run this much later than its cadence is still fine.
 SCHEDULE_GRACE = timedelta(hours=1)
 
+# `doctor --issue`: the one issue that stays open while something is wrong, found by its label (one
+# read, however many issues the repository has) and the marker at the start of its body.
+HEALTH_TITLE = "gh-ops health"
+HEALTH_LABEL = "gh-ops:health"
+HEALTH_KIND = "health"
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -31,6 +37,7 @@ class Finding:
     ok: bool
     what: str
     fix: str = ""
+    untrusted_token: bool = False  # what this token writes, the next run would not find
 
     def __str__(self) -> str:
         return f"{'ok' if self.ok else 'problem'}: {self.what}" + (f" Fix: {self.fix}" if self.fix else "")
@@ -38,16 +45,30 @@ class Finding:
 
 def doctor_command() -> click.Command:
     @click.command("doctor")
-    @global_options(unused=("--dry-run",), helps={"--now": READ_ONLY_NOW_HELP})
+    @global_options(
+        helps={
+            "--now": READ_ONLY_NOW_HELP,
+            "--dry-run": "With --issue: open, edit or close no issue; print what it would do.",
+        }
+    )
+    @write_budget_option
+    @click.option(
+        "--issue",
+        "keep_issue",
+        is_flag=True,
+        help=f"Keep one {HEALTH_TITLE!r} issue open while something is wrong (edited in place, "
+        "closed when all is well). For the workflow's schedule.",
+    )
     @click.pass_obj
-    def doctor(run: Run) -> None:
+    def doctor(run: Run, keep_issue: bool) -> None:
         """Check a repository's gh-ops setup; print a checklist, each problem with its fix.
 
         \b
-        Reads only. Checks: the config is valid; the token's account is trusted (bot /
-        trusted_authors); the labels the capabilities use exist; the workflow that runs gh-ops
-        (.github/workflows/gh-ops.yml, else a workflow file here that runs gh-ops) is active and
-        its last scheduled run is no older than its schedule. Exit 1 on any problem.
+        Reads only, unless --issue. Checks: the config is valid; the token's account is trusted
+        (bot / trusted_authors); the labels the capabilities use exist; the workflow that runs
+        gh-ops (.github/workflows/gh-ops.yml, else a workflow file here that runs gh-ops) is
+        active and its last scheduled run is no older than its schedule, and what a disabled or
+        late schedule missed, with the command that backfills it. Exit 1 on any problem.
         """
         repo = run.repo()
         assert repo is not None
@@ -55,7 +76,11 @@ def doctor_command() -> click.Command:
         for finding in findings:
             say(str(finding))
         problems = sum(not f.ok for f in findings)
-        run.report_requests()
+        try:
+            if keep_issue:
+                keep_health_issue(run, repo, findings)
+        finally:
+            run.report_requests()
         if problems:
             say(f"{problems} problem(s)")
             click.get_current_context().exit(EXIT_POLICY)
@@ -107,6 +132,7 @@ def token_account(gh: GitHub, config: Config, repo: str, now: datetime) -> list[
             f"the token acts as {login}, whose markers are not trusted: every run would write its "
             "issues and comments again",
             f"add {login} to trusted_authors in {config.path} (or set bot: {login})",
+            untrusted_token=True,
         )
     ]
 
@@ -219,7 +245,8 @@ def workflow_active(gh: GitHub, config: Config, repo: str, now: datetime) -> lis
             ),
             *missed_jobs(config, started, now),
         ]
-    return [*findings, Finding(True, f"the workflow last ran on schedule at {started.isoformat()}")]
+    # No time in the line: the health issue is edited only when the checklist changes.
+    return [*findings, Finding(True, f"the workflow ran on schedule within its cadence ({cadence})")]
 
 
 def _last_scheduled(gh: GitHub, repo: str, workflow: dict[str, Any]) -> datetime | None:
@@ -247,3 +274,93 @@ def missed_jobs(config: Config, since: datetime | None, now: datetime) -> list[F
                 )
             )
     return found
+
+
+# --- `--issue`: one health issue, open while something is wrong ------------------------------------
+
+
+def health_body(findings: list[Finding]) -> str:
+    """The issue's body: the marker, then the checklist (no time in it: an unchanged checklist is
+    not edited again)."""
+    from gh_ops.markup import marker
+
+    lines = [
+        marker(HEALTH_KIND),
+        "`gh-ops doctor --issue` keeps this issue open while the gh-ops setup of this repository has "
+        "a problem, edits it when the checklist changes and closes it when all is well.",
+        "",
+    ]
+    for finding in findings:
+        box = "x" if finding.ok else " "
+        lines.append(f"- [{box}] {'ok' if finding.ok else '**problem**'}: {finding.what}")
+        if finding.fix:
+            lines.append(f"  Fix: {finding.fix}")
+    return "\n".join(lines) + "\n"
+
+
+def health_title(problems: int) -> str:
+    return f"{HEALTH_TITLE}: {problems} problem{'s' if problems != 1 else ''}"
+
+
+def keep_health_issue(run: Run, repo: str, findings: list[Finding]) -> None:
+    """Open, edit or close the health issue so that it is open, with this checklist, exactly while
+    there is a problem. One read (the open issues with the health label); at most two writes."""
+    import itertools
+
+    from gh_ops.markup import read_marker
+    from gh_ops.trust import check_opened_by_trusted
+
+    try:
+        config = run.load_config()
+    except ConfigError:
+        say(f"the {HEALTH_TITLE} issue: not kept, the config is not valid (whom to trust is in it)")
+        return
+    if any(f.untrusted_token for f in findings):
+        say(f"the {HEALTH_TITLE} issue: not kept, the next run would not trust what this token writes")
+        return
+    gh = run.github()
+    listing = gh.list_issues(repo, state="open", labels=(HEALTH_LABEL,), sort="created", direction="asc")
+    current = next(
+        (
+            issue
+            for issue in itertools.islice(listing, 100)
+            if config.trusted(issue.author) and (read_marker(issue.body) or ("", {}))[0] == HEALTH_KIND
+        ),
+        None,
+    )
+    problems = sum(not f.ok for f in findings)
+    would = "would " if run.dry_run else ""
+    if not problems:
+        if current is None:
+            return
+        checklist = "\n".join(f"- {f}" for f in findings)
+        # Both or neither: a comment without the close would be posted again by the next run.
+        gh.reserve_writes(2, why=f"comment on and close #{current.number}")
+        gh.create_comment(
+            repo,
+            current.number,
+            f"All well again: `gh-ops doctor` finds no problem.\n\n{checklist}\n",
+            why=f"say why #{current.number} closes",
+        )
+        gh.update_issue(
+            repo, current.number, state="closed", state_reason="completed", why=f"close #{current.number}"
+        )
+        say(f"the {HEALTH_TITLE} issue: {would}close #{current.number}, all is well")
+        return
+    body, title = health_body(findings), health_title(problems)
+    if current is None:
+        issue = gh.create_issue(
+            repo,
+            title=title,
+            body=body,
+            labels=(HEALTH_LABEL,),
+            marker=body.splitlines()[0],
+            trusted_author=config.trusted,
+        )
+        check_opened_by_trusted(issue, config, f"{HEALTH_TITLE} issue")
+        say(f"the {HEALTH_TITLE} issue: {would}open" + ("" if issue.planned else f" #{issue.number}"))
+    elif current.body.replace("\r\n", "\n") != body or current.title != title:
+        gh.update_issue(repo, current.number, title=title, body=body, why=f"update #{current.number}")
+        say(f"the {HEALTH_TITLE} issue: {would}update #{current.number}")
+    else:
+        say(f"the {HEALTH_TITLE} issue: #{current.number} is up to date")

@@ -202,3 +202,118 @@ def test_a_schedule_that_missed_no_sprint_window_names_none(workdir: Path, new_f
     assert result.exit_code == 1, result.output
     [late] = problems(result)
     assert "should run at least every 1 day" in late
+
+
+# --- --issue: one health issue, open exactly while something is wrong ---------------------------
+
+
+def health_issues(fake: FakeGitHub) -> list[dict[str, object]]:
+    return [i for i in fake.issues(REPO) if any(lb["name"] == "gh-ops:health" for lb in i["labels"])]  # type: ignore[index]
+
+
+def writes(fake: FakeGitHub) -> list[str]:
+    return [f"{r.method} {r.path}" for r in fake.requests if r.method != "GET"]
+
+
+def test_issue_opens_one_health_issue_edits_it_in_place_and_closes_it_when_all_is_well(
+    workdir: Path, new_fake: NewFake
+) -> None:
+    fake = new_fake(NOW, repos={REPO: {}}, actor="ops-bot")
+    all_labels(fake)
+    workflow = fake.add_workflow(REPO, state="disabled_manually")
+
+    result = doctor("--issue")
+    assert result.exit_code == 1, result.output
+    [issue] = health_issues(fake)
+    assert issue["title"] == "gh-ops health: 1 problem" and issue["state"] == "open"
+    body = str(issue["body"])
+    assert body.startswith("<!-- gh-ops:health -->")
+    assert "disabled_manually" in body and f"gh workflow enable {workflow['id']}" in body
+
+    # The same checklist again: nothing to write, and no second issue.
+    fake.requests.clear()
+    result = doctor("--issue")
+    assert result.exit_code == 1, result.output
+    assert writes(fake) == [] and len(health_issues(fake)) == 1
+    assert "is up to date" in result.stdout
+
+    # Another problem too: the same issue, edited.
+    (workdir / ".github/gh-ops.yml").write_text(
+        CONFIG.replace("[ops-bot]", "[ops-bot]\nrfc:\n  overdue_label: late"), encoding="utf-8"
+    )
+    fake.requests.clear()
+    result = doctor("--issue")
+    assert result.exit_code == 1, result.output
+    [issue] = health_issues(fake)
+    assert issue["title"] == "gh-ops health: 2 problems" and "'late'" in str(issue["body"])
+    assert writes(fake) == [f"PATCH /repos/{REPO}/issues/{issue['number']}"]
+
+    # All well: a comment saying so, then closed; a further run writes nothing.
+    (workdir / ".github/gh-ops.yml").write_text(CONFIG, encoding="utf-8")
+    workflow["state"] = "active"
+    workflow["runs"] = [NOW - timedelta(hours=2)]
+    fake.requests.clear()
+    result = doctor("--issue")
+    assert result.exit_code == 0, result.output
+    [issue] = health_issues(fake)
+    assert issue["state"] == "closed"
+    [comment] = fake.comments(REPO, int(issue["number"]))  # type: ignore[call-overload]
+    assert str(comment["body"]).startswith("All well again")
+    fake.requests.clear()
+    assert doctor("--issue").exit_code == 0
+    assert writes(fake) == []
+
+
+def test_issue_dry_run_says_what_it_would_do_and_writes_nothing(workdir: Path, new_fake: NewFake) -> None:
+    fake = new_fake(NOW, repos={REPO: {}}, actor="ops-bot")
+    all_labels(fake)
+    fake.add_workflow(REPO, state="disabled_inactivity")
+    result = doctor("--issue", "--dry-run")
+    assert result.exit_code == 1, result.output
+    assert "the gh-ops health issue: would open" in result.stdout
+    assert "POST /repos/acme/widgets/issues" in result.stdout
+    assert writes(fake) == [] and health_issues(fake) == []
+
+
+def test_issue_ignores_a_health_issue_an_untrusted_author_opened(workdir: Path, new_fake: NewFake) -> None:
+    fake = new_fake(NOW, repos={REPO: {}}, actor="ops-bot")
+    all_labels(fake)
+    fake.add_workflow(REPO, state="disabled_inactivity")
+    fake.add_issue(
+        REPO,
+        title="gh-ops health: 0 problems",
+        body="<!-- gh-ops:health -->\nall fine",
+        author="mallory",
+        labels=["gh-ops:health"],
+    )
+    result = doctor("--issue")
+    assert result.exit_code == 1, result.output
+    opened = [i for i in health_issues(fake) if i["user"]["login"] == "ops-bot"]  # type: ignore[index]
+    assert len(opened) == 1 and len(health_issues(fake)) == 2
+
+
+def test_issue_with_an_untrusted_token_opens_nothing(workdir: Path, new_fake: NewFake) -> None:
+    fake = healthy(new_fake, actor="mallory")
+    result = doctor("--issue")
+    assert result.exit_code == 1, result.output
+    assert "not kept" in result.stdout
+    assert writes(fake) == []
+
+
+def test_issue_closes_with_its_comment_or_not_at_all_under_max_writes(
+    workdir: Path, new_fake: NewFake
+) -> None:
+    fake = healthy(new_fake)
+    fake.add_issue(
+        REPO,
+        title="gh-ops health: 1 problem",
+        body="<!-- gh-ops:health -->\nold",
+        author="ops-bot",
+        labels=["gh-ops:health"],
+    )
+    result = doctor("--issue", "--max-writes", "1")
+    assert result.exit_code == 2, result.output
+    assert writes(fake) == []
+    assert "comment on and close #1 takes 2 writes" in result.output
+    assert doctor("--issue", "--max-writes", "2").exit_code == 0
+    assert len(writes(fake)) == 2

@@ -33,7 +33,6 @@ WRITES_NOTHING = {
     "preview": "renders one issue locally",
     "rfc new": "writes a local file only",
     "rfc lint": "reads local files only",
-    "doctor": "reads only",
     "init": "writes local files only",
     "yolo audit": "reads only",
     "run": "writes only through the commands it runs, each under the config's max_writes",
@@ -69,6 +68,7 @@ def test_every_command_that_writes_takes_max_writes_and_no_other_does() -> None:
         "priority labels",
         "priority triage",
         "yolo check",
+        "doctor",
     }
     for name, command in commands.items():
         assert takes_max_writes(command) == (name in writing), name
