@@ -4,6 +4,7 @@ whether the workflow that runs gh-ops is active and ran on schedule."""
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -22,6 +23,31 @@ if TYPE_CHECKING:
 WORKFLOW_PATH = ".github/workflows/gh-ops.yml"
 # GitHub starts a scheduled run late under load: a run this much later than its cadence is still fine.
 SCHEDULE_GRACE = timedelta(hours=1)
+
+# What one doctor run has read, so that each thing is read once however many checks use it.
+_READ: weakref.WeakKeyDictionary[GitHub, dict[str, Any]] = weakref.WeakKeyDictionary()
+
+
+def _login(gh: GitHub) -> str | None:
+    """The token's account (GET /user, once a run); None for an installation token."""
+    read = _READ.setdefault(gh, {})
+    if "login" not in read:
+        read["login"] = gh.authenticated_login()
+    login = read["login"]
+    assert login is None or isinstance(login, str)
+    return login
+
+
+def _repository(gh: GitHub, repo: str) -> dict[str, Any]:
+    """GET /repos/{repo}, once a run."""
+    read = _READ.setdefault(gh, {})
+    key = "repo:" + repo.casefold()
+    if key not in read:
+        read[key] = gh.get_repository(repo)
+    found = read[key]
+    assert isinstance(found, dict)
+    return found
+
 
 # `doctor --issue`: the one issue that stays open while something is wrong, found by its label (one
 # read, however many issues the repository has) and the marker at the start of its body.
@@ -101,7 +127,15 @@ def check_setup(run: Run, repo: str) -> list[Finding]:
     findings = [Finding(True, f"the config {config.path} is valid")]
     gh = run.github()
     now = run.now(config)
-    for check in (token_account, labels_exist, workflow_active):
+    checks = (
+        token_account,
+        labels_exist,
+        workflow_active,
+        repositories_private,
+        token_permissions,
+        workflow_permissions,
+    )
+    for check in checks:
         try:
             findings += check(gh, config, repo, now)
         except GitHubError as exc:
@@ -114,7 +148,7 @@ def check_setup(run: Run, repo: str) -> list[Finding]:
 def token_account(gh: GitHub, config: Config, repo: str, now: datetime) -> list[Finding]:
     if not gh.has_token:
         return [Finding(False, "no token", "set GITHUB_TOKEN or GH_TOKEN")]
-    login = gh.authenticated_login()
+    login = _login(gh)
     if login is None:
         return [
             Finding(
@@ -364,3 +398,134 @@ def keep_health_issue(run: Run, repo: str, findings: list[Finding]) -> None:
         say(f"the {HEALTH_TITLE} issue: {would}update #{current.number}")
     else:
         say(f"the {HEALTH_TITLE} issue: #{current.number} is up to date")
+
+
+# --- the repositories that must be private, and the workflow's permissions --------------------------
+
+
+def repositories_private(gh: GitHub, config: Config, repo: str, now: datetime) -> list[Finding]:
+    """Each repository an enabled capability writes personal or security details to is private
+    (its `private`, one read each)."""
+    from gh_ops.registry import enabled
+
+    findings = []
+    for capability in enabled(config):
+        for target, key in capability.private_repos(config, repo) if capability.private_repos else ():
+            if _repository(gh, target).get("private") is True:
+                findings.append(Finding(True, f"{target} ({key}) is private"))
+                continue
+            findings.append(
+                Finding(
+                    False,
+                    f"{target} ({key}) is not private: {capability.name} writes details there that "
+                    "only its members may read",
+                    f"make it private (gh repo edit {target} --visibility private "
+                    "--accept-visibility-change-consequences), or set "
+                    f"{key.split()[0]} in {config.path} to a private repository",
+                )
+            )
+    return findings
+
+
+def _granted(workflow: dict[Any, Any]) -> dict[str, str] | None:
+    """What the gh-ops job's token may do: the `permissions:` of the job that runs gh-ops, else the
+    workflow's; None when neither sets them (the repository's default then applies)."""
+    jobs = workflow.get("jobs") if isinstance(workflow.get("jobs"), dict) else {}
+    blocks = [job.get("permissions") for job in (jobs or {}).values() if isinstance(job, dict)]
+    blocks = [b for b in blocks if b is not None] or [workflow.get("permissions")]
+    block = blocks[0]
+    if block is None:
+        return None
+    if block == "write-all":
+        return {"*": "write"}
+    if block == "read-all":
+        return {"*": "read"}
+    return {str(k): str(v) for k, v in block.items()} if isinstance(block, dict) else {}
+
+
+def workflow_permissions(gh: GitHub, config: Config, repo: str, now: datetime) -> list[Finding]:
+    """The workflow's GITHUB_TOKEN (an installation token) may do what the enabled capabilities
+    need: its permissions are the workflow's `permissions:`, read from the file in the checkout (no
+    request). Each scope missing, or too low, is a problem naming the line to add."""
+    from gh_ops.registry import enabled
+    from gh_ops.workflow import LEVELS, permissions
+
+    local = _local_workflows()
+    path = WORKFLOW_PATH if WORKFLOW_PATH in local else next(iter(local), None)
+    if path is None:
+        return []  # workflow_active reports the missing workflow
+    granted = _granted(local[path])
+    if granted is None:
+        return [
+            Finding(
+                False,
+                f"{path} sets no permissions: its token gets the repository's default, which may be "
+                "read-only",
+                "add the permissions `gh-ops init` writes (each scope the enabled capabilities need)",
+            )
+        ]
+    findings = []
+    for scope, (level, whys) in permissions(enabled(config)).items():
+        has = granted.get(scope, granted.get("*", "none"))
+        if has in LEVELS and LEVELS.index(has) >= LEVELS.index(level):
+            continue
+        findings.append(
+            Finding(
+                False,
+                f"{path} grants {scope}: {has}, but {'; '.join(whys)} needs {level}",
+                f"add under the gh-ops job's permissions: `{scope}: {level} # {'; '.join(whys)}`",
+            )
+        )
+    return findings or [Finding(True, f"{path} grants the permissions the enabled capabilities need")]
+
+
+# The role a user needs on a repository for each level of a scope (GET /repos/{repo} `permissions`):
+# triage may label and close issues and pull requests; writing contents or checks takes push.
+TRIAGE_SCOPES = frozenset({"issues", "pull-requests"})
+
+
+def token_permissions(gh: GitHub, config: Config, repo: str, now: datetime) -> list[Finding]:
+    """A user's token (personal, classic or fine-grained) may do what the enabled capabilities need,
+    read without a write: a classic token's scopes from the X-OAuth-Scopes header of GET /user (read
+    by the account check), the user's role from the `permissions` object of GET /repos/{repo}. An
+    installation token's permissions are the workflow's `permissions:` (workflow_permissions)."""
+    from gh_ops.registry import enabled
+    from gh_ops.workflow import permissions
+
+    if not gh.has_token or _login(gh) is None:
+        return []
+    needed = permissions(enabled(config))
+    writes = sorted(scope for scope, (level, _) in needed.items() if level == "write")
+    data = _repository(gh, repo)
+    findings = []
+    scopes = {s.strip() for s in (gh.token_scopes or "").split(",") if s.strip()}
+    if gh.token_scopes is not None and writes:
+        enough = "repo" in scopes or (not data.get("private") and "public_repo" in scopes)
+        if not enough:
+            findings.append(
+                Finding(
+                    False,
+                    f"the token is a classic token with scopes {gh.token_scopes or '(none)'}, which "
+                    f"cannot write {', '.join(writes)} in {repo}",
+                    "give it the repo scope (public_repo for a public repository), e.g. "
+                    "gh auth refresh --scopes repo, or use a fine-grained token or the workflow's",
+                )
+            )
+    role = data.get("permissions")
+    if isinstance(role, dict) and writes:
+        role_needed = "triage" if set(writes) <= TRIAGE_SCOPES else "push"
+        has = role.get(role_needed) or role.get("push") or role.get("maintain") or role.get("admin")
+        if not has:
+            findings.append(
+                Finding(
+                    False,
+                    f"the token's account has no {role_needed} access to {repo}, which writing "
+                    f"{', '.join(writes)} takes",
+                    f"give it the {'Triage' if role_needed == 'triage' else 'Write'} role on {repo} "
+                    "(Settings → Collaborators and teams)",
+                )
+            )
+    if findings:
+        return findings
+    how = "its scopes and the account's role" if gh.token_scopes is not None else "the account's role"
+    return [Finding(True, f"the token may write what the enabled capabilities need ({how})")]

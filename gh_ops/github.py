@@ -208,6 +208,7 @@ class GitHub:
         )
         self._requester = client.requester
         self.has_token = bool(token)
+        self.token_scopes: str | None = None  # X-OAuth-Scopes, once authenticated_login has read it
 
     # -- transport ---------------------------------------------------------------------
 
@@ -393,11 +394,15 @@ class GitHub:
     def authenticated_login(self) -> str | None:
         """The login the token acts as, or None for installation tokens (Actions, Apps) that have none."""
         try:
-            _, data = self._call("GET", self.api_url + "/user", why="check which account the token acts as")
+            headers, data = self._call(
+                "GET", self.api_url + "/user", why="check which account the token acts as"
+            )
         except GitHubError as exc:
             if exc.status in (403, 404) and not isinstance(exc, RateLimited):  # not accessible by integration
                 return None
             raise
+        # A classic token's scopes (GitHub sends them on every answer; None for other tokens).
+        self.token_scopes = headers.get("x-oauth-scopes")
         return data.get("login")
 
     def get_issue(self, repo: str, number: int) -> Issue:

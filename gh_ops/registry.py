@@ -105,6 +105,9 @@ class Capability:
     dispatchable: tuple[Job, ...] = ()  # its jobs a person may start by hand (workflow_dispatch)
     permissions: tuple[Permission, ...] = ()  # what its token needs, each with why
     missed: Missed | None = None  # what its scheduled jobs missed while the schedule did not run
+    # The repositories it writes personal or security details to, each with the config key that
+    # names it (the current repository given): `gh-ops doctor` checks that each is private.
+    private_repos: Callable[[Config, str], tuple[tuple[str, str], ...]] | None = None
     step_env: tuple[tuple[str, str, str], ...] = ()  # (variable, the secret it comes from, why)
     # Files `gh-ops init` writes for it beside the config, as (path from the repository root, text).
     starter_files: tuple[tuple[str, str], ...] = ()

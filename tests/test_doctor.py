@@ -26,6 +26,11 @@ on:
 jobs:
   gh-ops:
     runs-on: ubuntu-latest
+    permissions:
+      contents: read
+      issues: write
+      pull-requests: write
+      checks: write
     steps:
       - run: gh-ops run
 """
@@ -317,3 +322,90 @@ def test_issue_closes_with_its_comment_or_not_at_all_under_max_writes(
     assert "comment on and close #1 takes 2 writes" in result.output
     assert doctor("--issue", "--max-writes", "2").exit_code == 0
     assert len(writes(fake)) == 2
+
+
+# --- the repositories that must be private; the workflow's permissions ---------------------------
+
+
+def test_a_public_people_repository_is_a_problem_with_its_fix(workdir: Path, new_fake: NewFake) -> None:
+    fake = healthy(new_fake)
+    fake.add_repo("acme/people", private=False)
+    (workdir / ".github/gh-ops.yml").write_text(
+        CONFIG.replace("teams: {}", "teams:\n  web:\n    lead: alice\npeople:\n  repo: acme/people"),
+        encoding="utf-8",
+    )
+    result = doctor()
+    assert result.exit_code == 1, result.output
+    [line] = problems(result)
+    assert "acme/people (people.repo) is not private" in line
+    assert "gh repo edit acme/people --visibility private" in line
+
+
+def test_a_private_people_repository_is_ok(workdir: Path, new_fake: NewFake) -> None:
+    fake = healthy(new_fake)
+    fake.add_repo("acme/people", private=True)
+    (workdir / ".github/gh-ops.yml").write_text(
+        CONFIG.replace("teams: {}", "teams:\n  web:\n    lead: alice\npeople:\n  repo: acme/people"),
+        encoding="utf-8",
+    )
+    result = doctor()
+    assert result.exit_code == 0, result.output
+    assert "ok: acme/people (people.repo) is private" in result.stdout
+
+
+def test_a_permission_the_workflow_does_not_grant_is_a_problem_naming_the_line(
+    workdir: Path, new_fake: NewFake
+) -> None:
+    healthy(new_fake)
+    (workdir / ".github/gh-ops.yml").write_text(CONFIG + "priority: {}\n", encoding="utf-8")
+    (workdir / ".github/workflows/gh-ops.yml").write_text(
+        WORKFLOW.replace("      issues: write\n", "      issues: read\n"), encoding="utf-8"
+    )
+    result = doctor()
+    assert result.exit_code == 1, result.output
+    [line] = problems(result)
+    assert "grants issues: read, but" in line and "priority: label bugs" in line
+    assert "`issues: write # " in line
+
+
+def test_a_classic_token_without_the_repo_scope_is_a_problem(workdir: Path, new_fake: NewFake) -> None:
+    fake = healthy(new_fake)
+    (workdir / ".github/gh-ops.yml").write_text(CONFIG + "priority: {}\n", encoding="utf-8")
+    fake.oauth_scopes = "read:org, gist"
+    result = doctor()
+    assert result.exit_code == 1, result.output
+    [line] = problems(result)
+    assert "classic token with scopes read:org, gist, which cannot write issues" in line
+    assert "gh auth refresh --scopes repo" in line
+    assert all(r.method == "GET" for r in fake.requests)
+
+    fake.oauth_scopes = "repo, read:org"
+    assert doctor().exit_code == 0
+
+
+def test_an_account_without_the_role_to_write_is_a_problem(workdir: Path, new_fake: NewFake) -> None:
+    fake = healthy(new_fake)
+    (workdir / ".github/gh-ops.yml").write_text(CONFIG + "priority: {}\n", encoding="utf-8")
+    role = {"admin": False, "maintain": False, "push": False, "triage": False, "pull": True}
+    fake.repo_permissions[REPO] = role
+    result = doctor()
+    assert result.exit_code == 1, result.output
+    [line] = problems(result)
+    assert "has no triage access to acme/widgets, which writing issues takes" in line
+    assert "Triage role" in line
+
+    fake.repo_permissions[REPO] = {**role, "triage": True}
+    result = doctor()
+    assert result.exit_code == 0, result.output
+    assert "ok: the token may write what the enabled capabilities need (the account's role)" in result.stdout
+
+
+def test_an_installation_token_is_checked_through_the_workflow_file_only(
+    workdir: Path, new_fake: NewFake
+) -> None:
+    fake = healthy(new_fake, actor="github-actions[bot]")
+    fake.oauth_scopes = "read:org"  # not sent to an installation token's GET /user anyway (403)
+    result = doctor()
+    assert result.exit_code == 0, result.output
+    assert "may write what the enabled capabilities need" not in result.stdout
+    assert "grants the permissions the enabled capabilities need" in result.stdout

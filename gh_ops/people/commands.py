@@ -187,6 +187,18 @@ def route(event_name: str, payload: Mapping[str, Any], config: Config) -> tuple[
     return (("onboarding", "open"), ("offboarding", "open"))
 
 
+def private_repos(config: Config, current: str) -> tuple[tuple[str, str], ...]:
+    """Where the checklists go: `people.repo`, else the current repository."""
+    from gh_ops.people.settings import PeopleSettings
+
+    settings = config.section(PeopleSettings)
+    return (
+        ((settings.repo, "people.repo"),)
+        if settings.repo
+        else ((current, "people.repo (unset: this repository)"),)
+    )
+
+
 CAPABILITY = Capability(
     name="people",
     commands=(onboarding, offboarding),
@@ -205,4 +217,5 @@ CAPABILITY = Capability(
         Permission("issues", "write", "open the checklist, comment on and close the request"),
     ),
     starter_files=texts.ISSUE_FORMS,
+    private_repos=private_repos,
 )

@@ -158,6 +158,14 @@ def route(event_name: str, payload: Mapping[str, Any], config: Config) -> tuple[
     return (("priority", "apply"),) if event_name == "issues" else ()
 
 
+def private_repos(config: Config, current: str) -> tuple[tuple[str, str], ...]:
+    """Where security issues move to, when set (`priority.private_repo`)."""
+    from gh_ops.priority.settings import PrioritySettings
+
+    target = config.section(PrioritySettings).private_repo
+    return ((target, "priority.private_repo"),) if target else ()
+
+
 CAPABILITY = Capability(
     name="priority",
     commands=(priority,),
@@ -175,4 +183,5 @@ CAPABILITY = Capability(
         Permission("contents", "read", "read .github/gh-ops.yml and the templates"),
         Permission("issues", "write", "label bugs, comment on them, create the priority labels"),
     ),
+    private_repos=private_repos,
 )

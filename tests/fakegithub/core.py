@@ -58,6 +58,11 @@ class FakeGitHub(Dispatch, FailureInjection, RestApi, RestRendering, GraphqlApi)
         self.actor = actor
         self.clock: Clock = clock or (lambda: datetime.now(UTC))
         self.require_auth = True
+        # A classic token's scopes, sent as X-OAuth-Scopes on GET /user (None: a fine-grained or
+        # installation token, which GitHub sends no such header for).
+        self.oauth_scopes: str | None = None
+        # The token user's `permissions` object in GET /repos/{repo}, by repository (lower case).
+        self.repo_permissions: dict[str, dict[str, bool]] = {}
         self.latency = 0.0  # seconds each answer takes (benchmarks set a realistic one)
         self.emails: dict[str, str] = {}  # lower-cased email -> login: whose account an email is
         self.organizations: set[str] = set()  # lower-cased logins of accounts that are organizations

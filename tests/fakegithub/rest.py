@@ -165,10 +165,14 @@ class RestApi:
         # Like GitHub: an installation token (the Actions GITHUB_TOKEN, an App) has no user.
         if self.actor.endswith("[bot]"):
             raise _HttpError(403, "Resource not accessible by integration")
-        return 200, {}, self._user(self.actor)
+        headers = {"X-OAuth-Scopes": self.oauth_scopes} if self.oauth_scopes is not None else {}
+        return 200, headers, self._user(self.actor)
 
     def _get_repo(self, req: _Req, repo: _Repo) -> _Resp:
-        return 200, {}, self._render_repo(repo)
+        rendered = self._render_repo(repo)
+        if repo.full_name.lower() in self.repo_permissions:
+            rendered["permissions"] = self.repo_permissions[repo.full_name.lower()]
+        return 200, {}, rendered
 
     def _list_org_repos(self, req: _Req) -> _Resp:
         org = unquote(req.path.split("/")[2]).lower()
