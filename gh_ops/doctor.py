@@ -1,6 +1,8 @@
 """`gh-ops doctor`: a repository's setup checked and printed as a checklist, each line ok or a problem
-with its fix. Reads only: the config, the token's account, the labels the capabilities use, and
-whether the workflow that runs gh-ops is active and ran on schedule."""
+with its fix. Reads only: the config, the token's account and permissions, the labels the
+capabilities use, the repositories that must be private, and whether the workflow that runs gh-ops
+is active and ran on schedule (and what it missed, with the backfill). With --issue it keeps one
+"gh-ops health" issue open while something is wrong (at most two writes)."""
 
 from __future__ import annotations
 
@@ -94,7 +96,9 @@ def doctor_command() -> click.Command:
         (bot / trusted_authors); the labels the capabilities use exist; the workflow that runs
         gh-ops (.github/workflows/gh-ops.yml, else a workflow file here that runs gh-ops) is
         active and its last scheduled run is no older than its schedule, and what a disabled or
-        late schedule missed, with the command that backfills it. Exit 1 on any problem.
+        late schedule missed, with the command that backfills it; the people repository is
+        private; the token and the workflow's permissions: allow what the capabilities need.
+        Exit 1 on any problem.
         """
         repo = run.repo()
         assert repo is not None
