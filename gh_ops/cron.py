@@ -86,26 +86,32 @@ def cron_problem(expression: str) -> str | None:
     return None
 
 
-def _fires(parsed: tuple[set[int], ...], moment: datetime, day_any: bool, weekday_any: bool) -> bool:
-    minutes, hours, days, months, weekdays = parsed
-    weekday = (moment.weekday() + 1) % 7
-    day_ok, weekday_ok = moment.day in days, weekday in weekdays
-    # As cron does: with both day fields restricted, either one matching is enough.
-    on_day = day_ok and weekday_ok if day_any or weekday_any else day_ok or weekday_ok
-    return moment.minute in minutes and moment.hour in hours and moment.month in months and on_day
-
-
 def longest_gap(expressions: list[str], start: datetime, days: int = 35) -> timedelta | None:
     """The longest time between two consecutive runs of any of the expressions over `days` days
-    from `start` (minute by minute: cheap enough for a few expressions); None when none fires."""
+    from `start`; None when none fires. Day by day: only the minutes of the hours of the days an
+    expression fires on are visited."""
     parsed = [(parse(e), e.split()[2] == "*", e.split()[4] == "*") for e in expressions]
-    moment = start.replace(second=0, microsecond=0)
-    previous: datetime | None = None
-    gap = timedelta(0)
-    for step in range(days * 24 * 60):
-        at = moment + timedelta(minutes=step)
-        if any(_fires(p, at, day_any, weekday_any) for p, day_any, weekday_any in parsed):
-            if previous is not None:
-                gap = max(gap, at - previous)
-            previous = at
-    return gap if previous is not None and gap else (timedelta(days=days) if previous else None)
+    first_day = start.replace(hour=0, minute=0, second=0, microsecond=0)
+    times: set[datetime] = set()
+    for offset in range(days + 1):
+        day = first_day + timedelta(days=offset)
+        for (minutes, hours, _days, _months, _weekdays), day_any, weekday_any in parsed:
+            if not _on_day(_days, _months, _weekdays, day, day_any, weekday_any):
+                continue
+            times.update(day.replace(hour=h, minute=m) for h in hours for m in minutes)
+    fired = sorted(t for t in times if start <= t < start + timedelta(days=days))
+    if not fired:
+        return None
+    gaps = [later - earlier for earlier, later in zip(fired, fired[1:], strict=False)]
+    return max(gaps) if gaps else timedelta(days=days)
+
+
+def _on_day(
+    days: set[int], months: set[int], weekdays: set[int], day: datetime, day_any: bool, weekday_any: bool
+) -> bool:
+    """Whether an expression fires at some time of this day (its day, month and weekday fields)."""
+    weekday = (day.weekday() + 1) % 7
+    day_ok, weekday_ok = day.day in days, weekday in weekdays
+    # As cron does: with both day fields restricted, either one matching is enough.
+    on_day = day_ok and weekday_ok if day_any or weekday_any else day_ok or weekday_ok
+    return on_day and day.month in months

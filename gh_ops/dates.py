@@ -139,3 +139,14 @@ def iso_week_label(day: date) -> str:
     """ISO week such as 2026-W53 (the ISO year, which differs from the calendar year near New Year)."""
     year, week, _ = day.isocalendar()
     return f"{year}-W{week:02d}"
+
+
+def duration_text(delta: timedelta) -> str:
+    """A duration in the largest whole unit that says it exactly: `3 day(s)`, `12 hour(s)`,
+    `15 minute(s)`."""
+    minutes = int(delta.total_seconds() // 60)
+    if minutes and minutes % (24 * 60) == 0:
+        return f"{minutes // (24 * 60)} day(s)"
+    if minutes and minutes % 60 == 0:
+        return f"{minutes // 60} hour(s)"
+    return f"{minutes} minute(s)"

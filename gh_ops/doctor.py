@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from gh_ops.context import Run, say
+from gh_ops.dates import duration_text
 from gh_ops.errors import EXIT_POLICY, ConfigError, GitHubError
 from gh_ops.options import READ_ONLY_NOW_HELP, global_options, write_budget_option
 
@@ -271,20 +272,24 @@ def workflow_active(gh: GitHub, config: Config, repo: str, now: datetime) -> lis
     started = _last_scheduled(gh, repo, chosen)
     if cadence is None:
         return findings
+    every = duration_text(cadence)
     if started is None or now - started > cadence + SCHEDULE_GRACE:
         when = f"last on {started.isoformat()}" if started else "never"
         return [
             *findings,
             Finding(
                 False,
-                f"the workflow's schedule ({', '.join(crons)}) should run at least every {cadence}, "
+                f"the workflow's schedule ({', '.join(crons)}) should run at least every {every}, "
                 f"but ran {when}",
                 "check its runs in the Actions tab; re-run the jobs it missed with --now (a backfill)",
             ),
             *missed_jobs(config, started, now),
         ]
     # No time in the line: the health issue is edited only when the checklist changes.
-    return [*findings, Finding(True, f"the workflow ran on schedule within its cadence ({cadence})")]
+    return [
+        *findings,
+        Finding(True, f"the workflow ran on schedule within its cadence ({every})"),
+    ]
 
 
 def _last_scheduled(gh: GitHub, repo: str, workflow: dict[str, Any]) -> datetime | None:

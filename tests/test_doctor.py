@@ -95,7 +95,7 @@ def test_a_missed_scheduled_run_is_a_problem(workdir: Path, new_fake: NewFake) -
     result = doctor()
     assert result.exit_code == 1, result.output
     [line] = problems(result)
-    assert "should run at least every 1 day" in line and "2026-11-21" in line
+    assert "should run at least every 1 day(s)," in line and "2026-11-21" in line
     assert "--now" in line
 
 
@@ -193,7 +193,7 @@ def test_a_late_schedule_names_each_teams_missed_window_in_its_timezone(
     result = doctor()
     assert result.exit_code == 1, result.output
     late, web = problems(result)
-    assert "should run at least every 1 day" in late
+    assert "should run at least every 1 day(s)," in late
     # api's sprint (anchor 2026-01-12) opens on 2026-11-27: not yet; web's opened on 2026-11-20.
     assert web.endswith("gh-ops sprint open --now 2026-11-20 --team web")
 
@@ -206,7 +206,7 @@ def test_a_schedule_that_missed_no_sprint_window_names_none(workdir: Path, new_f
     result = doctor()
     assert result.exit_code == 1, result.output
     [late] = problems(result)
-    assert "should run at least every 1 day" in late
+    assert "should run at least every 1 day(s)," in late
 
 
 # --- --issue: one health issue, open exactly while something is wrong ---------------------------

@@ -132,8 +132,8 @@ def priority_triage(run: Run) -> None:
 
     Writes counts per priority and the untriaged list to the step summary.
     """
+    from gh_ops.dates import duration_text
     from gh_ops.priority import run as priority_run
-    from gh_ops.priority.rules import duration_text
     from gh_ops.priority.settings import PrioritySettings
 
     config = run.load_config(allow_embedded=True)

@@ -573,8 +573,3 @@ def triage_note(config: Config) -> str:
         "not breaking), `P2` (semi-urgent: works, but the experience suffers) or `P3` (icebox). "
         "Security issues take `security-P0` to `security-P3` from their CVSS score."
     )
-
-
-def duration_text(delta: Any) -> str:
-    hours = int(delta.total_seconds() // 3600)
-    return f"{hours // 24} day(s)" if hours % 24 == 0 else f"{hours} hour(s)"

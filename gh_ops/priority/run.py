@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from gh_ops.config import Config
 from gh_ops.context import Context
-from gh_ops.dates import parse_time
+from gh_ops.dates import duration_text, parse_time
 from gh_ops.errors import GitHubError, Progress, UsageError, WriteBudgetReached
 from gh_ops.gql import login, owner_name
 from gh_ops.models import Comment, Issue, Label
@@ -31,7 +31,6 @@ from gh_ops.priority.rules import (
     Target,
     TriageReport,
     decide,
-    duration_text,
     find_cvss_vector,
     has_label,
     has_note,
