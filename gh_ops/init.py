@@ -146,10 +146,16 @@ def _default_branch() -> str | None:
 
 def workflow_text(enabled: Collection[str]) -> str:
     """The one workflow for the enabled capabilities, its crons those of the config's `schedules:`."""
-    from gh_ops.workflow import default_schedules, render_workflow
+    from gh_ops.workflow import DOCTOR_CRON, default_schedules, render_workflow
 
     chosen = _enabled_capabilities(enabled)
-    return render_workflow(chosen, uses_line(), default_schedules(chosen), default_branch=_default_branch())
+    return render_workflow(
+        chosen,
+        uses_line(),
+        default_schedules(chosen),
+        default_branch=_default_branch(),
+        doctor_cron=DOCTOR_CRON,
+    )
 
 
 def starter_files(enabled: Collection[str]) -> list[StarterFile]:

@@ -13,6 +13,9 @@ if TYPE_CHECKING:
     from gh_ops.registry import Capability
 
 # Pinned by full commit SHA (with its version), as every `uses:` must be.
+# When `gh-ops init` has the doctor keep the health issue: daily, apart from the jobs' crons.
+DOCTOR_CRON = "37 5 * * *"
+
 CHECKOUT = "actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8 # v5.0.0"
 
 # The order of the events in `on:`; schedule and workflow_dispatch come last.
@@ -80,10 +83,12 @@ def render_workflow(
     schedules: Mapping[str, Sequence[str]] | None = None,
     *,
     default_branch: str | None = None,
+    doctor_cron: str | None = None,
 ) -> str:
     """The workflow for these (enabled) capabilities. `uses` is the gh-ops step's action, e.g.
     `owner/gh-ops@<full commit sha> # v1.2.0`; `schedules` maps each cron to its jobs (default: each
-    job's suggested cron); `default_branch` limits push runs to it (else gh-ops skips other pushes)."""
+    job's suggested cron); `default_branch` limits push runs to it (else gh-ops skips other pushes);
+    `doctor_cron` adds a job that runs `gh-ops doctor --issue` on that cron (and only then)."""
     schedules = default_schedules(capabilities) if schedules is None else schedules
     names = ", ".join(c.name for c in capabilities) or "no capability"
     lines = [HEADER.format(names=names) + "name: gh-ops", "", "on:"]
@@ -103,6 +108,10 @@ def render_workflow(
         lines.append("  schedule: # the same crons as `schedules:` in .github/gh-ops.yml (UTC)")
         for cron, jobs in schedules.items():
             lines.append(f"    - cron: {_quoted(cron)} # {', '.join(jobs)}")
+    if doctor_cron:
+        if not schedules:
+            lines.append("  schedule:")
+        lines.append(f"    - cron: {_quoted(doctor_cron)} # gh-ops doctor --issue (the doctor job below)")
     dispatchable = [job.command for c in capabilities for job in c.dispatchable]
     lines += [
         "  workflow_dispatch:",
@@ -122,6 +131,11 @@ def render_workflow(
         "jobs:",
         "  gh-ops:",
         "    name: gh-ops run",
+        *(
+            [f"    if: github.event.schedule != {_quoted(doctor_cron)} # that cron is the doctor's"]
+            if doctor_cron
+            else []
+        ),
         "    runs-on: ubuntu-latest",
         "    timeout-minutes: 20",
         "    # One run at a time per issue or pull request, per pushed commit, per cron and per manual job;",
@@ -157,5 +171,37 @@ def render_workflow(
     if step_env:
         lines.append("        env:")
         lines += [f"          {name}: ${{{{ secrets.{secret} }}}} # {why}" for name, secret, why in step_env]
+    if doctor_cron:
+        lines += _doctor_job(uses, doctor_cron)
     lines.append("")
     return "\n".join(lines)
+
+
+def _doctor_job(uses: str, cron: str) -> list[str]:
+    """The job that keeps the "gh-ops health" issue: `gh-ops doctor --issue` on its own cron. It
+    cannot report this workflow disabled (it would not run either): the README says so."""
+    return [
+        "",
+        "  doctor:",
+        "    name: gh-ops doctor",
+        f"    if: github.event.schedule == {_quoted(cron)}",
+        "    runs-on: ubuntu-latest",
+        "    timeout-minutes: 10",
+        "    concurrency:",
+        "      group: gh-ops-doctor",
+        "      cancel-in-progress: false",
+        "    permissions:",
+        "      actions: read # whether this workflow is active and ran on schedule",
+        "      contents: read # the config and the workflow file",
+        "      issues: write # keep the one gh-ops health issue; read the labels",
+        "    steps:",
+        f"      - uses: {CHECKOUT}",
+        "        with:",
+        "          persist-credentials: false",
+        "      - name: gh-ops doctor",
+        f"        uses: {uses}",
+        "        with:",
+        "          command: doctor",
+        "          args: --issue",
+        "          github-token: ${{ secrets.GH_OPS_TOKEN || github.token }}",
+    ]

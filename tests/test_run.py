@@ -19,7 +19,7 @@ from gh_ops.cli import main
 from gh_ops.config import parse_config
 from gh_ops.registry import capabilities
 from gh_ops.runner import most_serious, parse_outputs, plan
-from gh_ops.workflow import render_workflow
+from gh_ops.workflow import DOCTOR_CRON, render_workflow
 
 REPO = "Codertocat/Hello-World"  # as in the real payloads
 NOW = "2026-11-20T15:00:00Z"
@@ -37,7 +37,7 @@ pytestmark = pytest.mark.usefixtures("no_wall_clock")
 
 def test_the_repository_workflow_is_the_renderers_output() -> None:
     written = (REPO_ROOT / ".github/workflows/gh-ops.yml").read_text(encoding="utf-8")
-    assert written == render_workflow(capabilities(), "$/", default_branch="main")
+    assert written == render_workflow(capabilities(), "$/", default_branch="main", doctor_cron=DOCTOR_CRON)
     assert sorted(p.name for p in (REPO_ROOT / ".github/workflows").glob("*.yml")) == ["ci.yml", "gh-ops.yml"]
 
 
@@ -312,3 +312,19 @@ def test_a_schedule_not_in_the_map_is_exit_2(
     assert result.exit_code == 2, result.output
     assert "'0 0 * * *' fired" in result.output
     assert fake.requests == []
+
+
+def test_the_doctor_job_runs_on_its_own_cron_only_and_the_run_job_never_does() -> None:
+    """`gh-ops doctor --issue` keeps the health issue from the one workflow's schedule: its cron
+    starts only the doctor job, and `gh-ops run` never sees that cron (not in `schedules:`)."""
+    text = render_workflow(capabilities(), "$/", {"0 7 * * *": ["sprint open"]}, doctor_cron="37 5 * * *")
+    workflow = yaml.safe_load(text)
+    on = workflow[True]  # YAML 1.1 reads `on` as true
+    assert [entry["cron"] for entry in on["schedule"]] == ["0 7 * * *", "37 5 * * *"]
+    run_job, doctor_job = workflow["jobs"]["gh-ops"], workflow["jobs"]["doctor"]
+    assert run_job["if"] == "github.event.schedule != '37 5 * * *'"
+    assert doctor_job["if"] == "github.event.schedule == '37 5 * * *'"
+    step = doctor_job["steps"][-1]
+    assert step["with"]["command"] == "doctor" and step["with"]["args"] == "--issue"
+    assert doctor_job["permissions"] == {"actions": "read", "contents": "read", "issues": "write"}
+    assert "doctor" not in yaml.safe_load(render_workflow(capabilities(), "$/"))["jobs"]
