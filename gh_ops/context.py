@@ -258,14 +258,6 @@ class Run:
                 say("dry run: nothing to write")
 
 
-def with_org_repositories(gh: GitHub, chosen: list[str], org: str | None, *, say: Say) -> list[str]:
-    """The --repo repositories, or with --org (never given with --repo) every repository of the
-    organization that is not archived."""
-    if org is None:
-        return chosen
-    return org_repositories(gh, org, say=say)
-
-
 Result = TypeVar("Result")
 
 
@@ -382,18 +374,6 @@ def resume_command(repos: list[str], *, replace: dict[str, str] | None = None) -
     for repo in repos:
         words += ["--repo", repo]
     return shlex.join(words)
-
-
-def org_repositories(gh: GitHub, org: str, *, say: Say) -> list[str]:
-    """Every repository of an organization that is not archived (archived ones are read-only)."""
-    repos, archived = [], 0
-    for repo in gh.list_org_repos(org):
-        if repo.archived:
-            archived += 1
-        else:
-            repos.append(repo.full_name)
-    say(f"{org}: {len(repos)} repositories" + (f" ({archived} archived, skipped)" if archived else ""))
-    return repos
 
 
 def _unpersonal(label: Any) -> Any:

@@ -25,7 +25,7 @@ from gh_ops.errors import (
     WriteBudgetTooSmall,
 )
 from gh_ops.gql import RATE_LIMIT_ALIAS, with_rate_limit
-from gh_ops.models import Comment, Issue, Label, Milestone, RepositorySummary, TimelineEvent
+from gh_ops.models import Comment, Issue, Label, Milestone, TimelineEvent
 
 DEFAULT_API_URL = "https://api.github.com"
 
@@ -456,20 +456,6 @@ class GitHub:
         path = f"{self._repo_path(repo)}/issues/{number}/timeline"
         found = self._every(path, why=f"read the history of #{number}")
         return [TimelineEvent.from_json(item) for item in found if isinstance(item, dict)]
-
-    def list_org_repos(self, org: str) -> Iterator[RepositorySummary]:
-        """An organization's repositories the token can see, oldest first (one request per 100)."""
-        for page in self._pages(
-            f"/orgs/{quote(org, safe='')}/repos",
-            why=f"list the repositories of {org}",
-            params={"type": "all", "sort": "created", "direction": "asc"},
-        ):
-            for item in page:
-                yield RepositorySummary(
-                    full_name=item["full_name"],
-                    private=bool(item.get("private")),
-                    archived=bool(item.get("archived")),
-                )
 
     def graphql(self, query: str, variables: dict[str, Any], *, why: str) -> dict[str, Any]:
         """Run a GraphQL document. In dry-run a mutation is recorded, not sent, and returns {}.

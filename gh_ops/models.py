@@ -140,13 +140,6 @@ class TimelineEvent:
 
 
 @dataclass(frozen=True)
-class RepositorySummary:
-    full_name: str
-    private: bool
-    archived: bool
-
-
-@dataclass(frozen=True)
 class Milestone:
     number: int
     title: str

@@ -669,15 +669,6 @@ def test_timeline_records_who_labeled_and_the_comments_in_order(fake: FakeGitHub
     assert items[2]["body"] == "hi" and items[2]["user"]["login"] == "bob"
 
 
-def test_org_repos_are_paged_and_unknown_orgs_are_404(fake: FakeGitHub) -> None:
-    for n in range(3):
-        fake.add_repo(f"acme/r{n}", archived=n == 1)
-    page = requests.get(api("/orgs/acme/repos?per_page=2"), headers=AUTH)
-    assert [r["full_name"] for r in page.json()] == [REPO, "acme/r0"]
-    assert 'rel="next"' in page.headers["Link"]
-    assert requests.get(api("/orgs/nobody/repos"), headers=AUTH).status_code == 404
-
-
 def test_transfer_issue_moves_it_with_comments_and_labels(fake: FakeGitHub) -> None:
     issue = fake.add_issue(REPO, title="t", labels=["security"])
     fake.add_comment(REPO, issue["number"], body="note", author="bob")

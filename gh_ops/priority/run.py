@@ -380,7 +380,6 @@ def org_repositories_with_labels(ctx: Context, org: str) -> list[OrgRepository]:
         after = _next_cursor(page)
         if after is None:
             break
-    # The same line as context.org_repositories prints for the REST listing.
     ctx.say(f"{org}: {len(found)} repositories" + (f" ({archived} archived, skipped)" if archived else ""))
     return found
 

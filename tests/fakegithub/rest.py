@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
-from urllib.parse import unquote, urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from .dispatch import _HttpError, _not_found, _Req, _Resp, _Route
 from .state import MAX_BODY, MAX_TITLE, _Comment, _Issue, _Label, _Repo, _sorted_labels, _utc, iso
@@ -39,7 +39,6 @@ class RestApi:
         r = rf"/repos/{_SEG}/{_SEG}"
         return [
             _Route("GET", "/user", self._get_authenticated_user, repo_scoped=False),
-            _Route("GET", rf"/orgs/{_SEG}/repos", self._list_org_repos, repo_scoped=False),
             _Route("GET", r, self._get_repo),
             _Route("GET", rf"{r}/issues", self._list_issues),
             _Route("POST", rf"{r}/issues", self._create_issue),
@@ -173,15 +172,6 @@ class RestApi:
         if repo.full_name.lower() in self.repo_permissions:
             rendered["permissions"] = self.repo_permissions[repo.full_name.lower()]
         return 200, {}, rendered
-
-    def _list_org_repos(self, req: _Req) -> _Resp:
-        org = unquote(req.path.split("/")[2]).lower()
-        repos = sorted((r for r in self._repos.values() if r.owner.lower() == org), key=lambda r: r.id)
-        if not repos:
-            raise _not_found()
-        if req.query.get("direction", "asc") == "desc":
-            repos.reverse()
-        return self._paginate(req, repos, self._render_repo)
 
     def _list_workflows(self, req: _Req, repo: _Repo) -> _Resp:
         found = [
