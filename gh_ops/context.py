@@ -91,6 +91,15 @@ class Run:
             )
         return now
 
+    def global_argv(self) -> list[str]:
+        """The global options as this run has them, as command-line words (for a command run again:
+        a resume, or each job of `gh-ops run`)."""
+        argv = ["--config", self.config_path] if self.config_path else []
+        argv += ["--dry-run"] if self.dry_run else []
+        argv += ["--now", self.now_option] if self.now_option else []
+        argv += ["--verbose"] if self.verbose else []
+        return argv
+
     def repo_flag(self) -> str | None:
         """--repo as given (not $GITHUB_REPOSITORY), checked."""
         if self.repo_option is not None and not _REPO.match(self.repo_option):
@@ -360,13 +369,7 @@ def resume_command(repos: list[str], *, replace: dict[str, str] | None = None) -
                 for item in value if param.multiple else [value]:
                     own += [flag, str(item)]
         ctx = ctx.parent
-    words = ["gh-ops"]
-    if run is not None:
-        words += ["--config", run.config_path] if run.config_path else []
-        words += ["--dry-run"] if run.dry_run else []
-        words += ["--now", run.now_option] if run.now_option else []
-        words += ["--verbose"] if run.verbose else []
-    words += path + own
+    words = ["gh-ops", *(run.global_argv() if run is not None else []), *path, *own]
     for flag, value in replace.items():
         words += [flag, value]
     if run is not None and run.max_writes_option is not None:

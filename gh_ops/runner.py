@@ -161,7 +161,7 @@ def _run_capability(run: Run, step: Planned) -> int:
         code = 0
         try:
             for words in step.commands:
-                argv = [*_global_argv(run), *words]
+                argv = [*run.global_argv(), *words]
                 info(f"gh-ops run: {name}: {shlex.join(['gh-ops', *shown_argv(argv)])}")
                 code = _invoke(argv, job=shlex.join(words))
                 if code:
@@ -175,14 +175,6 @@ def _run_capability(run: Run, step: Planned) -> int:
             outputs = parse_outputs(fh.read())
     actions_io.set_outputs({f"{name}-{key}": value for key, value in outputs.items()})
     return code
-
-
-def _global_argv(run: Run) -> list[str]:
-    argv = ["--config", run.config_path] if run.config_path else []
-    argv += ["--dry-run"] if run.dry_run else []
-    argv += ["--now", run.now_option] if run.now_option else []
-    argv += ["--verbose"] if run.verbose else []
-    return argv
 
 
 def _invoke(argv: list[str], *, job: str) -> int:
