@@ -1,5 +1,8 @@
 """A run over several repositories that spends GitHub's hourly budget stops there (every other
-repository would fail the same way), says what it covered and prints the command that resumes."""
+repository would fail the same way), says what it covered and prints the command that resumes: the
+same command on the repositories left, with the global options (--dry-run, --config, --now,
+--verbose) and --max-writes as the run had them, wherever they were given, and every repository not
+done, one GitHub failed for earlier included."""
 
 from __future__ import annotations
 
@@ -25,8 +28,7 @@ def fake(new_fake: NewFake, monkeypatch: pytest.MonkeyPatch) -> FakeGitHub:
     clock = FrozenClock(NOW)
     monkeypatch.setattr(gh_module, "WALL_CLOCK", lambda: clock().timestamp())
     monkeypatch.setattr(gh_module, "SLEEP", lambda _s: None)
-    fake = new_fake(clock=clock, repos={repo: {} for repo in REPOS})
-    return fake
+    return new_fake(clock=clock, repos={repo: {} for repo in REPOS})
 
 
 def test_a_spent_hour_stops_an_org_run_and_names_the_command_that_resumes(
@@ -44,8 +46,7 @@ def test_a_spent_hour_stops_an_org_run_and_names_the_command_that_resumes(
     assert "Not started: acme/r3, acme/r4\n" in error
     # acme/r3 and acme/r4 were not tried: the limit would refuse them too.
     assert not [r for r in fake.requests if r.path.startswith(("/repos/acme/r3", "/repos/acme/r4"))]
-    resume = error.split("Resume once the limit resets with: ", 1)[1].splitlines()[0]
-    argv = shlex.split(resume)
+    argv = _resume(error)
     assert argv == [
         "gh-ops", "--config", ".github/gh-ops.yml", "priority", "labels",
         "--repo", "acme/r2", "--repo", "acme/r3", "--repo", "acme/r4",
@@ -83,3 +84,53 @@ def test_a_spent_hour_in_a_single_repository_run_says_when_and_how_to_resume(
     assert "Not done: create P0; create P1;" in result.stderr
     assert "Resume once the limit resets at 12:50 UTC: run the same command again" in result.stderr
     assert "Re-running is safe" not in result.stderr
+
+
+def _resume(stderr: str) -> list[str]:
+    line = stderr.split("Resume once the limit resets with: ", 1)[1].splitlines()[0]
+    return shlex.split(line)
+
+
+def test_the_resume_command_of_a_dry_run_makes_no_write(
+    fake: FakeGitHub, checkout: Callable[[str, str], Path]
+) -> None:
+    checkout("priority: {}\n", REPOS[0])
+    # A dry run sends no write: the limit meets it on a read (--repo lists each repository's labels).
+    fake.primary_rate_limit("GET", r"/repos/acme/r2/labels$", reset_in=3000)
+    repos = [w for repo in REPOS for w in ("--repo", repo)]
+    result = CliRunner().invoke(main, ["priority", "labels", *repos, "--dry-run"])
+    assert result.exit_code == 3, result.output
+    assert fake.writes == []
+    argv = _resume(result.stderr)
+
+    fake.clear_requests()
+    again = CliRunner().invoke(main, argv[1:])  # the printed command, once the limit has reset
+    assert again.exit_code == 0, again.output
+    assert fake.writes == [], f"the dry run's resume command {argv} created labels for real"
+
+
+def test_the_resume_command_keeps_the_config_and_the_write_budget(
+    fake: FakeGitHub, checkout: Callable[[str, str], Path]
+) -> None:
+    workdir = checkout("priority: {}\n", REPOS[0])
+    (workdir / "other.yml").write_text("priority: {}\n")
+    fake.primary_rate_limit("POST", r"/repos/acme/r2/labels$", reset_in=3000)
+    command = ["priority", "labels", "--org", "acme", "--config", "other.yml", "--max-writes", "50"]
+    result = CliRunner().invoke(main, command)
+    assert result.exit_code == 3, result.output
+    argv = _resume(result.stderr)
+    assert "--config" in argv and argv[argv.index("--config") + 1] == "other.yml", argv
+    assert "--max-writes" in argv and argv[argv.index("--max-writes") + 1] == "50", argv
+
+
+def test_the_resume_command_includes_a_repository_github_failed_for_before_the_limit(
+    fake: FakeGitHub, checkout: Callable[[str, str], Path]
+) -> None:
+    checkout("priority: {}\n", REPOS[0])
+    fake.server_error("POST", r"/repos/acme/r1/labels$", times=5)  # an outage on r1, every try
+    fake.primary_rate_limit("POST", r"/repos/acme/r3/labels$", reset_in=3000)
+    result = CliRunner().invoke(main, ["priority", "labels", "--org", "acme"])
+    assert result.exit_code == 3, result.output
+    argv = _resume(result.stderr)
+    # r1 was neither covered nor is it in the command: following the printed advice never does it.
+    assert "acme/r1" in argv, argv
