@@ -7,6 +7,7 @@ import math
 import re
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -195,6 +196,7 @@ class GitHub:
         self.max_writes = max_writes
         self.writes_spent = 0
         self.budget_stop: int | None = None
+        self._repairing = 0  # inside repairing(): writes are counted but never stopped
         self._on_wait = on_wait or (lambda _msg: None)
         self._last_write: float | None = None
         client = pygithub.Github(
@@ -608,8 +610,19 @@ class GitHub:
     def _spend_write(self, method: str, path: str, why: str) -> None:
         """Count one write against the budget, or stop before it (every write method calls this
         first, in a dry run too)."""
-        self.reserve_writes(1, why=why, route=f"{method} {path}")
+        if not self._repairing:
+            self.reserve_writes(1, why=why, route=f"{method} {path}")
         self.writes_spent += 1
+
+    @contextmanager
+    def repairing(self) -> Iterator[None]:
+        """Writes that undo a duplicate another run's overlap made (gh_ops.converge): counted, but
+        never stopped by the write budget, since stopping there would leave the duplicate."""
+        self._repairing += 1
+        try:
+            yield
+        finally:
+            self._repairing -= 1
 
     # -- writes --------------------------------------------------------------------------
 

@@ -102,6 +102,8 @@ MUTATION_PARTS: dict[str, tuple[str, str]] = {
         "RemoveLabelsFromLabelableInput",
         "removeLabelsFromLabelable(input: $removeLabels) { clientMutationId }",
     ),
+    # gh_ops.converge: an issue two overlapping runs both opened, closed as the older one's duplicate.
+    "closeAsDuplicate": ("CloseIssueInput", "closeIssue(input: $closeAsDuplicate) { issue { number } }"),
 }
 
 

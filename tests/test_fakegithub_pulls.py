@@ -435,10 +435,11 @@ def test_every_mutation_part_applies_in_one_request(fake: FakeGitHub, clock: Fro
     fake.clear_requests()
     clock.advance(hours=1)
 
-    body = gql(ghql.mutation(list(ghql.MUTATION_PARTS)), variables)
+    on_pulls = [part for part in ghql.MUTATION_PARTS if part != "closeAsDuplicate"]  # issues only
+    body = gql(ghql.mutation(on_pulls), variables)
     assert "errors" not in body
     data = body["data"]
-    assert list(data) == list(ghql.MUTATION_PARTS)
+    assert list(data) == on_pulls
     (run,) = fake.check_runs(REPO)
     assert data["checkRun"] == {"checkRun": {"id": run["node_id"]}}
     assert (run["name"], run["head_sha"], run["status"], run["conclusion"]) == (
@@ -498,8 +499,9 @@ def test_mutation_fields_fail_alone_on_unknown_ids(fake: FakeGitHub) -> None:
     variables["newComment"]["subjectId"] = "bm9wZQ=="
     variables["addLabels"]["labelIds"] = [fake.labels("acme/other")[0]["node_id"]]
     variables["removeLabels"]["labelableId"] = variables["checkRun"]["repositoryId"]
+    on_pulls = [part for part in ghql.MUTATION_PARTS if part != "closeAsDuplicate"]  # issues only
 
-    body = gql(ghql.mutation(list(ghql.MUTATION_PARTS)), variables)
+    body = gql(ghql.mutation(on_pulls), variables)
     errors = {e["path"][0]: (e["type"], e["message"]) for e in body["errors"]}
     assert errors == {
         "checkRun": ("UNPROCESSABLE", f"No commit found for SHA: {variables['checkRun']['headSha']}"),
@@ -562,3 +564,30 @@ def test_add_issue_pull_requests_have_a_head_for_check_runs(fake: FakeGitHub) ->
     assert "errors" not in body
     (made,) = fake.check_runs(REPO)
     assert (made["status"], made["conclusion"], made["completed_at"]) == ("in_progress", None, None)
+
+
+def test_close_as_duplicate_closes_an_issue_and_names_the_original(fake: FakeGitHub) -> None:
+    original = fake.add_issue(REPO, title="first", body="x")
+    twin = fake.add_issue(REPO, title="second", body="x")
+    pull = seeded(fake)
+    document = ghql.mutation(["notice", "closeAsDuplicate"])
+
+    def parts(issue_id: str) -> dict:
+        return {
+            "notice": {"subjectId": issue_id, "body": f"Duplicate of #{original['number']}"},
+            "closeAsDuplicate": {
+                "issueId": issue_id,
+                "stateReason": "DUPLICATE",
+                "duplicateIssueId": original["node_id"],
+            },
+        }
+
+    assert "errors" not in gql(document, parts(twin["node_id"]))
+    closed = fake.issue(REPO, twin["number"])
+    assert (closed["state"], closed["state_reason"]) == ("closed", "duplicate")
+    assert [c["body"] for c in fake.comments(REPO, twin["number"])] == [f"Duplicate of #{original['number']}"]
+    assert fake.issue(REPO, original["number"])["state"] == "open"
+    # closeIssue takes issues only: a pull request's id does not resolve.
+    refused = gql(document, parts(fake.pull(REPO, pull)["node_id"]))
+    assert [e["path"] for e in refused["errors"]] == [["closeAsDuplicate"]]
+    assert fake.pull(REPO, pull)["state"] == "open"

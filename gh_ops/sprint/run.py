@@ -5,6 +5,7 @@ closed) in one PATCH. Safe to run daily, twice, or late."""
 from __future__ import annotations
 
 import heapq
+import itertools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from gh_ops import dates
 from gh_ops.config import Config, Team
 from gh_ops.context import Context, Say
+from gh_ops.converge import is_closed_duplicate, settle_issue
 from gh_ops.errors import GitHubError, Progress, WriteBudgetReached
 from gh_ops.markup import read_marker
 from gh_ops.models import BODY_LIMIT, Issue, RenderedIssue
@@ -99,6 +101,8 @@ def _read_listing(issues: Iterable[Issue], config: Config) -> tuple[Listing, lis
     for issue in issues:
         if not config.trusted(issue.author):
             continue  # anyone can paste a marker; only the bot's issues count
+        if is_closed_duplicate(issue):
+            continue  # closed by the run that opened it, as the duplicate of an older one
         mark = read_marker(issue.body)
         if not mark:
             listing.unmarked.setdefault(issue.title, issue)
@@ -276,6 +280,8 @@ def open_sprint_issues(ctx: Context, repo: str, team_keys: tuple[str, ...]) -> l
     )
     kind = config.section(SprintSettings).kind_label
     progress = Progress(pending=[step for plan in plans for step in plan.steps(kind)])
+    # The links come after every issue is opened (and settled): until then, each is still to do.
+    progress.pending += [_link_step(p.outcome) for p in plans if _needs_link(p.outcome)]
     if any(plan.rendered is not None for plan in plans):
         check_token_account(gh, config, "sprint issues")
     try:
@@ -320,7 +326,13 @@ def open_sprint_issues(ctx: Context, repo: str, team_keys: tuple[str, ...]) -> l
             else:
                 assert outcome.issue is not None
                 say(f"{team.key}: sprint {sprint.number} is already open as #{outcome.issue.number}")
-            if outcome.previous is not None and NEXT_LINK_MARKER not in outcome.previous.body:
+        opened = [plan.outcome for plan in plans if plan.outcome.action == "opened"]
+        if opened and not gh.dry_run:
+            _settle(gh, config, repo, opened, say)
+        for plan in plans:
+            outcome = plan.outcome
+            if _needs_link(outcome):
+                progress.pending.remove(_link_step(outcome))
                 _link_previous(gh, config, repo, outcome, progress, say, warn)
             outcomes.append(outcome)
     except GitHubError as exc:
@@ -331,6 +343,51 @@ def open_sprint_issues(ctx: Context, repo: str, team_keys: tuple[str, ...]) -> l
         stop.left = max(stop.left, len(progress.pending))
         raise
     return outcomes
+
+
+def _settle(gh: GitHub, config: Config, repo: str, opened: list[TeamOutcome], say: Say) -> None:
+    """Converge with runs that opened the same sprints' issues at the same moment (gh_ops.converge):
+    one read of the newest labelled issues, where every such issue is, for all the issues this run
+    opened; the oldest of each sprint stands, before anything links to it."""
+    kind = config.section(SprintSettings).kind_label
+    creator = config.bot if not config.trusted_authors else None
+    newest = list(itertools.islice(gh.list_issues(repo, state="all", creator=creator, labels=(kind,)), 100))
+    for outcome in opened:
+        mine, team, sprint = outcome.issue, outcome.team, outcome.sprint
+        assert mine is not None and sprint is not None
+        siblings = [
+            issue
+            for issue in newest
+            if config.trusted(issue.author) and _key_of(issue) == (team.key, sprint.period)
+        ]
+        standing = settle_issue(gh, repo, mine, siblings, say=_prefixed(say, f"{team.key}: "))
+        if standing.number != mine.number:
+            outcome.issue, outcome.action = standing, "exists"
+            outcome.notes.append(
+                f"opened #{mine.number} at the same moment as another run; closed it as a duplicate of "
+                f"#{standing.number}"
+            )
+
+
+def _prefixed(say: Say, prefix: str) -> Say:
+    return lambda line: say(prefix + line)
+
+
+def _needs_link(outcome: TeamOutcome) -> bool:
+    return outcome.previous is not None and NEXT_LINK_MARKER not in outcome.previous.body
+
+
+def _link_step(outcome: TeamOutcome) -> str:
+    assert outcome.previous is not None
+    return f"team {outcome.team.key}: link #{outcome.previous.number}"
+
+
+def _key_of(issue: Issue) -> tuple[str, str] | None:
+    """(team, period) of a sprint issue's marker; None for anything else."""
+    mark = read_marker(issue.body)
+    if not mark or mark[0] != KIND:
+        return None
+    return (mark[1].get("team", ""), mark[1].get("period", ""))
 
 
 def _link_previous(

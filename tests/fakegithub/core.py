@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import random
 import re
 import threading
 from collections.abc import Callable, Iterable
@@ -64,6 +65,9 @@ class FakeGitHub(Dispatch, FailureInjection, RestApi, RestRendering, GraphqlApi)
         # The token user's `permissions` object in GET /repos/{repo}, by repository (lower case).
         self.repo_permissions: dict[str, dict[str, bool]] = {}
         self.latency = 0.0  # seconds each answer takes (benchmarks set a realistic one)
+        # Random delays before each request is served (delay_randomly): runs started together then
+        # interleave their reads and writes differently on every seed.
+        self._jitter: tuple[random.Random, float] | None = None
         self.emails: dict[str, str] = {}  # lower-cased email -> login: whose account an email is
         self.organizations: set[str] = set()  # lower-cased logins of accounts that are organizations
         self.requests: list[RecordedRequest] = []
@@ -109,6 +113,19 @@ class FakeGitHub(Dispatch, FailureInjection, RestApi, RestRendering, GraphqlApi)
         self._lock = threading.RLock()
         self._register()
         self.on_graphql("TransferIssue", self._transfer_issue)
+
+    def delay_randomly(self, seed: int, most: float) -> None:
+        """Hold every request up to `most` seconds (outside the lock), drawn from a generator seeded
+        with `seed`: runs in threads then interleave their reads and writes in a different order on
+        each seed, as runs that overlap on GitHub do."""
+        self._jitter = (random.Random(seed), most)
+
+    def _random_delay(self) -> float:
+        if self._jitter is None:
+            return 0.0
+        rng, most = self._jitter
+        with self._lock:
+            return rng.uniform(0, most)
 
     # ----------------------------------------------------------------- state helpers
 

@@ -203,6 +203,9 @@ class Dispatch:
         """The `responses` callback: record, serve, and decorate with GitHub headers."""
         if self.latency:
             time.sleep(self.latency)  # outside the lock: like GitHub, answers may overlap
+        delay = self._random_delay()
+        if delay:
+            time.sleep(delay)
         with self._lock:
             req = self._parse(route, prepared)
             record = RecordedRequest(req.method, req.path, dict(req.query), req.json, req.headers, req.url)

@@ -54,7 +54,7 @@ if TYPE_CHECKING:
     from .core import FakeGitHub
 
 # The GraphQL operations FakeGitHub answers from its state without per-test setup (the documents of
-# gh_ops/rfc/queries.py, gh_ops/yolo/queries.py and gh_ops/priority/queries.py).
+# gh_ops/rfc/queries.py, gh_ops/yolo/queries.py, and gh_ops/priority/queries.py).
 STATE_OPERATIONS = (
     "RfcPullRequest",
     "RfcOpenPullRequests",
@@ -1063,6 +1063,30 @@ class _GqlMutation:
             "clientMutationId": input.get("clientMutationId"),
             "commentEdge": {"cursor": _cursor(len(issue.comment_ids) - 1), "node": view._comment(comment)},
             "subject": _GqlIssue(self._fake, repo, issue),
+        }
+
+    def closeIssue(self, info: GraphQLResolveInfo, input: dict[str, Any]) -> dict[str, Any]:
+        repo, issue = self._issue(input["issueId"])
+        if issue.is_pr:
+            raise _unresolvable(input["issueId"])  # closeIssue takes an Issue id only
+        reason = input.get("stateReason")
+        duplicate_id = input.get("duplicateIssueId")
+        original: _Issue | None = None
+        if duplicate_id is not None:
+            if reason != "DUPLICATE":
+                raise _GqlError("duplicateIssueId can only be given with the DUPLICATE state reason")
+            _, original = self._issue(duplicate_id)
+            if original is issue:
+                raise _GqlError("An issue cannot be a duplicate of itself", "UNPROCESSABLE")
+        self._fake._apply_state(
+            issue, "closed", reason.lower() if reason else None, _utc(self._fake.clock()), self._fake.actor
+        )
+        if original is not None:
+            issue.duplicate_of = original.number
+        issue.updated_at = _utc(self._fake.clock())
+        return {
+            "clientMutationId": input.get("clientMutationId"),
+            "issue": _GqlIssue(self._fake, repo, issue),
         }
 
     def updateIssueComment(self, info: GraphQLResolveInfo, input: dict[str, Any]) -> dict[str, Any]:

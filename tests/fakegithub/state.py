@@ -171,6 +171,7 @@ class _Issue:
     milestone: int | None = None
     closed_at: datetime | None = None
     closed_by: str | None = None
+    duplicate_of: int | None = None  # the issue number a close as DUPLICATE named
     is_pr: bool = False
     comment_ids: list[int] = field(default_factory=list)
     # Pull requests only.

@@ -111,20 +111,22 @@ def test_first_run_opens_one_issue_per_team_and_links_the_previous(fake: FakeGit
     # them, one of the bot's recent issues (for one opened without the label: no duplicate ever),
     # one identity check before writing, one write per issue, and per link-and-close the previous
     # issue read just before its one write (a PATCH replaces the whole body: the body written must
-    # be the one there now).
+    # be the one there now). Between the opens and the links, one listing of the newest sprint
+    # issues tells whether an overlapping run opened the same ones (gh_ops.converge).
     assert [(r.method, r.path) for r in fake.requests] == [
         ("GET", f"/repos/{REPO}/issues"),
         ("GET", f"/repos/{REPO}/issues"),
         ("GET", "/user"),
         ("POST", f"/repos/{REPO}/issues"),
+        ("POST", f"/repos/{REPO}/issues"),
+        ("GET", f"/repos/{REPO}/issues"),
         ("GET", f"/repos/{REPO}/issues/{prev_web['number']}"),
         ("PATCH", f"/repos/{REPO}/issues/{prev_web['number']}"),
-        ("POST", f"/repos/{REPO}/issues"),
         ("GET", f"/repos/{REPO}/issues/{prev_infra['number']}"),
         ("PATCH", f"/repos/{REPO}/issues/{prev_infra['number']}"),
     ]
     assert fake.requests[0].query["labels"] == KIND_LABEL and "labels" not in fake.requests[1].query
-    assert "GitHub requests: 5 read(s), 4 write(s)" in result.output
+    assert "GitHub requests: 6 read(s), 4 write(s)" in result.output
 
 
 def test_an_edit_to_the_previous_issue_during_the_run_survives_the_link(
@@ -368,9 +370,11 @@ def test_persistent_failure_exits_3_and_says_what_was_and_was_not_done(
     assert result.exit_code == 3, result.output
     assert "Traceback" not in result.output
     assert "503" in result.output and "after 5 tries" in result.output
+    # Both issues are opened (and settled) before any link: the links are what is left.
     assert "Done before the failure: team web: open sprint 24 issue #" in result.output
+    assert "team infra: open sprint 24 issue #" in result.output.split("Not done:")[0]
     assert "Not done: team web: link and close #" in result.output
-    assert "team infra: open sprint 24 issue" in result.output.split("Not done:")[1]
+    assert "team infra: link #" in result.output.split("Not done:")[1]
     assert "ghs_secret_token_value" not in result.output
     # Re-running once GitHub recovers finishes the job without duplicating anything.
     assert fake.pending_failures == 0  # five tries, then it gave up
@@ -447,10 +451,12 @@ def test_paging_stops_once_the_listing_is_older_than_anything_wanted(fake: FakeG
         )
     fake.clear_requests()
     assert run("--team", "web").exit_code == 0
-    # The sprint issues (none yet), then the bot's recent issues: one page, not its whole history.
+    # The sprint issues (none yet), then the bot's recent issues: one page, not its whole history;
+    # after opening, one page of the newest sprint issues (for an overlapping run's twin).
     assert [r.query.get("labels") for r in fake.reads if r.path == f"/repos/{REPO}/issues"] == [
         KIND_LABEL,
         None,
+        KIND_LABEL,
     ]
 
 
