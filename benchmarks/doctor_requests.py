@@ -93,14 +93,20 @@ def measure() -> dict[str, Figure]:
         )
         workflow["state"] = "disabled_inactivity"
         figures["disabled workflow, --issue (opens the issue)"] = Figure(
-            *_run(fake, "--issue"), HEALTHY_LEAST + 1, 1, "one write: the issue"
+            *_run(fake, "--issue"),
+            HEALTHY_LEAST + 2,
+            1,
+            "one write: the issue; then the health issues again, for a twin an overlapping run opened",
         )
         figures["disabled workflow, --issue again (up to date)"] = Figure(
             *_run(fake, "--issue"), HEALTHY_LEAST + 1, 0, "unchanged checklist: no write"
         )
         workflow["state"] = "active"
         figures["healthy again, --issue (closes it)"] = Figure(
-            *_run(fake, "--issue"), HEALTHY_LEAST + 1, 2, "a comment, then the close"
+            *_run(fake, "--issue"),
+            HEALTHY_LEAST + 2,
+            2,
+            "a comment, then the close; between them the comments since, for an overlapping run's twin",
         )
     return figures
 

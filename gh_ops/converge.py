@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import replace
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from gh_ops.errors import GitHubError
@@ -37,6 +38,16 @@ if TYPE_CHECKING:
     from gh_ops.github import GitHub
 
 RULE = "the oldest stands"
+
+# How far before a run's own comment another run's twin can have been posted: a twin comes from a run
+# that looked before this run posted, and no run spends this long between its look and its post (a
+# rate-limit wait is at most 15 minutes). Times are GitHub's, from the comment as GitHub made it.
+SIBLING_WINDOW = timedelta(hours=1)
+
+
+def siblings_since(mine: Comment) -> datetime | None:
+    """The `since` for reading a comment's twins: shortly before it was posted, on GitHub's clock."""
+    return mine.created_at - SIBLING_WINDOW if mine.created_at else None
 
 
 def duplicate_note(original: Issue) -> str:

@@ -22,6 +22,7 @@ from gh_ops.options import READ_ONLY_NOW_HELP, global_options, write_budget_opti
 if TYPE_CHECKING:
     from gh_ops.config import Config
     from gh_ops.github import GitHub
+    from gh_ops.models import Issue
 
 WORKFLOW_PATH = ".github/workflows/gh-ops.yml"
 # GitHub starts a scheduled run late under load: a run this much later than its cadence is still fine.
@@ -57,6 +58,7 @@ def _repository(gh: GitHub, repo: str) -> dict[str, Any]:
 HEALTH_TITLE = "gh-ops health"
 HEALTH_LABEL = "gh-ops:health"
 HEALTH_KIND = "health"
+HEALTH_CLOSED_KIND = "health-closed"  # the comment that says all is well, once
 
 
 @dataclass(frozen=True)
@@ -350,7 +352,8 @@ def keep_health_issue(run: Run, repo: str, findings: list[Finding]) -> None:
     there is a problem. One read (the open issues with the health label); at most two writes."""
     import itertools
 
-    from gh_ops.markup import read_marker
+    from gh_ops.converge import settle_comment, settle_issue, siblings_since
+    from gh_ops.markup import marker, read_marker
     from gh_ops.trust import check_opened_by_trusted
 
     try:
@@ -362,15 +365,17 @@ def keep_health_issue(run: Run, repo: str, findings: list[Finding]) -> None:
         say(f"the {HEALTH_TITLE} issue: not kept, the next run would not trust what this token writes")
         return
     gh = run.github()
-    listing = gh.list_issues(repo, state="open", labels=(HEALTH_LABEL,), sort="created", direction="asc")
-    current = next(
-        (
+
+    def open_health_issues() -> list[Issue]:
+        """The open, trusted health issues, oldest first (one read)."""
+        listing = gh.list_issues(repo, state="open", labels=(HEALTH_LABEL,), sort="created", direction="asc")
+        return [
             issue
             for issue in itertools.islice(listing, 100)
             if config.trusted(issue.author) and (read_marker(issue.body) or ("", {}))[0] == HEALTH_KIND
-        ),
-        None,
-    )
+        ]
+
+    current = next(iter(open_health_issues()), None)
     problems = sum(not f.ok for f in findings)
     would = "would " if run.dry_run else ""
     if not problems:
@@ -379,12 +384,20 @@ def keep_health_issue(run: Run, repo: str, findings: list[Finding]) -> None:
         checklist = "\n".join(f"- {f}" for f in findings)
         # Both or neither: a comment without the close would be posted again by the next run.
         gh.reserve_writes(2, why=f"comment on and close #{current.number}")
-        gh.create_comment(
+        comment = gh.create_comment(
             repo,
             current.number,
+            f"{marker(HEALTH_CLOSED_KIND)}\n"
             f"All well again: `gh-ops doctor` finds no problem.\n\n{checklist}\n",
             why=f"say why #{current.number} closes",
         )
+        if comment is not None:  # another run closing it at the same moment said so too: one stays
+            siblings = [
+                c
+                for c in gh.list_comments(repo, current.number, since=siblings_since(comment))
+                if config.trusted(c.author) and (read_marker(c.body) or ("", {}))[0] == HEALTH_CLOSED_KIND
+            ]
+            settle_comment(gh, repo, current.number, comment, siblings, say=say)
         gh.update_issue(
             repo, current.number, state="closed", state_reason="completed", why=f"close #{current.number}"
         )
@@ -402,6 +415,8 @@ def keep_health_issue(run: Run, repo: str, findings: list[Finding]) -> None:
         )
         check_opened_by_trusted(issue, config, f"{HEALTH_TITLE} issue")
         say(f"the {HEALTH_TITLE} issue: {would}open" + ("" if issue.planned else f" #{issue.number}"))
+        if not issue.planned:  # another run may have opened one at the same moment: one stays
+            settle_issue(gh, repo, issue, open_health_issues(), say=say)
     elif current.body.replace("\r\n", "\n") != body or current.title != title:
         gh.update_issue(repo, current.number, title=title, body=body, why=f"update #{current.number}")
         say(f"the {HEALTH_TITLE} issue: {would}update #{current.number}")

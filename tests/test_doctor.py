@@ -263,7 +263,7 @@ def test_issue_opens_one_health_issue_edits_it_in_place_and_closes_it_when_all_i
     [issue] = health_issues(fake)
     assert issue["state"] == "closed"
     [comment] = fake.comments(REPO, int(issue["number"]))  # type: ignore[call-overload]
-    assert str(comment["body"]).startswith("All well again")
+    assert str(comment["body"]).startswith("<!-- gh-ops:health-closed -->\nAll well again")
     fake.requests.clear()
     assert doctor("--issue").exit_code == 0
     assert writes(fake) == []

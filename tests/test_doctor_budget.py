@@ -27,9 +27,11 @@ def test_doctor_costs_the_least_the_api_allows() -> None:
         "healthy setup": (5, 0),
         # ... and the open issues with the health label.
         "healthy setup, --issue (no issue open)": (6, 0),
-        "disabled workflow, --issue (opens the issue)": (6, 1),
+        # After its write, one read for what an overlapping run wrote at the same moment
+        # (gh_ops.converge): GitHub has no unique key for an issue or a comment.
+        "disabled workflow, --issue (opens the issue)": (7, 1),
         "disabled workflow, --issue again (up to date)": (6, 0),
-        "healthy again, --issue (closes it)": (6, 2),
+        "healthy again, --issue (closes it)": (7, 2),
     }
     assert {name: (f.reads, f.writes) for name, f in figures.items()} == expected
     for name, f in figures.items():
