@@ -5,6 +5,7 @@ copy is rendered by it too (a test keeps them equal)."""
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
@@ -23,16 +24,33 @@ EVENT_ORDER = ("issues", "issue_comment", "pull_request", "pull_request_review",
 
 LEVELS = ("read", "write")
 
+
 # Event runs: one at a time per issue or pull request (GitHub numbers both in one sequence), so two
-# quick events cannot both write; a push by its commit; scheduled runs per cron that fired; manual
-# runs per job. cancel-in-progress is off: a newer run waits instead of stopping one mid-write.
-CONCURRENCY_GROUP = (
-    "${{ github.workflow }}-${{ "
-    "github.event_name == 'schedule' && format('cron {0}', github.event.schedule) || "
-    "github.event_name == 'workflow_dispatch' && format('job {0}', inputs.job) || "
-    "github.event_name == 'push' && format('push {0}', github.sha) || "
-    "github.event.pull_request.number || github.event.issue.number || github.run_id }}"
-)
+# quick events cannot both write; a push by its commit; a job, whether its cron or a person (manual
+# run) started it, so a scheduled and a manual `sprint open` never overlap. cancel-in-progress is
+# off: a newer run waits instead of stopping one mid-write.
+def concurrency_group(schedules: Mapping[str, Sequence[str]]) -> str:
+    """The gh-ops job's `concurrency.group`: per job for scheduled and manual runs (a cron that
+    starts several jobs is one group), per commit for pushes, per issue or pull request for events."""
+    by_cron = [
+        f"github.event.schedule == {_quoted(cron)} && {_quoted('job ' + _command(jobs[0]))}"
+        for cron, jobs in schedules.items()
+        if len(jobs) == 1
+    ]
+    scheduled = " || ".join([*by_cron, "format('cron {0}', github.event.schedule)"])
+    return (
+        "${{ github.workflow }}-${{ "
+        f"github.event_name == 'schedule' && ({scheduled}) || "
+        "github.event_name == 'workflow_dispatch' && format('job {0}', inputs.job) || "
+        "github.event_name == 'push' && format('push {0}', github.sha) || "
+        "github.event.pull_request.number || github.event.issue.number || github.run_id }}"
+    )
+
+
+def _command(job: str) -> str:
+    """A scheduled job's command words, as the manual run's `job` input names it."""
+    return " ".join(itertools.takewhile(lambda word: not word.startswith("-"), job.split()))
+
 
 HEADER = """\
 # gh-ops ({names}) in one workflow. Every event below runs one step,
@@ -138,11 +156,12 @@ def render_workflow(
         ),
         "    runs-on: ubuntu-latest",
         "    timeout-minutes: 20",
-        "    # One run at a time per issue or pull request, per pushed commit, per cron and per manual job;",
-        "    # a newer run waits rather than stopping one halfway through its writes (GitHub keeps only the",
-        "    # newest waiting run of a group). Runs of different groups may overlap: see the README.",
+        "    # One run at a time per issue or pull request, per pushed commit, and per job (scheduled or",
+        "    # manual); a newer run waits rather than stopping one halfway through its writes (GitHub keeps",
+        "    # only the newest waiting run of a group). Runs of different groups may overlap, and gh-ops",
+        '    # converges when they do: see the README, "Runs that overlap".',
         "    concurrency:",
-        f"      group: {CONCURRENCY_GROUP}",
+        f"      group: {concurrency_group(schedules)}",
         "      cancel-in-progress: false",
         "    permissions:",
     ]
