@@ -580,6 +580,27 @@ def pick_checklist(
     return by_request or open_one or closed_same_date
 
 
+def is_twin_checklist(
+    issue: Issue,
+    kind: str,
+    person: Person,
+    request_ref: str | None,
+    trusted: Callable[[str | None], bool],
+) -> bool:
+    """An open trusted checklist of this kind for the same person (or for the same request) that
+    another run may have opened at the same moment as this run's: of these, the oldest stands
+    (gh_ops.converge). A closed one is history, never a twin (the look would have found it)."""
+    mark = find_marker(issue.body)
+    if issue.state != "open" or issue.is_pull_request or not trusted(issue.author):
+        return False
+    if mark is None or mark[0] != kind:
+        return False
+    fields = mark[1]
+    return fields.get("login") == person.login.lower() or (
+        request_ref is not None and fields.get("request") == request_ref
+    )
+
+
 def is_request_checklist(
     issue: Issue, kind: str, request_ref: str, trusted: Callable[[str | None], bool]
 ) -> bool:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from gh_ops import dates
 from gh_ops.config import Config
 from gh_ops.context import Context, Say
+from gh_ops.converge import is_closed_duplicate, settle_comment, settle_issue
 from gh_ops.errors import ConfigError, GitHubError, Progress, RateLimited, UsageError
 from gh_ops.forms import parse_form
 from gh_ops.markup import defuse_markup, find_marker, no_mentions, shortened
@@ -27,6 +28,7 @@ from gh_ops.people.rules import (
     check_date_near,
     is_person_label,
     is_request_checklist,
+    is_twin_checklist,
     issue_fields,
     legacy_since,
     link_text,
@@ -101,7 +103,7 @@ def open_checklist(
             person = checked_person(parse_form(request.body), "form")
         except AnswersError as exc:
             try:
-                report_bad_answers(gh, config, kind, request, exc)
+                report_bad_answers(gh, config, kind, request, exc, say)
             except GitHubError as comment_failure:
                 warn(f"could not comment on {request.ref}: {comment_failure.message}")
             raise
@@ -255,7 +257,7 @@ def find_person_issue(
     """
     creator = config.bot if not config.trusted_authors else None
     ref = request.ref if request is not None else None
-    labelled = list(gh.list_issues(repo, state="all", creator=creator, labels=(person_label(person.login),)))
+    labelled = _person_checklists(gh, repo, person, creator)
     found = pick_checklist(labelled, kind, person, ref, config.trusted)
     if request is not None and not _is_request_checklist(found, kind, request, config):
         comments = comments or RequestComments(gh, request)
@@ -277,6 +279,16 @@ def find_person_issue(
     )
 
 
+def _person_checklists(gh: GitHub, repo: str, person: Person, creator: str | None) -> list[Issue]:
+    """Every issue carrying the person's label but those closed as the duplicate of an older one
+    (gh_ops.converge): one read, a page in practice."""
+    return [
+        issue
+        for issue in gh.list_issues(repo, state="all", creator=creator, labels=(person_label(person.login),))
+        if not is_closed_duplicate(issue)
+    ]
+
+
 def _unanswered_request_checklist(
     gh: GitHub, config: Config, repo: str, kind: str, request: Request, creator: str | None
 ) -> Issue | None:
@@ -289,7 +301,7 @@ def _unanswered_request_checklist(
     for issue in gh.list_issues(
         repo, state="all", creator=creator, sort="created", direction="asc", since=request.opened_at
     ):
-        if is_request_checklist(issue, kind, request.ref, config.trusted):
+        if is_request_checklist(issue, kind, request.ref, config.trusted) and not is_closed_duplicate(issue):
             return issue
     return None
 
@@ -318,7 +330,8 @@ def _linked_checklist(
         if exc.status in (404, 410):  # deleted or transferred: as if never linked
             return None
         raise
-    return issue if is_request_checklist(issue, kind, request.ref, config.trusted) else None
+    wanted = is_request_checklist(issue, kind, request.ref, config.trusted) and not is_closed_duplicate(issue)
+    return issue if wanted else None
 
 
 def _unlabelled_checklists(
@@ -449,6 +462,7 @@ def open_person_issue(
                     say,
                     warn,
                 )
+                _settle(gh, config, kind, repo, person, request, outcome, say)
             else:
                 earlier = previous_person(person, existing_fields)
                 labelled = any(is_person_label(label) for label in existing.labels)
@@ -567,6 +581,42 @@ def _create(
         check_opened_by_trusted(outcome.issue, config, f"{kind} issue")
 
 
+def _settle(
+    gh: GitHub,
+    config: Config,
+    kind: str,
+    repo: str,
+    person: Person,
+    request: Request | None,
+    outcome: PeopleOutcome,
+    say: Say,
+) -> Issue | None:
+    """Converge with runs that opened the same checklist at the same moment (gh_ops.converge): one
+    read of the person's checklists (their label, as the look), after this run's was opened; the
+    oldest open one for the person (or the request) stands. Returns it when it is another run's
+    (this run's was then closed as its duplicate, and the request is answered with the one that
+    stands); None when this run's stands, or nothing was opened (a dry run)."""
+    mine = outcome.issue
+    if mine is None or mine.planned:
+        return None
+    creator = config.bot if not config.trusted_authors else None
+    ref = request.ref if request is not None else None
+    twins = [
+        issue
+        for issue in _person_checklists(gh, repo, person, creator)
+        if is_twin_checklist(issue, kind, person, ref, config.trusted)
+    ]
+    standing = settle_issue(gh, repo, mine, twins, say=say)
+    if standing.number == mine.number:
+        return None
+    outcome.issue, outcome.action = standing, "exists"
+    outcome.notes.append(
+        f"opened #{mine.number} at the same moment as another run; closed it as a duplicate of "
+        f"#{standing.number}"
+    )
+    return standing
+
+
 def _read_repo(gh: GitHub, config: Config, repo: str) -> tuple[bool, str | None]:
     """Whether the people repository is private, and the type of account that owns it."""
     try:
@@ -602,7 +652,7 @@ def _answer_request(
         return
     # The link first: if closing then fails, a re-run finds the request still open and closes it;
     # closing first could leave a closed request that nobody answered.
-    _write_request_comment(gh, request, comments, mine, text)
+    _write_request_comment(gh, config, request, comments, mine, text, outcome.kind, say)
     if request.state == "open":
         say(f"{'would close' if gh.dry_run else 'closing'} request {request.ref}")
         gh.update_issue(
@@ -623,16 +673,39 @@ def _own_request_comment(config: Config, comments: RequestComments, kind: str) -
 
 
 def _write_request_comment(
-    gh: GitHub, request: Request, comments: RequestComments, mine: Comment | None, text: str
+    gh: GitHub,
+    config: Config,
+    request: Request,
+    comments: RequestComments,
+    mine: Comment | None,
+    text: str,
+    kind: str,
+    say: Say,
 ) -> None:
+    """Post gh-ops' one comment for this kind on the request, or edit it into `text`.
+
+    A new comment converges with runs that posted theirs at the same moment (gh_ops.converge): one
+    read of the request's comments after posting; the oldest stands, with the newest text."""
     comments.changed()
     if mine is None:
-        gh.create_comment(request.repo, request.number, text, why=f"answer request #{request.number}")
+        posted = gh.create_comment(
+            request.repo, request.number, text, why=f"answer request #{request.number}"
+        )
+        if posted is not None:  # None: a dry run, nothing posted
+            twins = [
+                c
+                for c in comments.all()
+                if c.body.startswith(request_marker(kind)) and config.trusted(c.author)
+            ]
+            settle_comment(gh, request.repo, request.number, posted, twins, say=say)
+            comments.changed()
     elif mine.body != text:
         gh.update_comment(request.repo, mine.id, text, why=f"update the answer on #{request.number}")
 
 
-def report_bad_answers(gh: GitHub, config: Config, kind: str, request: Request, error: AnswersError) -> None:
+def report_bad_answers(
+    gh: GitHub, config: Config, kind: str, request: Request, error: AnswersError, say: Say
+) -> None:
     """Tell the requester exactly which answers to fix, in the one comment gh-ops keeps on the request.
 
     Once the request was answered (its comment links the checklist), a later bad edit does not replace
@@ -645,7 +718,7 @@ def report_bad_answers(gh: GitHub, config: Config, kind: str, request: Request, 
     text = bad_answers_comment(kind, error)
     if mine is None:  # a new comment: make sure the next run will recognise it as gh-ops' own
         check_token_account(gh, config, f"comment on {request.ref}")
-    _write_request_comment(gh, request, comments, mine, text)
+    _write_request_comment(gh, config, request, comments, mine, text, kind, say)
 
 
 PROBLEM_LINE_LIMIT = 2_000  # characters of one problem in the comment (answers are quoted shorter)

@@ -701,20 +701,24 @@ def test_the_cost_of_a_form_event_and_of_the_same_event_again(
 
     assert result.exit_code == 0, result.output
     # The person's labelled checklists, then the one read that finds none made before checklists
-    # were labelled; the request has no comment yet (GitHub counts them), so none are read.
+    # were labelled; the request has no comment yet (GitHub counts them), so none are read before
+    # the answer. After each of its two creations, one read of its siblings (gh_ops.converge: the
+    # person's checklists again, the request's comments), in case another run made the same.
     assert routes(fake.reads) == [
         ("GET", request_path),
         ("GET", f"/repos/{PEOPLE}"),
         ("GET", f"/repos/{PEOPLE}/issues"),
         ("GET", f"/repos/{PEOPLE}/issues"),
         ("GET", "/user"),
+        ("GET", f"/repos/{PEOPLE}/issues"),
+        ("GET", f"{request_path}/comments"),
     ]
     assert routes(fake.writes) == [
         ("POST", f"/repos/{PEOPLE}/issues"),
         ("POST", f"{request_path}/comments"),
         ("PATCH", request_path),
     ]
-    assert "GitHub requests: 5 read(s), 3 write(s)" in result.output
+    assert "GitHub requests: 7 read(s), 3 write(s)" in result.output
 
     fake.clear_requests()
     result = onboard()
@@ -745,6 +749,8 @@ def test_the_cost_when_the_checklists_go_in_the_private_request_repository(
         ("GET", f"/repos/{REQUESTS}/issues"),
         ("GET", f"/repos/{REQUESTS}/issues"),
         ("GET", "/user"),
+        ("GET", f"/repos/{REQUESTS}/issues"),  # the siblings of the checklist it opened
+        ("GET", f"{request_path}/comments"),  # and of its answer
     ]
     assert routes(fake.writes) == [
         ("POST", f"/repos/{REQUESTS}/issues"),

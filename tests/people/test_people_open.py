@@ -129,15 +129,17 @@ def test_onboarding_opens_one_dated_issue_in_the_private_people_repo(fake: FakeG
     assert "America/New_York" in issue["body"]
     assert f"opened #{issue['number']}" in result.output
     # Cost: the repository's visibility, the person's labelled checklists and the look for
-    # unlabelled ones (two listings), who the token is (before the first write), one write.
+    # unlabelled ones (two listings), who the token is (before the first write), one write, then
+    # the person's checklists again, for a twin another run opened at the same moment (converge).
     assert routes(fake.reads) == [
         ("GET", f"/repos/{PEOPLE}"),
         ("GET", f"/repos/{PEOPLE}/issues"),
         ("GET", f"/repos/{PEOPLE}/issues"),
         ("GET", "/user"),
+        ("GET", f"/repos/{PEOPLE}/issues"),
     ]
     assert routes(fake.writes) == [("POST", f"/repos/{PEOPLE}/issues")]
-    assert "GitHub requests: 4 read(s), 1 write(s)" in result.output
+    assert "GitHub requests: 5 read(s), 1 write(s)" in result.output
 
 
 def test_a_rerun_opens_nothing_and_writes_nothing(fake: FakeGitHub, workdir: Path) -> None:
@@ -311,13 +313,15 @@ def test_offboarding_lists_the_leavers_github_teams_as_access_to_remove(
     days = assert_all_weekdays(issue["body"], date(2026, 12, 18))
     assert max(days) == date(2026, 12, 18) and min(days) < date(2026, 12, 18)
     assert "exit interview" in issue["body"].lower()
-    # Cost: visibility, two listings, the teams query (a read), who the token is, one write.
+    # Cost: visibility, two listings, the teams query (a read), who the token is, one write, the
+    # person's checklists after it (for a twin).
     assert routes(fake.reads) == [
         ("GET", f"/repos/{PEOPLE}"),
         ("GET", f"/repos/{PEOPLE}/issues"),
         ("GET", f"/repos/{PEOPLE}/issues"),
         ("POST", "/graphql"),
         ("GET", "/user"),
+        ("GET", f"/repos/{PEOPLE}/issues"),
     ]
     assert routes(fake.writes) == [("POST", f"/repos/{PEOPLE}/issues")]
 
@@ -346,6 +350,7 @@ def test_a_people_repository_of_a_personal_account_has_no_organization_to_leave(
         ("GET", "/repos/lena/people/issues"),
         ("GET", "/repos/lena/people/issues"),
         ("GET", "/user"),
+        ("GET", "/repos/lena/people/issues"),  # after opening it: a twin another run opened?
     ]
 
 
@@ -527,13 +532,16 @@ def test_the_form_opens_the_checklist_links_it_and_closes_the_request(
     assert checklists(fake, "onboarding", REQUESTS) == []
     # Cost: the request as it is now, people repo visibility, the person's checklists and the
     # look for unlabelled ones, who the token is (the request has no comment to read yet);
-    # checklist, the link comment, then closing the request.
+    # checklist, the link comment, then closing the request. After each creation, one read of
+    # what another run may have made at the same moment (gh_ops.converge).
     assert routes(fake.reads) == [
         ("GET", f"/repos/{REQUESTS}/issues/{request['number']}"),
         ("GET", f"/repos/{PEOPLE}"),
         ("GET", f"/repos/{PEOPLE}/issues"),
         ("GET", f"/repos/{PEOPLE}/issues"),
         ("GET", "/user"),
+        ("GET", f"/repos/{PEOPLE}/issues"),
+        ("GET", f"/repos/{REQUESTS}/issues/{request['number']}/comments"),
     ]
     assert routes(fake.writes) == [
         ("POST", f"/repos/{PEOPLE}/issues"),
