@@ -116,21 +116,61 @@ def open_checklist(
         current_private=current_private,
         current_owner_type=current_owner_type,
     )
-    return open_person_issue(
-        kind=kind,
-        person=person,
-        gh=gh,
-        config=config,
-        renderer=Renderer(config.templates_dir),
-        repo=repo,
-        repo_private=private,
-        owner_type=owner_type,
-        allow_public=allow_public,
-        now=ctx.now,
-        request=request,
-        say=say,
-        warn=warn,
-    )
+    renderer = Renderer(config.templates_dir)
+    for _ in range(REREADS + 1):
+        outcome = open_person_issue(
+            kind=kind,
+            person=person,
+            gh=gh,
+            config=config,
+            renderer=renderer,
+            repo=repo,
+            repo_private=private,
+            owner_type=owner_type,
+            allow_public=allow_public,
+            now=ctx.now,
+            request=request,
+            say=say,
+            warn=warn,
+        )
+        newer = _edited_meanwhile(gh, request, outcome)
+        if newer is None:
+            break
+        try:
+            person = checked_person(parse_form(newer.body), "form")
+        except AnswersError:
+            warn(
+                f"request {newer.ref} was edited while this run was under way and its answers now need "
+                "fixing: the run for that edit names them"
+            )
+            break
+        say(
+            f"request {newer.ref} was edited while this run was under way: bringing the checklist up to "
+            "date with its answers as they are now"
+        )
+        request = newer
+    return outcome
+
+
+# How many times a run reads its request again after updating the checklist from it (each time
+# only because the requester edited it meanwhile: see _edited_meanwhile).
+REREADS = 3
+
+
+def _edited_meanwhile(gh: GitHub, request: Request | None, outcome: PeopleOutcome) -> Request | None:
+    """The request as it is now, when it was edited after this run read it and before this run's
+    update of the checklist landed; None otherwise.
+
+    The run for that edit may have finished first, and then this run's update, drawn from the older
+    answers, would be the one that stays. GitHub has no conditional write, so after updating a
+    checklist from a request (only then: a run that opened it converges through
+    gh_ops.converge, and a checklist already up to date was not written), the request is read again
+    (one read); if it changed, the run goes again with its answers as they are now. Whatever order
+    the runs' writes land in, the last one is drawn from the request's latest answers."""
+    if request is None or gh.dry_run or outcome.action != "updated":
+        return None
+    current = replace(refresh_request(gh, request), edited=True)
+    return current if current.body != request.body else None
 
 
 @dataclass
@@ -381,17 +421,23 @@ def open_person_issue(
     request: Request | None,
     say: Say,
     warn: Say,
+    found: Issue | None = None,
 ) -> PeopleOutcome:
-    """Open (or bring up to date) the person's checklist; then answer and close the request. Re-runnable."""
+    """Open (or bring up to date) the person's checklist; then answer and close the request. Re-runnable.
+
+    `found`: the checklist another run opened at the same moment, which stands (the one this run
+    opened was closed as its duplicate) but was drawn from other answers: it is brought up to date
+    as a run started just after would, without looking for it again."""
     kind_settings = settings(config, kind)
-    if repo_private is None:
-        repo_private, owner_type = _read_repo(gh, config, repo)
-    warning = privacy_verdict(kind, repo, repo_private, allow_public)
-    if warning:
-        warn(warning)
+    if found is None:
+        if repo_private is None:
+            repo_private, owner_type = _read_repo(gh, config, repo)
+        warning = privacy_verdict(kind, repo, repo_private, allow_public)
+        if warning:
+            warn(warning)
 
     comments = RequestComments(gh, request) if request is not None else None
-    existing = find_person_issue(gh, config, repo, kind, person, request, comments)
+    existing = found or find_person_issue(gh, config, repo, kind, person, request, comments)
     existing_fields = (find_marker(existing.body) or ("", {}))[1] if existing else {}
     mark = person_marker(kind, person, request)
     if existing is not None and "request" in existing_fields and request is None:
@@ -462,7 +508,24 @@ def open_person_issue(
                     say,
                     warn,
                 )
-                _settle(gh, config, kind, repo, person, request, outcome, say)
+                standing = _settle(gh, config, kind, repo, person, request, outcome, say)
+                if standing is not None and _answers_of(standing) != answers_fingerprint(person):
+                    return open_person_issue(
+                        kind=kind,
+                        person=person,
+                        gh=gh,
+                        config=config,
+                        renderer=renderer,
+                        repo=repo,
+                        repo_private=repo_private,
+                        owner_type=owner_type,
+                        allow_public=allow_public,
+                        now=now,
+                        request=request,
+                        say=say,
+                        warn=warn,
+                        found=standing,
+                    )
             else:
                 earlier = previous_person(person, existing_fields)
                 labelled = any(is_person_label(label) for label in existing.labels)
@@ -615,6 +678,11 @@ def _settle(
         f"#{standing.number}"
     )
     return standing
+
+
+def _answers_of(issue: Issue) -> str | None:
+    """The answers fingerprint a checklist was drawn from (its marker's)."""
+    return (find_marker(issue.body) or ("", {}))[1].get("answers")
 
 
 def _read_repo(gh: GitHub, config: Config, repo: str) -> tuple[bool, str | None]:

@@ -165,3 +165,38 @@ def test_deliveries_of_a_request_with_bad_answers_leave_one_comment(
     assert checklists(fake, "onboarding") == []
     (comment,) = answers_on(fake, number)
     assert "Start date" in comment and "someday" in comment
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("answered", [True, False])
+def test_a_run_that_read_the_request_before_a_later_edit_does_not_leave_the_older_answers(
+    fake: FakeGitHub, event: Callable[..., dict[str, Any]], seed: int, answered: bool
+) -> None:
+    # The requester moves the start date seconds after the last event (answered: after the request
+    # was answered, twice in a row; else right after opening it). The run for the earlier event reads
+    # the request before that edit, the run for the edit after it: whichever writes last, and whether
+    # both open a checklist or update one, it ends drawn from the request's answers as they are now.
+    request = event()["issue"]
+    number = request["number"]
+    old, new = "2026-12-07", "2026-12-21"
+    if answered:
+        assert run_together(fake, [onboarding()], seed=seed) == [0]
+        old = "2026-12-14"
+        event("issues.edited.new-joiner", number=number, body=request["body"].replace("2026-12-07", old))
+    reads = iter(range(1000))
+
+    def edit() -> None:
+        if next(reads) == 1:  # just before the second run reads the request
+            current = fake.issue(REQUESTS, number)["body"]
+            fake.edit_issue(REQUESTS, number, by="Codertocat", body=current.replace(old, new))
+
+    fake.before_next("GET", rf"^/repos/{REQUESTS}/issues/{number}$", edit, times=1000)
+
+    assert run_together(fake, [onboarding(), onboarding()], seed=seed) == [0, 0]
+
+    one = assert_one_checklist(fake, "onboarding")
+    assert f"date={new}" in one["body"]
+    (answer,) = answers_on(fake, number)
+    assert linked_checklist(answer, "onboarding", PEOPLE) == one["number"]
+    assert fake.issue(REQUESTS, number)["state"] == "closed"
+    assert_nothing_more_to_do(fake, onboarding(), seed)
