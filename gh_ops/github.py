@@ -807,18 +807,19 @@ class GitHub:
         """Delete a comment; one that is already gone (404) is fine, so a re-run is safe."""
         self._delete(f"{self._repo_path(repo)}/issues/comments/{comment_id}", why=why)
 
-    def _delete(self, path: str, *, why: str) -> None:
+    def _delete(self, path: str, *, why: str) -> Any:
         """DELETE something; what is already gone (a 404: a re-run, or a retry after a lost answer)
-        is fine."""
+        is fine. GitHub's answer (None in a dry run, or when it was already gone)."""
         self._spend_write("DELETE", path, why)
         if self.dry_run:
             self._plan("DELETE", path, {}, why)
-            return
+            return None
         try:
-            self._call("DELETE", self.api_url + path, why=why)
+            return self._call("DELETE", self.api_url + path, why=why)[1]
         except GitHubError as exc:
             if exc.status != 404:
                 raise
+        return None
 
     def create_comment(self, repo: str, number: int, body: str, *, why: str) -> Comment | None:
         """Post a comment; the comment as GitHub made it (None in dry-run)."""
@@ -900,22 +901,36 @@ class GitHub:
             return
         self._call("PATCH", self.api_url + path, why=why, body=payload)
 
-    def add_labels(self, repo: str, number: int, labels: tuple[str, ...], *, why: str) -> None:
+    def add_labels(
+        self, repo: str, number: int, labels: tuple[str, ...], *, why: str
+    ) -> tuple[str, ...] | None:
+        """Add labels to an issue; the labels it has afterwards, as GitHub answers (None in a dry run):
+        what another run changed meanwhile shows there at no extra cost."""
         path = f"{self._repo_path(repo)}/issues/{number}/labels"
         payload = {"labels": list(labels)}
         self._spend_write("POST", path, why)
         if self.dry_run:
             self._plan("POST", path, payload, why)
-            return
+            return None
         # Adding a label the issue already has changes nothing, so a lost answer may be retried.
-        self._call("POST", self.api_url + path, why=why, body=payload, idempotent=True)
+        _, data = self._call("POST", self.api_url + path, why=why, body=payload, idempotent=True)
+        return _label_names(data)
 
-    def remove_label(self, repo: str, number: int, label: str, *, why: str) -> None:
-        """Take a label off an issue; one that is already gone is fine."""
-        self._delete(f"{self._repo_path(repo)}/issues/{number}/labels/{quote(label, safe='')}", why=why)
+    def remove_label(self, repo: str, number: int, label: str, *, why: str) -> tuple[str, ...] | None:
+        """Take a label off an issue; one that is already gone is fine. The labels it has afterwards,
+        as GitHub answers (None in a dry run, or when the label was already gone)."""
+        data = self._delete(
+            f"{self._repo_path(repo)}/issues/{number}/labels/{quote(label, safe='')}", why=why
+        )
+        return None if data is None else _label_names(data)
 
 
 # --- helpers -------------------------------------------------------------------------------
+
+
+def _label_names(data: Any) -> tuple[str, ...]:
+    """The names in an issue's labels answer (a list of label objects)."""
+    return tuple(str(item["name"]) for item in data or [] if isinstance(item, dict) and "name" in item)
 
 
 def _body(query: str, variables: dict[str, Any]) -> dict[str, Any]:

@@ -78,8 +78,9 @@ def test_priority_requests_stay_within_budget() -> None:
     assert figures["apply: opened, form answer"] == (1, 1)
     assert figures["apply: the same event again"] == (1, 0)
     assert figures["apply: edited answer (replace P1 by P2)"] == (1, 2)  # remove, then add
-    assert figures["apply: a person adds P0 (conflict note)"] == (1, 2)  # remove gh-ops' P2, note
-    assert figures["apply: CVSS in a public repo (labels + note)"] == (1, 2)  # both labels in one POST
+    # A note posted is read back once (issue 15): an overlapping run's same note would be there.
+    assert figures["apply: a person adds P0 (conflict note)"] == (2, 2)  # remove gh-ops' P2, note
+    assert figures["apply: CVSS in a public repo (labels + note)"] == (2, 2)  # both labels in one POST
     assert figures["apply: not a bug"] == (0, 0)
     assert figures["apply: a bug with no priority source"] == (0, 0)
     # labels: one read per 100 labels; no write when up to date.

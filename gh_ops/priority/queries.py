@@ -70,3 +70,15 @@ MORE_LABELS_QUERY = """query PriorityMoreLabels($owner: String!, $name: String!,
     }
   }
 }"""
+
+# After posting notes: the newest 100 comments of each issue a run commented on (up to 100 issues a
+# read), where a note another run posted at the same moment is (gh_ops.converge). A connection, not
+# the search API, which lags. `databaseId`: the REST id a duplicate is deleted by.
+NOTES_PER_READ = 100
+NOTES_QUERY = """query PriorityNotes($ids: [ID!]!) {
+  nodes(ids: $ids) {
+    ... on Issue {
+      comments(last: 100) { nodes { id databaseId author { __typename login } body } }
+    }
+  }
+}"""

@@ -11,18 +11,23 @@ from typing import TYPE_CHECKING, Any
 
 from gh_ops.config import Config
 from gh_ops.context import Context
+from gh_ops.converge import settle_comment
 from gh_ops.dates import duration_text, parse_time
 from gh_ops.errors import GitHubError, Progress, UsageError, WriteBudgetReached
 from gh_ops.gql import login, owner_name
+from gh_ops.markup import read_marker
 from gh_ops.models import Comment, Issue, Label
 from gh_ops.priority.queries import (
     MORE_LABELS_QUERY,
+    NOTES_PER_READ,
+    NOTES_QUERY,
     ORG_LABELS_QUERY,
     TRANSFER_ISSUE_MUTATION,
     TRIAGE_ISSUES_QUERY,
     TRIAGE_MORE_COMMENTS_QUERY,
 )
 from gh_ops.priority.rules import (
+    NOTE_KIND,
     NOTE_SECURITY,
     NOTE_TRIAGE,
     History,
@@ -48,7 +53,7 @@ from gh_ops.priority.rules import (
 from gh_ops.priority.settings import PRIORITY_LABELS, SECURITY_LABEL, PrioritySettings
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable, Iterable, Iterator
 
     from gh_ops.github import GitHub
 
@@ -128,35 +133,152 @@ def apply_priority(ctx: Context, target: Target) -> ApplyOutcome:
     )
     outcome = ApplyOutcome(repo, issue.number, "unchanged", decision.reason, decision.keep)
     say(f"{ref}: {decision.reason}")
-    progress = Progress(pending=[f"remove {label}" for label in decision.remove])
-    if decision.add:
-        progress.pending.append(f"add {', '.join(decision.add)}")
+    progress = Progress()  # _write_labels lists its writes as pending, then done
+    created: dict[str, Comment] = {}  # the notes this run posted, by kind: settled once all are posted
     try:
-        # Remove before adding: the issue never shows two priority labels, even if a write fails.
-        for label in decision.remove:
-            gh.remove_label(repo, issue.number, label, why=f"remove {label} from #{issue.number}")
-            progress.pending.remove(f"remove {label}")
-            progress.done.append(f"removed {label}")
-        if decision.add:
-            gh.add_labels(repo, issue.number, decision.add, why=f"label #{issue.number}")
-            progress.pending.pop()
-            progress.done.append(f"added {', '.join(decision.add)}")
+        expected = {*history.labels, *decision.add} - set(decision.remove)
+        answer = _write_labels(gh, repo, issue.number, decision.add, decision.remove, progress)
+        if answer is not _NOTHING_WRITTEN and _managed(answer) != _managed(expected):
+            # Another run (or a person) changed the labels since this run read them: decide again on
+            # the issue as it is now, so the labels end as a single run would leave them.
+            _converge_labels(ctx, target, say=say)
         outcome.added, outcome.removed = decision.add, decision.remove
         if decision.add or decision.remove:
             outcome.action = "labelled"
         for kind, text in decision.notes.items():
-            if _write_note(gh, config, repo, issue.number, history.notes.get(kind), kind, text, start=True):
+            if _write_note(
+                gh, config, repo, issue.number, history.notes.get(kind), kind, text, created, start=True
+            ):
                 outcome.comments.append(kind)
         for kind, text in decision.note_updates.items():
-            if _write_note(gh, config, repo, issue.number, history.notes.get(kind), kind, text, start=False):
+            if _write_note(
+                gh, config, repo, issue.number, history.notes.get(kind), kind, text, created, start=False
+            ):
                 outcome.comments.append(kind)
-        labels_now = {*history.labels, *decision.add} - set(decision.remove)
-        if has_label(labels_now, SECURITY_LABEL):
-            _protect_security_details(gh, config, target, history, outcome, say=say)
+
+        def settle() -> None:
+            _settle_notes(gh, config, repo, [(issue, created)], say=say)
+
+        if has_label(expected, SECURITY_LABEL):
+            _protect_security_details(gh, config, target, history, outcome, created, settle, say=say)
+        else:
+            settle()
     except GitHubError as exc:
         exc.progress = progress
         raise
     return outcome
+
+
+# What _write_labels answers when it wrote nothing (None: a dry run, or GitHub's answer unknown).
+_NOTHING_WRITTEN: tuple[str, ...] = ("(nothing written)",)
+CONVERGE_ROUNDS = 3  # decisions again on the issue as it is now, before leaving it to the next event
+
+
+def _write_labels(
+    gh: GitHub,
+    repo: str,
+    number: int,
+    add: tuple[str, ...],
+    remove: tuple[str, ...],
+    progress: Progress,
+) -> tuple[str, ...] | None:
+    """Remove, then add (the issue never shows two priority labels, even if a write fails); the labels
+    GitHub says the issue has after the last write (None: unknown, _NOTHING_WRITTEN: no write)."""
+    answer: tuple[str, ...] | None = _NOTHING_WRITTEN
+    for label in remove:
+        progress.pending.append(f"remove {label}")
+    if add:
+        progress.pending.append(f"add {', '.join(add)}")
+    for label in remove:
+        answer = gh.remove_label(repo, number, label, why=f"remove {label} from #{number}")
+        progress.pending.remove(f"remove {label}")
+        progress.done.append(f"removed {label}")
+    if add:
+        answer = gh.add_labels(repo, number, add, why=f"label #{number}")
+        progress.pending.remove(f"add {', '.join(add)}")
+        progress.done.append(f"added {', '.join(add)}")
+    if gh.dry_run:
+        return _NOTHING_WRITTEN
+    return answer
+
+
+def _managed(labels: Iterable[str] | None) -> tuple[tuple[str, ...], bool] | None:
+    """What apply decides of a label set: its priority labels and whether it has `security`."""
+    if labels is None:
+        return None
+    labels = list(labels)
+    return tuple(priority_labels_of(labels)), has_label(labels, SECURITY_LABEL)
+
+
+def _converge_labels(ctx: Context, target: Target, *, say: Callable[[str], None]) -> None:
+    """Runs that overlap each decide on what they read; a run whose writes' answer shows labels it did
+    not expect reads the issue and its history again (two reads, only then) and decides on the issue
+    as it is now. Whichever run writes last either read everything written before it, or sees in its
+    answer that it did not, so the labels end as one run on the issue as it is now leaves them."""
+    config, gh = ctx.config, ctx.github()
+    cfg = config.section(PrioritySettings)
+    repo, number = target.repo, target.issue.number
+    for _round in range(CONVERGE_ROUNDS):
+        issue = gh.get_issue(repo, number)
+        history = read_history(gh.list_timeline(repo, number), issue.labels, config.trusted)
+        decision = decide(
+            title=issue.title,
+            body=issue.body,
+            labels=history.labels,
+            added_by=history.added_by,
+            trusted=lambda login: is_gh_ops(config, login),
+            cfg=cfg,
+            bug=is_bug(issue.title, issue.body, issue.labels, cfg),
+            removed_by=history.removed_by,
+        )
+        if not (decision.add or decision.remove) or issue.state != "open":
+            return
+        say(f"{repo}#{number}: another run changed the labels meanwhile; now: {decision.reason}")
+        expected = {*history.labels, *decision.add} - set(decision.remove)
+        with gh.repairing():
+            answer = _write_labels(gh, repo, number, decision.add, decision.remove, Progress())
+        if _managed(answer) == _managed(expected):
+            return
+    ctx.warn(f"{repo}#{number}: the labels kept changing while gh-ops wrote them; the next event decides")
+
+
+def _settle_notes(
+    gh: GitHub,
+    config: Config,
+    repo: str,
+    posted: list[tuple[Issue, dict[str, Comment]]],
+    *,
+    say: Callable[[str], None],
+) -> None:
+    """Converge with runs that posted the same note at the same moment (gh_ops.converge): one read of
+    the newest comments of up to 100 issues this run commented on, after posting; on each, the
+    oldest note of a kind stands and this run's newer one is merged into it and deleted."""
+    posted = [(issue, mine) for issue, mine in posted if mine and not gh.dry_run]
+    for start in range(0, len(posted), NOTES_PER_READ):
+        chunk = posted[start : start + NOTES_PER_READ]
+        data = gh.graphql(
+            NOTES_QUERY,
+            {"ids": [issue.node_id for issue, _ in chunk]},
+            why=f"read the newest comments of {len(chunk)} issue(s) after commenting",
+        )
+        for (issue, mine), node in zip(chunk, data.get("nodes") or [], strict=False):
+            comments = [
+                Comment.from_graphql(n) for n in ((node or {}).get("comments") or {}).get("nodes") or [] if n
+            ]
+            for kind, comment in mine.items():
+                siblings = [c for c in comments if config.trusted(c.author) and _note_kind(c) == kind]
+                settle_comment(
+                    gh, repo, issue.number, comment, siblings, say=_prefixed(say, f"{repo}#{issue.number}: ")
+                )
+
+
+def _note_kind(comment: Comment) -> str | None:
+    mark = read_marker(comment.body)
+    return mark[1].get("note") if mark and mark[0] == NOTE_KIND else None
+
+
+def _prefixed(say: Callable[[str], None], prefix: str) -> Callable[[str], None]:
+    return lambda line: say(prefix + line)
 
 
 def _check_trusted(config: Config, comment: Comment | None) -> None:
@@ -174,16 +296,21 @@ def _write_note(
     mine: Comment | None,
     kind: str,
     text: str,
+    created: dict[str, Comment],
     *,
     start: bool,
 ) -> bool:
-    """One comment per kind, edited in place when its text changes; `start=False` only edits."""
+    """One comment per kind, edited in place when its text changes; `start=False` only edits. A note
+    posted goes into `created`, to be settled with overlapping runs' once all are posted."""
     body = f"{note_marker(kind)}\n{text}"
     if mine is None:
         if not start:
             return False
-        _check_trusted(
-            config, gh.create_comment(repo, number, body, why=f"explain the priority of #{number}")
+        _posted(
+            config,
+            created,
+            kind,
+            gh.create_comment(repo, number, body, why=f"explain the priority of #{number}"),
         )
         return True
     if mine.body == body:
@@ -192,20 +319,30 @@ def _write_note(
     return True
 
 
+def _posted(config: Config, created: dict[str, Comment], kind: str, comment: Comment | None) -> None:
+    _check_trusted(config, comment)
+    if comment is not None:
+        created[kind] = comment
+
+
 def _protect_security_details(
     gh: GitHub,
     config: Config,
     target: Target,
     history: History,
     outcome: ApplyOutcome,
+    created: dict[str, Comment],
+    settle: Callable[[], None],
     *,
     say: Callable[[str], None],
 ) -> None:
+    """Ask for security details elsewhere; then settle the notes posted (before the issue moves)."""
     cfg = config.section(PrioritySettings)
     private = target.private
     if private is None:
         private = bool(gh.get_repository(target.repo).get("private"))
     if private:
+        settle()
         return
     number = target.issue.number
     transfer_to = cfg.private_repo if cfg.private_repo and cfg.private_repo != target.repo else None
@@ -213,8 +350,9 @@ def _protect_security_details(
         place = cfg.private_place or f"{gh.web_url}/{target.repo}/security/advisories/new"
         text = f"{note_marker(NOTE_SECURITY)}\n{security_note(place, transfer_to)}"
         why = f"ask to keep security details out of #{number}"
-        _check_trusted(config, gh.create_comment(target.repo, number, text, why=why))
+        _posted(config, created, NOTE_SECURITY, gh.create_comment(target.repo, number, text, why=why))
         outcome.comments.append(NOTE_SECURITY)
+    settle()
     if transfer_to is None:
         return
     if not target.issue.node_id:
@@ -249,6 +387,7 @@ def triage(ctx: Context, repo: str) -> TriageReport:
     cutoff = now - cfg.untriaged_after
     text = f"{note_marker(NOTE_TRIAGE)}\n{triage_note(config)}"
     progress = Progress()
+    asked: list[tuple[Issue, dict[str, Comment]]] = []
     try:
         for issue, comments in _open_issues(gh, repo):
             if not is_bug(issue.title, issue.body, issue.labels, cfg):
@@ -265,9 +404,13 @@ def triage(ctx: Context, repo: str) -> TriageReport:
                 continue
             say(f"{repo}#{issue.number}: {'would ask' if gh.dry_run else 'asking'} for a priority")
             why = f"ask for a priority on #{issue.number}"
-            _check_trusted(config, gh.create_comment(repo, issue.number, text, why=why))
+            created: dict[str, Comment] = {}
+            _posted(config, created, NOTE_TRIAGE, gh.create_comment(repo, issue.number, text, why=why))
+            asked.append((issue, created))
             progress.done.append(f"asked on #{issue.number}")
             untriaged.append((issue, "would ask now" if gh.dry_run else "asked now"))
+        # Another triage run may have asked on the same bugs at the same moment: one read per 100.
+        _settle_notes(gh, config, repo, asked, say=say)
     except GitHubError as exc:
         exc.progress = progress
         progress.pending.append("the rest of the open bugs")

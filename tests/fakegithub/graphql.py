@@ -71,6 +71,8 @@ STATE_OPERATIONS = (
     "PriorityOrgLabels",
     "PriorityMoreLabels",
     "YoloActiveRepositories",
+    "PriorityNotes",  # issue 15: the read after posting notes
+    "YoloSettle",  # issue 15: the read after a yolo check created its comment or follow-up issue
 )
 
 

@@ -233,7 +233,10 @@ def test_cvss_vector_labels_severity_and_security_and_warns_the_public_reporter_
     for comment in fake.comments(REPO, number):
         assert "CVSS:3.1" not in comment["body"] and "script" not in comment["body"]
     assert "score 8.9 (High)" in result.output
-    assert [r.method for r in fake.requests] == ["GET", "POST", "POST"]  # timeline, labels, note
+    # The timeline, the labels, the note, and the read after it (issue 15: an overlapping run's note
+    # would be there; its newest comments, one GraphQL read).
+    assert [r.method for r in fake.requests] == ["GET", "POST", "POST", "POST"]
+    assert fake.requests[-1].path == "/graphql"
 
     event("edited", number=number, body=body + "\n(edited)")
     ok(apply())
