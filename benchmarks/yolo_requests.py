@@ -14,6 +14,10 @@ audit reads each page of commits with only the ids of their pull requests (1 poi
 request's details once (about 2 points), about 2,050 points for these 1,000 pull requests; reading
 the details with every commit, as it did before, cost 204 points a page: 3,264. A push of 150
 commits is read in 2 requests of 1 point each (before: 100 of them, for 204 points).
+
+A check that posts the comment or opens a follow-up issue reads the pull request once more after
+writing (issue 15): GitHub has no unique key for comments or issues, so only a read after the write
+finds an overlapping run's; the API's minimum for such a run is 2 reads.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from typing import Any
 
 from gh_ops.dates import parse_time
 from gh_ops.gql import login
-from gh_ops.models import Comment, Review
+from gh_ops.models import Comment, Issue, Review
 from gh_ops.yolo import rules
 
 # Everything the rules need about a merged pull request, and gh-ops' comment on it. The last 100
@@ -54,6 +54,25 @@ YOLO_PULL_QUERY = """query YoloPullRequest($owner: String!, $name: String!, $num
     pullRequest(number: $number) {
       ...YoloPull
       comments(first: 100) { nodes { id author { __typename login } body } }
+    }
+  }
+}
+"""
+
+# After a `yolo check` created its comment or a follow-up issue (issue 15): the pull request again,
+# with its newest comments (where another run's comment posted at the same moment is; databaseId:
+# the REST id a duplicate is deleted by), and the newest 100 issues (where another run's follow-up
+# issue is). Connections, not the search API, which lags. 2 points (1 + 100 + 100 fetches, and the
+# pull request's commits, reviews and labels).
+YOLO_SETTLE_QUERY = """query YoloSettle($owner: String!, $name: String!, $number: Int!, $label: String!) {
+  repository(owner: $owner, name: $name) {
+    yoloLabel: label(name: $label) { id name }
+    pullRequest(number: $number) {
+      ...YoloPull
+      comments(last: 100) { nodes { id databaseId author { __typename login } body } }
+    }
+    newestIssues: issues(first: 100, orderBy: {field: CREATED_AT, direction: DESC}) {
+      nodes { id number state stateReason body author { __typename login } }
     }
   }
 }
@@ -220,6 +239,27 @@ def pull_that_landed(commit: dict[str, Any], branches: set[str]) -> dict[str, An
         if pull.get("headRefOid") == oid:
             return pull
     return merged[0] if merged else None
+
+
+def issues_from_json(connection: dict[str, Any] | None) -> list[Issue]:
+    """The issues of a connection (number, state, body, author: what settling follow-ups needs)."""
+    return [
+        Issue(
+            number=node["number"],
+            title="",
+            body=node.get("body") or "",
+            state=str(node.get("state") or "OPEN").lower(),
+            labels=(),
+            assignees=(),
+            author=login(node.get("author")),
+            url="",
+            created_at=None,
+            state_reason=str(node["stateReason"]).lower() if node.get("stateReason") else None,
+            node_id=node.get("id") or "",
+        )
+        for node in (connection or {}).get("nodes") or []
+        if node
+    ]
 
 
 def pull_from_json(node: dict[str, Any]) -> rules.PullInfo:

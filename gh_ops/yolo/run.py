@@ -13,11 +13,14 @@ from typing import TYPE_CHECKING, Any
 
 from gh_ops.config import Config
 from gh_ops.context import Context, PerRepository, Say
+from gh_ops.converge import is_closed_duplicate, settle_comment, settle_issue
 from gh_ops.errors import GitHubError, RateLimited, UsageError
 from gh_ops.gql import failed_parts, mutation, owner_name, repeatable
-from gh_ops.markup import marker
+from gh_ops.markup import marker, read_marker
+from gh_ops.models import Issue
 from gh_ops.yolo import queries as q
 from gh_ops.yolo.rules import (
+    COMMENT_KIND,
     EVENTS,
     FOLLOW_UP_KIND,
     FORCE_PUSH,
@@ -116,8 +119,9 @@ def apply(
         + bool(writes.close_follow_up)
     )
     gh.reserve_writes(needed, why=f"bring #{p.number}'s yolo label, comment and follow-up issue up to date")
+    opened: Issue | None = None
     if writes.open_follow_up:
-        issue = gh.create_issue(
+        issue = opened = gh.create_issue(
             repo,
             title=FOLLOW_UP_TITLE.format(number=p.number, title=pull.title)[:256],
             body=follow_up_body(repo, pull, verdict),
@@ -163,6 +167,10 @@ def apply(
             raise GitHubError(
                 f"could not {what}: {messages}. Done: {'; '.join(done) or 'nothing'}. Re-running is safe."
             )
+    posted = ((data.get("newComment") or {}).get("commentEdge") or {}).get("node") if variables else None
+    if not gh.dry_run and (opened is not None or posted):
+        follow_up = settle(gh, repo, config, p.number, opened, (posted or {}).get("id"), done)
+        return done, follow_up
     if writes.close_follow_up:
         gh.update_issue(
             repo,
@@ -173,6 +181,108 @@ def apply(
         )
         done.append(f"close follow-up issue #{writes.close_follow_up}")
     return done, follow_up
+
+
+def settle(
+    gh: GitHub,
+    repo: str,
+    config: Config,
+    number: int,
+    opened: Issue | None,
+    posted: str | None,
+    done: list[str],
+) -> int | None:
+    """Converge with runs that checked the same pull request at the same moment (gh_ops.converge):
+    after creating a follow-up issue or the comment, one read of the pull request with its newest
+    comments and of the newest issues. The oldest follow-up issue and the oldest comment stand; this
+    run closes its newer issue as a duplicate and merges its newer comment into the oldest. Then the
+    label, the comment and the follow-up issue are brought to what that read shows (a review that
+    arrived meanwhile wins over this run's first read). Returns the follow-up issue that stands."""
+    settings = config.section(YoloSettings)
+    data = gh.graphql_existing(
+        q.YOLO_SETTLE_QUERY + q.YOLO_PULL_FRAGMENT,
+        {**owner_name(repo), "number": number, "label": settings.label},
+        why=f"read #{number}'s comments and the newest issues after writing",
+        needs=("repository", "pullRequest"),
+        missing=f"{repo} has no pull request #{number}, or the token cannot see it",
+    )
+    repository = data["repository"]
+    pull = q.pull_from_json(repository["pullRequest"])
+    say = done.append
+    follow_ups = [
+        issue
+        for issue in q.issues_from_json(repository.get("newestIssues"))
+        if config.trusted(issue.author) and read_marker(issue.body) == (FOLLOW_UP_KIND, {"pr": str(number)})
+    ]
+    comments = [
+        c
+        for c in pull.comments
+        if config.trusted(c.author) and (read_marker(c.body) or ("",))[0] == COMMENT_KIND
+    ]
+    standing_issue: Issue | None
+    if opened is not None:
+        standing_issue = settle_issue(gh, repo, opened, follow_ups, say=say)
+    else:
+        open_ones = [i for i in follow_ups if not is_closed_duplicate(i)]
+        standing_issue = min(open_ones, key=lambda i: i.number) if open_ones else None
+    kept, remembered, closed = kept_comment(
+        replace(pull, comments=tuple(sorted(comments, key=lambda c: c.id))), config
+    )
+    follow_up = standing_issue.number if standing_issue is not None else remembered
+    verdict = evaluate(pull.rules, settings)
+    close = (
+        verdict.cleared
+        and standing_issue is not None
+        and standing_issue.state == "open"
+        and not (closed and remembered == follow_up)
+    )
+    body = render_comment(
+        pull, verdict, follow_up, follow_up_closed=bool(follow_up) and (closed or close or verdict.cleared)
+    )
+    with gh.repairing():
+        mine = next((c for c in comments if posted and c.node_id == posted), None)
+        if mine is not None:
+            standing = settle_comment(gh, repo, number, replace(mine, body=body), comments, say=say)
+            if standing.id == mine.id and mine.body != body:
+                gh.update_comment(repo, mine.id, body, why=f"update the yolo comment on #{number}")
+        elif kept is not None and kept.body.strip() != body.strip():
+            gh.update_comment(repo, kept.id, body, why=f"update the yolo comment on #{number}")
+        flagged = verdict.yolo and not verdict.cleared and not verdict.emergency
+        has_label = any(n.casefold() == settings.label.casefold() for n in pull.label_ids)
+        label_id = (repository.get("yoloLabel") or {}).get("id")
+        if flagged != has_label and (label_id or not flagged):
+            part = "addLabels" if flagged else "removeLabels"
+            ids = (
+                [label_id]
+                if flagged
+                else [i for n, i in pull.label_ids.items() if n.casefold() == settings.label.casefold()]
+            )
+            what = (
+                f"add label {settings.label} to #{number}"
+                if flagged
+                else f"remove label {settings.label} from #{number}"
+            )
+            _, errors = gh.mutate(
+                mutation([part]),
+                {part: {"labelableId": pull.node_id, "labelIds": ids}},
+                why=what,
+                repeatable=True,
+            )
+            if errors:
+                raise GitHubError(
+                    f"could not {what}: {errors[0].get('message') or errors[0]}. Re-running is safe."
+                )
+            done.append(what)
+        if close and standing_issue is not None:
+            gh.update_issue(
+                repo,
+                standing_issue.number,
+                state="closed",
+                state_reason="completed",
+                why=f"close follow-up issue #{standing_issue.number} (reviewed after the merge)",
+            )
+            done.append(f"close follow-up issue #{standing_issue.number}")
+    return follow_up
 
 
 @dataclass

@@ -623,6 +623,11 @@ class _GqlIssue(_GqlView):
         return self._issue.locked
 
     @property
+    def stateReason(self) -> str | None:  # Issue only: COMPLETED, NOT_PLANNED, DUPLICATE, REOPENED
+        reason = self._issue.state_reason
+        return reason.upper() if reason else None
+
+    @property
     def state(self) -> str:
         if self._issue.merged_at is not None:
             return "MERGED"
