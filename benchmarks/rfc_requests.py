@@ -1,11 +1,14 @@
 """Count GitHub requests for `gh-ops rfc check` and `gh-ops rfc remind`.
 
 Run: .venv/bin/python benchmarks/rfc_requests.py
-Uses the tests' stateful fake GitHub (no network). Prints one line per scenario: reads, writes.
+Uses the tests' stateful fake GitHub (no network). Prints one line per scenario: reads, writes,
+GraphQL points, and the least the API allows for it (LEAST).
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import sys
@@ -33,6 +36,17 @@ def _invoke(*args: str) -> None:
         raise SystemExit(f"gh-ops {' '.join(args)} failed: {result.output}")
 
 
+def _together(fake: FakeGitHub, number: int) -> None:
+    """Two `rfc check --pr N` runs started at the same moment (tests/concurrency.py)."""
+    from concurrency import run_together  # tests/ is on the path (harness)
+
+    argv = ["--now", "2026-11-24T11:00:00+00:00", "rfc", "check", "--pr", str(number)]
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        codes = run_together(fake, [argv, argv], seed=0)
+    if codes != [0, 0]:
+        raise SystemExit(f"two overlapping rfc check runs failed: {codes}")
+
+
 def _check_event(fake: FakeGitHub, action: str, number: int, **fields: Any) -> None:
     pr = fake.pull(REPO, number)
     payload = pull_event(
@@ -52,6 +66,25 @@ def _check_event(fake: FakeGitHub, action: str, number: int, **fields: Any) -> N
 
 # GraphQL points per scenario, as the fake charged them by GitHub's rule (filled by measure()).
 POINTS: dict[str, int] = {}
+
+# The least the API allows for each scenario (reads, writes). A run that posts or changes the RFC
+# comment, a reminder or labels reads the pull request once more after its writes: GitHub has no
+# unique key for comments, so only a read after the write shows an overlapping run's (gh_ops.converge).
+LEAST: dict[str, tuple[int, int]] = {
+    "check: not an RFC, files from the checkout": (0, 0),
+    "check: not an RFC, no checkout": (1, 0),
+    "check: first RFC ever (creates the label)": (2, 2),  # read, label, mutation, read after
+    "check: valid RFC, opened": (2, 1),  # read, one mutation, read after
+    "check: valid RFC, nothing changed": (1, 1),  # the check run only: nothing to converge
+    "check: date moved by an edit": (2, 1),
+    "check: two RFC comments left by a race": (1, 2),  # the check run, the DELETE
+    "check: merged without a decision": (2, 2),  # + the no-decision label, created once
+    "remind: 51 RFCs, first sweep": (4 + 3, 50),  # the pages with what it wrote, read once more
+    "remind: 51 RFCs, nothing due": (4, 0),
+    "remind: 51 RFCs, day before": (4 + 3, 51),
+    # Two runs at once, both together: each reads, writes and reads after; the newer comment is deleted.
+    "check: 2 runs together on an opened RFC": (4, 3),
+}
 
 
 def measure() -> dict[str, tuple[int, int]]:
@@ -118,6 +151,8 @@ def measure() -> dict[str, tuple[int, int]]:
                 "remind: 51 RFCs, day before",
                 lambda: _invoke("--now", "2026-11-30T09:00:00Z", "rfc", "remind"),
             )
+            third = fake.add_pull(REPO, **{**kw, "title": "RFC: Queue"})
+            scenario("check: 2 runs together on an opened RFC", lambda: _together(fake, third))
         finally:
             rfc_run.changed_files_from_checkout = saved_files  # type: ignore[assignment]
     return figures
@@ -127,4 +162,8 @@ if __name__ == "__main__":
     figures = measure()
     width = max(len(name) for name in figures)
     for name, (reads, writes) in figures.items():
-        print(f"{name:{width}}  {reads:3} read(s) {writes:3} write(s) {POINTS[name]:4} point(s)")
+        least = "{} / {}".format(*LEAST[name])
+        print(
+            f"{name:{width}}  {reads:3} read(s) {writes:3} write(s) {POINTS[name]:4} point(s)"
+            f"   least: {least}"
+        )

@@ -2,6 +2,10 @@
 schedule read once per pull request (or per page of them), plan every write the rules call for, and
 send each pull request's writes as one GraphQL mutation (plus a label created on first use, the
 assignees, a second RFC comment left by two runs racing, and the chat notices).
+
+Runs that overlap converge (gh_ops.converge): a run that changed a pull request's comments or labels
+reads it once more afterwards, keeps the oldest of each comment that must be unique (the RFC comment,
+a reminder for a date) and brings what another run's older reading left back to the rule.
 """
 
 from __future__ import annotations
@@ -17,10 +21,12 @@ from zoneinfo import ZoneInfo
 
 from gh_ops import chat
 from gh_ops.config import Config
-from gh_ops.context import Context
+from gh_ops.context import Context, Say
+from gh_ops.converge import settle_comment
 from gh_ops.dates import local_now, parse_time
 from gh_ops.errors import GitHubError, RateLimited, UsageError, WriteBudgetReached
 from gh_ops.gql import failed_parts, mutation, owner_name, repeatable
+from gh_ops.markup import read_marker
 from gh_ops.models import Comment
 from gh_ops.rfc import queries as q
 from gh_ops.rfc.queries import RepoInfo
@@ -36,12 +42,14 @@ from gh_ops.rfc.rules import (
     Assessment,
     DigestRow,
     EventInfo,
+    Memory,
     Pull,
     assess,
     chat_notices,
     digest_row,
     event_target,
     is_rfc,
+    merge_memory,
     moved_date,
     reminder_due,
 )
@@ -73,6 +81,7 @@ class Writes:
     assign: tuple[str, ...] = ()
     chat: list[str] = field(default_factory=list)
     delete: tuple[Comment, ...] = ()  # kept comments of a race, once their memory is in the kept one
+    memory: Memory = field(default_factory=Memory)  # what the kept comment remembers after these writes
 
     def describe(self, a: Assessment) -> list[str]:
         out = list(_alias_lines(self, a).values())
@@ -145,6 +154,7 @@ def plan(
     if a.kept is None or a.kept.body.strip() != body.strip():
         writes.comment = body
     writes.delete = a.duplicates
+    writes.memory = memory
     return writes
 
 
@@ -153,6 +163,9 @@ class Applied:
     done: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    created: dict[str, str] = field(default_factory=dict)  # newComment/notice -> the new comment's node id
+    changed: bool = False  # comments or labels were written: an overlapping run may have written too
+    chat_due: bool = False  # the comment holds the chat notices' memory: they may be sent (send_chat)
 
 
 def apply(
@@ -233,6 +246,10 @@ def apply(
                 line = lines.get(alias, alias)
                 if alias not in failed:
                     applied.done.append(line)
+                    applied.changed = applied.changed or alias != "checkRun"
+                    node = (((data.get(alias) or {}).get("commentEdge") or {}).get("node")) or {}
+                    if node.get("id"):
+                        applied.created[alias] = node["id"]
                 else:
                     _refused(
                         applied, line, *failed[alias], check_run=alias == "checkRun", read_only=read_only
@@ -267,16 +284,126 @@ def apply(
         else:
             applied.failed.append(f"{'; '.join(rest) or 'write'} ({reason})")
         return applied
-    if writes.chat and chat_url and not comment_failed:
-        for message in writes.chat:
-            if gh.dry_run:
-                continue
-            problem = chat.post(chat_url, message, env_name=cfg.section(RfcSettings).chat_webhook_env)
-            if problem:
-                applied.warnings.append(f"not sent to chat ({problem}): {message}")
-            else:
-                applied.done.append(f"send to chat: {message}")
+    applied.chat_due = bool(writes.chat and chat_url and not comment_failed)
     return applied
+
+
+def send_chat(gh: GitHub, cfg: Config, writes: Writes, applied: Applied, chat_url: str | None) -> None:
+    """The chat notices, once the comment that remembers them is written (and, after an overlap,
+    only by the run whose comment stands: the others' notices are the same ones)."""
+    if not applied.chat_due or not chat_url or gh.dry_run:
+        return
+    for message in writes.chat:
+        problem = chat.post(chat_url, message, env_name=cfg.section(RfcSettings).chat_webhook_env)
+        if problem:
+            applied.warnings.append(f"not sent to chat ({problem}): {message}")
+        else:
+            applied.done.append(f"send to chat: {message}")
+
+
+def needs_settling(gh: GitHub, applied: Applied) -> bool:
+    """Whether a run reads the pull request again after its writes (gh_ops.converge): only when it
+    wrote a comment or labels, all of them landed, and it is not a dry run."""
+    return applied.changed and not applied.failed and not gh.dry_run
+
+
+def settle(
+    gh: GitHub,
+    repo: str,
+    info: RepoInfo,
+    a: Assessment,
+    writes: Writes,
+    applied: Applied,
+    pull: Pull,
+    cfg: Config,
+    now: datetime,
+    *,
+    reminders: bool,
+    say: Say,
+) -> None:
+    """Converge with runs that wrote to the same pull request at the same moment, from `pull` as it
+    was read after this run's writes (one read): the same rule in every run.
+
+    - The RFC comment this run created: the oldest one stands (gh_ops.converge.settle_comment); it
+      gets the text of the latest reading with every run's memory merged (moved dates, chat notices
+      sent), so no run's memory is lost; a newer one is deleted by the run that created it.
+    - A reminder this run posted: the oldest of that kind (and date) posted since this run's first
+      reading stands; a newer one is deleted by the run that posted it.
+    - The RFC comment's text and the labels: brought to what the rule says of this later reading.
+      A run that read the pull request before a change (a decision recorded, a date moved) and wrote
+      after a run that read it after the change is put right by its own later reading, which sees
+      the change: whichever run writes last, the later state wins.
+
+    Its writes are repairs (never stopped by the write budget). Sets `applied.chat_due` to False when
+    another run's RFC comment stands: that run sends the chat notices.
+    """
+    later = assess(pull, cfg, now)
+    memory = merge_memory(later.memory, writes.memory)
+    # The text and labels the rule gives for the later reading (no kept comment: render it anyway).
+    rule = plan(replace(later, memory=memory, kept=None, duplicates=()), cfg, now, reminders=reminders)
+    body = rule.comment or ""
+    number = pull.number
+    by_node = {c.node_id: c for c in pull.comments}
+    kept = later.kept
+    with gh.repairing():
+        mine = by_node.get(applied.created.get("newComment", ""))
+        if mine is not None and mine.id:
+            siblings = [c for c in (later.kept, *later.duplicates) if c is not None]
+            standing = settle_comment(gh, repo, number, replace(mine, body=body), siblings, say=say)
+            if standing.id != mine.id:
+                applied.chat_due = False
+                applied.done.append(f"remove this run's RFC comment on #{number}: another run's stands")
+                kept = standing  # already given the text of this reading
+            else:
+                kept = mine
+        notice = by_node.get(applied.created.get("notice", ""))
+        if notice is not None and notice.id:
+            settle_comment(gh, repo, number, notice, _same_notices(notice, a, later), say=say)
+        fix: dict[str, Any] = {}
+        lines = []
+        if kept is not None and kept.body.strip() != body.strip():
+            fix["editComment"] = {"id": kept.node_id, "body": body}
+            lines.append(f"bring the RFC comment on #{number} up to date")
+        if rule.add_labels:
+            ids = [_label_id(gh, repo, info, cfg, name) for name in rule.add_labels]
+            fix["addLabels"] = {"labelableId": pull.node_id, "labelIds": ids}
+            lines.append(f"add label(s) {', '.join(rule.add_labels)} to #{number}")
+        if rule.remove_labels:
+            remove = {r.casefold() for r in rule.remove_labels}
+            ids = [node_id for name, node_id in pull.labels.items() if name.casefold() in remove]
+            fix["removeLabels"] = {"labelableId": pull.node_id, "labelIds": ids}
+            lines.append(f"remove label(s) {', '.join(rule.remove_labels)} from #{number}")
+        if not fix:
+            return
+        say(f"another run wrote to #{number} at the same time from an older reading: " + "; ".join(lines))
+        why = "; ".join(lines)
+        _, errors = gh.mutate(mutation(list(fix)), fix, why=why, repeatable=repeatable(list(fix)))
+    if errors:
+        messages = "; ".join(str(e.get("message") or e) for e in errors)
+        raise GitHubError(f"could not {why} in {repo}: {messages}; re-running is safe")
+    applied.done.append(why)
+
+
+def _same_notices(notice: Comment, before: Assessment, later: Assessment) -> list[Comment]:
+    """The reminders of `notice`'s kind (and date) posted since the run's first reading: other runs
+    that read the same state posted the same reminder. (One posted before that reading was there
+    when the run decided to post: it belongs to an earlier date or interval.)"""
+    kind, fields = read_marker(notice.body) or ("", {})
+    seen = {c.id for c in before.notices.get(kind, [])}
+    return [
+        c
+        for c in later.notices.get(kind, [])
+        if c.id not in seen and (read_marker(c.body) or ("", {}))[1].get("date") == fields.get("date")
+    ]
+
+
+def _label_id(gh: GitHub, repo: str, info: RepoInfo, cfg: Config, name: str) -> str:
+    label_id = info.labels.get(name)
+    if label_id is None:
+        key = next(k for k, v in cfg.section(RfcSettings).labels.items() if v == name)
+        label_id = gh.create_label(repo, name, color=LABEL_COLORS[key], description=LABEL_DESCRIPTIONS[key])
+        info.labels[name] = label_id
+    return label_id or f"(new label {name})"
 
 
 READ_ONLY_HINT = (
@@ -472,6 +599,14 @@ def check(
     for line in writes.describe(a):
         ctx.say(("would " if gh.dry_run else "") + line)
     applied = apply(gh, repo, info, a, writes, cfg, now, chat_url=chat_url, read_only=from_fork)
+    if needs_settling(gh, applied):
+        try:
+            _, later = read_pull(gh, repo, number, cfg, with_files=False)
+            settle(gh, repo, info, a, writes, applied, later, cfg, now, reminders=False, say=ctx.say)
+        except GitHubError as exc:
+            applied.failed.append(f"converge with an overlapping run ({exc.message})")
+            applied.chat_due = False
+    send_chat(gh, cfg, writes, applied, chat_url)
     return CheckResult(number, True, a.status, a, applied, writes)
 
 
@@ -494,16 +629,31 @@ class RemindResult:
         )
 
 
+@dataclass
+class _Written:
+    """A pull request the sweep wrote to, to settle once the sweep has read it again."""
+
+    info: RepoInfo
+    assessment: Assessment
+    writes: Writes
+    applied: Applied
+    reminders: bool  # an open one (reminders on), or a recently closed one
+    page: int  # the page of its listing it was on
+
+
 def remind(ctx: Context, repo: str) -> RemindResult:
     """The sweep: every open RFC (and those closed in the last days) brought up to date, with the
-    reminders that are due. A failure on one pull request does not stop the others."""
+    reminders that are due. A failure on one pull request does not stop the others.
+
+    Then the pull requests it wrote to are read again, in one go (gh_ops.converge), and settled."""
     cfg, gh = ctx.config, ctx.github()
     now = local_now(ctx.now, cfg.timezone)
     chat_url = chat.webhook_url(cfg.section(RfcSettings).chat_webhook_env)
     result = RemindResult()
     failures = result.failures
+    written: dict[int, _Written] = {}
 
-    def handle(info: RepoInfo, node: dict[str, Any], *, reminders: bool) -> None:
+    def handle(info: RepoInfo, node: dict[str, Any], *, reminders: bool, page: int) -> None:
         pull = q.pull_from_json(node)
         if not is_rfc(pull.title, pull.labels, pull.files, cfg):
             return
@@ -529,26 +679,89 @@ def remind(ctx: Context, repo: str) -> RemindResult:
             stop.not_reached.append(f"the RFCs after #{pull.number} in this sweep")
             raise
         result.applied.append((pull.number, applied))
+        if needs_settling(gh, applied):
+            written[pull.number] = _Written(info, a, writes, applied, reminders, page)
+        else:
+            send_chat(gh, cfg, writes, applied, chat_url)
         failures.extend(f"#{pull.number}: could not {f}" for f in applied.failed)
         for warning in applied.warnings:
             ctx.warn(warning)
 
     variables = {**owner_name(repo), "withFiles": True, **q.label_variables(cfg)}
-    info = None
-    for repository in _pages(gh, recent=False, variables=variables):
-        if not repository.get("id"):
-            raise UsageError(f"repository {repo} not found (check --repo and the token)")
-        info = info or q.repo_info(repository, cfg)
-        for node in (repository.get("pullRequests") or {}).get("nodes") or []:
-            handle(info, node, reminders=True)
-    recent = now - timedelta(days=RECENT_DAYS)
-    assert info is not None
-    for repository in _pages(gh, recent=True, variables={**owner_name(repo), "withFiles": True}):
-        nodes = (repository.get("pullRequests") or {}).get("nodes") or []
-        for node in nodes:
-            ended = parse_time(node.get("closedAt") or node.get("mergedAt"))
-            if ended is not None and ended >= recent:
-                handle(info, node, reminders=False)
-        if not nodes or (parse_time(nodes[-1].get("updatedAt")) or recent) < recent:
-            break
+    try:
+        info = None
+        for page, repository in enumerate(_pages(gh, recent=False, variables=variables)):
+            if not repository.get("id"):
+                raise UsageError(f"repository {repo} not found (check --repo and the token)")
+            info = info or q.repo_info(repository, cfg)
+            for node in (repository.get("pullRequests") or {}).get("nodes") or []:
+                handle(info, node, reminders=True, page=page)
+        recent = now - timedelta(days=RECENT_DAYS)
+        assert info is not None
+        closed = {**owner_name(repo), "withFiles": True}
+        for page, repository in enumerate(_pages(gh, recent=True, variables=closed)):
+            nodes = (repository.get("pullRequests") or {}).get("nodes") or []
+            for node in nodes:
+                ended = parse_time(node.get("closedAt") or node.get("mergedAt"))
+                if ended is not None and ended >= recent:
+                    handle(info, node, reminders=False, page=page)
+            if not nodes or (parse_time(nodes[-1].get("updatedAt")) or recent) < recent:
+                break
+    except WriteBudgetReached:  # what the sweep wrote before it stopped is settled all the same
+        if written:
+            _settle_sweep(ctx, gh, repo, now, written, result, chat_url, variables)
+        raise
+    if written:
+        _settle_sweep(ctx, gh, repo, now, written, result, chat_url, variables)
     return result
+
+
+def _settle_sweep(
+    ctx: Context,
+    gh: GitHub,
+    repo: str,
+    now: datetime,
+    written: dict[int, _Written],
+    result: RemindResult,
+    chat_url: str | None,
+    variables: dict[str, Any],
+) -> None:
+    """Read again the pull requests the sweep wrote to, and settle each (settle): the pages of the
+    listings they were on when that is fewer reads than one per pull request."""
+    cfg = ctx.config
+    later: dict[int, Pull] = {}
+    for recent in (False, True):
+        wanted = {n for n, w in written.items() if w.reminders != recent}
+        pages = 1 + max((written[n].page for n in wanted), default=-1)
+        if len(wanted) <= pages:
+            continue  # one read each is fewer
+        listing = variables if not recent else {**owner_name(repo), "withFiles": True}
+        for page, repository in enumerate(_pages(gh, recent=recent, variables=listing)):
+            for node in (repository.get("pullRequests") or {}).get("nodes") or []:
+                if node.get("number") in wanted:
+                    later[node["number"]] = q.pull_from_json(_complete(gh, repo, node))
+            if wanted <= set(later) or page + 1 >= pages:
+                break
+    for number, w in sorted(written.items()):
+        try:
+            pull = later.get(number) or read_pull(gh, repo, number, cfg, with_files=False)[1]
+            settle(
+                gh,
+                repo,
+                w.info,
+                w.assessment,
+                w.writes,
+                w.applied,
+                pull,
+                cfg,
+                now,
+                reminders=w.reminders,
+                say=ctx.say,
+            )
+        except GitHubError as exc:
+            result.failures.append(f"#{number}: could not converge with an overlapping run ({exc.message})")
+            continue
+        warned = len(w.applied.warnings)
+        send_chat(gh, cfg, w.writes, w.applied, chat_url)
+        for warning in w.applied.warnings[warned:]:
+            ctx.warn(warning)
