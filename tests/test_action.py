@@ -166,8 +166,16 @@ def test_no_run_script_contains_an_expression() -> None:
         assert "${{" not in step.get("run", ""), step.get("name")
 
 
-def test_every_step_runs_in_bash() -> None:
-    assert all(step.get("shell") == "bash" for step in action_steps())
+def test_every_script_step_runs_in_bash() -> None:
+    assert all(step.get("shell") == "bash" for step in action_steps() if "run" in step)
+
+
+def test_every_action_a_step_uses_is_pinned_to_a_commit_with_its_version() -> None:
+    uses = [step["uses"] for step in action_steps() if "uses" in step]
+    assert uses, "the cache steps"
+    for line in ACTION_YML.read_text("utf-8").splitlines():
+        if line.strip().startswith("uses:"):
+            assert re.fullmatch(r"\s*uses: [\w.-]+/[\w./-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+", line), line
 
 
 def test_outputs_come_from_the_run_step() -> None:
@@ -186,11 +194,25 @@ def test_outputs_come_from_the_run_step() -> None:
         assert output["value"] == f"${{{{ steps.run.outputs.{name} }}}}"
 
 
-def test_install_step_installs_this_action_into_a_venv() -> None:
-    script = step_with_id("install")["run"]
-    assert 'pip install --quiet --disable-pip-version-check "${GITHUB_ACTION_PATH}"' in script
-    assert "-m venv" in script
-    assert "(3, 11)" in script  # the Python version check
+def test_install_steps_run_the_install_script_around_the_cache() -> None:
+    # action/install.sh (tests/test_action_install.py runs it): `key` names the environment and its
+    # cache key, the cache is restored under exactly that key, `install` installs only on a miss,
+    # and only a run that installed saves.
+    steps = action_steps()
+    ids = [step.get("id") or step.get("uses", "").split("@")[0] for step in steps]
+    assert ids == ["environment", "restore", "install", "actions/cache/save", "run"]
+    assert step_with_id("environment")["run"] == 'bash "${GITHUB_ACTION_PATH}/action/install.sh" key'
+    assert step_with_id("install")["run"] == 'bash "${GITHUB_ACTION_PATH}/action/install.sh" install'
+    restore, save = steps[1], steps[3]
+    assert restore["uses"].startswith("actions/cache/restore@") and "restore-keys" not in restore["with"]
+    for cache in (restore, save):
+        assert cache["with"] == {
+            "path": "${{ steps.environment.outputs.venv }}",
+            "key": "${{ steps.environment.outputs.key }}",
+        }
+    assert step_with_id("install")["env"]["GH_OPS_CACHE_HIT"] == "${{ steps.restore.outputs.cache-hit }}"
+    assert save["if"] == "steps.install.outputs.installed == 'true'"
+    # The Python check is the script's (tests/test_action_install.py gives it a Python 3.10).
 
 
 def test_input_defaults() -> None:
@@ -227,7 +249,7 @@ def run_action_step(
     """Run action.yml's `run` step script in bash, as the runner would, in an empty workspace."""
     run_step = step_with_id("run")
     workspace = tmp_path / "workspace"
-    workspace.mkdir()
+    workspace.mkdir(exist_ok=True)  # a test may have put files there first
     github_output = tmp_path / "github_output"
     github_output.touch()
     inherited = {
@@ -369,6 +391,19 @@ def test_bad_command_input_exits_2_with_an_error(tmp_path: Path, command: str) -
     completed, workspace = run_action_step(tmp_path, action_inputs(command=command))
     assert completed.returncode == 2
     assert "error: the 'command' input has" in completed.stderr
+    assert not (workspace / "pwned").exists()
+
+
+@needs_cli
+def test_no_file_of_the_workspace_stands_in_for_a_module(tmp_path: Path) -> None:
+    # The run step runs in the checked-out repository (a pull request's files): a click.py or
+    # yaml.py there must not be what gh-ops imports (python -P keeps the current folder off the path).
+    workspace = tmp_path / "workspace"
+    workspace.mkdir()
+    for module in ("click", "yaml", "shlex"):
+        (workspace / f"{module}.py").write_text("open('pwned', 'w').close()\n", encoding="utf-8")
+    completed, _ = run_action_step(tmp_path, action_inputs(command="validate", args=""))
+    assert completed.returncode == 0, completed.stderr
     assert not (workspace / "pwned").exists()
 
 

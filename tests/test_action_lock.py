@@ -177,6 +177,7 @@ def test_the_installer_is_pinned_and_hashed_for_every_platform() -> None:
         assert re.fullmatch(r"[0-9a-f]{64}", wheel["hashes"]["sha256"]), wheel
 
 
-def test_the_locks_say_how_they_were_made() -> None:
+def test_the_locks_say_how_they_were_made_and_the_readme_says_it_too() -> None:
     for lock in (LOCK, INSTALLER_LOCK):
         assert f"#    {REGENERATE}\n" in lock.read_text("utf-8"), lock
+    assert REGENERATE in (ROOT / "README.md").read_text("utf-8")
