@@ -8,7 +8,9 @@ For each scenario it prints:
   allows, since GitHub has no unique key or conditional create for issues and comments.
 - N together: how many objects stand at the end (must be 1 per object), how many twins the
   overlapping runs made (each look-then-write race makes one; no API prevents it), and the repair
-  writes that removed them (1 mutation per twin issue; 1-2 writes per twin comment), worst seed.
+  writes that removed them (1 mutation per twin issue; per twin comment its delete, and a merge into
+  the oldest when the texts differ), worst seed; and the reads per run (a run that had to correct
+  what another run's stale decision left reads once more).
 
 Run: .venv/bin/python benchmarks/convergence.py. tests/test_convergence_budget.py asserts the figures.
 """
@@ -22,7 +24,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from concurrency import run_together  # tests/concurrency.py (on the path through harness)
 from harness import FakeGitHub, fake_checkout
 
 from gh_ops.config import embedded_example_text
@@ -44,6 +45,7 @@ class Scenario:
     # deleted) and their count made (standing or not), per key.
     standing: Callable[[FakeGitHub], dict[str, int]]
     made: Callable[[FakeGitHub], dict[str, int]]
+    kind: str = "issue"  # "issue": a twin is closed (1 repair write); "comment": merged (0-1), deleted (1)
 
 
 @dataclass(frozen=True)
@@ -56,28 +58,35 @@ class Alone:
 class Together:
     runs: int
     standing: dict[str, int]  # worst seed (most standing per key)
-    twins: int  # most objects made beyond one per key
-    repairs: int  # most repair writes (closeAsDuplicate mutations, comment merges and deletes)
+    twins: int  # most objects made beyond one per key (issues closed as duplicates, comments deleted)
+    closes: int  # most closeAsDuplicate mutations: one per twin issue
+    repairs: int  # most repair writes: those closes, and each twin comment's merge and delete
     reads_per_run: float  # worst seed, total reads / runs
+
+
+def _closes(fake: FakeGitHub) -> int:
+    return sum(
+        r.is_graphql and "closeAsDuplicate" in str((r.json or {}).get("query", "")) for r in fake.writes
+    )
+
+
+def _twin_issues(made: dict[str, int]) -> int:
+    return sum(max(n - 1, 0) for key, n in made.items() if "comment" not in key and "note" not in key)
 
 
 def _quietly(fake: FakeGitHub, argvs: Sequence[list[str]], seed: int) -> None:
     """The runs, their output dropped (the figures are what matters here)."""
+    from concurrency import run_together  # tests/concurrency.py: on the path once harness is imported
+
     with redirect_stdout(io.StringIO()), redirect_stderr(io.StringIO()):
         run_together(fake, argvs, seed=seed)
 
 
 def _repairs(fake: FakeGitHub) -> int:
-    count = 0
-    for request in fake.writes:
-        if (
-            request.is_graphql
-            and "closeAsDuplicate" in str((request.json or {}).get("query", ""))
-            or "/issues/comments/" in request.path
-            and request.method in ("PATCH", "DELETE")
-        ):
-            count += 1
-    return count
+    comment_fixes = sum(
+        "/issues/comments/" in r.path and r.method in ("PATCH", "DELETE") for r in fake.writes
+    )
+    return _closes(fake) + comment_fixes
 
 
 # --- the scenarios -------------------------------------------------------------------------------
@@ -141,6 +150,132 @@ def _health_issues(fake: FakeGitHub, *, standing: bool) -> dict[str, int]:
     return {"health issue": len(found)}
 
 
+def _people_setup(fake: FakeGitHub, _workdir: Path) -> None:
+    from people_data import PEOPLE, PUBLIC, REQUESTS, STAFF
+
+    fake.add_repo(PEOPLE, private=True, collaborators=STAFF)
+    fake.add_repo(PUBLIC, collaborators=STAFF)
+    fake.add_repo(REQUESTS, private=True, collaborators=STAFF)
+    fake.add_organization(PEOPLE.split("/")[0])
+
+
+def _checklists(fake: FakeGitHub, *, standing: bool) -> dict[str, int]:
+    from people_data import checklists
+
+    found = [i for i in checklists(fake, "onboarding") if not (standing and i["state_reason"] == "duplicate")]
+    return {"onboarding checklist": len(found)}
+
+
+def _deleted_comments(fake: FakeGitHub) -> int:
+    return sum(r.method == "DELETE" and "/issues/comments/" in r.path for r in fake.writes)
+
+
+def _comments_by_marker(fake: FakeGitHub, repo: str, number: int, kind: str, *, made: bool) -> int:
+    found = sum(
+        (read_marker(c["body"] or "") or ("",))[0] == kind and c["user"]["login"] == BOT
+        for c in fake.comments(repo, number)
+    )
+    return found + (_deleted_comments(fake) if made else 0)
+
+
+BOT = "github-actions[bot]"
+RFC_OPENED = datetime(2026, 11, 24, 10, tzinfo=UTC)
+RFC_PULL = 1  # the first pull request of the repository
+
+
+def _rfc_setup(fake: FakeGitHub, _workdir: Path) -> None:
+    from rfc_data import AUTHOR, DECIDER, REPO, rfc_body
+
+    fake.add_repo(REPO, collaborators=[AUTHOR, DECIDER, "bob", "carol", "dave"])
+    number = fake.add_pull(
+        REPO,
+        title="RFC: Move the event store to ClickHouse",
+        body=rfc_body(),
+        author=AUTHOR,
+        created_at=RFC_OPENED,
+    )
+    assert number == RFC_PULL
+
+
+def _rfc_comments(fake: FakeGitHub, *, made: bool) -> dict[str, int]:
+    from rfc_data import REPO
+
+    return {"RFC comment": _comments_by_marker(fake, REPO, RFC_PULL, "rfc", made=made)}
+
+
+YOLO_REPO = "acme/shop"
+YOLO_MERGED = datetime(2026, 11, 24, 15, tzinfo=UTC)
+
+
+def _yolo_setup(*, labels: tuple[str, ...]) -> Callable[[FakeGitHub, Path], None]:
+    def setup(fake: FakeGitHub, _workdir: Path) -> None:
+        fake.add_repo(YOLO_REPO, collaborators=["maya", "bob"])
+        fake.add_label(YOLO_REPO, "emergency")
+        number = fake.add_pull(
+            YOLO_REPO, title="Fix", body="Fix it.", author="maya", created_at=YOLO_MERGED, labels=labels
+        )
+        fake.merge_pull(YOLO_REPO, number, by="bob", at=YOLO_MERGED + timedelta(hours=1), method="squash")
+
+    return setup
+
+
+def _yolo_objects(fake: FakeGitHub, *, standing: bool) -> dict[str, int]:
+    follow_ups = [
+        i
+        for i in fake.issues(YOLO_REPO)
+        if "pull_request" not in i
+        and (read_marker(i["body"] or "") or ("",))[0] == "yolo-follow-up"
+        and not (standing and i["state_reason"] == "duplicate")
+    ]
+    counts = {"yolo comment": _comments_by_marker(fake, YOLO_REPO, 1, "yolo", made=not standing)}
+    if follow_ups or not standing:
+        counts["follow-up issue"] = len(follow_ups)
+    return counts
+
+
+VECTOR = "CVSS:3.1/AV:N/AC:L/PR:L/UI:R/S:C/C:H/I:H/A:L"  # 8.9: security P1, and a note
+
+
+def _priority_setup(fake: FakeGitHub, _workdir: Path) -> None:
+    from priority_data import REPO
+
+    fake.add_repo(REPO, collaborators=["alice", "bob"])
+    fake.add_issue(REPO, title="Leak", body=f"Leak.\n\n{VECTOR}\n", labels=["bug"])
+
+
+def _priority_notes(fake: FakeGitHub, *, made: bool, numbers: tuple[int, ...] = (1,)) -> dict[str, int]:
+    """gh-ops' priority notes per issue (with `made`, the deleted twins added to the first)."""
+    from priority_data import REPO
+
+    counts = {
+        f"priority note on #{n}": sum(
+            c["user"]["login"] == BOT and c["body"].startswith("<!-- gh-ops:priority")
+            for c in fake.comments(REPO, n)
+        )
+        for n in numbers
+    }
+    if made:
+        counts[f"priority note on #{numbers[0]}"] += _deleted_comments(fake)
+    return counts
+
+
+TRIAGED = (1, 2, 3)  # three bugs, untriaged for days: triage asks on each
+
+
+def _triage_setup(fake: FakeGitHub, _workdir: Path) -> None:
+    from priority_data import REPO
+
+    fake.add_repo(REPO, collaborators=["alice", "bob"])
+    for n in TRIAGED:
+        fake.add_issue(
+            REPO,
+            title=f"Bug {n}",
+            labels=["bug"],
+            author="bob",
+            created_at=datetime(2026, 11, 15, tzinfo=UTC),
+        )
+
+
 SCENARIOS = [
     Scenario(
         "sprint open, 2 teams",
@@ -162,35 +297,126 @@ SCENARIOS = [
         lambda fake: _health_issues(fake, standing=True),
         lambda fake: _health_issues(fake, standing=False),
     ),
+    Scenario(
+        "onboarding open, same person",
+        "",  # people_data.CONFIG, read when the scenario runs (tests/people is on the path then)
+        "acme/widgets",
+        datetime(2026, 11, 20, 15, tzinfo=UTC),
+        _people_setup,
+        [],
+        lambda fake: _checklists(fake, standing=True),
+        lambda fake: _checklists(fake, standing=False),
+    ),
+    Scenario(
+        "rfc check, same pull request",
+        "timezone: Europe/London\nteams: {}\n",
+        "acme/handbook",
+        RFC_OPENED + timedelta(minutes=5),
+        _rfc_setup,
+        ["--now", "2026-11-24T10:05:00+00:00", "rfc", "check", "--pr", str(RFC_PULL)],
+        lambda fake: _rfc_comments(fake, made=False),
+        lambda fake: _rfc_comments(fake, made=True),
+        kind="comment",
+    ),
+    Scenario(
+        "yolo check, yolo merge",
+        "timezone: UTC\nteams: {}\n",
+        YOLO_REPO,
+        YOLO_MERGED,
+        _yolo_setup(labels=()),
+        ["--now", "2026-11-24T18:00:00+00:00", "yolo", "check", "--pr", "1"],
+        lambda fake: _yolo_objects(fake, standing=True),
+        lambda fake: _yolo_objects(fake, standing=False),
+        kind="comment",
+    ),
+    Scenario(
+        "yolo check, emergency merge (follow-up issue)",
+        "timezone: UTC\nteams: {}\nyolo:\n  follow_up_issue: true\n",
+        YOLO_REPO,
+        YOLO_MERGED,
+        _yolo_setup(labels=("emergency",)),
+        ["--now", "2026-11-24T18:00:00+00:00", "yolo", "check", "--pr", "1"],
+        lambda fake: _yolo_objects(fake, standing=True),
+        lambda fake: _yolo_objects(fake, standing=False),
+        kind="both",
+    ),
+    Scenario(
+        "priority apply, security note",
+        "",  # priority_data.CONFIG
+        "Codertocat/Hello-World",
+        datetime(2026, 11, 20, 15, tzinfo=UTC),
+        _priority_setup,
+        ["--now", "2026-11-20T15:00:00Z", "priority", "apply", "--issue", "1"],
+        lambda fake: _priority_notes(fake, made=False),
+        lambda fake: _priority_notes(fake, made=True),
+        kind="comment",
+    ),
+    Scenario(
+        "priority triage, 3 bugs to ask",
+        "",  # priority_data.CONFIG
+        "Codertocat/Hello-World",
+        datetime(2026, 11, 20, 15, tzinfo=UTC),
+        _triage_setup,
+        ["--now", "2026-11-20T15:00:00Z", "priority", "triage"],
+        lambda fake: _priority_notes(fake, made=False, numbers=TRIAGED),
+        lambda fake: _priority_notes(fake, made=True, numbers=TRIAGED),
+        kind="comment",
+    ),
 ]
+
+
+def _config(scenario: Scenario) -> str:
+    if scenario.config:
+        return scenario.config
+    if scenario.name.startswith("onboarding"):
+        from people_data import CONFIG
+
+        return str(CONFIG)
+    from priority_data import CONFIG as PRIORITY_CONFIG
+
+    return str(PRIORITY_CONFIG)
+
+
+def _argv(scenario: Scenario) -> list[str]:
+    if scenario.argv:
+        return scenario.argv
+    from people_data import JOINER_FULL, NOW
+
+    return ["--now", NOW, "onboarding", "open", *JOINER_FULL]
 
 
 # --- measuring -----------------------------------------------------------------------------------
 
 
 def measure_alone(scenario: Scenario) -> Alone:
-    with fake_checkout(scenario.config, scenario.repo, scenario.clock) as (fake, workdir):
+    with fake_checkout(_config(scenario), scenario.repo, scenario.clock) as (fake, workdir):
         scenario.setup(fake, workdir)
         fake.clear_requests()
-        _quietly(fake, [scenario.argv], 0)
+        _quietly(fake, [_argv(scenario)], 0)
         return Alone(len(fake.reads), len(fake.writes))
 
 
 def measure_together(scenario: Scenario, runs: int) -> Together:
     standing: dict[str, int] = {}
-    twins = repairs = 0
+    twins = closes = repairs = 0
     reads_per_run = 0.0
     for seed in SEEDS:
-        with fake_checkout(scenario.config, scenario.repo, scenario.clock) as (fake, workdir):
+        with fake_checkout(_config(scenario), scenario.repo, scenario.clock) as (fake, workdir):
             scenario.setup(fake, workdir)
             fake.clear_requests()
-            _quietly(fake, [scenario.argv] * runs, seed)
+            _quietly(fake, [_argv(scenario)] * runs, seed)
             for key, count in scenario.standing(fake).items():
                 standing[key] = max(standing.get(key, 0), count)
-            twins = max(twins, sum(n - 1 for n in scenario.made(fake).values()))
+            made = scenario.made(fake)
+            twins = max(twins, sum(n - 1 for n in made.values() if n))
+            if _closes(fake) != _twin_issues(made):
+                raise AssertionError(
+                    f"{scenario.name}: {_closes(fake)} close(s) for {_twin_issues(made)} twin issue(s)"
+                )
+            closes = max(closes, _closes(fake))
             repairs = max(repairs, _repairs(fake))
             reads_per_run = max(reads_per_run, len(fake.reads) / runs)
-    return Together(runs, standing, twins, repairs, reads_per_run)
+    return Together(runs, standing, twins, closes, repairs, reads_per_run)
 
 
 def measure() -> dict[str, tuple[Alone, list[Together]]]:
@@ -207,8 +433,9 @@ def main_() -> None:
         for t in together:
             most = max(t.standing.values())
             print(
-                f"  {t.runs} together: at most {most} standing per object; at most {t.twins} twin(s) made, "
-                f"removed by {t.repairs} repair write(s); at most {t.reads_per_run:.1f} read(s) per run"
+                f"  {t.runs} together: at most {most} standing per object; at most {t.twins} twin(s) made "
+                f"({t.closes} closed as duplicates), {t.repairs} repair write(s) in all; "
+                f"at most {t.reads_per_run:.1f} read(s) per run"
             )
 
 

@@ -29,7 +29,7 @@ from typing import Any, NamedTuple
 import responses
 
 ROOT = Path(__file__).resolve().parent.parent
-for folder in ("tests", "tests/rfc", "tests/priority"):  # the fake, and the scenarios' data
+for folder in ("tests", "tests/rfc", "tests/priority", "tests/people"):  # the fake, and the scenarios' data
     if str(ROOT / folder) not in sys.path:
         sys.path.insert(0, str(ROOT / folder))
 

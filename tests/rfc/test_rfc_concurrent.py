@@ -110,7 +110,9 @@ def test_checks_started_together_leave_one_rfc_comment(
     # What converging costs: at most one read after each run's writes, one DELETE per newer comment.
     reads = [r for r in fake.reads if r.path == "/graphql" and "RfcPullRequest" in r.json["query"]]
     assert runs < len(reads) <= 2 * runs
-    assert len([w for w in fake.writes if w.method == "DELETE"]) <= runs - 1
+    # (A run that reads while another's twin still stands may delete it too, as the extra a race
+    # left; the second DELETE finds it gone (404), which is fine: count the comments deleted.)
+    assert len({w.path for w in fake.writes if w.method == "DELETE"}) <= runs - 1
 
     fake.clear_requests()
     assert run_together(fake, [check(number)], seed=seed) == [0]

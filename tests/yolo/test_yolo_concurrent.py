@@ -173,3 +173,14 @@ def test_a_review_arriving_while_stale_runs_write_clears_the_flag(
             notes,
         )
     assert_later_run_writes_nothing(fake, number, seed)
+
+
+def test_the_read_after_creating_costs_what_the_readme_says() -> None:
+    """2 points, as the pull request's own read: GitHub's rule (tests/fakegithub/cost.py)."""
+    from fakegithub.cost import points
+
+    from gh_ops.gql import with_rate_limit
+    from gh_ops.yolo import queries as q
+
+    variables = {"owner": "acme", "name": "shop", "number": 1, "label": "yolo-merge"}
+    assert points(with_rate_limit(q.YOLO_SETTLE_QUERY + q.YOLO_PULL_FRAGMENT), variables) == 2
