@@ -4,6 +4,7 @@ place, then the request answered and closed. Safe to re-run: a redelivered event
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -116,23 +117,26 @@ def open_checklist(
         current_private=current_private,
         current_owner_type=current_owner_type,
     )
-    renderer = Renderer(config.templates_dir)
+    open_issue = functools.partial(
+        open_person_issue,
+        kind=kind,
+        gh=gh,
+        config=config,
+        renderer=Renderer(config.templates_dir),
+        repo=repo,
+        repo_private=private,
+        owner_type=owner_type,
+        allow_public=allow_public,
+        now=ctx.now,
+        say=say,
+        warn=warn,
+    )
     for _ in range(REREADS + 1):
-        outcome = open_person_issue(
-            kind=kind,
-            person=person,
-            gh=gh,
-            config=config,
-            renderer=renderer,
-            repo=repo,
-            repo_private=private,
-            owner_type=owner_type,
-            allow_public=allow_public,
-            now=ctx.now,
-            request=request,
-            say=say,
-            warn=warn,
-        )
+        outcome = open_issue(person=person, request=request)
+        if outcome.standing is not None:
+            # This run's checklist was closed as the duplicate of one another run opened at the
+            # same moment from other answers: bring that one up to date, as a run just after would.
+            outcome = open_issue(person=person, request=request, found=outcome.standing)
         newer = _edited_meanwhile(gh, request, outcome)
         if newer is None:
             break
@@ -181,6 +185,9 @@ class PeopleOutcome:
     action: str  # opened | updated | exists
     issue: Issue | None = None
     notes: list[str] = field(default_factory=list)
+    # Another run's checklist that stands over this run's (closed as its duplicate) and was drawn
+    # from other answers: still to be brought up to date (open_checklist does it at once).
+    standing: Issue | None = None
 
     def as_json(self) -> dict[str, Any]:
         real = self.issue is not None and not self.issue.planned
@@ -510,22 +517,8 @@ def open_person_issue(
                 )
                 standing = _settle(gh, config, kind, repo, person, request, outcome, say)
                 if standing is not None and _answers_of(standing) != answers_fingerprint(person):
-                    return open_person_issue(
-                        kind=kind,
-                        person=person,
-                        gh=gh,
-                        config=config,
-                        renderer=renderer,
-                        repo=repo,
-                        repo_private=repo_private,
-                        owner_type=owner_type,
-                        allow_public=allow_public,
-                        now=now,
-                        request=request,
-                        say=say,
-                        warn=warn,
-                        found=standing,
-                    )
+                    outcome.standing = standing  # the caller updates it (found=) before answering
+                    return outcome
             else:
                 earlier = previous_person(person, existing_fields)
                 labelled = any(is_person_label(label) for label in existing.labels)

@@ -30,6 +30,7 @@ from gh_ops.priority.rules import (
     NOTE_KIND,
     NOTE_SECURITY,
     NOTE_TRIAGE,
+    Decision,
     History,
     LabelChange,
     OrgRepository,
@@ -120,17 +121,7 @@ def apply_priority(ctx: Context, target: Target) -> ApplyOutcome:
         bug = is_bug(issue.title, issue.body, issue.labels, cfg)
         target = dataclasses.replace(target, issue=issue)
     history = read_history(timeline, issue.labels, config.trusted)
-    decision = decide(
-        title=issue.title,
-        body=issue.body,
-        labels=history.labels,
-        added_by=history.added_by,
-        # Only labels gh-ops' own account added are its own: a trusted author is still a person.
-        trusted=lambda login: is_gh_ops(config, login),
-        cfg=cfg,
-        bug=bug,
-        removed_by=history.removed_by,
-    )
+    decision = _decide(config, issue, history, bug)
     outcome = ApplyOutcome(repo, issue.number, "unchanged", decision.reason, decision.keep)
     say(f"{ref}: {decision.reason}")
     progress = Progress()  # _write_labels lists its writes as pending, then done
@@ -221,16 +212,7 @@ def _converge_labels(ctx: Context, target: Target, *, say: Callable[[str], None]
     for _round in range(CONVERGE_ROUNDS):
         issue = gh.get_issue(repo, number)
         history = read_history(gh.list_timeline(repo, number), issue.labels, config.trusted)
-        decision = decide(
-            title=issue.title,
-            body=issue.body,
-            labels=history.labels,
-            added_by=history.added_by,
-            trusted=lambda login: is_gh_ops(config, login),
-            cfg=cfg,
-            bug=is_bug(issue.title, issue.body, issue.labels, cfg),
-            removed_by=history.removed_by,
-        )
+        decision = _decide(config, issue, history, is_bug(issue.title, issue.body, issue.labels, cfg))
         if not (decision.add or decision.remove) or issue.state != "open":
             return
         say(f"{repo}#{number}: another run changed the labels meanwhile; now: {decision.reason}")
@@ -240,6 +222,21 @@ def _converge_labels(ctx: Context, target: Target, *, say: Callable[[str], None]
         if _managed(answer) == _managed(expected):
             return
     ctx.warn(f"{repo}#{number}: the labels kept changing while gh-ops wrote them; the next event decides")
+
+
+def _decide(config: Config, issue: Issue, history: History, bug: bool) -> Decision:
+    """The rules' decision on the issue as read, with its label history."""
+    return decide(
+        title=issue.title,
+        body=issue.body,
+        labels=history.labels,
+        added_by=history.added_by,
+        # Only labels gh-ops' own account added are its own: a trusted author is still a person.
+        trusted=lambda login: is_gh_ops(config, login),
+        cfg=config.section(PrioritySettings),
+        bug=bug,
+        removed_by=history.removed_by,
+    )
 
 
 def _settle_notes(
