@@ -109,10 +109,14 @@ def settle_comment(
     siblings: Iterable[Comment],
     *,
     say: Callable[[str], None],
+    text: Callable[[Comment, Comment], str] | None = None,
 ) -> Comment:
     """The comment that stands among `mine` (just posted on #`number`) and `siblings` (every trusted
     comment there with the same marker, read after it was posted). When an older one exists, it gets
-    `mine`'s text (if different) and `mine` is deleted; the older one is returned, as it now reads."""
+    `mine`'s text (if different) and `mine` is deleted; the older one is returned, as it now reads.
+
+    `text(oldest, mine)`: the text the oldest ends with, when newer is not always better (e.g. an
+    answer that links a checklist outranks a request for fixes made from an older reading)."""
     if not mine.id:
         return mine  # a dry run: nothing was posted
     found = {c.id: c for c in siblings if c.id}
@@ -124,8 +128,9 @@ def settle_comment(
         f"another run posted the same comment on #{number} at the same time: keeping the older one "
         f"and removing this run's ({RULE})"
     )
+    body = text(oldest, mine) if text is not None else mine.body
     with gh.repairing():
-        if oldest.body != mine.body:
-            gh.update_comment(repo, oldest.id, mine.body, why=f"merge a duplicate comment on #{number}")
+        if oldest.body != body:
+            gh.update_comment(repo, oldest.id, body, why=f"merge a duplicate comment on #{number}")
         gh.delete_comment(repo, mine.id, why=f"delete a duplicate comment on #{number}")
-    return replace(oldest, body=mine.body)
+    return replace(oldest, body=body)

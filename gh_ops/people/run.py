@@ -758,10 +758,23 @@ def _write_request_comment(
                 for c in comments.all()
                 if c.body.startswith(request_marker(kind)) and config.trusted(c.author)
             ]
-            settle_comment(gh, request.repo, request.number, posted, twins, say=say)
+            settle_comment(gh, request.repo, request.number, posted, twins, say=say, text=_answer_that_stands)
             comments.changed()
     elif mine.body != text:
         gh.update_comment(request.repo, mine.id, text, why=f"update the answer on #{request.number}")
+
+
+def _links_checklist(body: str) -> bool:
+    return "checklist for" in body
+
+
+def _answer_that_stands(oldest: Comment, mine: Comment) -> str:
+    """Two runs answered a request at once: a link to the checklist outranks a request for fixes
+    (made from an older reading of the answers, since a checklist was opened from newer ones), as
+    report_bad_answers never replaces a link; otherwise the newer reading's text."""
+    if _links_checklist(oldest.body) and not _links_checklist(mine.body):
+        return oldest.body
+    return mine.body
 
 
 def report_bad_answers(
@@ -774,7 +787,7 @@ def report_bad_answers(
     """
     comments = RequestComments(gh, request)
     mine = _own_request_comment(config, comments, kind)
-    if request.state != "open" or (mine is not None and "checklist for" in mine.body):
+    if request.state != "open" or (mine is not None and _links_checklist(mine.body)):
         return
     text = bad_answers_comment(kind, error)
     if mine is None:  # a new comment: make sure the next run will recognise it as gh-ops' own

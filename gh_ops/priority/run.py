@@ -126,6 +126,7 @@ def apply_priority(ctx: Context, target: Target) -> ApplyOutcome:
     say(f"{ref}: {decision.reason}")
     progress = Progress()  # _write_labels lists its writes as pending, then done
     created: dict[str, Comment] = {}  # the notes this run posted, by kind: settled once all are posted
+    settled: list[bool] = []  # whether they were (before a stop at the write budget, or after)
     try:
         expected = {*history.labels, *decision.add} - set(decision.remove)
         answer = _write_labels(gh, repo, issue.number, decision.add, decision.remove, progress)
@@ -148,6 +149,7 @@ def apply_priority(ctx: Context, target: Target) -> ApplyOutcome:
                 outcome.comments.append(kind)
 
         def settle() -> None:
+            settled.append(True)
             _settle_notes(gh, config, repo, [(issue, created)], say=say)
 
         if has_label(expected, SECURITY_LABEL):
@@ -156,6 +158,11 @@ def apply_priority(ctx: Context, target: Target) -> ApplyOutcome:
             settle()
     except GitHubError as exc:
         exc.progress = progress
+        raise
+    except WriteBudgetReached:
+        # The notes posted before the stop are settled now: no later run settles another's.
+        if created and not settled:
+            _settle_notes(gh, config, repo, [(issue, created)], say=say)
         raise
     return outcome
 
@@ -411,6 +418,10 @@ def triage(ctx: Context, repo: str) -> TriageReport:
     except GitHubError as exc:
         exc.progress = progress
         progress.pending.append("the rest of the open bugs")
+        raise
+    except WriteBudgetReached:
+        # The questions asked before the stop are settled now: no later run settles another's.
+        _settle_notes(gh, config, repo, asked, say=say)
         raise
     return TriageReport(repo, {k: v for k, v in counts.items() if v or k in PRIORITY_LABELS[:4]}, untriaged)
 

@@ -341,6 +341,10 @@ def open_sprint_issues(ctx: Context, repo: str, team_keys: tuple[str, ...]) -> l
     except WriteBudgetReached as stop:
         # The steps not done: each is a write, and a link to a previous issue may follow each.
         stop.left = max(stop.left, len(progress.pending))
+        # What it opened before the stop is settled now: no later run settles another run's issue.
+        opened = [p.outcome for p in plans if p.outcome.action == "opened" and p.outcome.issue is not None]
+        if opened and not gh.dry_run:
+            _settle(gh, config, repo, opened, say)
         raise
     return outcomes
 

@@ -1,4 +1,6 @@
-"""Review of issue 15 (runs that overlap converge): defects found, each shown by a failing test."""
+"""Convergence at its edges (issue 15), from a review: what a run opened before a stop at the write
+budget is settled before the run stops (no later run settles another run's twin), and a request's
+answer that links the checklist is not replaced by a request for fixes made from an older reading."""
 
 from __future__ import annotations
 
@@ -43,11 +45,6 @@ def _standing_sprint_issues(fake: FakeGitHub) -> dict[str, list[int]]:
     return out
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="sprint/run.py: a run stopped by the write budget after opening an issue re-raises "
-    "WriteBudgetReached before _settle, so its twin is never closed (and no later run settles it)",
-)
 @pytest.mark.parametrize("seed", range(3))
 def test_sprint_twins_opened_before_a_budget_stop_are_settled(sprint_fake: FakeGitHub, seed: int) -> None:
     # Both runs open the first team's issue, then stop before the second team's (budget 1).
@@ -86,12 +83,6 @@ def _priority_notes(fake: FakeGitHub, number: int) -> dict[str, int]:
     return found
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="priority/run.py triage: _settle_notes runs only after the whole loop, so a run stopped by "
-    "the write budget (WriteBudgetReached is not a GitHubError) never settles the questions it "
-    "posted; later runs see 'asked before' and leave the twins",
-)
 def test_triage_questions_posted_before_a_budget_stop_are_settled(priority_fake: FakeGitHub) -> None:
     triage = ["--now", P_NOW, "priority", "triage"]
     twins: dict[int, dict[str, int]] = {}
@@ -111,11 +102,6 @@ def test_triage_questions_posted_before_a_budget_stop_are_settled(priority_fake:
     assert twins == {}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="priority/run.py apply_priority: notes posted before a write-budget stop (a later note's "
-    "POST raises WriteBudgetReached) are never settled; the next run finds a note and leaves the twin",
-)
 def test_apply_notes_posted_before_a_budget_stop_are_settled(priority_fake: FakeGitHub) -> None:
     broken = "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:Q"  # a cvss note, and a conflict note (P1, P2)
     twins: dict[int, int] = {}
@@ -153,13 +139,6 @@ from gh_ops.cli import main  # noqa: E402
 from gh_ops.people.rules import REQUEST_MARKER, linked_checklist  # noqa: E402
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="converge.settle_comment puts the NEWER comment's text into the oldest, but the newer poster "
-    "may have read the request EARLIER: a run that read bad answers and posts after a run that "
-    "answered the fixed request overwrites the link with 'please fix' (people/run.py "
-    "_write_request_comment; report_bad_answers' 'never replace the link' guard is bypassed)",
-)
 def test_a_late_bad_answers_comment_does_not_replace_the_link_of_a_later_reading(
     fake: FakeGitHub, event: Callable[..., dict[str, Any]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
