@@ -110,21 +110,6 @@ def _sprint_issues(fake: FakeGitHub, *, standing: bool) -> dict[str, int]:
 
 DOCTOR_NOW = datetime(2026, 11, 24, 9, tzinfo=UTC)
 DOCTOR_CONFIG = "timezone: UTC\ntrusted_authors: [ops-bot]\nteams: {}\n"
-DOCTOR_WORKFLOW = """name: gh-ops
-on:
-  schedule:
-    - cron: "0 7 * * *"
-jobs:
-  gh-ops:
-    runs-on: ubuntu-latest
-    permissions:
-      contents: read
-      issues: write
-      pull-requests: write
-      checks: write
-    steps:
-      - run: gh-ops run
-"""
 
 
 def _doctor_setup(fake: FakeGitHub, workdir: Path) -> None:
@@ -132,7 +117,9 @@ def _doctor_setup(fake: FakeGitHub, workdir: Path) -> None:
     from gh_ops.doctor import used_labels
 
     (workdir / ".github/workflows").mkdir(parents=True, exist_ok=True)
-    (workdir / ".github/workflows/gh-ops.yml").write_text(DOCTOR_WORKFLOW, encoding="utf-8")
+    from doctor_requests import WORKFLOW  # the doctor benchmark's workflow: every permission granted
+
+    (workdir / ".github/workflows/gh-ops.yml").write_text(WORKFLOW, encoding="utf-8")
     fake.actor = "ops-bot"
     fake.add_repo(SPRINT_REPO)
     for name in used_labels(load_config(None)):
