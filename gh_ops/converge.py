@@ -31,7 +31,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from gh_ops.errors import GitHubError
-from gh_ops.gql import mutation
+from gh_ops.gql import error_messages, mutation
 from gh_ops.models import Comment, Issue
 
 if TYPE_CHECKING:
@@ -96,8 +96,7 @@ def settle_issue(
             why=why,
         )
     if errors:
-        messages = "; ".join(str(e.get("message") or e) for e in errors)
-        raise GitHubError(f"could not {why} in {repo}: {messages}; close it by hand")
+        raise GitHubError(f"could not {why} in {repo}: {error_messages(errors)}; close it by hand")
     return oldest
 
 

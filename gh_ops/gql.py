@@ -129,6 +129,11 @@ def mutation(aliases: list[str]) -> str:
     return f"mutation GhOpsWrites({params}) {{\n{fields}\n}}\n"
 
 
+def error_messages(errors: list[dict[str, Any]]) -> str:
+    """GitHub's errors of a mutation, as one line for a message."""
+    return "; ".join(str(e.get("message") or e) for e in errors)
+
+
 def failed_parts(
     errors: list[dict[str, Any]], aliases: list[str], data: dict[str, Any], *, dry_run: bool
 ) -> dict[str, tuple[str, str]]:

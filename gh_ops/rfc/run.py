@@ -25,7 +25,7 @@ from gh_ops.context import Context, Say
 from gh_ops.converge import settle_comment
 from gh_ops.dates import local_now, parse_time
 from gh_ops.errors import GitHubError, RateLimited, UsageError, WriteBudgetReached
-from gh_ops.gql import failed_parts, mutation, owner_name, repeatable
+from gh_ops.gql import error_messages, failed_parts, mutation, owner_name, repeatable
 from gh_ops.markup import read_marker
 from gh_ops.models import Comment
 from gh_ops.rfc import queries as q
@@ -220,22 +220,7 @@ def apply(
     gh.reserve_writes(needed, why=f"bring RFC #{a.pull.number} up to date")
     comment_failed = False
     try:
-        if writes.add_labels:
-            ids = []
-            for name in writes.add_labels:
-                label_id = info.labels.get(name)
-                if label_id is None:
-                    key = next(k for k, v in cfg.section(RfcSettings).labels.items() if v == name)
-                    label_id = gh.create_label(
-                        repo, name, color=LABEL_COLORS[key], description=LABEL_DESCRIPTIONS[key]
-                    )
-                    info.labels[name] = label_id
-                ids.append(label_id or f"(new label {name})")
-            variables["addLabels"] = {"labelableId": a.pull.node_id, "labelIds": ids}
-        if writes.remove_labels:
-            remove = {r.casefold() for r in writes.remove_labels}
-            ids = [node_id for name, node_id in a.pull.labels.items() if name.casefold() in remove]
-            variables["removeLabels"] = {"labelableId": a.pull.node_id, "labelIds": ids}
+        variables.update(_label_parts(gh, repo, info, cfg, a.pull, writes.add_labels, writes.remove_labels))
         if variables:
             why = "; ".join(line for alias, line in lines.items() if alias in variables)
             data, errors = gh.mutate(
@@ -364,14 +349,10 @@ def settle(
         if kept is not None and kept.body.strip() != body.strip():
             fix["editComment"] = {"id": kept.node_id, "body": body}
             lines.append(f"bring the RFC comment on #{number} up to date")
+        fix.update(_label_parts(gh, repo, info, cfg, pull, rule.add_labels, rule.remove_labels))
         if rule.add_labels:
-            ids = [_label_id(gh, repo, info, cfg, name) for name in rule.add_labels]
-            fix["addLabels"] = {"labelableId": pull.node_id, "labelIds": ids}
             lines.append(f"add label(s) {', '.join(rule.add_labels)} to #{number}")
         if rule.remove_labels:
-            remove = {r.casefold() for r in rule.remove_labels}
-            ids = [node_id for name, node_id in pull.labels.items() if name.casefold() in remove]
-            fix["removeLabels"] = {"labelableId": pull.node_id, "labelIds": ids}
             lines.append(f"remove label(s) {', '.join(rule.remove_labels)} from #{number}")
         if not fix:
             return
@@ -379,8 +360,7 @@ def settle(
         why = "; ".join(lines)
         _, errors = gh.mutate(mutation(list(fix)), fix, why=why, repeatable=repeatable(list(fix)))
     if errors:
-        messages = "; ".join(str(e.get("message") or e) for e in errors)
-        raise GitHubError(f"could not {why} in {repo}: {messages}; re-running is safe")
+        raise GitHubError(f"could not {why} in {repo}: {error_messages(errors)}; re-running is safe")
     applied.done.append(why)
 
 
@@ -397,7 +377,33 @@ def _same_notices(notice: Comment, before: Assessment, later: Assessment) -> lis
     ]
 
 
+def _label_parts(
+    gh: GitHub,
+    repo: str,
+    info: RepoInfo,
+    cfg: Config,
+    pull: Pull,
+    add: list[str],
+    remove: list[str],
+) -> dict[str, Any]:
+    """The addLabels/removeLabels parts of the pull request's mutation: labels to add by id (one
+    missing in the repository is created first), labels to remove by the ids the pull request has."""
+    parts: dict[str, Any] = {}
+    if add:
+        parts["addLabels"] = {
+            "labelableId": pull.node_id,
+            "labelIds": [_label_id(gh, repo, info, cfg, name) for name in add],
+        }
+    if remove:
+        gone = {r.casefold() for r in remove}
+        ids = [node_id for name, node_id in pull.labels.items() if name.casefold() in gone]
+        parts["removeLabels"] = {"labelableId": pull.node_id, "labelIds": ids}
+    return parts
+
+
 def _label_id(gh: GitHub, repo: str, info: RepoInfo, cfg: Config, name: str) -> str:
+    """The label's node id, creating the label when the repository lacks it ("(new label …)" in a
+    dry run, which creates nothing)."""
     label_id = info.labels.get(name)
     if label_id is None:
         key = next(k for k, v in cfg.section(RfcSettings).labels.items() if v == name)
